@@ -1,0 +1,121 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+/// @file
+/// MlflowClient: the explicit-id client, with the names of Python's `mlflow.MlflowClient`.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlflow/client_options.hpp"
+#include "mlflow/dataset.hpp"
+#include "mlflow/experiment.hpp"
+#include "mlflow/metric.hpp"
+#include "mlflow/paged_list.hpp"
+#include "mlflow/param.hpp"
+#include "mlflow/run.hpp"
+#include "mlflow/tag.hpp"
+#include "mlflow/tracking_options.hpp"
+
+namespace mlflow {
+
+namespace internal {
+class TrackingStore;
+}  // namespace internal
+
+/// A client of one tracking store: a real MLflow server (`http://`, `https://`) or the
+/// embedded SQLite store (`sqlite:///path.db`).
+///
+/// Every method throws MlflowException (or a subclass) on failure. Copies are cheap and share
+/// the same store and connection pool. A client is safe to use from many threads at once.
+class MlflowClient {
+ public:
+  /// Uses MLFLOW_TRACKING_URI and the other MLflow environment variables, else the default.
+  MlflowClient();
+  /// `tracking_uri` overrides MLFLOW_TRACKING_URI; everything else as above.
+  explicit MlflowClient(const std::string& tracking_uri);
+  explicit MlflowClient(ClientOptions options);
+  /// For tests and custom stores.
+  explicit MlflowClient(std::shared_ptr<internal::TrackingStore> store);
+  ~MlflowClient();
+  MlflowClient(const MlflowClient&);
+  MlflowClient& operator=(const MlflowClient&);
+  MlflowClient(MlflowClient&&) noexcept;
+  MlflowClient& operator=(MlflowClient&&) noexcept;
+
+  /// The resolved tracking URI (credentials removed).
+  const std::string& tracking_uri() const noexcept;
+
+  // ---- Experiments --------------------------------------------------------------------------
+
+  /// Creates an experiment and returns its id. Throws AlreadyExists for a taken name
+  /// (deleted experiments included).
+  std::string create_experiment(const std::string& name,
+                                const CreateExperimentOptions& options = {});
+  /// Throws NotFound for an unknown id. Returns deleted experiments too.
+  Experiment get_experiment(const std::string& experiment_id);
+  /// Exact, case-sensitive name; std::nullopt when there is none (Python returns None).
+  std::optional<Experiment> get_experiment_by_name(const std::string& name);
+  /// One page of experiments.
+  PagedList<Experiment> search_experiments(const SearchExperimentsOptions& options = {});
+  /// Every matching experiment, fetched page by page as the range is iterated.
+  PageRange<Experiment> search_experiments_all(SearchExperimentsOptions options = {});
+  void rename_experiment(const std::string& experiment_id, const std::string& new_name);
+  /// Soft delete; also marks every run of the experiment deleted.
+  void delete_experiment(const std::string& experiment_id);
+  void restore_experiment(const std::string& experiment_id);
+  void set_experiment_tag(const std::string& experiment_id, const std::string& key,
+                          const std::string& value);
+  void delete_experiment_tag(const std::string& experiment_id, const std::string& key);
+
+  // ---- Runs ---------------------------------------------------------------------------------
+
+  /// Creates a RUNNING run. Sends `user_id` (the `mlflow.user` tag, else the OS user).
+  Run create_run(const std::string& experiment_id, const CreateRunOptions& options = {});
+  Run get_run(const std::string& run_id);
+  /// The run named by the `mlflow.parentRunId` tag, or std::nullopt.
+  std::optional<Run> get_parent_run(const std::string& run_id);
+  /// Changes status and/or name; keeps end_time (as Python does). No-op when both are unset.
+  void update_run(const std::string& run_id, const UpdateRunOptions& options);
+  /// Ends the run: status (FINISHED by default) and end_time (now by default).
+  void set_terminated(const std::string& run_id, const SetTerminatedOptions& options = {});
+  void delete_run(const std::string& run_id);
+  void restore_run(const std::string& run_id);
+  /// One page of runs.
+  PagedList<Run> search_runs(const std::vector<std::string>& experiment_ids,
+                             const SearchRunsOptions& options = {});
+  /// Every matching run, fetched page by page as the range is iterated.
+  PageRange<Run> search_runs_all(std::vector<std::string> experiment_ids,
+                                 SearchRunsOptions options = {});
+
+  // ---- Logging ------------------------------------------------------------------------------
+
+  void log_metric(const std::string& run_id, const std::string& key, double value,
+                  const LogMetricOptions& options = {});
+  void log_param(const std::string& run_id, const std::string& key, const std::string& value);
+  void set_tag(const std::string& run_id, const std::string& key, const std::string& value);
+  void delete_tag(const std::string& run_id, const std::string& key);
+  /// Any number of items: split into requests within MLflow's limits (1000 metrics, 100
+  /// params, 100 tags, 1000 items in all), params and tags first, as Python does.
+  void log_batch(const std::string& run_id, const std::vector<Metric>& metrics = {},
+                 const std::vector<Param>& params = {}, const std::vector<RunTag>& tags = {});
+  void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
+  /// Every point of one metric (all pages), ordered by timestamp, step, value.
+  std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key);
+  /// Down-sampled histories of up to 100 runs (what the UI charts use); each point has run_id.
+  std::vector<Metric> get_metric_history_bulk_interval(
+      const std::vector<std::string>& run_ids, const std::string& metric_key,
+      const MetricHistoryBulkIntervalOptions& options = {});
+
+  /// The store behind this client (for the layers built on it).
+  const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }
+
+ private:
+  std::shared_ptr<internal::TrackingStore> store_;
+  std::string tracking_uri_;
+};
+
+}  // namespace mlflow

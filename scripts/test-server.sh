@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Starts or stops the pinned MLflow server for the integration tests.
+#   test-server.sh start DIR [extra mlflow server args...]
+#   test-server.sh stop DIR
+# start: free loopback port, SQLite backend and artifact store inside DIR, waits for /health,
+# then writes DIR/uri (tracking URI), DIR/python (the venv's python) and DIR/pid.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cmd="${1:?start|stop}"; dir="${2:?directory}"; shift 2
+
+stop() {
+  if [ -f "$dir/pid" ]; then
+    pid=$(cat "$dir/pid")
+    # The server forks workers: stop the whole process group.
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    rm -f "$dir/pid"
+  fi
+}
+
+case "$cmd" in
+  start)
+    stop
+    rm -rf "$dir"; mkdir -p "$dir"
+    py=$("$here/mlflow-venv.sh")
+    port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    # setsid: own process group, so stop() reaches the uvicorn workers too.
+    ( cd "$dir" && MLFLOW_ALLOW_FILE_STORE=false setsid "$(dirname "$py")/mlflow" server \
+        --host 127.0.0.1 --port "$port" \
+        --backend-store-uri "sqlite:///$dir/mlflow.db" \
+        --artifacts-destination "$dir/mlartifacts" \
+        --workers "${MLFLOW_TEST_SERVER_WORKERS:-2}" "$@" \
+        >"$dir/server.log" 2>&1 & echo $! >"$dir/pid" )
+    for _ in $(seq 1 600); do
+      if "$py" -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:$port/health', timeout=1).read()==b'OK' else 1)" 2>/dev/null; then
+        echo "http://127.0.0.1:$port" >"$dir/uri"; echo "$py" >"$dir/python"
+        echo "test-server: MLflow $("$py" -c 'import mlflow; print(mlflow.__version__)') at http://127.0.0.1:$port (log: $dir/server.log)"
+        exit 0
+      fi
+      if ! kill -0 "$(cat "$dir/pid")" 2>/dev/null; then break; fi
+      sleep 0.2
+    done
+    echo "test-server: the MLflow server did not start; its log follows" >&2
+    cat "$dir/server.log" >&2 || true
+    stop; exit 1 ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+esac

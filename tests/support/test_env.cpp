@@ -1,0 +1,99 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#include "support/test_env.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace mlflow::testing {
+namespace {
+
+std::string read_fixture_file(const std::string& name) {
+  const char* dir = std::getenv("MLFLOW_TEST_SERVER_DIR");
+  if (dir == nullptr || *dir == '\0') {
+    ADD_FAILURE() << "MLFLOW_TEST_SERVER_DIR is not set: integration tests must run under ctest "
+                     "(make test), which starts the real MLflow server first.";
+    throw std::runtime_error("no MLflow test server");
+  }
+  std::ifstream in(std::string(dir) + "/" + name);
+  std::string value;
+  if (!in || !std::getline(in, value) || value.empty()) {
+    ADD_FAILURE() << "The MLflow test server is not running: " << dir << "/" << name
+                  << " is missing. See " << dir << "/server.log.";
+    throw std::runtime_error("no MLflow test server");
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string server_uri() { return read_fixture_file("uri"); }
+std::string mlflow_python() { return read_fixture_file("python"); }
+
+std::string source_dir() {
+  const char* dir = std::getenv("MLFLOW_CPP_SOURCE_DIR");
+  if (dir != nullptr && *dir != '\0') return dir;
+#ifdef MLFLOW_CPP_SOURCE_DIR
+  return MLFLOW_CPP_SOURCE_DIR;
+#else
+  return ".";
+#endif
+}
+
+std::string unique_name(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  static const unsigned salt = std::random_device{}();
+  std::ostringstream out;
+  out << prefix << "-" << ::getpid() << "-" << counter++ << "-" << std::hex << salt;
+  return out.str();
+}
+
+std::string make_temp_dir(const std::string& prefix) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.output.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+ScopedEnv::ScopedEnv(std::map<std::string, std::optional<std::string>> vars) {
+  for (const auto& [name, value] : vars) {
+    const char* old = std::getenv(name.c_str());
+    saved_[name] = old ? std::optional<std::string>(old) : std::nullopt;
+    if (value) {
+      ::setenv(name.c_str(), value->c_str(), 1);
+    } else {
+      ::unsetenv(name.c_str());
+    }
+  }
+}
+
+ScopedEnv::~ScopedEnv() {
+  for (const auto& [name, value] : saved_) {
+    if (value) {
+      ::setenv(name.c_str(), value->c_str(), 1);
+    } else {
+      ::unsetenv(name.c_str());
+    }
+  }
+}
+
+}  // namespace mlflow::testing

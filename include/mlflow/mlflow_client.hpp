@@ -73,7 +73,7 @@ class MlflowClient {
 
   // ---- Runs ---------------------------------------------------------------------------------
 
-  /// Creates a RUNNING run. Sends `user_id` (the `mlflow.user` tag, else the OS user).
+  /// Creates a RUNNING run. Sends `user_id` = the `mlflow.user` tag, else "unknown" (as Python).
   Run create_run(const std::string& experiment_id, const CreateRunOptions& options = {});
   Run get_run(const std::string& run_id);
   /// The run named by the `mlflow.parentRunId` tag, or std::nullopt.

@@ -1,0 +1,26 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// Splits a log_batch of any size into requests within MLflow's limits, in the order Python's
+// MlflowClient uses: params and tags first (100 of each per request, zipped together), metrics
+// topping up each request to 1000 items, then the remaining metrics 1000 at a time.
+
+#include <vector>
+
+#include "mlflow/metric.hpp"
+#include "mlflow/param.hpp"
+#include "mlflow/tag.hpp"
+
+namespace mlflow::internal {
+
+struct BatchChunk {
+  std::vector<Metric> metrics;
+  std::vector<Param> params;
+  std::vector<RunTag> tags;
+};
+
+std::vector<BatchChunk> split_batch(const std::vector<Metric>& metrics,
+                                    const std::vector<Param>& params,
+                                    const std::vector<RunTag>& tags);
+
+}  // namespace mlflow::internal

@@ -1,0 +1,326 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// MlflowClient: validation, chunking and paging over a TrackingStore, with the behaviour of
+// Python's MlflowClient (mlflow/tracking/_tracking_service/client.py in 3.18).
+#include "mlflow/mlflow_client.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "client/batching.hpp"
+#include "client/store_factory.hpp"
+#include "client/validation.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "mlflow/errors.hpp"
+#include "store/tracking_store.hpp"
+
+namespace mlflow {
+namespace {
+
+// Python's GET_METRIC_HISTORY_MAX_RESULTS: the page size MlflowClient asks for.
+constexpr int kMetricHistoryPageSize = 25000;
+constexpr const char* kParentRunIdTag = "mlflow.parentRunId";
+constexpr const char* kUserTag = "mlflow.user";
+
+void require_non_empty(const std::string& value, const std::string& name) {
+  if (value.empty()) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "Missing value for required parameter '" + name + "'.");
+  }
+}
+
+}  // namespace
+
+MlflowClient::MlflowClient() : MlflowClient(ClientOptions{}) {}
+
+MlflowClient::MlflowClient(const std::string& tracking_uri)
+    : MlflowClient([&] {
+        ClientOptions options;
+        options.tracking_uri = tracking_uri;
+        return options;
+      }()) {}
+
+MlflowClient::MlflowClient(ClientOptions options) {
+  const internal::ResolvedConfig config =
+      internal::resolve_config(options, internal::process_env());
+  store_ = internal::make_tracking_store(config);
+  tracking_uri_ = internal::redact_secrets(config.tracking_uri);
+}
+
+MlflowClient::MlflowClient(std::shared_ptr<internal::TrackingStore> store)
+    : store_(std::move(store)), tracking_uri_("custom-store") {
+  if (!store_) {
+    throw_error(ErrorCode::kInvalidParameterValue, "MlflowClient needs a non-null store.");
+  }
+}
+
+MlflowClient::~MlflowClient() = default;
+MlflowClient::MlflowClient(const MlflowClient&) = default;
+MlflowClient& MlflowClient::operator=(const MlflowClient&) = default;
+MlflowClient::MlflowClient(MlflowClient&&) noexcept = default;
+MlflowClient& MlflowClient::operator=(MlflowClient&&) noexcept = default;
+
+const std::string& MlflowClient::tracking_uri() const noexcept { return tracking_uri_; }
+
+// ---- Experiments ------------------------------------------------------------------------------
+
+std::string MlflowClient::create_experiment(const std::string& name,
+                                            const CreateExperimentOptions& options) {
+  internal::validate_experiment_name(name);
+  std::vector<ExperimentTag> tags;
+  for (const auto& [key, value] : options.tags) {
+    ExperimentTag tag{key, value};
+    internal::validate_experiment_tag(tag);
+    tags.push_back(std::move(tag));
+  }
+  return store_->create_experiment(name, options.artifact_location, tags);
+}
+
+Experiment MlflowClient::get_experiment(const std::string& experiment_id) {
+  require_non_empty(experiment_id, "experiment_id");
+  return store_->get_experiment(experiment_id);
+}
+
+std::optional<Experiment> MlflowClient::get_experiment_by_name(const std::string& name) {
+  require_non_empty(name, "experiment_name");
+  return store_->get_experiment_by_name(name);
+}
+
+PagedList<Experiment> MlflowClient::search_experiments(const SearchExperimentsOptions& options) {
+  internal::validate_max_results(options.max_results);
+  return store_->search_experiments(options);
+}
+
+PageRange<Experiment> MlflowClient::search_experiments_all(SearchExperimentsOptions options) {
+  internal::validate_max_results(options.max_results);
+  auto store = store_;
+  return PageRange<Experiment>([store, options](const std::string& token) mutable {
+    options.page_token = token;
+    return store->search_experiments(options);
+  });
+}
+
+void MlflowClient::rename_experiment(const std::string& experiment_id,
+                                     const std::string& new_name) {
+  require_non_empty(experiment_id, "experiment_id");
+  internal::validate_experiment_name(new_name);
+  store_->rename_experiment(experiment_id, new_name);
+}
+
+void MlflowClient::delete_experiment(const std::string& experiment_id) {
+  require_non_empty(experiment_id, "experiment_id");
+  store_->delete_experiment(experiment_id);
+}
+
+void MlflowClient::restore_experiment(const std::string& experiment_id) {
+  require_non_empty(experiment_id, "experiment_id");
+  store_->restore_experiment(experiment_id);
+}
+
+void MlflowClient::set_experiment_tag(const std::string& experiment_id, const std::string& key,
+                                      const std::string& value) {
+  require_non_empty(experiment_id, "experiment_id");
+  ExperimentTag tag{key, value};
+  internal::validate_experiment_tag(tag);
+  store_->set_experiment_tag(experiment_id, tag);
+}
+
+void MlflowClient::delete_experiment_tag(const std::string& experiment_id,
+                                         const std::string& key) {
+  require_non_empty(experiment_id, "experiment_id");
+  require_non_empty(key, "key");
+  store_->delete_experiment_tag(experiment_id, key);
+}
+
+// ---- Runs -------------------------------------------------------------------------------------
+
+Run MlflowClient::create_run(const std::string& experiment_id, const CreateRunOptions& options) {
+  require_non_empty(experiment_id, "experiment_id");
+  internal::CreateRunRequest request;
+  request.experiment_id = experiment_id;
+  // As Python: the deprecated user_id column comes from the mlflow.user tag.
+  const auto user = options.tags.find(kUserTag);
+  request.user_id = user != options.tags.end() ? user->second : "unknown";
+  request.start_time = options.start_time.value_or(internal::now_millis());
+  request.run_name = options.run_name;
+  for (const auto& [key, value] : options.tags) {
+    request.tags.push_back(internal::validate_tag(RunTag{key, value}));
+  }
+  return store_->create_run(request);
+}
+
+Run MlflowClient::get_run(const std::string& run_id) {
+  require_non_empty(run_id, "run_id");
+  return store_->get_run(run_id);
+}
+
+std::optional<Run> MlflowClient::get_parent_run(const std::string& run_id) {
+  const Run child = get_run(run_id);
+  const auto parent = child.data.tags.find(kParentRunIdTag);
+  if (parent == child.data.tags.end()) return std::nullopt;
+  return store_->get_run(parent->second);
+}
+
+void MlflowClient::update_run(const std::string& run_id, const UpdateRunOptions& options) {
+  require_non_empty(run_id, "run_id");
+  if (!options.status && !options.name) return;  // Python returns early too.
+  // Python re-sends the current status and end time when only the name changes.
+  const Run current = store_->get_run(run_id);
+  store_->update_run_info(run_id, options.status.value_or(current.info.status),
+                          current.info.end_time, options.name);
+}
+
+void MlflowClient::set_terminated(const std::string& run_id, const SetTerminatedOptions& options) {
+  require_non_empty(run_id, "run_id");
+  store_->update_run_info(run_id, options.status,
+                          options.end_time.value_or(internal::now_millis()), std::nullopt);
+}
+
+void MlflowClient::delete_run(const std::string& run_id) {
+  require_non_empty(run_id, "run_id");
+  store_->delete_run(run_id);
+}
+
+void MlflowClient::restore_run(const std::string& run_id) {
+  require_non_empty(run_id, "run_id");
+  store_->restore_run(run_id);
+}
+
+PagedList<Run> MlflowClient::search_runs(const std::vector<std::string>& experiment_ids,
+                                         const SearchRunsOptions& options) {
+  internal::validate_max_results(options.max_results);
+  return store_->search_runs(experiment_ids, options);
+}
+
+PageRange<Run> MlflowClient::search_runs_all(std::vector<std::string> experiment_ids,
+                                             SearchRunsOptions options) {
+  internal::validate_max_results(options.max_results);
+  auto store = store_;
+  return PageRange<Run>(
+      [store, ids = std::move(experiment_ids), options](const std::string& token) mutable {
+        options.page_token = token;
+        return store->search_runs(ids, options);
+      });
+}
+
+// ---- Logging ----------------------------------------------------------------------------------
+
+void MlflowClient::log_metric(const std::string& run_id, const std::string& key, double value,
+                              const LogMetricOptions& options) {
+  require_non_empty(run_id, "run_id");
+  Metric metric;
+  metric.key = key;
+  metric.value = value;
+  metric.timestamp = options.timestamp.value_or(internal::now_millis());
+  metric.step = options.step;
+  metric.model_id = options.model_id;
+  metric.dataset_name = options.dataset_name;
+  metric.dataset_digest = options.dataset_digest;
+  internal::validate_metric(metric);
+  store_->log_metric(run_id, metric);
+}
+
+void MlflowClient::log_param(const std::string& run_id, const std::string& key,
+                             const std::string& value) {
+  require_non_empty(run_id, "run_id");
+  store_->log_param(run_id, internal::validate_param(Param{key, value}));
+}
+
+void MlflowClient::set_tag(const std::string& run_id, const std::string& key,
+                           const std::string& value) {
+  require_non_empty(run_id, "run_id");
+  store_->set_tag(run_id, internal::validate_tag(RunTag{key, value}));
+}
+
+void MlflowClient::delete_tag(const std::string& run_id, const std::string& key) {
+  require_non_empty(run_id, "run_id");
+  require_non_empty(key, "key");
+  store_->delete_tag(run_id, key);
+}
+
+void MlflowClient::log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
+                             const std::vector<Param>& params, const std::vector<RunTag>& tags) {
+  require_non_empty(run_id, "run_id");
+  if (metrics.empty() && params.empty() && tags.empty()) return;
+  internal::validate_run_id(run_id);
+  // Validate everything before the first request so that bad input loses nothing half-way.
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    internal::validate_metric(metrics[i], "metrics[" + std::to_string(i) + "]");
+  }
+  std::vector<Param> checked_params;
+  checked_params.reserve(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    checked_params.push_back(
+        internal::validate_param(params[i], "params[" + std::to_string(i) + "]"));
+  }
+  internal::validate_param_keys_unique(checked_params);
+  std::vector<RunTag> checked_tags;
+  checked_tags.reserve(tags.size());
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    checked_tags.push_back(internal::validate_tag(tags[i], "tags[" + std::to_string(i) + "]"));
+  }
+  for (const auto& chunk : internal::split_batch(metrics, checked_params, checked_tags)) {
+    store_->log_batch(run_id, chunk.metrics, chunk.params, chunk.tags);
+  }
+}
+
+void MlflowClient::log_inputs(const std::string& run_id,
+                              const std::vector<DatasetInput>& datasets) {
+  require_non_empty(run_id, "run_id");
+  internal::validate_run_id(run_id);
+  for (std::size_t i = 0; i < datasets.size(); ++i) {
+    internal::validate_dataset_input(datasets[i], "datasets[" + std::to_string(i) + "]");
+  }
+  // MLflow accepts at most 1000 datasets per log-inputs request.
+  constexpr std::size_t kMaxDatasetsPerRequest = 1000;
+  if (datasets.empty()) {
+    store_->log_inputs(run_id, {}, {});
+    return;
+  }
+  for (std::size_t i = 0; i < datasets.size(); i += kMaxDatasetsPerRequest) {
+    const std::size_t end = std::min(datasets.size(), i + kMaxDatasetsPerRequest);
+    store_->log_inputs(run_id, {datasets.begin() + i, datasets.begin() + end}, {});
+  }
+}
+
+std::vector<Metric> MlflowClient::get_metric_history(const std::string& run_id,
+                                                     const std::string& key) {
+  require_non_empty(run_id, "run_id");
+  require_non_empty(key, "metric_key");
+  std::vector<Metric> all;
+  std::string token;
+  do {
+    PagedList<Metric> page = store_->get_metric_history_page(run_id, key, kMetricHistoryPageSize,
+                                                             token);
+    all.insert(all.end(), std::make_move_iterator(page.items.begin()),
+               std::make_move_iterator(page.items.end()));
+    token = page.token;
+  } while (!token.empty());
+  return all;
+}
+
+std::vector<Metric> MlflowClient::get_metric_history_bulk_interval(
+    const std::vector<std::string>& run_ids, const std::string& metric_key,
+    const MetricHistoryBulkIntervalOptions& options) {
+  if (run_ids.empty() || run_ids.size() > 100) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "GetMetricHistoryBulkInterval request must specify between 1 and 100 run_ids, "
+                "got " + std::to_string(run_ids.size()) + ".");
+  }
+  require_non_empty(metric_key, "metric_key");
+  if (options.start_step.has_value() != options.end_step.has_value()) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "If either start step or end step are specified, both must be specified.");
+  }
+  if (options.start_step && *options.start_step > *options.end_step) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "end_step must be greater than start_step. Found start_step=" +
+                    std::to_string(*options.start_step) +
+                    " and end_step=" + std::to_string(*options.end_step) + ".");
+  }
+  internal::validate_max_results(options.max_results, 2500);
+  return store_->get_metric_history_bulk_interval(run_ids, metric_key, options);
+}
+
+}  // namespace mlflow

@@ -1,0 +1,83 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// The embedded tracking store behind `sqlite:///path.db` URIs. It reads and writes MLflow
+// 3.18's own SQL schema, so `mlflow ui` opened on the same file shows what C++ wrote, and the
+// semantics (ids, latest_metrics, soft deletion, error codes) are those of MLflow's SQL store.
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/tracking_store.hpp"
+
+namespace mlflow::internal {
+
+namespace sqlite {
+class Connection;
+}
+
+/// Opens (creating when new) the database of a `sqlite:///relative.db`,
+/// `sqlite:////abs/path.db` or `sqlite:///:memory:` URI. Missing parent directories are
+/// created. Each `:memory:` store is a private database. Throws InvalidArgument for a file
+/// that is not an MLflow database, and MlflowException(INVALID_STATE) for a schema revision
+/// other than MLflow 3.18's; such files are left unmodified.
+std::shared_ptr<TrackingStore> make_sqlite_tracking_store(const std::string& tracking_uri);
+
+/// Resolves the database path of a sqlite URI: ":memory:" or an absolute file path.
+/// Throws InvalidArgument for a URI that is not `sqlite://...`.
+std::string sqlite_path_from_uri(const std::string& tracking_uri);
+
+/// One connection guarded by a mutex: SQLite serialises writers anyway, and WAL keeps
+/// readers in other processes (e.g. `mlflow ui`) unblocked. Every write call is one
+/// transaction.
+class SqliteTrackingStore : public TrackingStore {
+ public:
+  /// `db_path` is ":memory:" or a file path; new experiments get `<artifact_root>/<id>`.
+  SqliteTrackingStore(const std::string& db_path, std::string artifact_root);
+  ~SqliteTrackingStore() override;
+
+  std::string create_experiment(const std::string& name,
+                                const std::optional<std::string>& artifact_location,
+                                const std::vector<ExperimentTag>& tags) override;
+  Experiment get_experiment(const std::string& experiment_id) override;
+  std::optional<Experiment> get_experiment_by_name(const std::string& name) override;
+  PagedList<Experiment> search_experiments(const SearchExperimentsOptions& options) override;
+  void rename_experiment(const std::string& experiment_id, const std::string& new_name) override;
+  void delete_experiment(const std::string& experiment_id) override;
+  void restore_experiment(const std::string& experiment_id) override;
+  void set_experiment_tag(const std::string& experiment_id, const ExperimentTag& tag) override;
+  void delete_experiment_tag(const std::string& experiment_id, const std::string& key) override;
+
+  Run create_run(const CreateRunRequest& request) override;
+  Run get_run(const std::string& run_id) override;
+  RunInfo update_run_info(const std::string& run_id, std::optional<RunStatus> status,
+                          std::optional<std::int64_t> end_time,
+                          const std::optional<std::string>& run_name) override;
+  void delete_run(const std::string& run_id) override;
+  void restore_run(const std::string& run_id) override;
+  PagedList<Run> search_runs(const std::vector<std::string>& experiment_ids,
+                             const SearchRunsOptions& options) override;
+
+  void log_metric(const std::string& run_id, const Metric& metric) override;
+  void log_param(const std::string& run_id, const Param& param) override;
+  void set_tag(const std::string& run_id, const RunTag& tag) override;
+  void delete_tag(const std::string& run_id, const std::string& key) override;
+  void log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
+                 const std::vector<Param>& params, const std::vector<RunTag>& tags) override;
+  void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
+                  const std::vector<ModelInput>& models) override;
+  PagedList<Metric> get_metric_history_page(const std::string& run_id, const std::string& key,
+                                            int max_results,
+                                            const std::string& page_token) override;
+  std::vector<Metric> get_metric_history_bulk_interval(
+      const std::vector<std::string>& run_ids, const std::string& metric_key,
+      const MetricHistoryBulkIntervalOptions& options) override;
+
+ private:
+  std::mutex mutex_;
+  std::unique_ptr<sqlite::Connection> conn_;
+  std::string artifact_root_;
+};
+
+}  // namespace mlflow::internal

@@ -14,20 +14,20 @@ namespace mlflow {
 
 /// A dataset as MLflow records it. `source`, `schema` and `profile` are JSON strings.
 struct Dataset {
-  std::string name;
+  std::string name{};
   /// At most 36 characters.
-  std::string digest;
+  std::string digest{};
   /// e.g. "local", "http", "s3", "code".
-  std::string source_type;
-  std::string source;
-  std::optional<std::string> schema;
-  std::optional<std::string> profile;
+  std::string source_type{};
+  std::string source{};
+  std::optional<std::string> schema = std::nullopt;
+  std::optional<std::string> profile = std::nullopt;
 };
 
 /// A dataset used by a run, with the tags of that use (e.g. mlflow.data.context).
 struct DatasetInput {
-  Dataset dataset;
-  std::vector<InputTag> tags;
+  Dataset dataset{};
+  std::vector<InputTag> tags{};
 };
 
 bool operator==(const Dataset& a, const Dataset& b) noexcept;

@@ -11,8 +11,8 @@ namespace mlflow {
 /// A run parameter. Params are write-once: re-logging the same value is a no-op, a different
 /// value is an InvalidArgument error.
 struct Param {
-  std::string key;
-  std::string value;
+  std::string key{};
+  std::string value{};
 };
 
 inline bool operator==(const Param& a, const Param& b) noexcept {

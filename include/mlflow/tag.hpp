@@ -10,18 +10,18 @@ namespace mlflow {
 
 /// A run tag (upserted by key).
 struct RunTag {
-  std::string key;
-  std::string value;
+  std::string key{};
+  std::string value{};
 };
 /// An experiment tag (upserted by key).
 struct ExperimentTag {
-  std::string key;
-  std::string value;
+  std::string key{};
+  std::string value{};
 };
 /// A tag on a dataset input edge, e.g. {"mlflow.data.context", "training"}.
 struct InputTag {
-  std::string key;
-  std::string value;
+  std::string key{};
+  std::string value{};
 };
 
 inline bool operator==(const RunTag& a, const RunTag& b) noexcept {

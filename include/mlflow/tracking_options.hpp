@@ -19,8 +19,8 @@ namespace mlflow {
 
 /// create_experiment(name, artifact_location=None, tags=None)
 struct CreateExperimentOptions {
-  std::optional<std::string> artifact_location;
-  std::map<std::string, std::string> tags;
+  std::optional<std::string> artifact_location{};
+  std::map<std::string, std::string> tags{};
 };
 
 /// search_experiments(view_type, max_results, filter_string, order_by, page_token)
@@ -28,58 +28,58 @@ struct SearchExperimentsOptions {
   ViewType view_type = ViewType::kActiveOnly;
   /// 1..50000; Python's default is 1000.
   std::int64_t max_results = 1000;
-  std::string filter_string;
-  std::vector<std::string> order_by;
-  std::string page_token;
+  std::string filter_string{};
+  std::vector<std::string> order_by{};
+  std::string page_token{};
 };
 
 /// create_run(experiment_id, start_time=None, tags=None, run_name=None)
 struct CreateRunOptions {
   /// Milliseconds since the epoch; now when absent.
-  std::optional<std::int64_t> start_time;
-  std::map<std::string, std::string> tags;
-  std::optional<std::string> run_name;
+  std::optional<std::int64_t> start_time{};
+  std::map<std::string, std::string> tags{};
+  std::optional<std::string> run_name{};
 };
 
 /// update_run(run_id, status=None, name=None)
 struct UpdateRunOptions {
-  std::optional<RunStatus> status;
-  std::optional<std::string> name;
+  std::optional<RunStatus> status{};
+  std::optional<std::string> name{};
 };
 
 /// set_terminated(run_id, status=None, end_time=None)
 struct SetTerminatedOptions {
   RunStatus status = RunStatus::kFinished;
   /// Milliseconds since the epoch; now when absent.
-  std::optional<std::int64_t> end_time;
+  std::optional<std::int64_t> end_time{};
 };
 
 /// search_runs(experiment_ids, filter_string, run_view_type, max_results, order_by, page_token)
 struct SearchRunsOptions {
-  std::string filter_string;
+  std::string filter_string{};
   ViewType run_view_type = ViewType::kActiveOnly;
   /// 1..50000; Python's default is 1000.
   int max_results = 1000;
-  std::vector<std::string> order_by;
-  std::string page_token;
+  std::vector<std::string> order_by{};
+  std::string page_token{};
 };
 
 /// log_metric(run_id, key, value, timestamp=None, step=None, model_id=None, dataset_name,
 /// dataset_digest)
 struct LogMetricOptions {
   /// Milliseconds since the epoch; now when absent.
-  std::optional<std::int64_t> timestamp;
+  std::optional<std::int64_t> timestamp{};
   std::int64_t step = 0;
-  std::optional<std::string> model_id;
-  std::optional<std::string> dataset_name;
-  std::optional<std::string> dataset_digest;
+  std::optional<std::string> model_id{};
+  std::optional<std::string> dataset_name{};
+  std::optional<std::string> dataset_digest{};
 };
 
 /// get_metric_history_bulk_interval(run_ids, metric_key, start_step, end_step, max_results)
 struct MetricHistoryBulkIntervalOptions {
   /// Give both or neither; start_step <= end_step.
-  std::optional<int> start_step;
-  std::optional<int> end_step;
+  std::optional<int> start_step{};
+  std::optional<int> end_step{};
   /// 1..2500.
   int max_results = 2500;
 };

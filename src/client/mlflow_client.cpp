@@ -126,8 +126,7 @@ void MlflowClient::set_experiment_tag(const std::string& experiment_id, const st
   store_->set_experiment_tag(experiment_id, tag);
 }
 
-void MlflowClient::delete_experiment_tag(const std::string& experiment_id,
-                                         const std::string& key) {
+void MlflowClient::delete_experiment_tag(const std::string& experiment_id, const std::string& key) {
   require_non_empty(experiment_id, "experiment_id");
   require_non_empty(key, "key");
   store_->delete_experiment_tag(experiment_id, key);
@@ -173,8 +172,8 @@ void MlflowClient::update_run(const std::string& run_id, const UpdateRunOptions&
 
 void MlflowClient::set_terminated(const std::string& run_id, const SetTerminatedOptions& options) {
   require_non_empty(run_id, "run_id");
-  store_->update_run_info(run_id, options.status,
-                          options.end_time.value_or(internal::now_millis()), std::nullopt);
+  store_->update_run_info(run_id, options.status, options.end_time.value_or(internal::now_millis()),
+                          std::nullopt);
 }
 
 void MlflowClient::delete_run(const std::string& run_id) {
@@ -291,8 +290,8 @@ std::vector<Metric> MlflowClient::get_metric_history(const std::string& run_id,
   std::vector<Metric> all;
   std::string token;
   do {
-    PagedList<Metric> page = store_->get_metric_history_page(run_id, key, kMetricHistoryPageSize,
-                                                             token);
+    PagedList<Metric> page =
+        store_->get_metric_history_page(run_id, key, kMetricHistoryPageSize, token);
     all.insert(all.end(), std::make_move_iterator(page.items.begin()),
                std::make_move_iterator(page.items.end()));
     token = page.token;
@@ -306,7 +305,8 @@ std::vector<Metric> MlflowClient::get_metric_history_bulk_interval(
   if (run_ids.empty() || run_ids.size() > 100) {
     throw_error(ErrorCode::kInvalidParameterValue,
                 "GetMetricHistoryBulkInterval request must specify between 1 and 100 run_ids, "
-                "got " + std::to_string(run_ids.size()) + ".");
+                "got " +
+                    std::to_string(run_ids.size()) + ".");
   }
   require_non_empty(metric_key, "metric_key");
   if (options.start_step.has_value() != options.end_step.has_value()) {

@@ -1,11 +1,10 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "client/validation.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -22,8 +21,8 @@ namespace {
 // MLflow's invalid_value(): the value rendered as JSON.
 std::string invalid_value(const std::string& path, const std::string& value,
                           const std::string& detail) {
-  std::string rendered = nlohmann::json(value).dump(-1, ' ', false,
-                                                    nlohmann::json::error_handler_t::replace);
+  std::string rendered =
+      nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string msg = "Invalid value " + rendered + " for parameter '" + path + "' supplied";
   return detail.empty() ? msg + "." : msg + ": " + detail;
 }
@@ -164,8 +163,8 @@ void validate_experiment_name(const std::string& name) {
 }
 
 void validate_experiment_id(const std::string& experiment_id) {
-  const bool digits = !experiment_id.empty() &&
-                      experiment_id.find_first_not_of("0123456789") == std::string::npos;
+  const bool digits =
+      !experiment_id.empty() && experiment_id.find_first_not_of("0123456789") == std::string::npos;
   if (!digits) {
     invalid("Invalid experiment ID: '" + experiment_id +
             "'. Experiment ids are decimal integers such as '0' or '12'.");
@@ -182,8 +181,8 @@ void validate_run_id(const std::string& run_id, const std::string& path) {
 void validate_max_results(std::int64_t max_results, std::int64_t limit) {
   if (max_results < 1 || max_results > limit) {
     invalid("Invalid value " + std::to_string(max_results) +
-            " for parameter 'max_results' supplied. It must be at most " +
-            std::to_string(limit) + " and a positive integer.");
+            " for parameter 'max_results' supplied. It must be at most " + std::to_string(limit) +
+            " and a positive integer.");
   }
 }
 

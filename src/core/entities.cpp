@@ -9,8 +9,7 @@
 namespace mlflow {
 
 bool operator==(const Metric& a, const Metric& b) noexcept {
-  const bool same_value =
-      (std::isnan(a.value) && std::isnan(b.value)) || a.value == b.value;
+  const bool same_value = (std::isnan(a.value) && std::isnan(b.value)) || a.value == b.value;
   return a.key == b.key && same_value && a.timestamp == b.timestamp && a.step == b.step &&
          a.model_id == b.model_id && a.dataset_name == b.dataset_name &&
          a.dataset_digest == b.dataset_digest && a.run_id == b.run_id;

@@ -9,11 +9,16 @@ namespace mlflow {
 
 const char* to_string(RunStatus status) noexcept {
   switch (status) {
-    case RunStatus::kRunning: return "RUNNING";
-    case RunStatus::kScheduled: return "SCHEDULED";
-    case RunStatus::kFinished: return "FINISHED";
-    case RunStatus::kFailed: return "FAILED";
-    case RunStatus::kKilled: return "KILLED";
+    case RunStatus::kRunning:
+      return "RUNNING";
+    case RunStatus::kScheduled:
+      return "SCHEDULED";
+    case RunStatus::kFinished:
+      return "FINISHED";
+    case RunStatus::kFailed:
+      return "FAILED";
+    case RunStatus::kKilled:
+      return "KILLED";
   }
   return "RUNNING";
 }
@@ -35,9 +40,12 @@ bool is_terminated(RunStatus status) noexcept {
 
 const char* to_string(ViewType view) noexcept {
   switch (view) {
-    case ViewType::kActiveOnly: return "ACTIVE_ONLY";
-    case ViewType::kDeletedOnly: return "DELETED_ONLY";
-    case ViewType::kAll: return "ALL";
+    case ViewType::kActiveOnly:
+      return "ACTIVE_ONLY";
+    case ViewType::kDeletedOnly:
+      return "DELETED_ONLY";
+    case ViewType::kAll:
+      return "ALL";
   }
   return "ACTIVE_ONLY";
 }
@@ -46,19 +54,25 @@ ViewType view_type_from_string(const std::string& name) {
   for (ViewType v : {ViewType::kActiveOnly, ViewType::kDeletedOnly, ViewType::kAll}) {
     if (name == to_string(v)) return v;
   }
-  throw InvalidArgument(ErrorCode::kInvalidParameterValue,
-                        "Invalid view type '" + name +
-                            "'. Expected one of ACTIVE_ONLY, DELETED_ONLY, ALL.");
+  throw InvalidArgument(
+      ErrorCode::kInvalidParameterValue,
+      "Invalid view type '" + name + "'. Expected one of ACTIVE_ONLY, DELETED_ONLY, ALL.");
 }
 
 const char* to_string(LogLevel level) noexcept {
   switch (level) {
-    case LogLevel::kTrace: return "TRACE";
-    case LogLevel::kDebug: return "DEBUG";
-    case LogLevel::kInfo: return "INFO";
-    case LogLevel::kWarning: return "WARNING";
-    case LogLevel::kError: return "ERROR";
-    case LogLevel::kOff: return "OFF";
+    case LogLevel::kTrace:
+      return "TRACE";
+    case LogLevel::kDebug:
+      return "DEBUG";
+    case LogLevel::kInfo:
+      return "INFO";
+    case LogLevel::kWarning:
+      return "WARNING";
+    case LogLevel::kError:
+      return "ERROR";
+    case LogLevel::kOff:
+      return "OFF";
   }
   return "OFF";
 }

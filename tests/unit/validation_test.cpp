@@ -38,8 +38,7 @@ TEST(Validation, KeysRejectBadCharactersWithMlflowWording) {
 
 TEST(Validation, KeysRejectNamesThatResolveToOtherPaths) {
   for (const char* bad : {"a//b", "./a", "a/", "/a", "..", "../a", "", "a/./b"}) {
-    EXPECT_THAT(message_of([&] { validate_tag_key(bad); }), HasSubstr("would resolve to"))
-        << bad;
+    EXPECT_THAT(message_of([&] { validate_tag_key(bad); }), HasSubstr("would resolve to")) << bad;
   }
 }
 
@@ -53,13 +52,17 @@ TEST(Validation, LongParamAndTagValuesAreTruncatedLikeMlflow) {
   EXPECT_EQ(validate_param(Param{"k", std::string(7000, 'v')}).value.size(), 6000u);
   EXPECT_EQ(validate_tag(RunTag{"k", std::string(9000, 'v')}).value.size(), 8000u);
   mlflow::testing::ScopedEnv env({{"MLFLOW_TRUNCATE_LONG_VALUES", "false"}});
-  EXPECT_THAT(message_of([] { validate_param(Param{"k", std::string(7000, 'v')}); }),
+  EXPECT_THAT(message_of([] {
+                validate_param(Param{"k", std::string(7000, 'v')});
+              }),
               HasSubstr("exceeds the maximum length of 6000"));
 }
 
 TEST(Validation, NegativeTimestampRejectedNanAllowed) {
   EXPECT_NO_THROW(validate_metric(Metric{"m", std::nan(""), 1, 0}));
-  EXPECT_THAT(message_of([] { validate_metric(Metric{"m", 1.0, -1, 0}, "metrics[2]"); }),
+  EXPECT_THAT(message_of([] {
+                validate_metric(Metric{"m", 1.0, -1, 0}, "metrics[2]");
+              }),
               HasSubstr("metrics[2].timestamp"));
 }
 
@@ -86,7 +89,9 @@ TEST(Validation, MaxResultsRange) {
 }
 
 TEST(Validation, DuplicateParamKeysInOneBatch) {
-  EXPECT_THAT(message_of([] { validate_param_keys_unique({{"a", "1"}, {"b", "2"}, {"a", "3"}}); }),
+  EXPECT_THAT(message_of([] {
+                validate_param_keys_unique({{"a", "1"}, {"b", "2"}, {"a", "3"}});
+              }),
               HasSubstr("Duplicate parameter keys have been submitted: ['a']"));
 }
 

@@ -88,71 +88,6 @@ std::int64_t parse_experiment_id(const std::string& id) {
   throw_error(ErrorCode::kResourceDoesNotExist, "Run with id=" + run_id + " not found");
 }
 
-// ---- page tokens of get_metric_history (base64 of {"offset": N}, as MLflow) ----
-
-const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64_encode(const std::string& in) {
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                       (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-std::string encode_offset_token(std::int64_t offset) {
-  return base64_encode("{\"offset\": " + std::to_string(offset) + "}");
-}
-
-std::int64_t decode_offset_token(const std::string& token) {
-  if (token.empty()) return 0;
-  std::string decoded;
-  unsigned buf = 0;
-  int bits = 0;
-  for (char c : token) {
-    if (c == '=') break;
-    const char* p = std::strchr(kB64, c);
-    if (c == '\0' || p == nullptr) {
-      throw_error(ErrorCode::kInvalidParameterValue, "Invalid page token, could not base64-decode");
-    }
-    buf = (buf << 6) | static_cast<unsigned>(p - kB64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      decoded += static_cast<char>((buf >> bits) & 0xff);
-    }
-  }
-  // Only our own shape is accepted: {"offset": N} with N > 0.
-  const std::string prefix = "{\"offset\": ";
-  if (decoded.compare(0, prefix.size(), prefix) == 0 && decoded.size() > prefix.size() + 1 &&
-      decoded.back() == '}') {
-    const std::string num = decoded.substr(prefix.size(), decoded.size() - prefix.size() - 1);
-    if (!num.empty() && num.find_first_not_of("0123456789") == std::string::npos) {
-      try {
-        const std::int64_t n = std::stoll(num);
-        if (n > 0) return n;
-      } catch (const std::exception&) {
-      }
-    }
-  }
-  throw_error(ErrorCode::kInvalidParameterValue, "Invalid page token, decoded value=" + decoded);
-}
-
 // ---- row readers ----
 
 constexpr const char* kExperimentColumns =
@@ -439,6 +374,32 @@ void insert_metrics(Connection& c, const std::string& run_id, const std::vector<
   }
 }
 
+// Runs a search query (first column: an id) with its binds. Not cached: the SQL text varies
+// with the filter, so caching would grow without bound.
+std::vector<std::string> run_id_query(Connection& c, const sqlite_search::SqlQuery& q) {
+  Statement stmt(c.handle(), q.sql);
+  int index = 1;
+  for (const sqlite_search::Bind& b : q.binds) {
+    switch (b.kind) {
+      case sqlite_search::Bind::kText:
+        stmt.bind(index, b.text);
+        break;
+      case sqlite_search::Bind::kInt:
+        stmt.bind(index, b.i);
+        break;
+      case sqlite_search::Bind::kReal:
+        stmt.bind(index, b.r);
+        break;
+    }
+    ++index;
+  }
+  std::vector<std::string> ids;
+  while (stmt.step()) {
+    ids.push_back(stmt.is_null(0) ? std::string() : stmt.text(0));
+  }
+  return ids;
+}
+
 bool is_unique_violation(const MlflowException& e) {
   return e.error_code() == ErrorCode::kBadRequest &&
          std::string(e.what()).find("UNIQUE constraint failed") != std::string::npos;
@@ -559,8 +520,20 @@ std::optional<Experiment> SqliteTrackingStore::get_experiment_by_name(const std:
 }
 
 PagedList<Experiment> SqliteTrackingStore::search_experiments(
-    const SearchExperimentsOptions& /*options*/) {
-  throw_error(ErrorCode::kNotImplemented, "search_experiments is not implemented yet");
+    const SearchExperimentsOptions& options) {
+  const std::int64_t offset = sqlite_search::decode_page_token(options.page_token);
+  const sqlite_search::SqlQuery q = sqlite_search::build_search_experiments_query(
+      options.view_type, options.filter_string, options.order_by, offset, options.max_results + 1);
+  std::lock_guard<std::mutex> lock(mutex_);
+  PagedList<Experiment> page;
+  for (const std::string& id : run_id_query(*conn_, q)) {
+    page.items.push_back(load_experiment(*conn_, std::stoll(id)));
+  }
+  if (static_cast<std::int64_t>(page.items.size()) > options.max_results) {
+    page.items.resize(static_cast<std::size_t>(options.max_results));
+    page.token = sqlite_search::encode_page_token(offset + options.max_results);
+  }
+  return page;
 }
 
 void SqliteTrackingStore::rename_experiment(const std::string& experiment_id,
@@ -783,9 +756,21 @@ void SqliteTrackingStore::restore_run(const std::string& run_id) {
   tx.commit();
 }
 
-PagedList<Run> SqliteTrackingStore::search_runs(const std::vector<std::string>& /*ids*/,
-                                                const SearchRunsOptions& /*options*/) {
-  throw_error(ErrorCode::kNotImplemented, "search_runs is not implemented yet");
+PagedList<Run> SqliteTrackingStore::search_runs(const std::vector<std::string>& experiment_ids,
+                                                const SearchRunsOptions& options) {
+  const std::int64_t offset = sqlite_search::decode_page_token(options.page_token);
+  const std::int64_t max_results = options.max_results;
+  const sqlite_search::SqlQuery q = sqlite_search::build_search_runs_query(
+      experiment_ids, options.run_view_type, options.filter_string, options.order_by, offset,
+      max_results + 1);
+  std::lock_guard<std::mutex> lock(mutex_);
+  PagedList<Run> page;
+  for (const std::string& id : run_id_query(*conn_, q)) page.items.push_back(load_run(*conn_, id));
+  if (static_cast<std::int64_t>(page.items.size()) > max_results) {
+    page.items.resize(static_cast<std::size_t>(max_results));
+    page.token = sqlite_search::encode_page_token(offset + max_results);
+  }
+  return page;
 }
 
 // ---- logging ----
@@ -901,7 +886,7 @@ PagedList<Metric> SqliteTrackingStore::get_metric_history_page(const std::string
                                                                const std::string& key,
                                                                int max_results,
                                                                const std::string& page_token) {
-  const std::int64_t offset = decode_offset_token(page_token);
+  const std::int64_t offset = sqlite_search::decode_page_token(page_token);
   std::lock_guard<std::mutex> lock(mutex_);
   Connection& c = *conn_;
   require_run(c, run_id);
@@ -922,7 +907,7 @@ PagedList<Metric> SqliteTrackingStore::get_metric_history_page(const std::string
   }
   if (max_results > 0 && page.items.size() == static_cast<std::size_t>(max_results) + 1) {
     page.items.pop_back();
-    page.token = encode_offset_token(offset + max_results);
+    page.token = sqlite_search::encode_page_token(offset + max_results);
   }
   return page;
 }

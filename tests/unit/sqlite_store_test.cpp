@@ -601,6 +601,100 @@ TEST(SqliteHistory, BulkIntervalSamplesKeepingEnds) {
                ErrorCode::kInvalidParameterValue);
 }
 
+// ---------------------------------------------------------------- search
+
+TEST(SqliteSearch, RunsFilterOrderPageAndView) {
+  auto s = memory_store();
+  const std::string exp = s->create_experiment("search", std::nullopt, {});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    CreateRunRequest req = run_request(exp);
+    req.start_time = 1000 + i;
+    req.run_name = "run-" + std::to_string(i);
+    const std::string rid = s->create_run(req).info.run_id;
+    s->log_batch(rid, {metric("acc", i * 0.1, 1, 0)}, {{"model", i % 2 ? "cnn" : "rnn"}},
+                 {{"parity", i % 2 ? "odd" : "even"}});
+    ids.push_back(rid);
+  }
+  SearchRunsOptions o;
+  o.filter_string = "metrics.acc > 0.15 and params.model = 'cnn'";
+  PagedList<mlflow::Run> page = s->search_runs({exp}, o);
+  ASSERT_EQ(page.size(), 1u);  // cnn runs are 1 (acc 0.1) and 3 (acc 0.3)
+  EXPECT_EQ(page[0].info.run_id, ids[3]);
+  EXPECT_EQ(page[0].data.metrics.at("acc"), 0.30000000000000004);
+
+  // Default order: start_time DESC; pages of 2 with MLflow tokens.
+  o = SearchRunsOptions();
+  o.max_results = 2;
+  std::vector<std::string> order;
+  do {
+    page = s->search_runs({exp}, o);
+    for (const auto& r : page) order.push_back(r.info.run_id);
+    o.page_token = page.token;
+  } while (!o.page_token.empty());
+  EXPECT_EQ(order, (std::vector<std::string>{ids[4], ids[3], ids[2], ids[1], ids[0]}));
+
+  o = SearchRunsOptions();
+  o.order_by = {"metrics.acc ASC"};
+  o.filter_string = "tags.parity = 'even'";
+  page = s->search_runs({exp}, o);
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[0].info.run_id, ids[0]);
+  EXPECT_EQ(page[2].info.run_id, ids[4]);
+  EXPECT_EQ(page[0].data.params.at("model"), "rnn");
+
+  s->delete_run(ids[0]);
+  o = SearchRunsOptions();
+  EXPECT_EQ(s->search_runs({exp}, o).size(), 4u);
+  o.run_view_type = ViewType::kDeletedOnly;
+  ASSERT_EQ(s->search_runs({exp}, o).size(), 1u);
+  o.run_view_type = ViewType::kAll;
+  EXPECT_EQ(s->search_runs({exp}, o).size(), 5u);
+  o.filter_string = "attributes.run_name = 'run-2'";
+  ASSERT_EQ(s->search_runs({exp}, o).size(), 1u);
+  EXPECT_EQ(s->search_runs({exp}, o)[0].info.run_id, ids[2]);
+
+  o.filter_string = "metrics.acc >>> 1";
+  expect_error([&] { s->search_runs({exp}, o); }, ErrorCode::kInvalidParameterValue);
+}
+
+TEST(SqliteSearch, Experiments) {
+  auto s = memory_store();
+  s->create_experiment("alpha", std::nullopt, {{"team", "a"}});
+  const std::string b = s->create_experiment("beta", std::nullopt, {{"team", "b"}});
+  s->create_experiment("gamma", std::nullopt, {});
+  SearchExperimentsOptions o;
+  o.filter_string = "tags.team = 'b'";
+  PagedList<Experiment> page = s->search_experiments(o);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].experiment_id, b);
+  EXPECT_EQ(page[0].tags.at("team"), "b");
+
+  o = SearchExperimentsOptions();
+  o.max_results = 3;
+  page = s->search_experiments(o);
+  EXPECT_EQ(page.size(), 3u);
+  EXPECT_TRUE(page.has_next_page());
+  o.page_token = page.token;
+  page = s->search_experiments(o);
+  EXPECT_EQ(page.size(), 1u);  // 4 with Default
+  EXPECT_FALSE(page.has_next_page());
+
+  s->delete_experiment(b);
+  o = SearchExperimentsOptions();
+  o.filter_string = "name LIKE '%a'";
+  o.order_by = {"name ASC"};
+  page = s->search_experiments(o);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].name, "alpha");
+  EXPECT_EQ(page[1].name, "gamma");
+  o = SearchExperimentsOptions();
+  o.view_type = ViewType::kDeletedOnly;
+  page = s->search_experiments(o);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].name, "beta");
+}
+
 // ---------------------------------------------------------------- concurrency
 
 TEST(SqliteConcurrency, ThreadsShareOneStore) {

@@ -1,0 +1,294 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#include "rest/rest_client.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <utility>
+
+#include "core/log.hpp"
+#include "mlflow/errors.hpp"
+
+namespace mlflow::internal {
+namespace {
+
+bool iequals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Replaces a header of the same name (case-insensitive) or appends it.
+void set_header(HttpHeaders& headers, const std::string& name, const std::string& value) {
+  for (auto& h : headers) {
+    if (iequals(h.first, name)) {
+      h.second = value;
+      return;
+    }
+  }
+  headers.emplace_back(name, value);
+}
+
+bool is_blank(const std::string& s) {
+  for (char c : s) {
+    if (!std::isspace(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// A readable one-line excerpt of a non-JSON body: HTML tags dropped, whitespace collapsed,
+// at most ~200 characters.
+std::string body_excerpt(const std::string& body) {
+  constexpr std::size_t kMax = 200;
+  std::string out;
+  bool in_tag = false;
+  bool pending_space = false;
+  for (char c : body) {
+    if (in_tag) {
+      if (c == '>') {
+        in_tag = false;
+        pending_space = true;
+      }
+      continue;
+    }
+    if (c == '<') {
+      in_tag = true;
+      continue;
+    }
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && !out.empty()) out += ' ';
+    pending_space = false;
+    // Keep the excerpt printable: control bytes of binary bodies become '?'.
+    out += std::iscntrl(static_cast<unsigned char>(c)) ? '?' : c;
+    if (out.size() >= kMax) {
+      out += "...";
+      break;
+    }
+  }
+  return out.empty() ? "(empty body)" : "\"" + out + "\"";
+}
+
+ErrorCode code_for_status(long status) {
+  switch (status) {
+    case 400:
+      return ErrorCode::kBadRequest;
+    case 401:
+      return ErrorCode::kUnauthenticated;
+    case 403:
+      return ErrorCode::kPermissionDenied;
+    case 404:
+      return ErrorCode::kEndpointNotFound;
+    case 405:
+      return ErrorCode::kEndpointNotFound;
+    case 408:
+      return ErrorCode::kDeadlineExceeded;
+    case 409:
+      return ErrorCode::kResourceConflict;
+    case 429:
+      return ErrorCode::kRequestLimitExceeded;
+    case 501:
+      return ErrorCode::kNotImplemented;
+    case 503:
+      return ErrorCode::kTemporarilyUnavailable;
+    case 504:
+      return ErrorCode::kDeadlineExceeded;
+    default:
+      break;
+  }
+  if (status >= 500 && status < 600) return ErrorCode::kInternalError;
+  if (status >= 400 && status < 500) return ErrorCode::kBadRequest;
+  return ErrorCode::kUnknown;
+}
+
+std::string hint_for_status(long status) {
+  switch (status) {
+    case 401:
+      return " Check MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN.";
+    case 403:
+      return " Check MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or "
+             "MLFLOW_TRACKING_TOKEN; a plain-text 403 may also come from the server's "
+             "Host/Origin check (see `mlflow server --allowed-hosts`).";
+    case 404:
+    case 405:
+      return " Is the tracking URI right, including any path prefix? Is this an MLflow "
+             "server?";
+    case 429:
+    case 503:
+      return " The server is overloaded or unavailable; retry later or raise "
+             "MLFLOW_HTTP_REQUEST_MAX_RETRIES.";
+    case 504:
+      return " A gateway timed out; retry later.";
+    default:
+      break;
+  }
+  if (status >= 300 && status < 400) {
+    return " A redirect was not followed; use the final URL as the tracking URI or enable "
+           "MLFLOW_ALLOW_HTTP_REDIRECTS.";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string url_encode(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string build_query_string(const QueryParams& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out += '&';
+    out += url_encode(key);
+    out += '=';
+    out += url_encode(value);
+  }
+  return out;
+}
+
+std::string strip_credentials(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const auto authority_begin = scheme_end + 3;
+  const auto authority_end = url.find_first_of("/?#", authority_begin);
+  const auto at = url.rfind('@', authority_end == std::string::npos ? url.size() : authority_end);
+  if (at == std::string::npos || at < authority_begin) return url;
+  return url.substr(0, authority_begin) + url.substr(at + 1);
+}
+
+void throw_http_error(const std::string& method, const std::string& url,
+                      const HttpResponse& response) {
+  const int status = static_cast<int>(response.status);
+  // MLflow's own errors: {"error_code": "...", "message": "...", ...}. Key on error_code;
+  // everything else in the envelope is optional.
+  const auto parsed = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_object()) {
+    const auto it = parsed.find("error_code");
+    if (it != parsed.end() && (it->is_string() || it->is_number_integer())) {
+      const std::string raw_code = it->is_string() ? it->get<std::string>() : it->dump();
+      ErrorCode code = error_code_from_name(raw_code);
+      // A code this release does not know still has a meaningful HTTP status.
+      if (code == ErrorCode::kUnknown) code = code_for_status(status);
+      std::string message;
+      const auto msg = parsed.find("message");
+      if (msg != parsed.end() && msg->is_string()) message = msg->get<std::string>();
+      if (message.empty()) {
+        message = raw_code + " from " + method + " " + strip_credentials(url) + " (HTTP " +
+                  std::to_string(status) + ")";
+      }
+      throw_error(code, message, status, raw_code);
+    }
+  }
+  const std::string where = method + " " + strip_credentials(url);
+  throw_error(code_for_status(status),
+              where + " failed with HTTP " + std::to_string(status) + ": " +
+                  body_excerpt(response.body) + "." + hint_for_status(status),
+              status);
+}
+
+RestClient::RestClient(ResolvedConfig config, std::shared_ptr<HttpTransport> transport,
+                       RetryHooks hooks)
+    : config_(std::move(config)), transport_(std::move(transport)), hooks_(std::move(hooks)) {
+  // Tolerate a trailing '/' even though resolve_config normalises it away.
+  while (!config_.tracking_uri.empty() && config_.tracking_uri.back() == '/') {
+    config_.tracking_uri.pop_back();
+  }
+}
+
+std::string RestClient::endpoint_url(const std::string& path) const {
+  return config_.tracking_uri + "/api/2.0/mlflow/" + path;
+}
+
+// Headers of every request. Deliberately absent:
+//  * X-MLflow-Client-Version: Python sends its mlflow version there; the server ignores it,
+//    and a C++ client has no Python version to claim. We identify ourselves through the
+//    transport's User-Agent (mlflow-cpp/<version>) instead.
+//  * Origin: the server's CSRF check rejects state-changing requests from foreign origins;
+//    a native client has no origin.
+// Custom headers come after ours and replace same-named ones, so a gateway's own
+// Authorization scheme can be configured explicitly.
+HttpHeaders RestClient::base_headers() const {
+  HttpHeaders headers;
+  headers.emplace_back("Accept", "application/json");
+  if (!config_.authorization.empty()) headers.emplace_back("Authorization", config_.authorization);
+  for (const auto& [name, value] : config_.headers) set_header(headers, name, value);
+  if (!config_.workspace.empty()) set_header(headers, "X-MLFLOW-WORKSPACE", config_.workspace);
+  return headers;
+}
+
+nlohmann::json RestClient::get(const std::string& path, const QueryParams& query,
+                               Idempotency idempotency) {
+  return call("GET", path, query, nullptr, idempotency);
+}
+
+nlohmann::json RestClient::post(const std::string& path, const nlohmann::json& body,
+                                Idempotency idempotency) {
+  return call("POST", path, {}, body, idempotency);
+}
+
+nlohmann::json RestClient::call(const std::string& method, const std::string& path,
+                                const QueryParams& query, const nlohmann::json& body,
+                                Idempotency idempotency) {
+  HttpRequest request;
+  request.method = method;
+  request.url = endpoint_url(path);
+  const std::string qs = build_query_string(query);
+  if (!qs.empty()) request.url += "?" + qs;
+  request.headers = base_headers();
+  if (!body.is_null()) {
+    // The server insists on this content type for POST/PUT JSON endpoints.
+    set_header(request.headers, "Content-Type", "application/json");
+    request.body = body.dump();
+  }
+  request.timeout = config_.timeout;
+
+  if (log_enabled(LogLevel::kDebug)) {
+    log(LogLevel::kDebug,
+        "mlflow REST " + method + " " + strip_credentials(request.url) +
+            (request.body.empty() ? std::string()
+                                  : " (" + std::to_string(request.body.size()) + " bytes)"));
+  }
+  const HttpResponse response =
+      send_with_retry(*transport_, request, config_.retry, hooks_, idempotency);
+  if (log_enabled(LogLevel::kDebug)) {
+    log(LogLevel::kDebug, "mlflow REST " + method + " " + strip_credentials(request.url) +
+                              " -> HTTP " + std::to_string(response.status) + " (" +
+                              std::to_string(response.body.size()) + " bytes)");
+  }
+
+  if (response.status < 200 || response.status >= 300) {
+    throw_http_error(method, request.url, response);
+  }
+  if (is_blank(response.body)) return nlohmann::json::object();
+  auto parsed = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    throw_error(ErrorCode::kUnparseableHttpError,
+                method + " " + strip_credentials(request.url) + " answered HTTP " +
+                    std::to_string(response.status) +
+                    " with a body that is not a JSON object: " + body_excerpt(response.body) +
+                    ". Is the tracking URI right, including any path prefix? Is this an MLflow "
+                    "server (and not a login page or proxy)?",
+                static_cast<int>(response.status));
+  }
+  return parsed;
+}
+
+}  // namespace mlflow::internal

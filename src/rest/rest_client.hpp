@@ -1,0 +1,62 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// One MLflow REST call: URL building, headers, retry, and mapping of the answer to JSON or to
+// the right MlflowException. Stores above it deal only in endpoint paths and JSON.
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "transport/http_transport.hpp"
+#include "transport/retry.hpp"
+
+namespace mlflow::internal {
+
+/// Query parameters in order; a key may repeat (MLflow reads repeated fields that way).
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+/// Percent-encodes everything except RFC 3986 unreserved characters (so '/', '+', '=' and
+/// ' ' are all encoded, which every server decodes the same way).
+std::string url_encode(const std::string& text);
+/// "a=1&b=x%20y" (no leading '?'); empty for no parameters.
+std::string build_query_string(const QueryParams& params);
+/// The URL with any user:password@ removed, for messages and logs.
+std::string strip_credentials(const std::string& url);
+
+/// Maps a non-2xx HTTP answer to an exception (always throws). A JSON object with
+/// `error_code` gives that code; anything else is classified by status, with a hint.
+[[noreturn]] void throw_http_error(const std::string& method, const std::string& url,
+                                   const HttpResponse& response);
+
+class RestClient {
+ public:
+  RestClient(ResolvedConfig config, std::shared_ptr<HttpTransport> transport, RetryHooks hooks);
+
+  /// `<tracking_uri>/api/2.0/mlflow/<path>`.
+  std::string endpoint_url(const std::string& path) const;
+
+  /// GET with the fields in the query string.
+  nlohmann::json get(const std::string& path, const QueryParams& query,
+                     Idempotency idempotency = Idempotency::kIdempotent);
+  /// POST with a JSON body.
+  nlohmann::json post(const std::string& path, const nlohmann::json& body, Idempotency idempotency);
+  /// Any method; `body` is sent as JSON unless it is null.
+  nlohmann::json call(const std::string& method, const std::string& path, const QueryParams& query,
+                      const nlohmann::json& body, Idempotency idempotency);
+
+  const ResolvedConfig& config() const noexcept { return config_; }
+
+ private:
+  HttpHeaders base_headers() const;
+
+  ResolvedConfig config_;
+  std::shared_ptr<HttpTransport> transport_;
+  RetryHooks hooks_;
+};
+
+}  // namespace mlflow::internal

@@ -1,0 +1,73 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// TrackingStore over MLflow's REST API (api/2.0/mlflow). One HTTP request per method, shaped
+// exactly as MLflow's Python client shapes it (see docs of each method in the .cpp);
+// validation, chunking and paging live in MlflowClient above.
+
+#include <memory>
+
+#include "core/config.hpp"
+#include "rest/rest_client.hpp"
+#include "store/tracking_store.hpp"
+
+namespace mlflow::internal {
+
+class RestTrackingStore : public TrackingStore {
+ public:
+  /// `transport` defaults to make_curl_transport(config's TLS settings, "mlflow-cpp/<ver>").
+  explicit RestTrackingStore(const ResolvedConfig& config,
+                             std::shared_ptr<HttpTransport> transport = nullptr,
+                             RetryHooks hooks = default_retry_hooks());
+
+  std::string create_experiment(const std::string& name,
+                                const std::optional<std::string>& artifact_location,
+                                const std::vector<ExperimentTag>& tags) override;
+  Experiment get_experiment(const std::string& experiment_id) override;
+  std::optional<Experiment> get_experiment_by_name(const std::string& name) override;
+  PagedList<Experiment> search_experiments(const SearchExperimentsOptions& options) override;
+  void rename_experiment(const std::string& experiment_id, const std::string& new_name) override;
+  void delete_experiment(const std::string& experiment_id) override;
+  void restore_experiment(const std::string& experiment_id) override;
+  void set_experiment_tag(const std::string& experiment_id, const ExperimentTag& tag) override;
+  void delete_experiment_tag(const std::string& experiment_id, const std::string& key) override;
+
+  Run create_run(const CreateRunRequest& request) override;
+  Run get_run(const std::string& run_id) override;
+  RunInfo update_run_info(const std::string& run_id, std::optional<RunStatus> status,
+                          std::optional<std::int64_t> end_time,
+                          const std::optional<std::string>& run_name) override;
+  void delete_run(const std::string& run_id) override;
+  void restore_run(const std::string& run_id) override;
+  PagedList<Run> search_runs(const std::vector<std::string>& experiment_ids,
+                             const SearchRunsOptions& options) override;
+
+  void log_metric(const std::string& run_id, const Metric& metric) override;
+  void log_param(const std::string& run_id, const Param& param) override;
+  void set_tag(const std::string& run_id, const RunTag& tag) override;
+  void delete_tag(const std::string& run_id, const std::string& key) override;
+  void log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
+                 const std::vector<Param>& params, const std::vector<RunTag>& tags) override;
+  void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
+                  const std::vector<ModelInput>& models) override;
+  PagedList<Metric> get_metric_history_page(const std::string& run_id, const std::string& key,
+                                            int max_results,
+                                            const std::string& page_token) override;
+  std::vector<Metric> get_metric_history_bulk_interval(
+      const std::vector<std::string>& run_ids, const std::string& metric_key,
+      const MetricHistoryBulkIntervalOptions& options) override;
+
+  /// The underlying client (for other REST-backed services sharing its connection pool).
+  RestClient& client() noexcept { return client_; }
+
+ private:
+  RestClient client_;
+};
+
+/// The transport options a config implies (TLS, redirects, User-Agent mlflow-cpp/<version>).
+TransportOptions transport_options_for(const ResolvedConfig& config);
+
+/// A REST store with the libcurl transport and the real retry hooks.
+std::shared_ptr<TrackingStore> make_rest_tracking_store(const ResolvedConfig& config);
+
+}  // namespace mlflow::internal

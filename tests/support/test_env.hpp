@@ -31,7 +31,7 @@ CommandResult run_command(const std::string& command);
 /// Sets environment variables for the scope of the object, restoring them after.
 class ScopedEnv {
  public:
-  ScopedEnv(std::map<std::string, std::optional<std::string>> vars);
+  explicit ScopedEnv(std::map<std::string, std::optional<std::string>> vars);
   ~ScopedEnv();
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;

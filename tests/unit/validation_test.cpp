@@ -25,7 +25,7 @@ std::string message_of(const std::function<void()>& f) {
 
 TEST(Validation, KeysAcceptMlflowCharacters) {
   EXPECT_NO_THROW(validate_metric_key("train/loss-1.0 x:y_z"));
-  EXPECT_NO_THROW(validate_param_key("l\xC3\xA9arning_rate"));  // non-ASCII letters are \w
+  EXPECT_NO_THROW(validate_param_key(u8"l\u00e9arning_rate"));  // non-ASCII letters are \w
 }
 
 TEST(Validation, KeysRejectBadCharactersWithMlflowWording) {
@@ -51,7 +51,8 @@ TEST(Validation, KeyLengthLimit) {
 TEST(Validation, LongParamAndTagValuesAreTruncatedLikeMlflow) {
   EXPECT_EQ(validate_param(Param{"k", std::string(7000, 'v')}).value.size(), 6000u);
   EXPECT_EQ(validate_tag(RunTag{"k", std::string(9000, 'v')}).value.size(), 8000u);
-  mlflow::testing::ScopedEnv env({{"MLFLOW_TRUNCATE_LONG_VALUES", "false"}});
+  mlflow::testing::ScopedEnv env(
+      std::map<std::string, std::optional<std::string>>{{"MLFLOW_TRUNCATE_LONG_VALUES", "false"}});
   EXPECT_THAT(message_of([] {
                 validate_param(Param{"k", std::string(7000, 'v')});
               }),

@@ -2,13 +2,13 @@
 #   make demo   bootstrap, build, run examples/quickstart on the embedded default store
 #   make test   bootstrap, build, unit tests (plain and under ASan+UBSan) and integration tests
 #               against a real MLflow 3.18 server started by the test harness
-# Benchmarks: make bench-rest (see bench/README.md).
+# Benchmarks: make bench-rest, make bench-embedded (see bench/README.md).
 
 JOBS ?= $(shell nproc)
 CTEST_JOBS ?= 2
 export CCACHE_DIR ?= $(HOME)/.cache/mlflow-cpp/ccache
 
-.PHONY: demo test bootstrap build build-asan unit-asan tests format bench-rest clean
+.PHONY: demo test bootstrap build build-asan unit-asan tests format bench-rest bench-embedded clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -36,6 +36,9 @@ test: build unit-asan
 
 bench-rest: build
 	@scripts/bench-rest.sh build/dev
+
+bench-embedded: build
+	@scripts/bench-embedded.sh build/dev
 
 format:
 	@find include src tests examples bench cli -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i

@@ -260,17 +260,14 @@ nlohmann::json RestClient::call(const std::string& method, const std::string& pa
   }
   request.timeout = config_.timeout;
 
-  if (log_enabled(LogLevel::kDebug)) {
-    log(LogLevel::kDebug,
-        "mlflow REST " + method + " " + strip_credentials(request.url) +
-            (request.body.empty() ? std::string()
-                                  : " (" + std::to_string(request.body.size()) + " bytes)"));
-  }
   const HttpResponse response =
       send_with_retry(*transport_, request, config_.retry, hooks_, idempotency);
+  // One line per call (the retry loop logs each attempt). Headers are never logged: they may
+  // carry Authorization or gateway secrets.
   if (log_enabled(LogLevel::kDebug)) {
-    log(LogLevel::kDebug, "mlflow REST " + method + " " + strip_credentials(request.url) +
-                              " -> HTTP " + std::to_string(response.status) + " (" +
+    log(LogLevel::kDebug, "mlflow REST " + method + " " + strip_credentials(request.url) + " (" +
+                              std::to_string(request.body.size()) + " bytes sent) -> HTTP " +
+                              std::to_string(response.status) + " (" +
                               std::to_string(response.body.size()) + " bytes)");
   }
 

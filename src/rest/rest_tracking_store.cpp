@@ -14,12 +14,13 @@ namespace {
 namespace codec = json_codec;
 using Json = nlohmann::json;
 
-// Retry classes. Reads, upserts and writes MLflow deduplicates (log-metric ignores exact
-// duplicates, log-parameter with the same value is a no-op, log-inputs dedups datasets) may
-// be repeated after a timeout. Creates would make a second object (or fail on the duplicate
-// name), and delete/restore of experiments and tag deletes would fail with
-// RESOURCE_DOES_NOT_EXIST on a repeat the server had already acted on: those are retried only
-// when the server surely did not act.
+// Retry classes, exactly as MLflow 3.18's Python client assigns them (rest_utils.py
+// _RETRY_SAFE_POST_RESPONSES): reads, searches and the writes the server deduplicates or
+// upserts (log-metric, log-batch, log-parameter, set-tag, set-experiment-tag, update-run,
+// delete-run, restore-run) may be repeated after a timeout. Every other write (creates,
+// experiment rename/delete/restore, tag deletes, log-inputs) would create a second object or
+// fail spuriously on a repeat the server had already applied, so it is retried only when the
+// server surely did not act on it.
 constexpr Idempotency kSafe = Idempotency::kIdempotent;
 constexpr Idempotency kUnsafe = Idempotency::kNonIdempotent;
 
@@ -137,7 +138,7 @@ PagedList<Experiment> RestTrackingStore::search_experiments(
 void RestTrackingStore::rename_experiment(const std::string& experiment_id,
                                           const std::string& new_name) {
   client_.post("experiments/update", {{"experiment_id", experiment_id}, {"new_name", new_name}},
-               kSafe);
+               kUnsafe);
 }
 
 void RestTrackingStore::delete_experiment(const std::string& experiment_id) {
@@ -273,7 +274,7 @@ void RestTrackingStore::log_inputs(const std::string& run_id,
   Json body = {{"run_id", run_id}};
   if (!datasets.empty()) body["datasets"] = encode_all(datasets);
   if (!models.empty()) body["models"] = encode_all(models);
-  client_.post("runs/log-inputs", body, kSafe);
+  client_.post("runs/log-inputs", body, kUnsafe);
 }
 
 PagedList<Metric> RestTrackingStore::get_metric_history_page(const std::string& run_id,

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <mutex>
 
@@ -716,26 +717,75 @@ TEST_F(RestStoreTest, SuccessWithNonJsonBodyIsUnparseable) {
   }
 }
 
-// ---- retry classes: with one retry allowed, a timeout repeats reads but never creates ----
+// ---- retry classes ----
+// With one retry allowed and a first attempt that times out (it may have reached the server),
+// a retry-safe call is sent twice and any other call once. The classes are those of MLflow
+// 3.18's Python client.
 
-TEST_F(RestStoreTest, TimeoutRetriesReadsButNotCreates) {
+TEST_F(RestStoreTest, TimeoutRetriesExactlyTheRetrySafeCalls) {
   ResolvedConfig config = test_config();
   config.retry.max_retries = 1;
   auto store = make(config);
-
-  transport_->fail(TransportErrorKind::kTimeout);
-  transport_->reply(200, R"({"run":{"info":{"run_id":"r1"}}})");
-  EXPECT_EQ(store.get_run("r1").info.run_id, "r1");
-  EXPECT_EQ(transport_->requests.size(), 2u);
-
-  transport_->requests.clear();
-  transport_->answers.clear();
-  transport_->fail(TransportErrorKind::kTimeout);
-  transport_->reply(200, R"({"run":{"info":{"run_id":"r2"}}})");
-  CreateRunRequest request;
-  request.experiment_id = "0";
-  EXPECT_THROW(store.create_run(request), MlflowException);
-  EXPECT_EQ(transport_->requests.size(), 1u);
+  CreateRunRequest create;
+  create.experiment_id = "0";
+  const std::vector<std::pair<std::string, std::function<void()>>> safe = {
+      {"get_experiment", [&] { store.get_experiment("1"); }},
+      {"get_experiment_by_name", [&] { store.get_experiment_by_name("n"); }},
+      {"search_experiments", [&] { store.search_experiments({}); }},
+      {"set_experiment_tag",
+       [&] {
+         store.set_experiment_tag("1", {"k", "v"});
+       }},
+      {"get_run", [&] { store.get_run("r"); }},
+      {"update_run_info", [&] { store.update_run_info("r", RunStatus::kFailed, 1, {}); }},
+      {"delete_run", [&] { store.delete_run("r"); }},
+      {"restore_run", [&] { store.restore_run("r"); }},
+      {"search_runs", [&] { store.search_runs({"0"}, {}); }},
+      {"log_metric", [&] { store.log_metric("r", Metric{}); }},
+      {"log_param",
+       [&] {
+         store.log_param("r", {"k", "v"});
+       }},
+      {"set_tag",
+       [&] {
+         store.set_tag("r", {"k", "v"});
+       }},
+      {"log_batch",
+       [&] {
+         store.log_batch("r", {}, {{"k", "v"}}, {});
+       }},
+      {"get_metric_history_page", [&] { store.get_metric_history_page("r", "k", 1, ""); }},
+      {"get_metric_history_bulk_interval",
+       [&] { store.get_metric_history_bulk_interval({"r"}, "k", {}); }},
+  };
+  const std::vector<std::pair<std::string, std::function<void()>>> unsafe = {
+      {"create_experiment", [&] { store.create_experiment("e", std::nullopt, {}); }},
+      {"rename_experiment", [&] { store.rename_experiment("1", "n"); }},
+      {"delete_experiment", [&] { store.delete_experiment("1"); }},
+      {"restore_experiment", [&] { store.restore_experiment("1"); }},
+      {"delete_experiment_tag", [&] { store.delete_experiment_tag("1", "k"); }},
+      {"create_run", [&] { store.create_run(create); }},
+      {"delete_tag", [&] { store.delete_tag("r", "k"); }},
+      {"log_inputs", [&] { store.log_inputs("r", {}, {ModelInput{"m"}}); }},
+  };
+  // An answer every call accepts.
+  const std::string ok = R"({"experiment_id":"1","experiment":{},"run":{},"run_info":{}})";
+  for (const auto& [name, call] : safe) {
+    transport_->requests.clear();
+    transport_->answers.clear();
+    transport_->fail(TransportErrorKind::kTimeout);
+    transport_->reply(200, ok);
+    EXPECT_NO_THROW(call()) << name;
+    EXPECT_EQ(transport_->requests.size(), 2u) << name;
+  }
+  for (const auto& [name, call] : unsafe) {
+    transport_->requests.clear();
+    transport_->answers.clear();
+    transport_->fail(TransportErrorKind::kTimeout);
+    transport_->reply(200, ok);
+    EXPECT_THROW(call(), MlflowException) << name;
+    EXPECT_EQ(transport_->requests.size(), 1u) << name;
+  }
 }
 
 // ---- logging ----

@@ -1,6 +1,8 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "core/ids.hpp"
 
+#include <unistd.h>
+
 #include <array>
 #include <cstdint>
 #include <random>
@@ -8,14 +10,22 @@
 namespace mlflow::internal {
 namespace {
 
-// Seeded once per thread from the OS: ids must not repeat across threads or processes.
+// Seeded per thread from the OS, and re-seeded in a forked child: fork() copies the engine, so
+// without the pid check parent and children would generate the same run ids.
 std::mt19937_64& rng() {
-  thread_local std::mt19937_64 engine = [] {
+  struct Seeded {
+    pid_t pid = -1;
+    std::mt19937_64 engine;
+  };
+  thread_local Seeded state;
+  const pid_t pid = ::getpid();
+  if (state.pid != pid) {
     std::random_device rd;
     std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
-    return std::mt19937_64(seq);
-  }();
-  return engine;
+    state.engine.seed(seq);
+    state.pid = pid;
+  }
+  return state.engine;
 }
 
 // Our own lists in the style of MLflow's run names (short, friendly, lowercase).

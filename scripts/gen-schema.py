@@ -8,6 +8,10 @@ writing DDL by hand we let the pinned MLflow build a fresh database, then copy i
 must replay), its alembic head and the ids of every migration it ships (the "known older
 revisions" the store recognises and refuses with an upgrade hint).
 
+Note: MLflow's own migrations do not fix the order of some table constraints and of some
+indexes (two databases created by MLflow 3.18 differ there), so regenerating may reorder a few
+lines; the objects and their definitions do not change.
+
 Usage: /root/.cache/mlflow-cpp/venv-3.18.0/bin/python scripts/gen-schema.py [out.inc]
 """
 import glob

@@ -297,7 +297,15 @@ class CurlTransport final : public HttpTransport {
       while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
         message.pop_back();
       }
-      return TransportResult{std::nullopt, TransportError{classify(code), std::move(message)}};
+      TransportErrorKind kind = classify(code);
+#if LIBCURL_VERSION_NUM >= 0x075000
+      // A timeout before the request was handed to the connection (TCP connect or TLS
+      // handshake) means the server never saw it: as safe to retry as a refused connect.
+      if (kind == TransportErrorKind::kTimeout && exchange.requests_started == 0) {
+        kind = TransportErrorKind::kConnectFailed;
+      }
+#endif
+      return TransportResult{std::nullopt, TransportError{kind, std::move(message)}};
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

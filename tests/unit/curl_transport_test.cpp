@@ -1,5 +1,9 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <thread>
@@ -179,6 +183,27 @@ TEST(CurlTransportTest, StallBeyondTimeoutIsTimeout) {
   const TransportResult result = transport()->send(req);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->kind, TransportErrorKind::kTimeout) << result.error->message;
+}
+
+// A listener that never accepts: TCP connects (the kernel queues it) but the TLS handshake
+// never completes, so the request itself was never sent.
+TEST(CurlTransportTest, TimeoutBeforeRequestWasSentIsConnectFailed) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  HttpRequest req =
+      request("POST", "https://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/x", "{}");
+  req.timeout = milliseconds(300);
+  const TransportResult result = transport()->send(req);
+  ::close(fd);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, TransportErrorKind::kConnectFailed) << result.error->message;
 }
 
 TEST(CurlTransportTest, RefusedConnectionIsConnectFailed) {

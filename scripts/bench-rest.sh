@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#
+# `make bench-rest`: logs the same metric points to one fresh MLflow 3.18 server with mlflow-cpp
+# (BUILD_DIR/bench/bench_rest) and with Python's mlflow.MlflowClient (bench/python/bench_rest.py),
+# then prints both side by side and the RATIO lines. See bench/README.md.
+#   bench-rest.sh BUILD_DIR
+# Env: BENCH_REST_ARGS  extra arguments for both benches, e.g. "--keys 20 --steps 100
+#                       --singles 200" for a quick run (default: 200 keys x 1000 steps, 2000
+#                       single calls).
+#      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+build="${1:?usage: bench-rest.sh BUILD_DIR}"
+bin="$build/bench/bench_rest"
+if [ ! -x "$bin" ]; then
+  echo "bench-rest: $bin not found; build the bench_rest target first" >&2
+  exit 1
+fi
+
+py=$("$here/mlflow-venv.sh")
+dir=$(mktemp -d "${TMPDIR:-/tmp}/mlflow-bench-rest.XXXXXX")
+cleanup() {
+  rc=$?
+  if [ "$rc" -ne 0 ] && [ -f "$dir/server/server.log" ]; then
+    # Keep the evidence: a client error is often the server dying or erroring.
+    if [ -f "$dir/server/pid" ] && ! kill -0 "$(cat "$dir/server/pid")" 2>/dev/null; then
+      echo "bench-rest: the MLflow server is no longer running" >&2
+    fi
+    echo "bench-rest: failed (exit $rc); last lines of the server log:" >&2
+    tail -n 30 "$dir/server/server.log" >&2 || true
+  fi
+  "$here/test-server.sh" stop "$dir/server" || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The server's stderr (and the shell's notice when stop() has to SIGKILL it) goes to a file,
+# so nothing lands after the RATIO lines, which must end the output.
+if ! "$here/test-server.sh" start "$dir/server" 2>"$dir/server-start.err"; then
+  cat "$dir/server-start.err" >&2
+  exit 1
+fi
+uri=$(cat "$dir/server/uri")
+# shellcheck disable=SC2206
+args=(${BENCH_REST_ARGS:-})
+
+# One client at a time, so neither competes with the other for the 2 cores; each prints its
+# own lines as it goes and its output is kept for the table.
+echo "== mlflow-cpp (C++) against $uri"
+"$bin" "$uri" "${args[@]}" | tee "$dir/cpp.out"
+echo "== mlflow $("$py" -c 'import mlflow; print(mlflow.__version__)') (Python) against $uri"
+"$py" "$root/bench/python/bench_rest.py" "$uri" "${args[@]}" | tee "$dir/python.out"
+
+echo "== results (client CPU = user+sys of the client process around the logging calls only;"
+echo "   warm-up: experiment, run and one small call per client before timing)"
+"$py" - "$dir/cpp.out" "$dir/python.out" <<'PY'
+import json, sys
+
+rows = {}
+for path in sys.argv[1:]:
+    for line in open(path):
+        if line.startswith("BENCH_JSON "):
+            r = json.loads(line[len("BENCH_JSON "):])
+            rows[(r["variant"], r["client"])] = r
+
+variants = [("log_batch", "log_batch (1 call)"), ("log_metric", "log_metric (singles)")]
+hdr = (f"{'variant':<21} {'client':<7} {'points':>7} {'requests':>8} {'wall s':>9} "
+       f"{'points/s':>10} {'cpu s':>8} {'cpu us/pt':>10} {'verified':>15}")
+print(hdr)
+print("-" * len(hdr))
+ok = True
+for v, label in variants:
+    for c in ("cpp", "python"):
+        r = rows.get((v, c))
+        if r is None:
+            print(f"{label:<21} {c:<7} missing")
+            ok = False
+            continue
+        ver = f"{r['verified_points']}/{r['points']} " + ("OK" if r["verified"] else "FAILED")
+        ok &= bool(r["verified"])
+        print(f"{label:<21} {c:<7} {r['points']:>7} {r['requests']:>8} {r['wall_s']:>9.3f} "
+              f"{r['points_per_s']:>10.0f} {r['cpu_s']:>8.3f} {r['cpu_us_per_point']:>10.2f} "
+              f"{ver:>15}")
+    a, b = rows.get((v, "cpp")), rows.get((v, "python"))
+    if a and b:
+        wall = b["wall_s"] / a["wall_s"] if a["wall_s"] > 0 else float("inf")
+        cpu = (b["cpu_us_per_point"] / a["cpu_us_per_point"]
+               if a["cpu_us_per_point"] > 0 else float("inf"))
+        print(f"{label:<21} python/cpp: wall x{wall:.2f}, client CPU per point x{cpu:.2f}")
+print()
+
+def ratio(v):
+    a, b = rows.get((v, "cpp")), rows.get((v, "python"))
+    if not a or not b or a["cpu_us_per_point"] <= 0:
+        return None
+    return b["cpu_us_per_point"] / a["cpu_us_per_point"]
+
+if not ok:
+    print("bench-rest: a variant is missing or its points did not verify; no ratio printed",
+          file=sys.stderr)
+    sys.exit(1)
+r = ratio("log_metric")
+if r is not None:
+    print(f"RATIO single_log_metric_cpu_python_over_cpp {r:.2f}")
+r = ratio("log_batch")
+print(f"RATIO client_cpu_python_over_cpp {r:.2f}")
+PY

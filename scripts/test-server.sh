@@ -35,13 +35,17 @@ case "$cmd" in
     # setsid: the server gets its own session and process group, whose id the inner shell
     # writes (it then execs the server, keeping that pid), so stop() reaches the workers too.
     mlflow_bin="$(dirname "$py")/mlflow"
-    ( cd "$dir" && MLFLOW_ALLOW_FILE_STORE=false setsid bash -c 'echo $$ >"$0"; exec "$@"' \
-        "$dir/pid" "$mlflow_bin" server \
+    # The whole subshell gets its own stdout/stderr/stdin: nothing may keep the caller's pipes
+    # open (ctest and `| tail` wait for them to close). `exec` leaves no shell waiting behind.
+    (
+      cd "$dir" || exit 1
+      export MLFLOW_ALLOW_FILE_STORE=false
+      exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$dir/pid" "$mlflow_bin" server \
         --host 127.0.0.1 --port "$port" \
         --backend-store-uri "sqlite:///$dir/mlflow.db" \
         --artifacts-destination "$dir/mlartifacts" \
-        --workers "${MLFLOW_TEST_SERVER_WORKERS:-2}" "$@" \
-        >"$dir/server.log" 2>&1 & )
+        --workers "${MLFLOW_TEST_SERVER_WORKERS:-2}" "$@"
+    ) >"$dir/server.log" 2>&1 </dev/null &
     for _ in $(seq 1 50); do [ -s "$dir/pid" ] && break; sleep 0.1; done
     for _ in $(seq 1 600); do
       if "$py" -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:$port$prefix/health', timeout=1).read()==b'OK' else 1)" 2>/dev/null; then

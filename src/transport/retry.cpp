@@ -257,9 +257,15 @@ HttpResponse send_with_retry(HttpTransport& transport, const HttpRequest& reques
       const long status = response.status;
       const auto retry_after = response.header("Retry-After");
       const bool has_retry_after = retry_after && !retry_after->empty();
+      // MLflow 3.18 (rest_utils._non_idempotent_write_retry_kwargs): a write that is not safe
+      // to repeat is retried only on statuses that show the server did not process it (408,
+      // 429), and never just because a Retry-After header came along: MLflow's own server can
+      // answer 503 after it committed the write.
       const bool retryable =
-          is_retryable_status(status) ||
-          (policy.respect_retry_after && has_retry_after && has_retry_after_semantics(status));
+          idempotency == Idempotency::kNonIdempotent
+              ? (status == 408 || status == 429)
+              : is_retryable_status(status) || (policy.respect_retry_after && has_retry_after &&
+                                                has_retry_after_semantics(status));
       if (!retryable || retries_done >= max_retries) {
         log_debug("HTTP " + request.method + " " + url + " -> " + std::to_string(status) +
                   (retryable ? " (retries exhausted)" : ""));

@@ -237,17 +237,36 @@ TEST(RetryTest, Status413IsRetriedOnlyWithRetryAfter) {
   EXPECT_EQ(t2.sent.size(), 1u);
 }
 
-TEST(RetryTest, NonIdempotentRetriesStatusesAndConnectFailures) {
+TEST(RetryTest, NonIdempotentRetriesOnlyUnprocessedStatusesAndConnectFailures) {
+  // MLflow 3.18: 408 and 429 show the server did not process the write; connect failures
+  // never reached it. Those are retried.
   ScriptedTransport t;
   t.fail(TransportErrorKind::kConnectFailed);
-  t.respond(503);
+  t.respond(429);
+  t.respond(408);
   t.respond(201);
   RecordingHooks h;
   EXPECT_EQ(
       send_with_retry(t, make_request(), RetryPolicy{}, h.hooks(), Idempotency::kNonIdempotent)
           .status,
       201);
-  EXPECT_EQ(t.sent.size(), 3u);
+  EXPECT_EQ(t.sent.size(), 4u);
+}
+
+TEST(RetryTest, NonIdempotentIsNotRetriedOn5xxEvenWithRetryAfter) {
+  // The server can answer 503 after committing a write: resending could duplicate a run.
+  for (long status : {500L, 502L, 503L, 504L}) {
+    ScriptedTransport t;
+    t.respond(status, {{"Retry-After", "1"}});
+    t.respond(201);
+    RecordingHooks h;
+    EXPECT_EQ(
+        send_with_retry(t, make_request(), RetryPolicy{}, h.hooks(), Idempotency::kNonIdempotent)
+            .status,
+        status);
+    EXPECT_EQ(t.sent.size(), 1u) << status;
+    EXPECT_TRUE(h.sleeps.empty());
+  }
 }
 
 TEST(RetryTest, NonIdempotentIsNotRetriedAfterTimeoutOrLostConnection) {

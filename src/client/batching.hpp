@@ -10,17 +10,17 @@
 #include "mlflow/metric.hpp"
 #include "mlflow/param.hpp"
 #include "mlflow/tag.hpp"
+#include "store/span.hpp"
 
 namespace mlflow::internal {
 
+/// One request's slice of the caller's vectors (views: nothing is copied).
 struct BatchChunk {
-  std::vector<Metric> metrics;
-  std::vector<Param> params;
-  std::vector<RunTag> tags;
+  Span<Metric> metrics;
+  Span<Param> params;
+  Span<RunTag> tags;
 };
 
-std::vector<BatchChunk> split_batch(const std::vector<Metric>& metrics,
-                                    const std::vector<Param>& params,
-                                    const std::vector<RunTag>& tags);
+std::vector<BatchChunk> split_batch(Span<Metric> metrics, Span<Param> params, Span<RunTag> tags);
 
 }  // namespace mlflow::internal

@@ -4,6 +4,7 @@
 #include "mlflow/mlflow_client.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 #include <utility>
 
 #include "client/batching.hpp"
@@ -244,8 +245,14 @@ void MlflowClient::log_batch(const std::string& run_id, const std::vector<Metric
   if (metrics.empty() && params.empty() && tags.empty()) return;
   internal::validate_run_id(run_id);
   // Validate everything before the first request so that bad input loses nothing half-way.
+  // Each distinct metric key is checked once: bulk logging repeats a few keys many times.
+  std::unordered_set<std::string> valid_keys;
   for (std::size_t i = 0; i < metrics.size(); ++i) {
-    internal::validate_metric(metrics[i], "metrics[" + std::to_string(i) + "]");
+    const Metric& m = metrics[i];
+    if (m.timestamp < 0 || valid_keys.count(m.key) == 0) {
+      internal::validate_metric(m, "metrics[" + std::to_string(i) + "]");
+      valid_keys.insert(m.key);
+    }
   }
   std::vector<Param> checked_params;
   checked_params.reserve(params.size());

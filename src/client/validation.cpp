@@ -137,8 +137,8 @@ RunTag validate_tag(const RunTag& tag, const std::string& path) {
   return RunTag{tag.key, truncated(json_path(path, "value"), kMaxTagValueLength, tag.value)};
 }
 
-void validate_metric(const Metric& metric, const std::string& path) {
-  validate_name(metric.key, json_path(path, "name"));
+namespace {
+void validate_metric_value_fields(const Metric& metric, const std::string& path) {
   if (metric.timestamp < 0) {
     std::ostringstream detail;
     detail << "metric '" << metric.key << "' (value=" << metric.value
@@ -146,6 +146,12 @@ void validate_metric(const Metric& metric, const std::string& path) {
     invalid(invalid_value(json_path(path, "timestamp"), std::to_string(metric.timestamp),
                           detail.str()));
   }
+}
+}  // namespace
+
+void validate_metric(const Metric& metric, const std::string& path) {
+  validate_name(metric.key, json_path(path, "name"));
+  validate_metric_value_fields(metric, path);
   check_length("Metric name", kMaxEntityKeyLength, metric.key);
 }
 

@@ -244,8 +244,31 @@ nlohmann::json RestClient::post(const std::string& path, const nlohmann::json& b
   return call("POST", path, {}, body, idempotency);
 }
 
+nlohmann::json RestClient::post_serialized(const std::string& path, std::string body,
+                                           Idempotency idempotency) {
+  return send("POST", path, {}, std::move(body), idempotency);
+}
+
 nlohmann::json RestClient::call(const std::string& method, const std::string& path,
                                 const QueryParams& query, const nlohmann::json& body,
+                                Idempotency idempotency) {
+  std::string text;
+  if (!body.is_null()) {
+    try {
+      text = body.dump();
+    } catch (const nlohmann::json::exception&) {
+      // nlohmann refuses invalid UTF-8; the server could not decode it either.
+      throw_error(ErrorCode::kInvalidParameterValue,
+                  "A string sent to " + path +
+                      " is not valid UTF-8. MLflow stores text as UTF-8: convert it before "
+                      "logging it.");
+    }
+  }
+  return send(method, path, query, std::move(text), idempotency);
+}
+
+nlohmann::json RestClient::send(const std::string& method, const std::string& path,
+                                const QueryParams& query, std::string body,
                                 Idempotency idempotency) {
   HttpRequest request;
   request.method = method;
@@ -253,10 +276,10 @@ nlohmann::json RestClient::call(const std::string& method, const std::string& pa
   const std::string qs = build_query_string(query);
   if (!qs.empty()) request.url += "?" + qs;
   request.headers = base_headers();
-  if (!body.is_null()) {
+  if (!body.empty()) {
     // The server insists on this content type for POST/PUT JSON endpoints.
     set_header(request.headers, "Content-Type", "application/json");
-    request.body = body.dump();
+    request.body = std::move(body);
   }
   request.timeout = config_.timeout;
 

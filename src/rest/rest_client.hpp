@@ -45,6 +45,9 @@ class RestClient {
                      Idempotency idempotency = Idempotency::kIdempotent);
   /// POST with a JSON body.
   nlohmann::json post(const std::string& path, const nlohmann::json& body, Idempotency idempotency);
+  /// POST with an already serialised JSON body (the log-batch fast path).
+  nlohmann::json post_serialized(const std::string& path, std::string body,
+                                 Idempotency idempotency);
   /// Any method; `body` is sent as JSON unless it is null.
   nlohmann::json call(const std::string& method, const std::string& path, const QueryParams& query,
                       const nlohmann::json& body, Idempotency idempotency);
@@ -53,6 +56,9 @@ class RestClient {
 
  private:
   HttpHeaders base_headers() const;
+  /// Sends and maps the answer; `body` empty = no body.
+  nlohmann::json send(const std::string& method, const std::string& path, const QueryParams& query,
+                      std::string body, Idempotency idempotency);
 
   ResolvedConfig config_;
   std::shared_ptr<HttpTransport> transport_;

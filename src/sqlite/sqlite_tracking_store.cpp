@@ -290,7 +290,7 @@ void upsert_tag(Connection& c, const std::string& run_id, const RunTag& tag) {
   }
 }
 
-void insert_params(Connection& c, const std::string& run_id, const std::vector<Param>& params) {
+void insert_params(Connection& c, const std::string& run_id, Span<Param> params) {
   if (params.empty()) return;
   std::map<std::string, std::string> existing;
   {
@@ -299,7 +299,7 @@ void insert_params(Connection& c, const std::string& run_id, const std::vector<P
     while (s->step()) existing[s->text(0)] = s->text(1);
   }
   if (params.size() == 1) {
-    const Param& p = params.front();
+    const Param& p = params[0];
     auto it = existing.find(p.key);
     if (it != existing.end() && it->second != p.value) {
       throw_error(ErrorCode::kInvalidParameterValue,
@@ -331,7 +331,7 @@ void insert_params(Connection& c, const std::string& run_id, const std::vector<P
   }
 }
 
-void insert_metrics(Connection& c, const std::string& run_id, const std::vector<Metric>& metrics) {
+void insert_metrics(Connection& c, const std::string& run_id, Span<Metric> metrics) {
   if (metrics.empty()) return;
   auto ins = c.prepare(
       "INSERT OR IGNORE INTO metrics (key, value, timestamp, run_uuid, step, is_nan) "
@@ -800,9 +800,8 @@ void SqliteTrackingStore::delete_tag(const std::string& run_id, const std::strin
   tx.commit();
 }
 
-void SqliteTrackingStore::log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
-                                    const std::vector<Param>& params,
-                                    const std::vector<RunTag>& tags) {
+void SqliteTrackingStore::log_batch(const std::string& run_id, Span<Metric> metrics,
+                                    Span<Param> params, Span<RunTag> tags) {
   std::lock_guard<std::mutex> lock(mutex_);
   Connection& c = *conn_;
   Transaction tx(c);

@@ -63,8 +63,8 @@ class SqliteTrackingStore : public TrackingStore {
   void log_param(const std::string& run_id, const Param& param) override;
   void set_tag(const std::string& run_id, const RunTag& tag) override;
   void delete_tag(const std::string& run_id, const std::string& key) override;
-  void log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
-                 const std::vector<Param>& params, const std::vector<RunTag>& tags) override;
+  void log_batch(const std::string& run_id, Span<Metric> metrics, Span<Param> params,
+                 Span<RunTag> tags) override;
   void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
                   const std::vector<ModelInput>& models) override;
   PagedList<Metric> get_metric_history_page(const std::string& run_id, const std::string& key,

@@ -19,6 +19,7 @@
 #include "mlflow/run.hpp"
 #include "mlflow/tag.hpp"
 #include "mlflow/tracking_options.hpp"
+#include "store/span.hpp"
 
 namespace mlflow::internal {
 
@@ -43,14 +44,11 @@ class TrackingStore {
   /// std::nullopt when no experiment has this name.
   virtual std::optional<Experiment> get_experiment_by_name(const std::string& name) = 0;
   virtual PagedList<Experiment> search_experiments(const SearchExperimentsOptions& options) = 0;
-  virtual void rename_experiment(const std::string& experiment_id,
-                                 const std::string& new_name) = 0;
+  virtual void rename_experiment(const std::string& experiment_id, const std::string& new_name) = 0;
   virtual void delete_experiment(const std::string& experiment_id) = 0;
   virtual void restore_experiment(const std::string& experiment_id) = 0;
-  virtual void set_experiment_tag(const std::string& experiment_id,
-                                  const ExperimentTag& tag) = 0;
-  virtual void delete_experiment_tag(const std::string& experiment_id,
-                                     const std::string& key) = 0;
+  virtual void set_experiment_tag(const std::string& experiment_id, const ExperimentTag& tag) = 0;
+  virtual void delete_experiment_tag(const std::string& experiment_id, const std::string& key) = 0;
 
   // Runs
   virtual Run create_run(const CreateRunRequest& request) = 0;
@@ -70,8 +68,8 @@ class TrackingStore {
   virtual void set_tag(const std::string& run_id, const RunTag& tag) = 0;
   virtual void delete_tag(const std::string& run_id, const std::string& key) = 0;
   /// One request's worth: at most 1000 metrics, 100 params, 100 tags, 1000 items in all.
-  virtual void log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
-                         const std::vector<Param>& params, const std::vector<RunTag>& tags) = 0;
+  virtual void log_batch(const std::string& run_id, Span<Metric> metrics, Span<Param> params,
+                         Span<RunTag> tags) = 0;
   virtual void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
                           const std::vector<ModelInput>& models) = 0;
   /// One page of a metric's history (points carry no run_id).

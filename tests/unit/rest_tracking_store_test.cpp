@@ -106,14 +106,23 @@ TEST_F(RestStoreTest, LogBatchSendsNonFiniteAsQuotedStringsAndInt64AsNumbers) {
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.url, std::string(kApi) + "runs/log-batch");
   EXPECT_EQ(header(r, "Content-Type"), std::optional<std::string>("application/json"));
-  EXPECT_EQ(r.body,
-            R"({"metrics":[{"key":"loss","step":1,"timestamp":1718000001000,"value":0.25},)"
-            R"({"key":"loss","step":9007199254740993,"timestamp":1718000002000,"value":"NaN"},)"
-            R"({"key":"up","step":0,"timestamp":3,"value":"Infinity"},)"
-            R"({"key":"down","model_id":"m-1","step":0,"timestamp":4,"value":"-Infinity"},)"
-            R"({"key":"max","step":0,"timestamp":5,"value":1.7976931348623157e+308}],)"
-            R"("params":[{"key":"lr","value":"0.01"}],"run_id":"r1",)"
-            R"("tags":[{"key":"phase","value":"train"}]})");
+  // Same document (key order is not significant in JSON) ...
+  EXPECT_EQ(Json::parse(r.body),
+            Json::parse(
+                R"({"metrics":[{"key":"loss","step":1,"timestamp":1718000001000,"value":0.25},)"
+                R"({"key":"loss","step":9007199254740993,"timestamp":1718000002000,"value":"NaN"},)"
+                R"({"key":"up","step":0,"timestamp":3,"value":"Infinity"},)"
+                R"({"key":"down","model_id":"m-1","step":0,"timestamp":4,"value":"-Infinity"},)"
+                R"({"key":"max","step":0,"timestamp":5,"value":1.7976931348623157e+308}],)"
+                R"("params":[{"key":"lr","value":"0.01"}],"run_id":"r1",)"
+                R"("tags":[{"key":"phase","value":"train"}]})"));
+  // ... and the exact wire tokens: quoted non-finite values, int64 as bare numbers, no run_id
+  // on metrics.
+  for (const char* token : {R"("value":"NaN")", R"("value":"Infinity")", R"("value":"-Infinity")",
+                            R"("step":9007199254740993)", R"("value":1.7976931348623157e+308)",
+                            R"("timestamp":1718000001000)"}) {
+    EXPECT_NE(r.body.find(token), std::string::npos) << token;
+  }
 }
 
 TEST_F(RestStoreTest, LogBatchOmitsEmptyLists) {

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -72,11 +73,21 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+// The reader script in the source tree. MLFLOW_CPP_SOURCE_DIR (environment, else the compile
+// definition of this test program) locates it whatever the working directory is.
+std::string reader_script() {
+  const char* env = std::getenv("MLFLOW_CPP_SOURCE_DIR");
+  std::string root = env != nullptr && *env != '\0' ? env : "";
+#ifdef MLFLOW_CPP_SOURCE_DIR
+  if (root.empty()) root = MLFLOW_CPP_SOURCE_DIR;
+#endif
+  if (root.empty()) root = mlflow::testing::source_dir();
+  return root + "/tests/interop/crosscheck_read_runs.py";
+}
+
 json read_with_python(const std::vector<std::string>& run_ids) {
-  std::string cmd =
-      shell_quote(mlflow::testing::mlflow_python()) + " " +
-      shell_quote(mlflow::testing::source_dir() + "/tests/interop/crosscheck_read_runs.py") + " " +
-      shell_quote(server_uri());
+  std::string cmd = shell_quote(mlflow::testing::mlflow_python()) + " " +
+                    shell_quote(reader_script()) + " " + shell_quote(server_uri());
   for (const auto& id : run_ids) cmd += " " + shell_quote(id);
   const auto result = mlflow::testing::run_command(cmd);
   EXPECT_EQ(result.exit_code, 0) << cmd << "\n" << result.output;

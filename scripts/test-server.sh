@@ -4,6 +4,7 @@
 #   test-server.sh stop DIR
 # start: free loopback port, SQLite backend and artifact store inside DIR, waits for /health,
 # then writes DIR/uri (tracking URI), DIR/python (the venv's python) and DIR/pid.
+# MLFLOW_TEST_SERVER_BACKEND_URI serves an existing database instead (interop tests).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:?start|stop}"; dir="${2:?directory}"; shift 2
@@ -42,7 +43,7 @@ case "$cmd" in
       export MLFLOW_ALLOW_FILE_STORE=false
       exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$dir/pid" "$mlflow_bin" server \
         --host 127.0.0.1 --port "$port" \
-        --backend-store-uri "sqlite:///$dir/mlflow.db" \
+        --backend-store-uri "${MLFLOW_TEST_SERVER_BACKEND_URI:-sqlite:///$dir/mlflow.db}" \
         --artifacts-destination "$dir/mlartifacts" \
         --workers "${MLFLOW_TEST_SERVER_WORKERS:-2}" "$@"
     ) >"$dir/server.log" 2>&1 </dev/null &

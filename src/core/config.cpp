@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/base64.hpp"
+#include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
@@ -17,19 +18,6 @@ namespace {
 
 constexpr int kMaxRetriesLimit = 10;         // _MLFLOW_HTTP_REQUEST_MAX_RETRIES_LIMIT
 constexpr double kMaxBackoffFactor = 120.0;  // _MLFLOW_HTTP_REQUEST_MAX_BACKOFF_FACTOR_LIMIT
-
-std::string trim(const std::string& s) {
-  std::size_t b = 0;
-  std::size_t e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b])) != 0) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])) != 0) --e;
-  return s.substr(b, e - b);
-}
-
-std::string to_lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 [[noreturn]] void bad_env(const std::string& name, const std::string& value,
                           const std::string& expected) {

@@ -6,21 +6,11 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
 namespace {
-
-bool iequals(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Replaces a header of the same name (case-insensitive) or appends it.
 void set_header(HttpHeaders& headers, const std::string& name, const std::string& value) {

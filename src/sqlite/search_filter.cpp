@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal::sqlite_search {
@@ -20,16 +21,6 @@ namespace {
 
 [[noreturn]] void invalid(const std::string& message) {
   throw_error(ErrorCode::kInvalidParameterValue, message);
-}
-
-std::string to_upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
-std::string to_lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 bool is_word_char(char c) {

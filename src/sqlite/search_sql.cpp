@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 #include "sqlite/search_filter.hpp"
 
@@ -28,11 +29,6 @@ namespace {
 
 [[noreturn]] void invalid(const std::string& message) {
   throw_error(ErrorCode::kInvalidParameterValue, message);
-}
-
-std::string to_upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
 }
 
 // SQL text plus the values for its `?` placeholders, in textual order.

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/strings.hpp"
 #include "mlflow/version.hpp"
 #include "transport/http_transport.hpp"
 
@@ -36,17 +37,6 @@ void ensure_curl_initialised() {
       throw std::runtime_error("curl_global_init failed");
     }
   });
-}
-
-bool iequals(const std::string& a, const char* b) {
-  std::size_t i = 0;
-  for (; i < a.size() && b[i] != '\0'; ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return i == a.size() && b[i] == '\0';
 }
 
 std::string trim_crlf_and_spaces(const char* data, std::size_t size) {

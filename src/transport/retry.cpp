@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
@@ -22,14 +23,6 @@ constexpr std::int64_t kRetryAfterMaxSeconds = 21600;
 
 bool is_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::string trim(const std::string& s) {
-  std::size_t b = 0;
-  std::size_t e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b])) != 0) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])) != 0) --e;
-  return s.substr(b, e - b);
 }
 
 int month_index(const std::string& token) {

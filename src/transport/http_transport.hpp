@@ -35,10 +35,10 @@ struct HttpResponse {
 };
 
 enum class TransportErrorKind {
-  kConnectFailed,  // never reached the server: safe to retry any request
-  kTimeout,        // may have reached the server
-  kConnectionLost, // reset / empty reply after sending: may have reached the server
-  kTls,            // certificate or handshake problem: not retried
+  kConnectFailed,   // never reached the server: safe to retry any request
+  kTimeout,         // may have reached the server
+  kConnectionLost,  // reset / empty reply after sending: may have reached the server
+  kTls,             // certificate or handshake problem: not retried
   kOther,
 };
 

@@ -23,8 +23,7 @@ enum class Idempotency {
 
 /// urllib3 2.x schedule: the wait before retry number `retry` (1-based) when no Retry-After
 /// applies: 0 for the first retry, then factor * 2^(retry-1) + U(0, jitter), capped.
-std::chrono::milliseconds backoff_for_retry(const RetryPolicy& policy, int retry,
-                                            double random01);
+std::chrono::milliseconds backoff_for_retry(const RetryPolicy& policy, int retry, double random01);
 
 /// Parses a Retry-After value: delta-seconds or an HTTP date. std::nullopt if unparseable.
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,

@@ -29,7 +29,7 @@ TEST(JsonWriter, EscapesLikeAJsonEncoderAndKeepsUtf8) {
 
 TEST(JsonWriter, RejectsInvalidUtf8WithAClearError) {
   for (const std::string& bad : {std::string("\xC3"), std::string("\xFF"), std::string("\xC0\xAF"),
-                                std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80")}) {
+                                 std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80")}) {
     try {
       str("ok" + bad);
       ADD_FAILURE() << "accepted invalid UTF-8";

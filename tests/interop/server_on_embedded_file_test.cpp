@@ -7,51 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "mlflow/mlflow.hpp"
+#include "support/scoped_server.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
 namespace {
-
-// Starts `mlflow server` on an existing database; stops it when destroyed.
-class ServerOnFile {
- public:
-  explicit ServerOnFile(const std::string& backend_uri)
-      : dir_(testing::make_temp_dir("mlflow-server-on-file")) {
-    const auto r = testing::run_command("MLFLOW_TEST_SERVER_BACKEND_URI='" + backend_uri + "' '" +
-                                        testing::source_dir() + "/scripts/test-server.sh' start '" +
-                                        dir_ + "' 2>&1");
-    started_ = r.exit_code == 0;
-    output_ = r.output;
-  }
-  ~ServerOnFile() {
-    testing::run_command("'" + testing::source_dir() + "/scripts/test-server.sh' stop '" + dir_ +
-                         "' >/dev/null 2>&1");
-  }
-  bool started() const { return started_; }
-  const std::string& output() const { return output_; }
-  std::string uri() const {
-    std::ifstream in(dir_ + "/uri");
-    std::string uri;
-    std::getline(in, uri);
-    return uri;
-  }
-  std::string log() const {
-    std::ifstream in(dir_ + "/server.log");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
- private:
-  std::string dir_;
-  bool started_ = false;
-  std::string output_;
-};
 
 std::vector<Metric> sorted_latest(const Run& r) {
   auto v = r.data.latest_metrics;
@@ -105,7 +68,7 @@ TEST(ServerOnEmbeddedFile, RealServerServesWhatCppWrote) {
   const std::string gone = embedded.create_run(exp).info.run_id;
   embedded.delete_run(gone);
 
-  ServerOnFile server(file_uri);
+  testing::ScopedServer server("", file_uri);
   ASSERT_TRUE(server.started()) << server.output() << "\n" << server.log();
   EXPECT_EQ(server.log().find("out-of-date database schema"), std::string::npos) << server.log();
   MlflowClient rest(server.uri());

@@ -4,10 +4,12 @@
 /// @file
 /// Umbrella header: everything of the public API.
 
+#include "mlflow/active_run.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/experiment.hpp"
+#include "mlflow/fluent.hpp"
 #include "mlflow/logging.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/mlflow_client.hpp"

@@ -1,0 +1,154 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+/// @file
+/// The fluent API: Python's module-level `mlflow.*` tracking functions (mlflow/tracking/
+/// fluent.py), built on a process-wide default MlflowClient.
+///
+/// Threads (see docs/adr/0007-fluent-api-and-threads.md):
+/// * Every function here may be called from any thread at the same time.
+/// * The tracking URI and the active experiment are process-wide.
+/// * "The active run" is per thread, as in Python: each thread has its own stack of runs
+///   started with start_run(); active_run(), end_run(), the logging functions and nesting see
+///   only the calling thread's stack. A run started in one thread is not active in another;
+///   pass its id and use MlflowClient (or start_run({.run_id = id}) in that thread).
+/// * The default client is built lazily from get_tracking_uri() and rebuilt when that changes.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlflow/active_run.hpp"
+#include "mlflow/dataset.hpp"
+#include "mlflow/experiment.hpp"
+#include "mlflow/mlflow_client.hpp"
+#include "mlflow/run.hpp"
+#include "mlflow/run_status.hpp"
+#include "mlflow/tracking_options.hpp"
+#include "mlflow/view_type.hpp"
+
+namespace mlflow {
+
+// ---- Tracking URI and the default client ----------------------------------------------------
+
+/// Sets the process-wide tracking URI (wins over MLFLOW_TRACKING_URI). An empty string unsets it
+/// again. Unlike Python, the environment is not modified (setenv is not thread-safe).
+void set_tracking_uri(const std::string& uri);
+/// set_tracking_uri's value, else MLFLOW_TRACKING_URI, else sqlite:///<abs cwd>/mlflow.db.
+std::string get_tracking_uri();
+/// True when set_tracking_uri was called or MLFLOW_TRACKING_URI is set.
+bool is_tracking_uri_set();
+/// The client the fluent functions use (shared; built for get_tracking_uri()).
+MlflowClient default_client();
+
+// ---- Experiments ----------------------------------------------------------------------------
+
+/// Makes the experiment named `experiment_name` the active one, creating it when missing.
+/// Throws InvalidArgument for a deleted experiment.
+Experiment set_experiment(const std::string& experiment_name);
+/// Makes experiment `experiment_id` the active one. Throws NotFound when it does not exist,
+/// InvalidArgument when it is deleted.
+Experiment set_experiment_by_id(const std::string& experiment_id);
+Experiment get_experiment(const std::string& experiment_id);
+std::optional<Experiment> get_experiment_by_name(const std::string& name);
+std::string create_experiment(const std::string& name, const CreateExperimentOptions& options = {});
+void delete_experiment(const std::string& experiment_id);
+void restore_experiment(const std::string& experiment_id);
+/// Every matching experiment (all pages), at most `max_results` when given.
+std::vector<Experiment> search_experiments(ViewType view_type = ViewType::kActiveOnly,
+                                           std::optional<std::int64_t> max_results = std::nullopt,
+                                           const std::string& filter_string = {},
+                                           const std::vector<std::string>& order_by = {});
+/// Tags of the active experiment (set_experiment, else the environment, else "0").
+void set_experiment_tag(const std::string& key, const std::string& value);
+void set_experiment_tags(const std::map<std::string, std::string>& tags);
+void delete_experiment_tag(const std::string& key);
+
+// ---- Runs -----------------------------------------------------------------------------------
+
+/// start_run(run_id, experiment_id, run_name, nested, parent_run_id, tags, description)
+struct StartRunOptions {
+  /// Resume this run (status set back to RUNNING) instead of creating one.
+  std::optional<std::string> run_id{};
+  /// Where a new run goes; default: the active experiment (see active experiment rules).
+  std::optional<std::string> experiment_id{};
+  std::optional<std::string> run_name{};
+  /// Required to start a run while another is active in this thread.
+  bool nested = false;
+  /// Must equal the active run when there is one (then `nested` is needed too).
+  std::optional<std::string> parent_run_id{};
+  /// Win over the context tags.
+  std::map<std::string, std::string> tags{};
+  /// Stored as the `mlflow.note.content` tag.
+  std::optional<std::string> description{};
+};
+
+/// Starts (or resumes) a run and pushes it on this thread's run stack.
+///
+/// The experiment of a new run: options.experiment_id, else set_experiment's, else env
+/// MLFLOW_EXPERIMENT_NAME (created when missing) / MLFLOW_EXPERIMENT_ID, else "0". A run is
+/// resumed for options.run_id, else for env MLFLOW_RUN_ID (each value of that variable is used
+/// once per process, as Python deletes it after use). New runs get Python's context tags:
+/// mlflow.user, mlflow.source.name (the program), mlflow.source.type = LOCAL,
+/// mlflow.source.git.commit (when the program lies in a git checkout), the JSON object of env
+/// MLFLOW_RUN_CONTEXT, mlflow.runName, mlflow.parentRunId, mlflow.note.content; user tags win.
+///
+/// Throws MlflowException (INVALID_STATE) when a run is active in this thread and `nested` is
+/// false, with Python's message; InvalidArgument when `parent_run_id` is not the active run.
+/// Discarding the result ends the run at once: keep it, or call detach() on it.
+[[nodiscard]] ActiveRun start_run(const StartRunOptions& options = {});
+/// The top of this thread's run stack (the Run as of start), or std::nullopt.
+std::optional<Run> active_run();
+/// The active run of this thread (fresh from the store), else the run this thread ended last,
+/// else std::nullopt.
+std::optional<Run> last_active_run();
+/// Ends the top run of this thread's stack (no-op when there is none).
+void end_run(RunStatus status = RunStatus::kFinished);
+Run get_run(const std::string& run_id);
+std::optional<Run> get_parent_run(const std::string& run_id);
+void delete_run(const std::string& run_id);
+void restore_run(const std::string& run_id);
+
+/// search_runs(experiment_ids, filter_string, run_view_type, max_results, order_by,
+/// search_all_experiments, experiment_names); output_format "list".
+struct FluentSearchRunsOptions {
+  /// Empty (and no names, not search_all_experiments): the active experiment.
+  std::vector<std::string> experiment_ids{};
+  std::string filter_string{};
+  ViewType run_view_type = ViewType::kActiveOnly;
+  std::int64_t max_results = 100000;
+  std::vector<std::string> order_by{};
+  bool search_all_experiments = false;
+  /// Resolved to ids; unknown names are skipped (as Python).
+  std::vector<std::string> experiment_names{};
+};
+std::vector<Run> search_runs(const FluentSearchRunsOptions& options = {});
+
+// ---- Logging to the active run (started automatically when there is none, as Python) -----
+
+void log_metric(const std::string& key, double value, const LogMetricOptions& options = {});
+/// All with the same timestamp (now) and `step` (0 when absent).
+void log_metrics(const std::map<std::string, double>& metrics,
+                 std::optional<std::int64_t> step = std::nullopt);
+/// Returns `value` (as Python).
+std::string log_param(const std::string& key, const std::string& value);
+void log_params(const std::map<std::string, std::string>& params);
+void set_tag(const std::string& key, const std::string& value);
+void set_tags(const std::map<std::string, std::string>& tags);
+void delete_tag(const std::string& key);
+/// One dataset; `context` becomes the `mlflow.data.context` input tag.
+void log_input(const Dataset& dataset, const std::optional<std::string>& context = std::nullopt,
+               const std::map<std::string, std::string>& tags = {});
+void log_inputs(const std::vector<DatasetInput>& datasets);
+
+// ---- Signals --------------------------------------------------------------------------------
+
+/// Installs handlers for SIGINT and SIGTERM: a signal ends every active run of the fluent API
+/// (all threads) as KILLED, then the signal's default action runs (the process terminates).
+/// The handler itself only writes to a pipe (async-signal-safe); a watcher thread does the
+/// store calls. Idempotent. Replaces the program's own handlers of those two signals.
+void install_signal_handlers();
+
+}  // namespace mlflow

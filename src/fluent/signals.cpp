@@ -1,0 +1,88 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// SIGINT/SIGTERM: the handler only writes the signal number to a self-pipe (write(2) is
+// async-signal-safe); a watcher thread reads it, ends every active fluent run as KILLED, then
+// restores the default action and re-raises the signal (ADR 0007).
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+#include "core/log.hpp"
+#include "fluent/state.hpp"
+#include "mlflow/errors.hpp"
+#include "mlflow/fluent.hpp"
+
+namespace mlflow {
+namespace {
+
+// Written only before the handlers are installed; read by the handler.
+int g_signal_pipe_write = -1;
+
+extern "C" void on_terminating_signal(int signo) {
+  const int saved_errno = errno;
+  const unsigned char byte = static_cast<unsigned char>(signo);
+  // Nothing useful can be done if the pipe is full: a signal is already pending there.
+  [[maybe_unused]] auto written = ::write(g_signal_pipe_write, &byte, 1);
+  errno = saved_errno;
+}
+
+void end_all_runs_killed() noexcept {
+  try {
+    for (const auto& [token, run_id] : internal::all_active_runs()) {
+      if (!internal::deactivate(token, run_id)) continue;
+      try {
+        SetTerminatedOptions options;
+        options.status = RunStatus::kKilled;
+        default_client().set_terminated(run_id, options);
+      } catch (const std::exception& e) {
+        internal::log(LogLevel::kError,
+                      "mlflow: could not end run " + run_id + " as KILLED: " + e.what());
+      }
+    }
+  } catch (...) {
+    internal::log(LogLevel::kError, "mlflow: could not end the active runs as KILLED");
+  }
+}
+
+void watch(int read_fd) {
+  while (true) {
+    unsigned char byte = 0;
+    const auto n = ::read(read_fd, &byte, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    const int signo = byte;
+    end_all_runs_killed();
+    std::signal(signo, SIG_DFL);
+    std::raise(signo);
+  }
+}
+
+}  // namespace
+
+void install_signal_handlers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    int fds[2] = {-1, -1};
+    if (::pipe(fds) != 0) {
+      throw_error(ErrorCode::kInternalError, "install_signal_handlers: pipe() failed");
+    }
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    // Never block in the handler, even if signals pile up faster than the watcher reads.
+    ::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+    g_signal_pipe_write = fds[1];
+    std::thread(watch, fds[0]).detach();
+    struct sigaction action {};
+    action.sa_handler = on_terminating_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+  });
+}
+
+}  // namespace mlflow

@@ -1,0 +1,64 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// The fluent API's global state (ADR 0007): tracking URI, default client, active experiment,
+// the process-wide registry of active runs and the per-thread run stacks that order them.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlflow/active_run.hpp"
+#include "mlflow/mlflow_client.hpp"
+#include "mlflow/run.hpp"
+
+namespace mlflow {
+
+// Friend of ActiveRun (declared there): wraps an activation made by internal::activate.
+ActiveRun make_active_run(Run run, unsigned long long token);
+
+namespace internal {
+
+/// Registers `run` as active and pushes it on the calling thread's stack; returns its token.
+unsigned long long activate(const Run& run);
+/// Removes an activation; false when it was no longer active. On success the calling thread's
+/// last-active run becomes `run_id`.
+bool deactivate(unsigned long long token, const std::string& run_id);
+/// The calling thread's stack, bottom first, without activations ended elsewhere.
+struct StackEntry {
+  unsigned long long token = 0;
+  Run run;
+};
+std::vector<StackEntry> current_stack();
+/// Every active run of every thread: (token, run id).
+std::vector<std::pair<unsigned long long, std::string>> all_active_runs();
+std::optional<std::string> last_active_run_id();
+
+std::optional<std::string> active_experiment_id();
+void set_active_experiment_id(std::optional<std::string> experiment_id);
+/// set_experiment's id, else MLFLOW_EXPERIMENT_NAME / MLFLOW_EXPERIMENT_ID, else "0".
+std::string resolve_experiment_id();
+
+/// MLFLOW_RUN_ID when set and not yet used by this process; marks it used.
+std::optional<std::string> take_env_run_id();
+
+/// For tests: forgets the tracking URI, the active experiment, the used MLFLOW_RUN_ID values
+/// and every activation (without ending the runs), and drops the cached client.
+void reset_fluent_state();
+
+// ---- Context tags (context.cpp) ----
+
+/// Python's default, git and MLFLOW_RUN_CONTEXT context tags, in that order of precedence.
+std::map<std::string, std::string> context_tags();
+/// The running program's absolute path (/proc/self/exe), or "" when unknown.
+std::string program_path();
+/// The HEAD commit of the git checkout containing `path` (walking up), read from .git
+/// directly; std::nullopt when there is none.
+std::optional<std::string> git_commit_for(const std::string& path);
+/// MLFLOW_TRACKING_USERNAME, else the OS user (LOGNAME, USER, LNAME, USERNAME, passwd), else
+/// "unknown".
+std::string context_user();
+
+}  // namespace internal
+}  // namespace mlflow

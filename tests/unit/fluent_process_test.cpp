@@ -1,0 +1,116 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// Run endings that involve the whole process: a child that dies of an exception (the run ends
+// FAILED while unwinding) and a child killed by SIGTERM with mlflow::install_signal_handlers()
+// (the run ends KILLED, then the child dies of the signal).
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "fluent/state.hpp"
+#include "mlflow/fluent.hpp"
+#include "support/test_env.hpp"
+
+namespace mlflow {
+namespace {
+
+// Reads the run id the child writes, one line.
+std::string read_line(int fd) {
+  std::string line;
+  char c = 0;
+  while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+  return line;
+}
+
+class FluentProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    internal::reset_fluent_state();
+    uri_ = "sqlite:///" + testing::make_temp_dir("fluent-proc") + "/mlflow.db";
+    set_tracking_uri(uri_);
+    // The parent creates the schema first, so the child only opens the file.
+    default_client().search_experiments();
+  }
+  void TearDown() override { internal::reset_fluent_state(); }
+  std::string uri_;
+};
+
+TEST_F(FluentProcessTest, ChildThatThrowsEndsRunFailed) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    int code = 3;
+    try {
+      internal::reset_fluent_state();
+      set_tracking_uri(uri_);
+      ActiveRun run = start_run();
+      const std::string line = run.run_id() + "\n";
+      if (::write(fds[1], line.data(), line.size()) < 0) ::_exit(4);
+      throw std::runtime_error("boom");
+    } catch (const std::runtime_error&) {
+      code = 7;
+    } catch (...) {
+      code = 5;
+    }
+    ::_exit(code);
+  }
+  ::close(fds[1]);
+  const std::string run_id = read_line(fds[0]);
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 7);
+  ASSERT_EQ(run_id.size(), 32u);
+  EXPECT_EQ(get_run(run_id).info.status, RunStatus::kFailed);
+}
+
+TEST_F(FluentProcessTest, SigtermWithHandlerEndsRunKilled) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    try {
+      internal::reset_fluent_state();
+      set_tracking_uri(uri_);
+      install_signal_handlers();
+      StartRunOptions outer_options;
+      ActiveRun run = start_run(outer_options);
+      StartRunOptions nested;
+      nested.nested = true;
+      ActiveRun child = start_run(nested);
+      const std::string line = run.run_id() + " " + child.run_id() + "\n";
+      if (::write(fds[1], line.data(), line.size()) < 0) ::_exit(4);
+      // Wait for the signal; the watcher thread ends the runs and re-raises it.
+      for (int i = 0; i < 600; ++i) ::pause();
+    } catch (...) {
+      ::_exit(5);
+    }
+    ::_exit(6);
+  }
+  ::close(fds[1]);
+  const std::string ids = read_line(fds[0]);
+  ::close(fds[0]);
+  ASSERT_EQ(ids.size(), 65u) << ids;
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_EQ(get_run(ids.substr(0, 32)).info.status, RunStatus::kKilled);
+  EXPECT_EQ(get_run(ids.substr(33)).info.status, RunStatus::kKilled);
+}
+
+}  // namespace
+}  // namespace mlflow

@@ -1,0 +1,213 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// The fluent API against the real MLflow 3.18 server: experiment selection, RAII endings,
+// nesting, resume, context tags, logging, search, and KILLED on SIGTERM.
+
+#include "mlflow/fluent.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <stdexcept>
+#include <string>
+
+#include "fluent/state.hpp"
+#include "mlflow/errors.hpp"
+#include "support/test_env.hpp"
+
+namespace mlflow {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::unique_name;
+using Env = std::map<std::string, std::optional<std::string>>;
+
+class FluentServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    internal::reset_fluent_state();
+    set_tracking_uri(testing::server_uri());
+    experiment_ = set_experiment(unique_name("fluent"));
+  }
+  // Restores the process-wide state for the next test of this program.
+  void TearDown() override {
+    while (active_run()) end_run();
+    set_tracking_uri("");
+    internal::reset_fluent_state();
+  }
+
+  testing::ScopedEnv env_{Env{{"MLFLOW_EXPERIMENT_NAME", std::nullopt},
+                              {"MLFLOW_EXPERIMENT_ID", std::nullopt},
+                              {"MLFLOW_RUN_ID", std::nullopt},
+                              {"MLFLOW_RUN_CONTEXT", std::nullopt},
+                              {"MLFLOW_TRACKING_USERNAME", std::nullopt}}};
+  Experiment experiment_;
+};
+
+TEST_F(FluentServerTest, SetExperimentCreatesAndTagsTheActiveExperiment) {
+  EXPECT_EQ(get_tracking_uri(), testing::server_uri());
+  EXPECT_EQ(experiment_.lifecycle_stage, "active");
+  ASSERT_TRUE(get_experiment_by_name(experiment_.name));
+  EXPECT_EQ(set_experiment(experiment_.name).experiment_id, experiment_.experiment_id);
+  EXPECT_EQ(set_experiment_by_id(experiment_.experiment_id).name, experiment_.name);
+  set_experiment_tag("a", "1");
+  set_experiment_tags({{"b", "2"}, {"c", "3"}});
+  delete_experiment_tag("c");
+  auto tags = get_experiment(experiment_.experiment_id).tags;
+  EXPECT_EQ(tags.at("a"), "1");
+  EXPECT_EQ(tags.at("b"), "2");
+  EXPECT_EQ(tags.count("c"), 0u);
+  auto found =
+      search_experiments(ViewType::kActiveOnly, std::nullopt, "name = '" + experiment_.name + "'");
+  ASSERT_EQ(found.size(), 1u);
+
+  const std::string doomed = create_experiment(unique_name("fluent-doomed"));
+  delete_experiment(doomed);
+  EXPECT_EQ(get_experiment(doomed).lifecycle_stage, "deleted");
+  EXPECT_THROW(set_experiment_by_id(doomed), InvalidArgument);
+  EXPECT_THROW(set_experiment_by_id("99999999"), NotFound);
+}
+
+TEST_F(FluentServerTest, RunsEndFinishedOrFailedWithTheirScope) {
+  std::string ok_id;
+  {
+    ActiveRun run = start_run();
+    ok_id = run.run_id();
+    EXPECT_EQ(run.info().experiment_id, experiment_.experiment_id);
+    log_metric("loss", 0.25, {std::nullopt, 3});
+    log_metrics({{"acc", 0.5}, {"f1", 0.75}}, 1);
+    log_param("lr", "0.1");
+    log_params({{"epochs", "3"}});
+    set_tag("phase", "train");
+    set_tags({{"x", "1"}, {"y", "2"}});
+    delete_tag("y");
+    Dataset ds;
+    ds.name = "d";
+    ds.digest = "0123";
+    ds.source_type = "local";
+    ds.source = "{}";
+    log_input(ds, "training");
+  }
+  mlflow::Run ok = get_run(ok_id);
+  EXPECT_EQ(ok.info.status, RunStatus::kFinished);
+  EXPECT_EQ(ok.data.metrics.at("loss"), 0.25);
+  EXPECT_EQ(ok.data.metrics.at("f1"), 0.75);
+  EXPECT_EQ(ok.data.params.at("lr"), "0.1");
+  EXPECT_EQ(ok.data.params.at("epochs"), "3");
+  EXPECT_EQ(ok.data.tags.at("phase"), "train");
+  EXPECT_EQ(ok.data.tags.count("y"), 0u);
+  ASSERT_EQ(ok.inputs.dataset_inputs.size(), 1u);
+  EXPECT_EQ(last_active_run()->info.run_id, ok_id);
+
+  std::string failed_id;
+  try {
+    ActiveRun run = start_run();
+    failed_id = run.run_id();
+    throw std::runtime_error("diverged");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(get_run(failed_id).info.status, RunStatus::kFailed);
+  EXPECT_FALSE(active_run());
+}
+
+TEST_F(FluentServerTest, NestedRunsAndContextTags) {
+  testing::ScopedEnv env(Env{{"MLFLOW_RUN_CONTEXT", R"({"origin": "ci"})"},
+                             {"MLFLOW_TRACKING_USERNAME", "fluent-user"}});
+  StartRunOptions parent_options;
+  parent_options.run_name = "parent";
+  parent_options.description = "the parent";
+  ActiveRun parent = start_run(parent_options);
+  try {
+    start_run().detach();
+    FAIL() << "needs nested";
+  } catch (const MlflowException& e) {
+    EXPECT_THAT(e.what(), HasSubstr("is already active. To start a new run"));
+  }
+  StartRunOptions nested;
+  nested.nested = true;
+  {
+    ActiveRun child = start_run(nested);
+    EXPECT_EQ(get_parent_run(child.run_id())->info.run_id, parent.run_id());
+  }
+  mlflow::Run p = get_run(parent.run_id());
+  EXPECT_EQ(p.info.run_name, "parent");
+  EXPECT_EQ(p.info.user_id, "fluent-user");
+  EXPECT_EQ(p.data.tags.at("mlflow.user"), "fluent-user");
+  EXPECT_EQ(p.data.tags.at("mlflow.runName"), "parent");
+  EXPECT_EQ(p.data.tags.at("mlflow.note.content"), "the parent");
+  EXPECT_EQ(p.data.tags.at("mlflow.source.type"), "LOCAL");
+  EXPECT_EQ(p.data.tags.at("mlflow.source.name"), internal::program_path());
+  EXPECT_EQ(p.data.tags.at("origin"), "ci");
+
+  FluentSearchRunsOptions children;
+  children.filter_string = "tags.mlflow.parentRunId = '" + parent.run_id() + "'";
+  EXPECT_EQ(search_runs(children).size(), 1u);
+  EXPECT_EQ(search_runs().size(), 2u);
+}
+
+TEST_F(FluentServerTest, ResumeByRunIdAndByEnvironment) {
+  std::string id;
+  {
+    ActiveRun run = start_run();
+    id = run.run_id();
+  }
+  StartRunOptions resume;
+  resume.run_id = id;
+  {
+    ActiveRun again = start_run(resume);
+    EXPECT_EQ(get_run(id).info.status, RunStatus::kRunning);
+    log_metric("after_resume", 1.0);
+  }
+  EXPECT_EQ(get_run(id).info.status, RunStatus::kFinished);
+  testing::ScopedEnv env(Env{{"MLFLOW_RUN_ID", id}});
+  {
+    ActiveRun from_env = start_run();
+    EXPECT_EQ(from_env.run_id(), id);
+    EXPECT_EQ(get_run(id).info.status, RunStatus::kRunning);
+    from_env.end(RunStatus::kKilled);
+  }
+  EXPECT_EQ(get_run(id).info.status, RunStatus::kKilled);
+  delete_run(id);
+  EXPECT_EQ(get_run(id).info.lifecycle_stage, "deleted");
+  restore_run(id);
+  EXPECT_EQ(get_run(id).info.lifecycle_stage, "active");
+}
+
+TEST_F(FluentServerTest, SigtermEndsRunsKilled) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    try {
+      install_signal_handlers();
+      ActiveRun run = start_run();
+      const std::string line = run.run_id() + "\n";
+      if (::write(fds[1], line.data(), line.size()) < 0) ::_exit(4);
+      for (int i = 0; i < 600; ++i) ::pause();
+    } catch (...) {
+      ::_exit(5);
+    }
+    ::_exit(6);
+  }
+  ::close(fds[1]);
+  std::string run_id;
+  char c = 0;
+  while (::read(fds[0], &c, 1) == 1 && c != '\n') run_id.push_back(c);
+  ::close(fds[0]);
+  ASSERT_EQ(run_id.size(), 32u);
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  mlflow::Run run = get_run(run_id);
+  EXPECT_EQ(run.info.status, RunStatus::kKilled);
+  EXPECT_TRUE(run.info.end_time.has_value());
+}
+
+}  // namespace
+}  // namespace mlflow

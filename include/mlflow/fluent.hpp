@@ -121,7 +121,7 @@ struct FluentSearchRunsOptions {
   std::int64_t max_results = 100000;
   std::vector<std::string> order_by{};
   bool search_all_experiments = false;
-  /// Resolved to ids; unknown names are skipped (as Python).
+  /// Resolved to ids; unknown names are skipped (as Python). Not together with experiment_ids.
   std::vector<std::string> experiment_names{};
 };
 std::vector<Run> search_runs(const FluentSearchRunsOptions& options = {});
@@ -148,7 +148,9 @@ void log_inputs(const std::vector<DatasetInput>& datasets);
 /// Installs handlers for SIGINT and SIGTERM: a signal ends every active run of the fluent API
 /// (all threads) as KILLED, then the signal's default action runs (the process terminates).
 /// The handler itself only writes to a pipe (async-signal-safe); a watcher thread does the
-/// store calls. Idempotent. Replaces the program's own handlers of those two signals.
+/// store calls. Idempotent. Replaces the program's own handlers of those two signals. A child
+/// made with fork() inherits the handlers but simply dies of the signal (its runs stay as they
+/// are); exec() restores the defaults.
 void install_signal_handlers();
 
 }  // namespace mlflow

@@ -265,14 +265,24 @@ void restore_run(const std::string& run_id) { default_client().restore_run(run_i
 std::vector<Run> search_runs(const FluentSearchRunsOptions& options) {
   auto client = default_client();
   std::vector<std::string> experiment_ids = options.experiment_ids;
+  if (!experiment_ids.empty() && !options.experiment_names.empty()) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "Only experiment_ids or experiment_names can be used, but not both");
+  }
   if (options.search_all_experiments && experiment_ids.empty() &&
       options.experiment_names.empty()) {
-    for (const auto& e : client.search_experiments_all({ViewType::kAll, 50000, {}, {}, {}})) {
+    SearchExperimentsOptions active_only;
+    active_only.max_results = 50000;
+    for (const auto& e : client.search_experiments_all(active_only)) {
       experiment_ids.push_back(e.experiment_id);
     }
   } else if (!options.experiment_names.empty()) {
     for (const auto& name : options.experiment_names) {
-      if (auto e = client.get_experiment_by_name(name)) experiment_ids.push_back(e->experiment_id);
+      if (auto e = client.get_experiment_by_name(name)) {
+        experiment_ids.push_back(e->experiment_id);
+      } else {
+        internal::log(LogLevel::kWarning, "Cannot retrieve experiment by name " + name);
+      }
     }
     if (experiment_ids.empty()) return {};
   } else if (experiment_ids.empty()) {

@@ -21,8 +21,17 @@ namespace {
 
 // Written only before the handlers are installed; read by the handler.
 int g_signal_pipe_write = -1;
+pid_t g_installing_pid = 0;
 
 extern "C" void on_terminating_signal(int signo) {
+  // A forked child inherits the handler and the pipe but not the watcher thread: it must not
+  // make the parent's watcher end the parent's runs and kill the parent. It just dies of the
+  // signal, as it would have without the handler. (getpid, signal, raise: async-signal-safe.)
+  if (::getpid() != g_installing_pid) {
+    std::signal(signo, SIG_DFL);
+    std::raise(signo);
+    return;
+  }
   const int saved_errno = errno;
   const unsigned char byte = static_cast<unsigned char>(signo);
   // Nothing useful can be done if the pipe is full: a signal is already pending there.
@@ -75,6 +84,7 @@ void install_signal_handlers() {
     // Never block in the handler, even if signals pile up faster than the watcher reads.
     ::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK);
     g_signal_pipe_write = fds[1];
+    g_installing_pid = ::getpid();
     std::thread(watch, fds[0]).detach();
     struct sigaction action {};
     action.sa_handler = on_terminating_signal;

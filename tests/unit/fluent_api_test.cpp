@@ -523,6 +523,10 @@ TEST_F(FluentTest, SearchRunsAndDelete) {
   FluentSearchRunsOptions by_name;
   by_name.experiment_names = {"search-me", "no-such-experiment"};
   EXPECT_EQ(search_runs(by_name).size(), 3u);
+  FluentSearchRunsOptions both;
+  both.experiment_ids = {exp.experiment_id};
+  both.experiment_names = {"search-me"};
+  EXPECT_THROW(search_runs(both), InvalidArgument);
   FluentSearchRunsOptions all;
   all.search_all_experiments = true;
   {

@@ -90,6 +90,20 @@ TEST_F(FluentProcessTest, SigtermWithHandlerEndsRunKilled) {
       StartRunOptions nested;
       nested.nested = true;
       ActiveRun child = start_run(nested);
+      // A process forked from here inherits the handler but must die of SIGTERM alone,
+      // without ending (or killing) this process's runs.
+      const pid_t grandchild = ::fork();
+      if (grandchild == 0) {
+        ::sleep(5);
+        ::_exit(0);
+      }
+      if (grandchild < 0 || ::kill(grandchild, SIGTERM) != 0) ::_exit(8);
+      int gc_status = 0;
+      if (::waitpid(grandchild, &gc_status, 0) != grandchild || !WIFSIGNALED(gc_status) ||
+          WTERMSIG(gc_status) != SIGTERM) {
+        ::_exit(9);
+      }
+      if (!run.owns_run() || !child.owns_run()) ::_exit(10);
       const std::string line = run.run_id() + " " + child.run_id() + "\n";
       if (::write(fds[1], line.data(), line.size()) < 0) ::_exit(4);
       // Wait for the signal; the watcher thread ends the runs and re-raises it.
@@ -102,7 +116,11 @@ TEST_F(FluentProcessTest, SigtermWithHandlerEndsRunKilled) {
   ::close(fds[1]);
   const std::string ids = read_line(fds[0]);
   ::close(fds[0]);
-  ASSERT_EQ(ids.size(), 65u) << ids;
+  if (ids.size() != 65u) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    FAIL() << "child failed before the signal, exit status " << WEXITSTATUS(status);
+  }
   ASSERT_EQ(::kill(pid, SIGTERM), 0);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);

@@ -13,6 +13,8 @@
 ///   only the calling thread's stack. A run started in one thread is not active in another;
 ///   pass its id and use MlflowClient (or start_run({.run_id = id}) in that thread).
 /// * The default client is built lazily from get_tracking_uri() and rebuilt when that changes.
+///   An active run keeps the client that started it: logging to it and ending it go to the
+///   store it lives in even after set_tracking_uri.
 
 #include <cstdint>
 #include <map>

@@ -53,10 +53,12 @@ void ActiveRun::end_quietly() noexcept {
 
 void ActiveRun::end(RunStatus status) {
   const auto token = std::exchange(token_, 0);
-  if (token == 0 || !internal::deactivate(token, run_.info.run_id)) return;
+  if (token == 0) return;
+  auto client = internal::deactivate(token, run_.info.run_id);
+  if (!client) return;
   SetTerminatedOptions options;
   options.status = status;
-  default_client().set_terminated(run_.info.run_id, options);
+  client->set_terminated(run_.info.run_id, options);
 }
 
 void ActiveRun::detach() noexcept { token_ = 0; }

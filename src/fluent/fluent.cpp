@@ -67,18 +67,18 @@ ActiveRun resume_run(MlflowClient& client, const std::string& run_id,
     client.log_batch(run_id, {}, {}, batch);
   }
   run = client.get_run(run_id);
-  return make_active_run(run, internal::activate(run));
+  return make_active_run(run, internal::activate(run, client));
 }
 
 // Python's _get_or_start_run: the active run of this thread, else a new one that stays
-// active until end_run().
-std::string active_run_id_or_start() {
+// active until end_run(). Returns the run id and the client the run was started with.
+std::pair<std::string, MlflowClient> active_run_or_start() {
   auto stack = internal::current_stack();
-  if (!stack.empty()) return stack.back().run.info.run_id;
-  ActiveRun run = start_run();
-  std::string id = run.run_id();
-  run.detach();
-  return id;
+  if (stack.empty()) {
+    start_run().detach();
+    stack = internal::current_stack();
+  }
+  return {stack.back().run.info.run_id, stack.back().client};
 }
 
 }  // namespace
@@ -221,7 +221,7 @@ ActiveRun start_run(const StartRunOptions& options) {
   for (const auto& [key, value] : user_tags) create.tags[key] = value;  // user tags win
   if (options.run_name && !options.run_name->empty()) create.run_name = options.run_name;
   Run run = client.create_run(experiment_id, create);
-  return make_active_run(run, internal::activate(run));
+  return make_active_run(run, internal::activate(run, client));
 }
 
 std::optional<Run> active_run() {
@@ -232,12 +232,8 @@ std::optional<Run> active_run() {
 
 std::optional<Run> last_active_run() {
   auto stack = internal::current_stack();
-  std::optional<std::string> id;
-  if (!stack.empty()) {
-    id = stack.back().run.info.run_id;
-  } else {
-    id = internal::last_active_run_id();
-  }
+  if (!stack.empty()) return stack.back().client.get_run(stack.back().run.info.run_id);
+  auto id = internal::last_active_run_id();
   if (!id) return std::nullopt;
   return default_client().get_run(*id);
 }
@@ -246,10 +242,11 @@ void end_run(RunStatus status) {
   auto stack = internal::current_stack();
   if (stack.empty()) return;
   const auto& top = stack.back();
-  if (!internal::deactivate(top.token, top.run.info.run_id)) return;
+  auto client = internal::deactivate(top.token, top.run.info.run_id);
+  if (!client) return;
   SetTerminatedOptions options;
   options.status = status;
-  default_client().set_terminated(top.run.info.run_id, options);
+  client->set_terminated(top.run.info.run_id, options);
 }
 
 Run get_run(const std::string& run_id) { return default_client().get_run(run_id); }
@@ -305,11 +302,12 @@ std::vector<Run> search_runs(const FluentSearchRunsOptions& options) {
 // ---- Logging --------------------------------------------------------------------------------
 
 void log_metric(const std::string& key, double value, const LogMetricOptions& options) {
-  default_client().log_metric(active_run_id_or_start(), key, value, options);
+  auto [run_id, client] = active_run_or_start();
+  client.log_metric(run_id, key, value, options);
 }
 
 void log_metrics(const std::map<std::string, double>& metrics, std::optional<std::int64_t> step) {
-  const std::string run_id = active_run_id_or_start();
+  auto [run_id, client] = active_run_or_start();
   const std::int64_t timestamp = internal::now_millis();
   std::vector<Metric> batch;
   for (const auto& [key, value] : metrics) {
@@ -320,34 +318,37 @@ void log_metrics(const std::map<std::string, double>& metrics, std::optional<std
     m.step = step.value_or(0);
     batch.push_back(std::move(m));
   }
-  default_client().log_batch(run_id, batch);
+  client.log_batch(run_id, batch);
 }
 
 std::string log_param(const std::string& key, const std::string& value) {
-  default_client().log_param(active_run_id_or_start(), key, value);
+  auto [run_id, client] = active_run_or_start();
+  client.log_param(run_id, key, value);
   return value;
 }
 
 void log_params(const std::map<std::string, std::string>& params) {
-  const std::string run_id = active_run_id_or_start();
+  auto [run_id, client] = active_run_or_start();
   std::vector<Param> batch;
   for (const auto& [key, value] : params) batch.push_back(Param{key, value});
-  default_client().log_batch(run_id, {}, batch);
+  client.log_batch(run_id, {}, batch);
 }
 
 void set_tag(const std::string& key, const std::string& value) {
-  default_client().set_tag(active_run_id_or_start(), key, value);
+  auto [run_id, client] = active_run_or_start();
+  client.set_tag(run_id, key, value);
 }
 
 void set_tags(const std::map<std::string, std::string>& tags) {
-  const std::string run_id = active_run_id_or_start();
+  auto [run_id, client] = active_run_or_start();
   std::vector<RunTag> batch;
   for (const auto& [key, value] : tags) batch.push_back(RunTag{key, value});
-  default_client().log_batch(run_id, {}, {}, batch);
+  client.log_batch(run_id, {}, {}, batch);
 }
 
 void delete_tag(const std::string& key) {
-  default_client().delete_tag(active_run_id_or_start(), key);
+  auto [run_id, client] = active_run_or_start();
+  client.delete_tag(run_id, key);
 }
 
 void log_input(const Dataset& dataset, const std::optional<std::string>& context,
@@ -360,7 +361,8 @@ void log_input(const Dataset& dataset, const std::optional<std::string>& context
 }
 
 void log_inputs(const std::vector<DatasetInput>& datasets) {
-  default_client().log_inputs(active_run_id_or_start(), datasets);
+  auto [run_id, client] = active_run_or_start();
+  client.log_inputs(run_id, datasets);
 }
 
 }  // namespace mlflow

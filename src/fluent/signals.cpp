@@ -42,11 +42,12 @@ extern "C" void on_terminating_signal(int signo) {
 void end_all_runs_killed() noexcept {
   try {
     for (const auto& [token, run_id] : internal::all_active_runs()) {
-      if (!internal::deactivate(token, run_id)) continue;
+      auto client = internal::deactivate(token, run_id);
+      if (!client) continue;
       try {
         SetTerminatedOptions options;
         options.status = RunStatus::kKilled;
-        default_client().set_terminated(run_id, options);
+        client->set_terminated(run_id, options);
       } catch (const std::exception& e) {
         internal::log(LogLevel::kError,
                       "mlflow: could not end run " + run_id + " as KILLED: " + e.what());

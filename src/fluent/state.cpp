@@ -26,7 +26,7 @@ struct GlobalState {
   std::optional<std::string> active_experiment_id;
   std::string client_uri;
   std::shared_ptr<MlflowClient> client;
-  std::map<unsigned long long, std::string> active;  // token -> run id
+  std::map<unsigned long long, std::pair<std::string, MlflowClient>> active;  // by token
   unsigned long long next_token = 1;
   std::set<std::string> used_env_run_ids;
 };
@@ -51,8 +51,7 @@ std::optional<std::string> env(const char* name) {
 void end_runs_at_exit() noexcept {
   try {
     for (const auto& [token, run_id] : all_active_runs()) {
-      if (!deactivate(token, run_id)) continue;
-      default_client().set_terminated(run_id, {});
+      if (auto client = deactivate(token, run_id)) client->set_terminated(run_id, {});
     }
   } catch (const std::exception& e) {
     log(LogLevel::kWarning, std::string("mlflow: could not end runs at exit: ") + e.what());
@@ -62,7 +61,7 @@ void end_runs_at_exit() noexcept {
 
 }  // namespace
 
-unsigned long long activate(const Run& run) {
+unsigned long long activate(const Run& run, const MlflowClient& client) {
   auto& s = state();
   // Registered at the first activation, i.e. after the state and the client's own statics
   // exist, so the hook runs before any of them is destroyed.
@@ -72,17 +71,21 @@ unsigned long long activate(const Run& run) {
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     token = s.next_token++;
-    s.active.emplace(token, run.info.run_id);
+    s.active.emplace(token, std::make_pair(run.info.run_id, client));
   }
-  t_stack.push_back(StackEntry{token, run});
+  t_stack.push_back(StackEntry{token, run, client});
   return token;
 }
 
-bool deactivate(unsigned long long token, const std::string& run_id) {
+std::optional<MlflowClient> deactivate(unsigned long long token, const std::string& run_id) {
   auto& s = state();
+  std::optional<MlflowClient> client;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
-    if (s.active.erase(token) == 0) return false;
+    auto it = s.active.find(token);
+    if (it == s.active.end()) return std::nullopt;
+    client = std::move(it->second.second);
+    s.active.erase(it);
   }
   for (auto it = t_stack.begin(); it != t_stack.end(); ++it) {
     if (it->token == token) {
@@ -91,7 +94,7 @@ bool deactivate(unsigned long long token, const std::string& run_id) {
     }
   }
   t_last_active_run_id = run_id;
-  return true;
+  return client;
 }
 
 std::vector<StackEntry> current_stack() {
@@ -108,7 +111,9 @@ std::vector<StackEntry> current_stack() {
 std::vector<std::pair<unsigned long long, std::string>> all_active_runs() {
   auto& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  return {s.active.begin(), s.active.end()};
+  std::vector<std::pair<unsigned long long, std::string>> out;
+  for (const auto& [token, record] : s.active) out.emplace_back(token, record.first);
+  return out;
 }
 
 std::optional<std::string> last_active_run_id() { return t_last_active_run_id; }

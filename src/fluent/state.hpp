@@ -21,14 +21,17 @@ ActiveRun make_active_run(Run run, unsigned long long token);
 namespace internal {
 
 /// Registers `run` as active and pushes it on the calling thread's stack; returns its token.
-unsigned long long activate(const Run& run);
-/// Removes an activation; false when it was no longer active. On success the calling thread's
-/// last-active run becomes `run_id`.
-bool deactivate(unsigned long long token, const std::string& run_id);
+/// `client` (the one that started it) is used for everything done to the run while active, so a
+/// later set_tracking_uri cannot send its end to another store.
+unsigned long long activate(const Run& run, const MlflowClient& client);
+/// Removes an activation and returns the client it was started with; std::nullopt when it was
+/// no longer active. On success the calling thread's last-active run becomes `run_id`.
+std::optional<MlflowClient> deactivate(unsigned long long token, const std::string& run_id);
 /// The calling thread's stack, bottom first, without activations ended elsewhere.
 struct StackEntry {
-  unsigned long long token = 0;
+  unsigned long long token;
   Run run;
+  MlflowClient client;
 };
 std::vector<StackEntry> current_stack();
 /// Every active run of every thread: (token, run id).

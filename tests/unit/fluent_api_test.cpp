@@ -66,6 +66,20 @@ TEST_F(FluentTest, TrackingUriPrecedence) {
   EXPECT_EQ(default_client().tracking_uri(), uri_);
 }
 
+TEST_F(FluentTest, ActiveRunKeepsItsStoreAcrossSetTrackingUri) {
+  ActiveRun run = start_run();
+  const std::string id = run.run_id();
+  const std::string other = "sqlite:///" + dir_ + "/other.db";
+  set_tracking_uri(other);
+  log_metric("after_switch", 2.0);
+  run.end();
+  EXPECT_THROW(get_run(id), NotFound);  // not in the new store
+  set_tracking_uri(uri_);
+  mlflow::Run r = get_run(id);
+  EXPECT_EQ(r.info.status, RunStatus::kFinished);
+  EXPECT_EQ(r.data.metrics.at("after_switch"), 2.0);
+}
+
 TEST_F(FluentTest, ExperimentFunctions) {
   const std::string id = create_experiment("exp-a", {std::nullopt, {{"k", "v"}}});
   EXPECT_EQ(get_experiment(id).name, "exp-a");

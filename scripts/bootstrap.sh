@@ -28,7 +28,8 @@ missing=()
 for pkg in "${!probe[@]}"; do
   f="${probe[$pkg]}"
   if [ "$pkg" = libcurl4-openssl-dev ]; then
-    ls /usr/include/*/curl/curl.h /usr/include/curl/curl.h >/dev/null 2>&1 || missing+=("$pkg")
+    compgen -G '/usr/include/*/curl/curl.h' >/dev/null || [ -e /usr/include/curl/curl.h ] ||
+      missing+=("$pkg")
   elif [ "$pkg" = python3-venv ]; then
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=("$pkg")
   elif [ ! -e "$f" ]; then

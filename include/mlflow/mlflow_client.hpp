@@ -13,6 +13,7 @@
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
+#include "mlflow/file_info.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
@@ -109,6 +110,38 @@ class MlflowClient {
   std::vector<Metric> get_metric_history_bulk_interval(
       const std::vector<std::string>& run_ids, const std::string& metric_key,
       const MetricHistoryBulkIntervalOptions& options = {});
+
+  // ---- Artifacts ----------------------------------------------------------------------------
+  // The run's artifact_uri (from get_run) picks where files go: a local path or file:// URI ->
+  // that directory (the embedded store's default is <cwd>/mlruns/<exp>/<run>/artifacts);
+  // mlflow-artifacts: -> the tracking server's proxied artifact API; http(s):// -> that URL.
+  // Other schemes (s3:, gs:, ...) throw InvalidArgument. Artifact paths are '/'-separated and
+  // relative; any '..' segment, absolute path or backslash throws InvalidArgument.
+
+  /// Uploads a file to `<artifact_path>/<file name>`; a directory goes to
+  /// `<artifact_path>/<directory name>/...` (as Python).
+  void log_artifact(const std::string& run_id, const std::string& local_path,
+                    const std::string& artifact_path = "");
+  /// Uploads the files below `local_dir` to `<artifact_path>/<relative path>`. Symlinks to
+  /// files inside `local_dir` are followed; other symlinks and special files are skipped.
+  void log_artifacts(const std::string& run_id, const std::string& local_dir,
+                     const std::string& artifact_path = "");
+  /// The entries directly under `path` ("" = the root), sorted by path; empty for a file or a
+  /// missing path.
+  std::vector<FileInfo> list_artifacts(const std::string& run_id, const std::string& path = "");
+  /// Downloads the file or directory `path` ("" = all) and returns its local path. `dst_path`
+  /// is created when missing. With no `dst_path`: a new temporary directory, except for a
+  /// local artifact location, whose own path is returned without copying (as Python does).
+  std::string download_artifacts(const std::string& run_id, const std::string& path,
+                                 const std::string& dst_path = "");
+  /// Stores `text` as the file `artifact_file` (e.g. "dir/notes.txt"), UTF-8 as given.
+  void log_text(const std::string& run_id, const std::string& text,
+                const std::string& artifact_file);
+  /// Stores a JSON document (`json_text`, validated) pretty-printed with 2-space indentation
+  /// and ASCII escapes, as Python's json.dump(indent=2). A ".yaml"/".yml" file name throws
+  /// InvalidArgument (YAML output is not implemented; use log_text).
+  void log_dict(const std::string& run_id, const std::string& json_text,
+                const std::string& artifact_file);
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }

@@ -136,7 +136,8 @@ std::string posix_basename(const std::string& path) {
 
 std::string posix_dirname(const std::string& path) {
   const auto slash = path.rfind('/');
-  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+  if (slash == std::string::npos) return std::string();
+  return slash == 0 ? std::string("/") : path.substr(0, slash);
 }
 
 fs::path contained_path(const fs::path& root, const std::string& relative) {

@@ -29,7 +29,7 @@ std::string posix_normpath(const std::string& path);
 std::string posix_join(const std::string& a, const std::string& b);
 /// The last segment ("a/b.txt" -> "b.txt"); the path itself when it has no '/'.
 std::string posix_basename(const std::string& path);
-/// Everything before the last '/', or "" ("a/b.txt" -> "a").
+/// Everything before the last '/' ("a/b.txt" -> "a", "/x" -> "/"), or "" when there is none.
 std::string posix_dirname(const std::string& path);
 
 /// `root / relative`, verified to stay inside `root` after resolving symlinks of the parts that

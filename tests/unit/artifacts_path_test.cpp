@@ -61,6 +61,7 @@ TEST(ArtifactPathTest, PosixHelpers) {
   EXPECT_EQ(posix_basename("b.txt"), "b.txt");
   EXPECT_EQ(posix_dirname("a/b/c"), "a/b");
   EXPECT_EQ(posix_dirname("c"), "");
+  EXPECT_EQ(posix_dirname("/x"), "/");
   EXPECT_EQ(percent_decode("a%20b%2Fc%zz%"), "a b/c%zz%");
 }
 

@@ -74,7 +74,9 @@ TEST_F(FluentProcessTest, ChildThatThrowsEndsRunFailed) {
   EXPECT_EQ(get_run(run_id).info.status, RunStatus::kFailed);
 }
 
-TEST_F(FluentProcessTest, SigtermWithHandlerEndsRunKilled) {
+// Runs a child that installs the handlers, starts a run and a nested run, and forks a
+// grandchild that gets SIGTERM; then sends `signo` to the child.
+void expect_signal_ends_runs_killed(const std::string& uri, int signo) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   const pid_t pid = ::fork();
@@ -83,7 +85,7 @@ TEST_F(FluentProcessTest, SigtermWithHandlerEndsRunKilled) {
     ::close(fds[0]);
     try {
       internal::reset_fluent_state();
-      set_tracking_uri(uri_);
+      set_tracking_uri(uri);
       install_signal_handlers();
       StartRunOptions outer_options;
       ActiveRun run = start_run(outer_options);
@@ -121,13 +123,21 @@ TEST_F(FluentProcessTest, SigtermWithHandlerEndsRunKilled) {
     ::waitpid(pid, &status, 0);
     FAIL() << "child failed before the signal, exit status " << WEXITSTATUS(status);
   }
-  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  ASSERT_EQ(::kill(pid, signo), 0);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
-  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_EQ(WTERMSIG(status), signo);
   EXPECT_EQ(get_run(ids.substr(0, 32)).info.status, RunStatus::kKilled);
   EXPECT_EQ(get_run(ids.substr(33)).info.status, RunStatus::kKilled);
+}
+
+TEST_F(FluentProcessTest, SigtermWithHandlerEndsRunKilled) {
+  expect_signal_ends_runs_killed(uri_, SIGTERM);
+}
+
+TEST_F(FluentProcessTest, SigintWithHandlerEndsRunKilled) {
+  expect_signal_ends_runs_killed(uri_, SIGINT);
 }
 
 }  // namespace

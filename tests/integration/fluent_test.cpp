@@ -183,6 +183,10 @@ TEST_F(FluentServerTest, SigtermEndsRunsKilled) {
   if (pid == 0) {
     ::close(fds[0]);
     try {
+      // A fresh client: the parent's pooled connections must not be shared across processes.
+      internal::reset_fluent_state();
+      set_tracking_uri(testing::server_uri());
+      set_experiment_by_id(experiment_.experiment_id);
       install_signal_handlers();
       ActiveRun run = start_run();
       const std::string line = run.run_id() + "\n";
@@ -205,6 +209,7 @@ TEST_F(FluentServerTest, SigtermEndsRunsKilled) {
   ASSERT_TRUE(WIFSIGNALED(status)) << status;
   EXPECT_EQ(WTERMSIG(status), SIGTERM);
   mlflow::Run run = get_run(run_id);
+  EXPECT_EQ(run.info.experiment_id, experiment_.experiment_id);
   EXPECT_EQ(run.info.status, RunStatus::kKilled);
   EXPECT_TRUE(run.info.end_time.has_value());
 }

@@ -119,11 +119,12 @@ void ArtifactRepository::log_artifacts(const std::string& local_dir,
       if (inside && fs::is_regular_file(target, ec)) {
         files.push_back(rel);
       } else {
-        log(LogLevel::kWarning, "mlflow: skipping symlink '" + entry.path().string() +
-                                    "' while logging artifacts: it " +
-                                    (inside ? "is not a link to a regular file"
-                                            : "points outside '" + real_root.string() + "'") +
-                                    ".");
+        log(LogLevel::kWarning,
+            "mlflow: skipping symlink '" + entry.path().string() +
+                "' while logging artifacts: it " +
+                (inside ? "is not a link to a regular file"
+                        : "points outside '" + real_root.string() + "' (or nowhere)") +
+                ".");
       }
       continue;
     }

@@ -2,6 +2,7 @@
 // LocalArtifactRepository on temp directories: layout, listings, downloads, symlink policy.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -11,6 +12,7 @@
 #include "artifacts/artifact_repository.hpp"
 #include "artifacts/local_artifact_repository.hpp"
 #include "mlflow/errors.hpp"
+#include "mlflow/logging.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
@@ -151,7 +153,22 @@ TEST(LocalArtifactRepoTest, SymlinkPolicyOfDirectoryUploads) {
 
   const fs::path root = fs::path(make_temp_dir("art-root")) / "artifacts";
   LocalArtifactRepository repo(root.string());
+  std::vector<std::string> warnings;
+  mlflow::set_log_handler(
+      [&](mlflow::LogLevel, const std::string& message) { warnings.push_back(message); },
+      mlflow::LogLevel::kWarning);
   repo.log_artifacts(src.string(), "");
+  mlflow::set_log_handler(nullptr);
+  // One warning per skipped entry, naming it.
+  ASSERT_EQ(warnings.size(), 4u);
+  for (const std::string name : {"link-outside.txt", "dir-link", "dir-link-inside", "dangling"}) {
+    EXPECT_EQ(std::count_if(warnings.begin(), warnings.end(),
+                            [&](const std::string& w) {
+                              return w.find("/" + name + "'") != std::string::npos;
+                            }),
+              1)
+        << name;
+  }
   EXPECT_EQ(read(root / "link-inside.txt"), "real");
   EXPECT_FALSE(fs::is_symlink(root / "link-inside.txt"));  // content, not a link
   EXPECT_EQ(read(root / "d" / "relative-link.txt"), "real");

@@ -19,6 +19,7 @@
 #include "mlflow/errors.hpp"
 #include "rest/rest_client.hpp"
 #include "rest/rest_tracking_store.hpp"
+#include "transport/file_transfer.hpp"
 #include "transport/retry.hpp"
 
 namespace mlflow::internal {
@@ -135,8 +136,11 @@ HttpArtifactRepository::HttpArtifactRepository(std::string base_url,
                                                const ArtifactClientContext& context)
     : base_url_(std::move(base_url)), config_(context.config), hooks_(context.hooks) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
-  std::shared_ptr<HttpTransport> inner =
-      context.transport ? context.transport : make_curl_transport(transport_options_for(config_));
+  std::shared_ptr<HttpTransport> inner = context.transport;
+  if (!inner) {
+    stream_options_ = transport_options_for(config_);
+    inner = make_curl_transport(*stream_options_);
+  }
   transport_ = std::make_shared<ServingDisabledGuard>(std::move(inner));
 }
 
@@ -154,14 +158,14 @@ std::string HttpArtifactRepository::file_url(const std::string& relative) const 
   return url;
 }
 
-HttpResponse HttpArtifactRepository::send(HttpRequest request) {
+HttpResponse HttpArtifactRepository::send(HttpRequest request, HttpTransport* transport) {
   for (const auto& [name, value] : artifact_request_headers(config_)) {
     set_header(request.headers, name, value);
   }
   request.timeout = config_.timeout;
   // Every artifact call is safe to repeat: PUT overwrites, GET/DELETE are idempotent.
-  HttpResponse response =
-      send_with_retry(*transport_, request, config_.retry, hooks_, Idempotency::kIdempotent);
+  HttpResponse response = send_with_retry(transport != nullptr ? *transport : *transport_, request,
+                                          config_.retry, hooks_, Idempotency::kIdempotent);
   if (log_enabled(LogLevel::kDebug)) {
     log(LogLevel::kDebug, "mlflow artifacts " + request.method + " " +
                               strip_credentials(request.url) + " (" +
@@ -182,6 +186,12 @@ void HttpArtifactRepository::upload_file(const fs::path& local_file,
   request.method = "PUT";
   request.url = file_url(posix_join(artifact_dir, name));
   request.headers.emplace_back("Content-Type", guess_mime_type(name));
+  if (stream_options_) {
+    ServingDisabledGuard streaming(
+        make_file_transfer_transport(*stream_options_, FileTransfer{local_file, {}}));
+    send(std::move(request), &streaming);
+    return;
+  }
   request.body = read_file(local_file);
   send(std::move(request));
 }
@@ -269,6 +279,34 @@ void HttpArtifactRepository::download_file(const std::string& remote_path,
   HttpRequest request;
   request.method = "GET";
   request.url = file_url(remote_path);
+  if (stream_options_) {
+    // Into a temp file beside the destination, renamed when complete: a failed download
+    // leaves nothing, and the rename replaces (never follows) a link at the destination.
+    std::string temp = (local_path.parent_path() / ".mlflow-download.XXXXXX").string();
+    const int fd = ::mkstemp(temp.data());
+    if (fd < 0) {
+      throw_error(ErrorCode::kIoError, "Cannot create a file in '" +
+                                           local_path.parent_path().string() +
+                                           "': " + std::strerror(errno));
+    }
+    ::close(fd);
+    try {
+      ServingDisabledGuard streaming(
+          make_file_transfer_transport(*stream_options_, FileTransfer{{}, fs::path(temp)}));
+      send(std::move(request), &streaming);
+      std::error_code ec;
+      fs::rename(temp, local_path, ec);
+      if (ec) {
+        throw_error(ErrorCode::kIoError,
+                    "Cannot move the download to '" + local_path.string() + "': " + ec.message());
+      }
+    } catch (...) {
+      std::error_code ec;
+      fs::remove(temp, ec);
+      throw;
+    }
+    return;
+  }
   const HttpResponse response = send(std::move(request));
   write_file_atomically(local_path, response.body);
 }

@@ -7,10 +7,10 @@
 // ?path=` lists a directory, DELETE deletes. Requests go through the client's transport and
 // retry loop with the client's headers (Authorization, custom headers, workspace).
 //
-// Files are read into memory for an upload and the answer of a download is held in memory
-// before it is written (to a temp file renamed into place); streaming from/to disk and
-// multipart/presigned transfers are not implemented yet, so very large files cost their size
-// in RAM.
+// File bodies are streamed from and to disk (src/transport/file_transfer.hpp): an upload reads
+// the file in chunks, a download writes to a temp file that is renamed into place when
+// complete. (With an injected transport, as tests use, bodies go through memory instead.)
+// Multipart and presigned transfers are not implemented yet.
 //
 // A server started with --no-serve-artifacts answers 503 text/plain on these routes; that is a
 // configuration, not a transient fault, so it is reported at once (no retries) with the cause.
@@ -47,11 +47,14 @@ class HttpArtifactRepository : public ArtifactRepository {
   std::vector<FileInfo> list_once(const std::string& path);
   /// base_url_ + "/" + each segment of `relative` percent-encoded.
   std::string file_url(const std::string& relative) const;
-  HttpResponse send(HttpRequest request);
+  /// Sends through `transport` (the shared one when null) with headers, timeout and retries.
+  HttpResponse send(HttpRequest request, HttpTransport* transport = nullptr);
 
   std::string base_url_;
   ResolvedConfig config_;
   std::shared_ptr<HttpTransport> transport_;
+  /// Set when file bodies are streamed (no transport was injected).
+  std::optional<TransportOptions> stream_options_;
   RetryHooks hooks_;
 };
 

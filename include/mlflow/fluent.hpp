@@ -70,7 +70,8 @@ void delete_experiment_tag(const std::string& key);
 
 // ---- Runs -----------------------------------------------------------------------------------
 
-/// start_run(run_id, experiment_id, run_name, nested, parent_run_id, tags, description)
+/// start_run(run_id, experiment_id, run_name, nested, parent_run_id, tags, description,
+/// log_system_metrics)
 struct StartRunOptions {
   /// Resume this run (status set back to RUNNING) instead of creating one.
   std::optional<std::string> run_id{};
@@ -85,6 +86,9 @@ struct StartRunOptions {
   std::map<std::string, std::string> tags{};
   /// Stored as the `mlflow.note.content` tag.
   std::optional<std::string> description{};
+  /// Log system metrics while the run is active (mlflow/system_metrics.hpp); std::nullopt:
+  /// enable/disable_system_metrics_logging(), else env MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING.
+  std::optional<bool> log_system_metrics{};
 };
 
 /// Starts (or resumes) a run and pushes it on this thread's run stack.

@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "fluent/state.hpp"
 #include "mlflow/errors.hpp"
+#include "system_metrics/monitor.hpp"
 
 namespace mlflow {
 namespace {
@@ -40,8 +41,19 @@ void add_description(std::map<std::string, std::string>& tags,
   tags[kRunNoteTag] = *description;
 }
 
+// Makes `run` active in this thread, with a system metrics monitor when asked for.
+ActiveRun activate_run(const Run& run, const MlflowClient& client, bool log_system_metrics,
+                       bool resumed) {
+  const auto token = internal::activate(run, client);
+  if (log_system_metrics) {
+    internal::attach_monitor(
+        token, internal::start_system_metrics_monitor(client, run.info.run_id, resumed));
+  }
+  return make_active_run(run, token);
+}
+
 ActiveRun resume_run(MlflowClient& client, const std::string& run_id,
-                     const StartRunOptions& options) {
+                     const StartRunOptions& options, bool log_system_metrics) {
   Run run = client.get_run(run_id);
   auto active_experiment = internal::active_experiment_id();
   if (active_experiment && *active_experiment != run.info.experiment_id) {
@@ -67,7 +79,7 @@ ActiveRun resume_run(MlflowClient& client, const std::string& run_id,
     client.log_batch(run_id, {}, {}, batch);
   }
   run = client.get_run(run_id);
-  return make_active_run(run, internal::activate(run, client));
+  return activate_run(run, client, log_system_metrics, /*resumed=*/true);
 }
 
 // Python's _get_or_start_run: the active run of this thread, else a new one that stays
@@ -183,11 +195,13 @@ ActiveRun start_run(const StartRunOptions& options) {
                     " is already active. To start a new run, first end the current run with "
                     "mlflow.end_run(). To start a nested run, call start_run with nested=True");
   }
+  // Resolved first: an invalid MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING fails before a run exists.
+  const bool log_system_metrics = internal::system_metrics_enabled(options.log_system_metrics);
   auto client = default_client();
   std::optional<std::string> existing = options.run_id;
   if (existing && existing->empty()) existing.reset();
   if (!existing) existing = internal::take_env_run_id();
-  if (existing) return resume_run(client, *existing, options);
+  if (existing) return resume_run(client, *existing, options, log_system_metrics);
 
   std::optional<std::string> parent_run_id = options.parent_run_id;
   if (parent_run_id) {
@@ -221,7 +235,7 @@ ActiveRun start_run(const StartRunOptions& options) {
   for (const auto& [key, value] : user_tags) create.tags[key] = value;  // user tags win
   if (options.run_name && !options.run_name->empty()) create.run_name = options.run_name;
   Run run = client.create_run(experiment_id, create);
-  return make_active_run(run, internal::activate(run, client));
+  return activate_run(run, client, log_system_metrics, /*resumed=*/false);
 }
 
 std::optional<Run> active_run() {

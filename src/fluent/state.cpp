@@ -15,6 +15,7 @@
 #include "core/log.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/fluent.hpp"
+#include "system_metrics/monitor.hpp"
 
 namespace mlflow {
 namespace internal {
@@ -29,6 +30,7 @@ struct GlobalState {
   std::map<unsigned long long, std::pair<std::string, MlflowClient>> active;  // by token
   unsigned long long next_token = 1;
   std::set<std::string> used_env_run_ids;
+  std::map<unsigned long long, std::unique_ptr<SystemMetricsMonitor>> monitors;  // by token
 };
 
 // Ends runs left active at exit as FINISHED, as Python's atexit hook does (best effort).
@@ -80,13 +82,20 @@ unsigned long long activate(const Run& run, const MlflowClient& client) {
 std::optional<MlflowClient> deactivate(unsigned long long token, const std::string& run_id) {
   auto& s = state();
   std::optional<MlflowClient> client;
+  std::unique_ptr<SystemMetricsMonitor> monitor;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     auto it = s.active.find(token);
     if (it == s.active.end()) return std::nullopt;
     client = std::move(it->second.second);
     s.active.erase(it);
+    if (auto m = s.monitors.find(token); m != s.monitors.end()) {
+      monitor = std::move(m->second);
+      s.monitors.erase(m);
+    }
   }
+  // Stopped (joined) outside the lock: its last log_batch must not hold up the other threads.
+  monitor.reset();
   for (auto it = t_stack.begin(); it != t_stack.end(); ++it) {
     if (it->token == token) {
       t_stack.erase(it);
@@ -95,6 +104,19 @@ std::optional<MlflowClient> deactivate(unsigned long long token, const std::stri
   }
   t_last_active_run_id = run_id;
   return client;
+}
+
+void attach_monitor(unsigned long long token, std::unique_ptr<SystemMetricsMonitor> monitor) {
+  if (!monitor) return;
+  auto& s = state();
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    if (s.active.count(token) != 0) {
+      s.monitors[token] = std::move(monitor);
+      return;
+    }
+  }
+  monitor.reset();  // the run ended meanwhile (another thread, a signal)
 }
 
 std::vector<StackEntry> current_stack() {
@@ -170,7 +192,9 @@ std::optional<std::string> take_env_run_id() {
 
 void reset_fluent_state() {
   auto& s = state();
+  std::map<unsigned long long, std::unique_ptr<SystemMetricsMonitor>> monitors;
   std::lock_guard<std::mutex> lock(s.mutex);
+  monitors.swap(s.monitors);  // declared before the lock: stopped after it is released
   s.tracking_uri.reset();
   s.active_experiment_id.reset();
   s.client.reset();

@@ -5,6 +5,7 @@
 // the process-wide registry of active runs and the per-thread run stacks that order them.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ ActiveRun make_active_run(Run run, unsigned long long token);
 
 namespace internal {
 
+class SystemMetricsMonitor;
+
 /// Registers `run` as active and pushes it on the calling thread's stack; returns its token.
 /// `client` (the one that started it) is used for everything done to the run while active, so a
 /// later set_tracking_uri cannot send its end to another store.
@@ -27,6 +30,9 @@ unsigned long long activate(const Run& run, const MlflowClient& client);
 /// Removes an activation and returns the client it was started with; std::nullopt when it was
 /// no longer active. On success the calling thread's last-active run becomes `run_id`.
 std::optional<MlflowClient> deactivate(unsigned long long token, const std::string& run_id);
+/// Hands activation `token` its system metrics monitor, stopped when the activation ends (before
+/// the run's end is sent); stopped at once when the activation already ended.
+void attach_monitor(unsigned long long token, std::unique_ptr<SystemMetricsMonitor> monitor);
 /// The calling thread's stack, bottom first, without activations ended elsewhere.
 struct StackEntry {
   unsigned long long token;

@@ -35,8 +35,12 @@ class ServingDisabledGuard : public HttpTransport {
   explicit ServingDisabledGuard(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
   TransportResult send(const HttpRequest& request) override {
     TransportResult result = inner_->send(request);
+    // Two wordings in MLflow 3.18: the Flask handlers' text/plain "... running with
+    // `--no-serve-artifacts` ..." and the FastAPI artifact router's JSON
+    // {"detail": "Artifact serving is disabled. ..."}.
     if (result.response && result.response->status == 503 &&
-        result.response->body.find("no-serve-artifacts") != std::string::npos) {
+        (result.response->body.find("no-serve-artifacts") != std::string::npos ||
+         result.response->body.find("Artifact serving is disabled") != std::string::npos)) {
       throw_error(ErrorCode::kFeatureDisabled,
                   request.method + " " + strip_credentials(request.url) +
                       " failed with HTTP 503: the MLflow server does not serve artifacts (it "

@@ -12,8 +12,10 @@
 // complete. (With an injected transport, as tests use, bodies go through memory instead.)
 // Multipart and presigned transfers are not implemented yet.
 //
-// A server started with --no-serve-artifacts answers 503 text/plain on these routes; that is a
-// configuration, not a transient fault, so it is reported at once (no retries) with the cause.
+// A server started with --no-serve-artifacts answers 503 on these routes (text/plain from the
+// Flask handlers, JSON {"detail": "Artifact serving is disabled..."} from the FastAPI router);
+// that is a configuration, not a transient fault, so it is reported at once (no retries) with
+// the cause.
 
 #include <memory>
 #include <optional>

@@ -15,6 +15,7 @@
 
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "support/scoped_server.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -205,6 +206,49 @@ TEST(Artifacts, UnreachableArtifactSchemesFailClearly) {
     EXPECT_NE(std::string(e.what()).find("--serve-artifacts"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("s3:"), std::string::npos) << e.what();
   }
+}
+
+// A server started with --no-serve-artifacts answers 503 on the artifact API: the error names
+// the cause at once (no minutes of retries). The server also has a --static-prefix, so that
+// 503 (rather than a 404) shows mlflow-artifacts: URIs resolve under the tracking URI's path
+// prefix (reference §4.2). Its default runs get local paths, which C++ writes directly, as
+// Python does.
+TEST(Artifacts, NoServeArtifactsServerUnderAPathPrefix) {
+  // One worker starts faster; this server only answers a handful of requests.
+  mlflow::testing::ScopedEnv one_worker({{"MLFLOW_TEST_SERVER_WORKERS", std::string("1")}});
+  mlflow::testing::ScopedServer server("--no-serve-artifacts --static-prefix /pfx/a");
+  ASSERT_NE(server.uri().find("/pfx/a"), std::string::npos) << server.uri();
+  ASSERT_TRUE(server.started()) << server.output() << "\n" << server.log();
+  MlflowClient client(server.uri());
+  mlflow::CreateExperimentOptions options;
+  options.artifact_location = "mlflow-artifacts:/proxied-but-disabled";
+  const std::string exp = client.create_experiment("no-serve", options);
+  const std::string run_id = client.create_run(exp).info.run_id;
+  try {
+    client.log_text(run_id, "x", "x.txt");
+    ADD_FAILURE() << "upload to a --no-serve-artifacts server succeeded";
+  } catch (const mlflow::MlflowException& e) {
+    EXPECT_EQ(e.http_status(), 503);
+    EXPECT_NE(std::string(e.what()).find("--no-serve-artifacts"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("/pfx/a/api/2.0/mlflow-artifacts/artifacts/"),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    client.list_artifacts(run_id);
+    ADD_FAILURE() << "listing on a --no-serve-artifacts server succeeded";
+  } catch (const mlflow::MlflowException& e) {
+    EXPECT_EQ(e.http_status(), 503) << e.what();
+  }
+
+  const std::string local_exp = client.create_experiment("no-serve-local");
+  const std::string local_run = client.create_run(local_exp).info.run_id;
+  const std::string uri = client.get_run(local_run).info.artifact_uri;
+  ASSERT_FALSE(uri.empty());
+  EXPECT_EQ(uri.front(), '/') << uri;
+  client.log_text(local_run, "written locally", "l.txt");
+  EXPECT_EQ(read(fs::path(uri) / "l.txt"), "written locally");
+  EXPECT_EQ(describe(client.list_artifacts(local_run), false), "l.txt(15) ");
 }
 
 }  // namespace

@@ -174,6 +174,24 @@ TEST(HttpArtifactRepoTest, ServingDisabledIsReportedAtOnceWithTheCause) {
     EXPECT_NE(std::string(e.what()).find("--serve-artifacts"), std::string::npos);
   }
   EXPECT_EQ(server.total_requests(), 1);  // a configuration, not a transient fault: no retries
+
+  // The FastAPI router's wording (download routes of MLflow 3.18).
+  FaultProxy fastapi;
+  fastapi.set_default(FaultAction::respond(
+      503,
+      R"({"detail":"Artifact serving is disabled. Run `mlflow server` with `--serve-artifacts` to enable."})",
+      {{"Content-Type", "application/json"}}));
+  const fs::path dst = make_temp_dir("http-disabled");
+  fastapi.script(kList, json(R"({"files":[]})"));
+  try {
+    repo_for(fastapi)->download_artifacts("f.bin", dst);
+    ADD_FAILURE();
+  } catch (const MlflowException& e) {
+    EXPECT_EQ(e.http_status(), 503);
+    EXPECT_NE(std::string(e.what()).find("--no-serve-artifacts"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(fastapi.total_requests(), 2);  // the listing, then one GET
+  EXPECT_TRUE(fs::is_empty(dst));
 }
 
 TEST(HttpArtifactRepoTest, ErrorsAndRetries) {

@@ -56,16 +56,6 @@ class ServingDisabledGuard : public HttpTransport {
   std::shared_ptr<HttpTransport> inner_;
 };
 
-void set_header(HttpHeaders& headers, const std::string& name, const std::string& value) {
-  for (auto& h : headers) {
-    if (iequals(h.first, name)) {
-      h.second = value;
-      return;
-    }
-  }
-  headers.emplace_back(name, value);
-}
-
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -112,16 +102,6 @@ void write_file_atomically(const fs::path& path, const std::string& data) {
 
 }  // namespace
 
-HttpHeaders artifact_request_headers(const ResolvedConfig& config) {
-  // Same rules as RestClient's base headers (see rest_client.cpp): no Origin, no client
-  // version header; custom headers replace same-named ones.
-  HttpHeaders headers;
-  if (!config.authorization.empty()) headers.emplace_back("Authorization", config.authorization);
-  for (const auto& [name, value] : config.headers) set_header(headers, name, value);
-  if (!config.workspace.empty()) set_header(headers, "X-MLFLOW-WORKSPACE", config.workspace);
-  return headers;
-}
-
 std::string guess_mime_type(const std::string& file_name) {
   static const std::pair<const char*, const char*> kTypes[] = {
       {".txt", "text/plain"},       {".json", "application/json"}, {".yaml", "application/yaml"},
@@ -163,7 +143,7 @@ std::string HttpArtifactRepository::file_url(const std::string& relative) const 
 }
 
 HttpResponse HttpArtifactRepository::send(HttpRequest request, HttpTransport* transport) {
-  for (const auto& [name, value] : artifact_request_headers(config_)) {
+  for (const auto& [name, value] : identity_headers(config_)) {
     set_header(request.headers, name, value);
   }
   request.timeout = config_.timeout;

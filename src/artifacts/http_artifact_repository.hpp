@@ -62,7 +62,6 @@ class HttpArtifactRepository : public ArtifactRepository {
 
 /// The headers every artifact request carries: Authorization, the configured custom headers
 /// (which replace same-named ones) and X-MLFLOW-WORKSPACE, as the REST client sends them.
-HttpHeaders artifact_request_headers(const ResolvedConfig& config);
 
 /// A MIME type from the file name (what Python sends as Content-Type; servers ignore it).
 std::string guess_mime_type(const std::string& file_name);

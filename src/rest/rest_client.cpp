@@ -12,17 +12,6 @@
 namespace mlflow::internal {
 namespace {
 
-// Replaces a header of the same name (case-insensitive) or appends it.
-void set_header(HttpHeaders& headers, const std::string& name, const std::string& value) {
-  for (auto& h : headers) {
-    if (iequals(h.first, name)) {
-      h.second = value;
-      return;
-    }
-  }
-  headers.emplace_back(name, value);
-}
-
 bool is_blank(const std::string& s) {
   for (char c : s) {
     if (!std::isspace(static_cast<unsigned char>(c))) return false;
@@ -127,6 +116,24 @@ std::string hint_for_status(long status) {
 
 }  // namespace
 
+void set_header(HttpHeaders& headers, const std::string& name, const std::string& value) {
+  for (auto& h : headers) {
+    if (iequals(h.first, name)) {
+      h.second = value;
+      return;
+    }
+  }
+  headers.emplace_back(name, value);
+}
+
+HttpHeaders identity_headers(const ResolvedConfig& config) {
+  HttpHeaders headers;
+  if (!config.authorization.empty()) headers.emplace_back("Authorization", config.authorization);
+  for (const auto& [name, value] : config.headers) set_header(headers, name, value);
+  if (!config.workspace.empty()) set_header(headers, "X-MLFLOW-WORKSPACE", config.workspace);
+  return headers;
+}
+
 std::string url_encode(const std::string& text) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
@@ -216,11 +223,8 @@ std::string RestClient::endpoint_url(const std::string& path) const {
 // Custom headers come after ours and replace same-named ones, so a gateway's own
 // Authorization scheme can be configured explicitly.
 HttpHeaders RestClient::base_headers() const {
-  HttpHeaders headers;
-  headers.emplace_back("Accept", "application/json");
-  if (!config_.authorization.empty()) headers.emplace_back("Authorization", config_.authorization);
-  for (const auto& [name, value] : config_.headers) set_header(headers, name, value);
-  if (!config_.workspace.empty()) set_header(headers, "X-MLFLOW-WORKSPACE", config_.workspace);
+  HttpHeaders headers{{"Accept", "application/json"}};
+  for (const auto& [name, value] : identity_headers(config_)) set_header(headers, name, value);
   return headers;
 }
 

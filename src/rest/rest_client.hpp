@@ -28,6 +28,13 @@ std::string build_query_string(const QueryParams& params);
 /// The URL with any user:password@ removed, for messages and logs.
 std::string strip_credentials(const std::string& url);
 
+/// Replaces a header of the same name (case-insensitive) or appends it.
+void set_header(HttpHeaders& headers, const std::string& name, const std::string& value);
+/// The headers every request to the server carries: Authorization (if configured), the
+/// custom headers (which replace same-named ones) and X-MLFLOW-WORKSPACE. No Origin, no client
+/// version header. Used by the REST store and the artifact repository alike.
+HttpHeaders identity_headers(const ResolvedConfig& config);
+
 /// Maps a non-2xx HTTP answer to an exception (always throws). A JSON object with
 /// `error_code` gives that code; anything else is classified by status, with a hint.
 [[noreturn]] void throw_http_error(const std::string& method, const std::string& url,

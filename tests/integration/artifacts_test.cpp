@@ -39,7 +39,8 @@ std::string read(const fs::path& p) {
 
 std::string binary_blob() {
   std::string s;
-  for (int i = 0; i < 300000; ++i) s += static_cast<char>((i * 7919 + 13) % 256);
+  // Unsigned: i * 7919 overflows int past 271,000, and signed overflow is undefined.
+  for (unsigned i = 0; i < 300000u; ++i) s += static_cast<char>((i * 7919u + 13u) % 256u);
   return s;
 }
 

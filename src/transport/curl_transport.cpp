@@ -13,42 +13,11 @@
 
 #include "core/strings.hpp"
 #include "mlflow/version.hpp"
+#include "transport/curl_common.hpp"
 #include "transport/http_transport.hpp"
 
 namespace mlflow::internal {
 namespace {
-
-struct EasyDeleter {
-  void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-
-struct SlistDeleter {
-  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
-};
-using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
-
-// curl_global_init is not thread-safe and must run once before any handle exists. It is never
-// paired with curl_global_cleanup: other libraries in the process may use libcurl too.
-void ensure_curl_initialised() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw std::runtime_error("curl_global_init failed");
-    }
-  });
-}
-
-std::string trim_crlf_and_spaces(const char* data, std::size_t size) {
-  std::size_t b = 0;
-  std::size_t e = size;
-  while (b < e && (data[b] == ' ' || data[b] == '\t')) ++b;
-  while (e > b && (data[e - 1] == '\r' || data[e - 1] == '\n' || data[e - 1] == ' ' ||
-                   data[e - 1] == '\t')) {
-    --e;
-  }
-  return std::string(data + b, e - b);
-}
 
 struct Exchange {
   HttpResponse response;
@@ -93,47 +62,9 @@ std::size_t write_header(char* data, std::size_t size, std::size_t count, void* 
   const char* colon = static_cast<const char*>(std::memchr(data, ':', n));
   if (colon == nullptr) return n;  // the blank line that ends the block
   const std::size_t name_len = static_cast<std::size_t>(colon - data);
-  exchange->response.headers.emplace_back(trim_crlf_and_spaces(data, name_len),
-                                          trim_crlf_and_spaces(colon + 1, n - name_len - 1));
+  exchange->response.headers.emplace_back(trim_header_text(data, name_len),
+                                          trim_header_text(colon + 1, n - name_len - 1));
   return n;
-}
-
-TransportErrorKind classify(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return TransportErrorKind::kConnectFailed;
-    case CURLE_OPERATION_TIMEDOUT:
-      return TransportErrorKind::kTimeout;
-    case CURLE_GOT_NOTHING:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return TransportErrorKind::kConnectionLost;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_USE_SSL_FAILED:
-#if LIBCURL_VERSION_NUM >= 0x074D00  // 7.77.0
-    case CURLE_SSL_CLIENTCERT:
-#endif
-      return TransportErrorKind::kTls;
-    default:
-      return TransportErrorKind::kOther;
-  }
 }
 
 class CurlTransport final : public HttpTransport {
@@ -144,7 +75,7 @@ class CurlTransport final : public HttpTransport {
   }
 
   TransportResult send(const HttpRequest& request) override {
-    EasyHandle handle = acquire();
+    CurlHandle handle = acquire();
     if (!handle) {
       return TransportResult{std::nullopt,
                              TransportError{TransportErrorKind::kOther, "curl_easy_init failed"}};
@@ -157,19 +88,19 @@ class CurlTransport final : public HttpTransport {
  private:
   // A handle keeps its connection cache, so handing the most recently used one back out
   // (LIFO) reuses its kept-alive connection for the next request.
-  EasyHandle acquire() {
+  CurlHandle acquire() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!pool_.empty()) {
-        EasyHandle handle = std::move(pool_.back());
+        CurlHandle handle = std::move(pool_.back());
         pool_.pop_back();
         return handle;
       }
     }
-    return EasyHandle(curl_easy_init());
+    return CurlHandle(curl_easy_init());
   }
 
-  void release(EasyHandle handle) {
+  void release(CurlHandle handle) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (pool_.size() < std::max<std::size_t>(1, options_.max_pooled_connections)) {
       pool_.push_back(std::move(handle));
@@ -254,7 +185,7 @@ class CurlTransport final : public HttpTransport {
     }
     headers_ok &= append("Expect:");
     if (!has_content_type) headers_ok &= append("Content-Type:");
-    HeaderList headers(raw);
+    CurlHeaderList headers(raw);
     if (!headers_ok) {
       return TransportResult{std::nullopt, TransportError{TransportErrorKind::kOther,
                                                           "out of memory building headers"}};
@@ -287,7 +218,7 @@ class CurlTransport final : public HttpTransport {
       while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
         message.pop_back();
       }
-      TransportErrorKind kind = classify(code);
+      TransportErrorKind kind = classify_curl_error(code);
 #if LIBCURL_VERSION_NUM >= 0x075000
       // A timeout before the request was handed to the connection (TCP connect or TLS
       // handshake) means the server never saw it: as safe to retry as a refused connect.
@@ -305,7 +236,7 @@ class CurlTransport final : public HttpTransport {
 
   TransportOptions options_;
   std::mutex mutex_;
-  std::vector<EasyHandle> pool_;
+  std::vector<CurlHandle> pool_;
 };
 
 }  // namespace

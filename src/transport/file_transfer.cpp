@@ -14,21 +14,12 @@
 
 #include "mlflow/errors.hpp"
 #include "mlflow/version.hpp"
+#include "transport/curl_common.hpp"
 
 namespace mlflow::internal {
 namespace {
 
 constexpr std::size_t kMaxErrorBody = 1 << 20;
-
-void ensure_curl_initialised() {
-  // Reference-counted by libcurl; safe beside the pooled transport's own call.
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw std::runtime_error("curl_global_init failed");
-    }
-  });
-}
 
 struct FileCloser {
   void operator()(std::FILE* f) const noexcept {
@@ -36,24 +27,6 @@ struct FileCloser {
   }
 };
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
-
-struct CurlDeleter {
-  void operator()(CURL* c) const noexcept { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* s) const noexcept { curl_slist_free_all(s); }
-};
-
-std::string trim(const char* data, std::size_t size) {
-  std::size_t b = 0;
-  std::size_t e = size;
-  while (b < e && (data[b] == ' ' || data[b] == '\t')) ++b;
-  while (e > b && (data[e - 1] == '\r' || data[e - 1] == '\n' || data[e - 1] == ' ' ||
-                   data[e - 1] == '\t')) {
-    --e;
-  }
-  return std::string(data + b, e - b);
-}
 
 struct Exchange {
   HttpResponse response;
@@ -107,38 +80,9 @@ std::size_t write_header(char* data, std::size_t size, std::size_t count, void* 
   const char* colon = static_cast<const char*>(std::memchr(data, ':', n));
   if (colon == nullptr) return n;
   const std::size_t name_len = static_cast<std::size_t>(colon - data);
-  ex->response.headers.emplace_back(trim(data, name_len), trim(colon + 1, n - name_len - 1));
+  ex->response.headers.emplace_back(trim_header_text(data, name_len),
+                                    trim_header_text(colon + 1, n - name_len - 1));
   return n;
-}
-
-TransportErrorKind classify(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return TransportErrorKind::kConnectFailed;
-    case CURLE_OPERATION_TIMEDOUT:
-      return TransportErrorKind::kTimeout;
-    case CURLE_GOT_NOTHING:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return TransportErrorKind::kConnectionLost;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_USE_SSL_FAILED:
-      return TransportErrorKind::kTls;
-    default:
-      return TransportErrorKind::kOther;
-  }
 }
 
 class FileTransferTransport final : public HttpTransport {
@@ -150,7 +94,7 @@ class FileTransferTransport final : public HttpTransport {
   }
 
   TransportResult send(const HttpRequest& request) override {
-    std::unique_ptr<CURL, CurlDeleter> handle(curl_easy_init());
+    CurlHandle handle(curl_easy_init());
     if (!handle) {
       return {std::nullopt, TransportError{TransportErrorKind::kOther, "curl_easy_init failed"}};
     }
@@ -211,7 +155,7 @@ class FileTransferTransport final : public HttpTransport {
       }
     }
 
-    std::unique_ptr<curl_slist, SlistDeleter> headers;
+    CurlHeaderList headers;
     const auto add_header = [&](const std::string& line) {
       curl_slist* next = curl_slist_append(headers.get(), line.c_str());
       if (next != nullptr) {
@@ -244,7 +188,7 @@ class FileTransferTransport final : public HttpTransport {
       while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
         message.pop_back();
       }
-      TransportErrorKind kind = classify(code);
+      TransportErrorKind kind = classify_curl_error(code);
       // A timeout before any connection was made: the server never saw the request.
       curl_off_t connect_us = 0;
       curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_us);

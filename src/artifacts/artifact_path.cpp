@@ -85,34 +85,10 @@ const std::string& check_safe_relative_path(const std::string& path, const std::
   return path;
 }
 
-std::string posix_normpath(const std::string& path) {
-  if (path.empty()) return ".";
-  const bool absolute = path.front() == '/';
-  std::vector<std::string> parts;
-  for (const auto& segment : split_segments(path)) {
-    if (segment.empty() || segment == ".") continue;
-    if (segment == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!absolute) {
-        parts.push_back(segment);
-      }
-      continue;
-    }
-    parts.push_back(segment);
-  }
-  std::string out = absolute ? "/" : "";
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += '/';
-    out += parts[i];
-  }
-  return out.empty() ? "." : out;
-}
-
 void check_artifact_dir(const std::string& artifact_path) {
   if (artifact_path.empty()) return;
-  const std::string norm = posix_normpath(artifact_path);
-  if (norm != artifact_path || norm == "." || norm.rfind("..", 0) == 0 || norm.front() == '/') {
+  if (resolves_to_other_name(artifact_path)) {
+    const std::string norm = posix_normpath(artifact_path);
     throw_error(ErrorCode::kInvalidParameterValue,
                 "Invalid artifact path: '" + artifact_path +
                     "'. Names may be treated as files in certain cases, and must not resolve to "

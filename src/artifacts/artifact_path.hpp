@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/posix_path.hpp"
+
 namespace mlflow::internal {
 
 /// A relative artifact path that came from outside (a server listing, a user's list/download
@@ -23,8 +25,6 @@ const std::string& check_safe_relative_path(const std::string& path, const std::
 /// "/a", "..", "."), and safe as above. Throws InvalidArgument.
 void check_artifact_dir(const std::string& artifact_path);
 
-/// posixpath.normpath: collapses "//" and "." segments, resolves ".." lexically; "" -> ".".
-std::string posix_normpath(const std::string& path);
 /// Joins two '/'-separated relative paths; an empty side is dropped.
 std::string posix_join(const std::string& a, const std::string& b);
 /// The last segment ("a/b.txt" -> "b.txt"); the path itself when it has no '/'.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/log.hpp"
+#include "core/posix_path.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
@@ -43,46 +44,17 @@ bool has_only_allowed_characters(const std::string& name) {
   return true;
 }
 
-// POSIX normpath of a relative or absolute path (enough for the uniqueness rule).
-std::string normpath(const std::string& path) {
-  if (path.empty()) return ".";
-  const bool absolute = path[0] == '/';
-  std::vector<std::string> parts;
-  std::stringstream in(path);
-  std::string part;
-  while (std::getline(in, part, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!absolute) {
-        parts.push_back(part);
-      }
-      continue;
-    }
-    parts.push_back(part);
-  }
-  std::string out = absolute ? "/" : "";
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + parts[i];
-  return out.empty() ? "." : out;
-}
-
-bool path_not_unique(const std::string& name) {
-  const std::string norm = normpath(name);
-  return norm != name || norm == "." || norm.rfind("..", 0) == 0 || norm.rfind("/", 0) == 0;
-}
-
 const char* kBadCharacters =
     "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), "
     "colon(:) and slashes (/).";
 
 void validate_name(const std::string& name, const std::string& path) {
   if (!has_only_allowed_characters(name)) invalid(invalid_value(path, name, kBadCharacters));
-  if (path_not_unique(name)) {
+  if (resolves_to_other_name(name)) {
     invalid(invalid_value(path, name,
                           "Names may be treated as files in certain cases, and must not resolve "
                           "to other names when treated as such. This name would resolve to '" +
-                              normpath(name) + "'"));
+                              posix_normpath(name) + "'"));
   }
 }
 

@@ -161,16 +161,6 @@ std::string build_query_string(const QueryParams& params) {
   return out;
 }
 
-std::string strip_credentials(const std::string& url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  const auto authority_begin = scheme_end + 3;
-  const auto authority_end = url.find_first_of("/?#", authority_begin);
-  const auto at = url.rfind('@', authority_end == std::string::npos ? url.size() : authority_end);
-  if (at == std::string::npos || at < authority_begin) return url;
-  return url.substr(0, authority_begin) + url.substr(at + 1);
-}
-
 void throw_http_error(const std::string& method, const std::string& url,
                       const HttpResponse& response) {
   const int status = static_cast<int>(response.status);

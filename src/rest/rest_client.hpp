@@ -12,6 +12,7 @@
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/url.hpp"
 #include "transport/http_transport.hpp"
 #include "transport/retry.hpp"
 
@@ -25,8 +26,6 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 std::string url_encode(const std::string& text);
 /// "a=1&b=x%20y" (no leading '?'); empty for no parameters.
 std::string build_query_string(const QueryParams& params);
-/// The URL with any user:password@ removed, for messages and logs.
-std::string strip_credentials(const std::string& url);
 
 /// Replaces a header of the same name (case-insensitive) or appends it.
 void set_header(HttpHeaders& headers, const std::string& name, const std::string& value);

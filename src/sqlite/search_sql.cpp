@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/base64.hpp"
 #include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 #include "sqlite/search_filter.hpp"
@@ -403,34 +404,9 @@ void append_experiment_filter(SqlBuilder& where, const FilterClause& clause) {
   where.sql("experiments." + clause.key + " " + comparator + " ").integer(value);
 }
 
-// ---- base64 and Python reprs for page tokens ----
+// ---- base64 decoding and Python reprs for page tokens (encoding: core/base64) ----
 
 const char* const kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64_encode(const std::string& in) {
-  std::string out;
-  std::size_t i = 0;
-  while (i + 2 < in.size()) {
-    const auto n = (static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16) |
-                   (static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8) |
-                   static_cast<unsigned char>(in[i + 2]);
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += kBase64[(n >> 6) & 63];
-    out += kBase64[n & 63];
-    i += 3;
-  }
-  const std::size_t rest = in.size() - i;
-  if (rest > 0) {
-    unsigned n = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16;
-    if (rest == 2) n |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8;
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += rest == 2 ? kBase64[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 [[noreturn]] void undecodable_token() { invalid("Invalid page token, could not base64-decode"); }
 

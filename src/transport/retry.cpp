@@ -13,6 +13,7 @@
 
 #include "core/log.hpp"
 #include "core/strings.hpp"
+#include "core/url.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
@@ -107,16 +108,8 @@ bool has_retry_after_semantics(long status) noexcept {
 }
 
 // The URL as it may appear in messages: no user-info, and secret query fields redacted.
-std::string display_url(const std::string& url) {
-  std::string out = url;
-  const std::size_t scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    const std::size_t authority = scheme + 3;
-    const std::size_t end = out.find_first_of("/?#", authority);
-    const std::size_t at = out.rfind('@', end == std::string::npos ? out.size() - 1 : end - 1);
-    if (at != std::string::npos && at >= authority) out.erase(authority, at + 1 - authority);
-  }
-  return redact_secrets(out);
+std::string display_url_for_messages(const std::string& url) {
+  return redact_secrets(strip_credentials(url));
 }
 
 std::string seconds_text(std::chrono::milliseconds ms) {
@@ -148,9 +141,10 @@ const char* failure_text(TransportErrorKind kind) {
 
 [[noreturn]] void throw_transport_failure(const HttpRequest& request, const TransportError& error,
                                           int attempts, bool gave_up_for_idempotency) {
-  const std::string what = "API request " + request.method + " " + display_url(request.url) +
-                           " failed after " + attempts_text(attempts) + ": " +
-                           failure_text(error.kind) + " (" + redact_secrets(error.message) + "). ";
+  const std::string what = "API request " + request.method + " " +
+                           display_url_for_messages(request.url) + " failed after " +
+                           attempts_text(attempts) + ": " + failure_text(error.kind) + " (" +
+                           redact_secrets(error.message) + "). ";
   std::string advice;
   if (gave_up_for_idempotency) {
     advice =
@@ -235,7 +229,8 @@ HttpResponse send_with_retry(HttpTransport& transport, const HttpRequest& reques
   const RetryHooks defaults = (hooks.sleep && hooks.random) ? RetryHooks{} : default_retry_hooks();
   const auto& sleep = hooks.sleep ? hooks.sleep : defaults.sleep;
   const auto& random = hooks.random ? hooks.random : defaults.random;
-  const std::string url = log_enabled(LogLevel::kDebug) ? display_url(request.url) : std::string();
+  const std::string url =
+      log_enabled(LogLevel::kDebug) ? display_url_for_messages(request.url) : std::string();
   const int max_retries = std::max(0, policy.max_retries);
 
   for (int retries_done = 0;; ++retries_done) {

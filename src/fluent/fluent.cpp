@@ -85,12 +85,9 @@ ActiveRun resume_run(MlflowClient& client, const std::string& run_id,
 // Python's _get_or_start_run: the active run of this thread, else a new one that stays
 // active until end_run(). Returns the run id and the client the run was started with.
 std::pair<std::string, MlflowClient> active_run_or_start() {
-  auto stack = internal::current_stack();
-  if (stack.empty()) {
-    start_run().detach();
-    stack = internal::current_stack();
-  }
-  return {stack.back().run.info.run_id, stack.back().client};
+  if (auto top = internal::current_top()) return std::move(*top);
+  start_run().detach();  // as Python: logging with no active run starts one
+  return internal::current_top().value();
 }
 
 }  // namespace

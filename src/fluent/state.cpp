@@ -130,6 +130,15 @@ std::vector<StackEntry> current_stack() {
   return kept;
 }
 
+std::optional<std::pair<std::string, MlflowClient>> current_top() {
+  auto& s = state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  // Same pruning as current_stack(), in place: activations ended elsewhere leave the stack.
+  while (!t_stack.empty() && s.active.count(t_stack.back().token) == 0) t_stack.pop_back();
+  if (t_stack.empty()) return std::nullopt;
+  return std::make_pair(t_stack.back().run.info.run_id, t_stack.back().client);
+}
+
 std::vector<std::pair<unsigned long long, std::string>> all_active_runs() {
   auto& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);

@@ -40,6 +40,9 @@ struct StackEntry {
   MlflowClient client;
 };
 std::vector<StackEntry> current_stack();
+/// The run id and client of the top of the calling thread's stack, or std::nullopt. The logging
+/// hot path needs only these, so the stack's Run copies are not made.
+std::optional<std::pair<std::string, MlflowClient>> current_top();
 /// Every active run of every thread: (token, run id).
 std::vector<std::pair<unsigned long long, std::string>> all_active_runs();
 std::optional<std::string> last_active_run_id();

@@ -7,6 +7,10 @@
 JOBS ?= $(shell nproc)
 CTEST_JOBS ?= 2
 export CCACHE_DIR ?= $(HOME)/.cache/mlflow-cpp/ccache
+# Cache hits across checkouts (clean CI clones, worktrees): paths hashed relative to the
+# checkout, the working directory left out of the hash.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= true
 
 .PHONY: demo test bootstrap build build-asan unit-asan tests format bench-rest bench-embedded clean
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mlflow/async_logging.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
@@ -25,6 +26,7 @@ namespace mlflow {
 
 namespace internal {
 class TrackingStore;
+struct AsyncLogHolder;
 }  // namespace internal
 
 /// A client of one tracking store: a real MLflow server (`http://`, `https://`) or the
@@ -96,13 +98,16 @@ class MlflowClient {
 
   void log_metric(const std::string& run_id, const std::string& key, double value,
                   const LogMetricOptions& options = {});
-  void log_param(const std::string& run_id, const std::string& key, const std::string& value);
-  void set_tag(const std::string& run_id, const std::string& key, const std::string& value);
+  void log_param(const std::string& run_id, const std::string& key, const std::string& value,
+                 const LogParamOptions& options = {});
+  void set_tag(const std::string& run_id, const std::string& key, const std::string& value,
+               const SetTagOptions& options = {});
   void delete_tag(const std::string& run_id, const std::string& key);
   /// Any number of items: split into requests within MLflow's limits (1000 metrics, 100
   /// params, 100 tags, 1000 items in all), params and tags first, as Python does.
   void log_batch(const std::string& run_id, const std::vector<Metric>& metrics = {},
-                 const std::vector<Param>& params = {}, const std::vector<RunTag>& tags = {});
+                 const std::vector<Param>& params = {}, const std::vector<RunTag>& tags = {},
+                 const LogBatchOptions& options = {});
   void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
   /// Every point of one metric (all pages), ordered by timestamp, step, value.
   std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key);
@@ -143,12 +148,29 @@ class MlflowClient {
   void log_dict(const std::string& run_id, const std::string& json_text,
                 const std::string& artifact_file);
 
+  // ---- Asynchronous logging (docs/adr/0012-async-logging.md) -------------------------------
+  // `synchronous = false` on log_metric/log_param/set_tag/log_batch (or
+  // MLFLOW_ENABLE_ASYNC_LOGGING=true) queues the data for one worker thread per client (shared
+  // by its copies), which sends it as merged log_batch requests. set_terminated drains it.
+
+  /// Waits until everything queued so far is stored. Throws MlflowException naming what was
+  /// lost and why when data was given up since the last flush (also reported to on_error).
+  void flush_async_logging();
+  /// Settings of this client's asynchronous logger (queue size, full-queue policy, how long
+  /// to hold data through an outage, error callback). Applies to its copies too.
+  void set_async_logging_options(AsyncLoggingOptions options);
+  AsyncLoggingStats async_logging_stats() const;
+
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }
 
  private:
   std::shared_ptr<internal::TrackingStore> store_;
   std::string tracking_uri_;
+  /// The asynchronous logger, created on first use and shared by copies.
+  std::shared_ptr<internal::AsyncLogHolder> async_;
+  /// MLFLOW_ENABLE_ASYNC_LOGGING at construction.
+  bool async_by_default_ = false;
 };
 
 }  // namespace mlflow

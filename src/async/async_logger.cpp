@@ -394,16 +394,18 @@ void AsyncLogger::send_round(std::vector<AsyncBuffer>& buffers) {
   std::vector<Param> params;
   std::vector<RunTag> tags;
   std::unordered_set<std::string> param_keys;
-  std::unordered_set<std::string> tag_keys;
+  std::unordered_map<std::string, std::size_t> tag_index;
+  std::size_t absorbed = 0;  // entries replaced by a later one in the same request
   for (RunWork& run : work) {
     auto emit = [&] {
       if (metrics.empty() && params.empty() && tags.empty()) return;
-      send_with_hold(*run.run_id, metrics, params, tags);
+      send_with_hold(*run.run_id, metrics, params, tags, absorbed);
+      absorbed = 0;
       metrics.clear();
       params.clear();
       tags.clear();
       param_keys.clear();
-      tag_keys.clear();
+      tag_index.clear();
     };
     for (AsyncEntry* e : run.entries) {
       const std::size_t items = metrics.size() + params.size() + tags.size();
@@ -433,14 +435,20 @@ void AsyncLogger::send_round(std::vector<AsyncBuffer>& buffers) {
           param_keys.insert(e->key);
           params.push_back(Param{std::move(e->key), std::move(e->text)});
           break;
-        case AsyncEntry::Kind::kTag:
-          if (items >= kMaxItemsPerBatch || tags.size() >= kMaxTagsPerBatch ||
-              tag_keys.count(e->key) != 0) {
-            emit();
+        case AsyncEntry::Kind::kTag: {
+          // Tags are last-write-wins: a repeated key in the same request just takes the
+          // later value (one request must not name a key twice).
+          const auto it = tag_index.find(e->key);
+          if (it != tag_index.end()) {
+            tags[it->second].value = std::move(e->text);
+            ++absorbed;
+            break;
           }
-          tag_keys.insert(e->key);
+          if (items >= kMaxItemsPerBatch || tags.size() >= kMaxTagsPerBatch) emit();
+          tag_index.emplace(e->key, tags.size());
           tags.push_back(RunTag{std::move(e->key), std::move(e->text)});
           break;
+        }
       }
     }
     emit();
@@ -448,9 +456,10 @@ void AsyncLogger::send_round(std::vector<AsyncBuffer>& buffers) {
 }
 
 bool AsyncLogger::send_with_hold(const std::string& run_id, const std::vector<Metric>& metrics,
-                                 const std::vector<Param>& params,
-                                 const std::vector<RunTag>& tags) {
-  const std::size_t n = metrics.size() + params.size() + tags.size();
+                                 const std::vector<Param>& params, const std::vector<RunTag>& tags,
+                                 std::size_t absorbed) {
+  // Entries superseded within the request share its fate in the counters.
+  const std::size_t n = metrics.size() + params.size() + tags.size() + absorbed;
   const auto start = std::chrono::steady_clock::now();
   std::chrono::milliseconds pause{100};
   for (;;) {

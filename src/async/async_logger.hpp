@@ -71,7 +71,8 @@ class AsyncLogger {
   void send_round(std::vector<AsyncBuffer>& buffers);
   /// Sends one request, holding it through transient failures. Returns false when given up.
   bool send_with_hold(const std::string& run_id, const std::vector<Metric>& metrics,
-                      const std::vector<Param>& params, const std::vector<RunTag>& tags);
+                      const std::vector<Param>& params, const std::vector<RunTag>& tags,
+                      std::size_t absorbed);
   void report(AsyncLoggingError error);
   void wake_worker();
 

@@ -310,8 +310,22 @@ void AsyncLogger::worker_loop() {
     has_work_.store(false);
     // Before the slot list is read, so that a slot registered after it sees stopped_.
     if (stopping) stopped_.store(true);
+    slots.clear();
     {
       std::lock_guard<std::mutex> lock(slots_mutex_);
+      // Forget the emptied slots of threads that have exited (only the list still holds them),
+      // so that short-lived threads do not pile up.
+      slots_.erase(std::remove_if(slots_.begin(), slots_.end(),
+                                  [this](const std::shared_ptr<AsyncSlot>& slot) {
+                                    if (slot.use_count() != 1) return false;
+                                    std::lock_guard<std::mutex> slot_lock(slot->mutex);
+                                    if (!slot->buffer.entries.empty()) return false;
+                                    retired_enqueued_ += slot->enqueued;
+                                    retired_dropped_ += slot->dropped;
+                                    retired_blocked_ += slot->blocked;
+                                    return true;
+                                  }),
+                   slots_.end());
       slots = slots_;
     }
     // Swap every non-empty buffer for an empty one that keeps its capacity: producers never
@@ -575,6 +589,9 @@ AsyncLoggingStats AsyncLogger::stats() const {
   {
     std::lock_guard<std::mutex> lock(slots_mutex_);
     slots = slots_;
+    s.enqueued = retired_enqueued_;
+    s.dropped = retired_dropped_;
+    s.blocked = retired_blocked_;
   }
   for (const auto& slot : slots) {
     std::lock_guard<std::mutex> lock(slot->mutex);

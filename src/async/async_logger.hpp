@@ -86,6 +86,10 @@ class AsyncLogger {
 
   mutable std::mutex slots_mutex_;
   std::vector<std::shared_ptr<AsyncSlot>> slots_;
+  // Counters of slots forgotten after their thread exited (guarded by slots_mutex_).
+  std::uint64_t retired_enqueued_ = 0;
+  std::uint64_t retired_dropped_ = 0;
+  std::uint64_t retired_blocked_ = 0;
 
   // Worker coordination.
   std::mutex worker_mutex_;

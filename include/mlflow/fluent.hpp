@@ -136,13 +136,24 @@ std::vector<Run> search_runs(const FluentSearchRunsOptions& options = {});
 
 void log_metric(const std::string& key, double value, const LogMetricOptions& options = {});
 /// All with the same timestamp (now) and `step` (0 when absent).
+/// `synchronous` here and below: as LogMetricOptions::synchronous (false = queued for the
+/// client's asynchronous logger; absent = MLFLOW_ENABLE_ASYNC_LOGGING).
 void log_metrics(const std::map<std::string, double>& metrics,
-                 std::optional<std::int64_t> step = std::nullopt);
+                 std::optional<std::int64_t> step = std::nullopt,
+                 std::optional<bool> synchronous = std::nullopt);
 /// Returns `value` (as Python).
-std::string log_param(const std::string& key, const std::string& value);
-void log_params(const std::map<std::string, std::string>& params);
-void set_tag(const std::string& key, const std::string& value);
-void set_tags(const std::map<std::string, std::string>& tags);
+std::string log_param(const std::string& key, const std::string& value,
+                      std::optional<bool> synchronous = std::nullopt);
+void log_params(const std::map<std::string, std::string>& params,
+                std::optional<bool> synchronous = std::nullopt);
+void set_tag(const std::string& key, const std::string& value,
+             std::optional<bool> synchronous = std::nullopt);
+void set_tags(const std::map<std::string, std::string>& tags,
+              std::optional<bool> synchronous = std::nullopt);
+/// Waits until everything logged asynchronously by this process (every client) is stored;
+/// throws MlflowException naming what was lost and why when something was given up. Ending a
+/// run (end_run, ActiveRun) and process exit drain it too. Python's flush_async_logging().
+void flush_async_logging();
 void delete_tag(const std::string& key);
 /// One dataset; `context` becomes the `mlflow.data.context` input tag.
 void log_input(const Dataset& dataset, const std::optional<std::string>& context = std::nullopt,

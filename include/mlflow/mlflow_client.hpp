@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mlflow/async_logging.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
@@ -29,6 +30,7 @@ namespace mlflow {
 namespace internal {
 class TrackingStore;
 class RegistryStore;
+struct AsyncLogHolder;
 }  // namespace internal
 
 /// A client of one tracking store: a real MLflow server (`http://`, `https://`) or the
@@ -100,13 +102,16 @@ class MlflowClient {
 
   void log_metric(const std::string& run_id, const std::string& key, double value,
                   const LogMetricOptions& options = {});
-  void log_param(const std::string& run_id, const std::string& key, const std::string& value);
-  void set_tag(const std::string& run_id, const std::string& key, const std::string& value);
+  void log_param(const std::string& run_id, const std::string& key, const std::string& value,
+                 const LogParamOptions& options = {});
+  void set_tag(const std::string& run_id, const std::string& key, const std::string& value,
+               const SetTagOptions& options = {});
   void delete_tag(const std::string& run_id, const std::string& key);
   /// Any number of items: split into requests within MLflow's limits (1000 metrics, 100
   /// params, 100 tags, 1000 items in all), params and tags first, as Python does.
   void log_batch(const std::string& run_id, const std::vector<Metric>& metrics = {},
-                 const std::vector<Param>& params = {}, const std::vector<RunTag>& tags = {});
+                 const std::vector<Param>& params = {}, const std::vector<RunTag>& tags = {},
+                 const LogBatchOptions& options = {});
   void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
   /// Every point of one metric (all pages), ordered by timestamp, step, value.
   std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key);
@@ -217,6 +222,18 @@ class MlflowClient {
   /// The registry store behind this client (for the layers built on it, e.g. prompts). Throws
   /// InvalidArgument when the client was built without one.
   const std::shared_ptr<internal::RegistryStore>& registry_store() const;
+  // ---- Asynchronous logging (docs/adr/0012-async-logging.md) -------------------------------
+  // `synchronous = false` on log_metric/log_param/set_tag/log_batch (or
+  // MLFLOW_ENABLE_ASYNC_LOGGING=true) queues the data for one worker thread per client (shared
+  // by its copies), which sends it as merged log_batch requests. set_terminated drains it.
+
+  /// Waits until everything queued so far is stored. Throws MlflowException naming what was
+  /// lost and why when data was given up since the last flush (also reported to on_error).
+  void flush_async_logging();
+  /// Settings of this client's asynchronous logger (queue size, full-queue policy, how long
+  /// to hold data through an outage, error callback). Applies to its copies too.
+  void set_async_logging_options(AsyncLoggingOptions options);
+  AsyncLoggingStats async_logging_stats() const;
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }
@@ -225,6 +242,10 @@ class MlflowClient {
   std::shared_ptr<internal::TrackingStore> store_;
   std::shared_ptr<internal::RegistryStore> registry_store_;
   std::string tracking_uri_;
+  /// The asynchronous logger, created on first use and shared by copies.
+  std::shared_ptr<internal::AsyncLogHolder> async_;
+  /// MLFLOW_ENABLE_ASYNC_LOGGING at construction.
+  bool async_by_default_ = false;
 };
 
 }  // namespace mlflow

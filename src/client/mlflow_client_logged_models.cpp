@@ -105,6 +105,14 @@ LoggedModel MlflowClient::create_logged_model(const std::string& experiment_id,
     throw_error(ErrorCode::kInvalidParameterValue,
                 "Missing value for required parameter 'experiment_id'.");
   }
+  // Python's _validate_logged_model_name (its server would take "" as "no name").
+  if (options.name &&
+      (options.name->empty() || options.name->find_first_of("/:.%\"'") != std::string::npos)) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "Invalid model name ('" + *options.name +
+                    "') provided. Model name must be a non-empty string and cannot contain the "
+                    "following characters: ('/', ':', '.', '%', '\"', \"'\")");
+  }
   internal::CreateLoggedModelRequest request;
   request.experiment_id = experiment_id;
   request.name = options.name;

@@ -34,10 +34,13 @@ std::string str(const Json& j, const char* key) {
   return v ? codec::decode_string(*v, key) : std::string();
 }
 
+// Proto3 sends unset strings as "": those read as absent, as the SQL store gives None.
 std::optional<std::string> opt_str(const Json& j, const char* key) {
   const Json* v = field(j, key);
   if (!v) return std::nullopt;
-  return codec::decode_string(*v, key);
+  std::string s = codec::decode_string(*v, key);
+  if (s.empty()) return std::nullopt;
+  return s;
 }
 
 std::int64_t int64(const Json& j, const char* key) {

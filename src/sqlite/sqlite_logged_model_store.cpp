@@ -454,8 +454,14 @@ void datasets_condition(QueryBuilder& b, const std::vector<LoggedModelDatasetFil
   for (std::size_t k = 0; k < datasets.size(); ++k) {
     if (k) b.sql(" OR ");
     b.sql("(dataset_name = ").text(datasets[k].dataset_name);
-    if (datasets[k].dataset_digest)
+    // The server hands its store dataset_digest=None when none is given, which SQLAlchemy
+    // renders as IS NULL: only metrics logged without a digest match. Done alike here so
+    // both stores answer the same.
+    if (datasets[k].dataset_digest) {
       b.sql(" AND dataset_digest = ").text(*datasets[k].dataset_digest);
+    } else {
+      b.sql(" AND dataset_digest IS NULL");
+    }
     b.sql(")");
   }
   b.sql(")");
@@ -706,12 +712,10 @@ std::vector<std::string> run_ids_query(Connection& c, const sqlite_search::SqlQu
 
 void insert_logged_model_metrics(Connection& c, const std::string& run_id,
                                  std::int64_t experiment_id, Span<Metric> metrics) {
-  // Exact duplicates (same model, key, timestamp, step, run) are ignored, as Python's
-  // IntegrityError fallback does.
   auto ins = c.prepare(
-      "INSERT OR IGNORE INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, "
+      "INSERT INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, "
       "metric_step, metric_value, experiment_id, run_id, dataset_uuid, dataset_name, "
-      "dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)");
+      "dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING");
   for (const Metric& m : metrics) {
     if (!m.model_id) continue;
     double value = m.value;
@@ -721,8 +725,7 @@ void insert_logged_model_metrics(Connection& c, const std::string& run_id,
       value =
           value > 0 ? std::numeric_limits<double>::max() : std::numeric_limits<double>::lowest();
     }
-    Statement& s = *ins;
-    s.bind(1, *m.model_id)
+    ins->bind(1, *m.model_id)
         .bind(2, m.key)
         .bind(3, m.timestamp)
         .bind(4, m.step)
@@ -732,7 +735,26 @@ void insert_logged_model_metrics(Connection& c, const std::string& run_id,
         .bind(8, m.dataset_name)
         .bind(9, m.dataset_digest)
         .run();
-    s.reset();
+    ins->reset();
+    if (c.changes() != 0) continue;
+    // Python ignores an exact duplicate of an existing point and fails on the primary key
+    // for a point that differs only in value or dataset.
+    auto s = c.prepare(
+        "SELECT metric_value, dataset_name, dataset_digest FROM logged_model_metrics WHERE "
+        "model_id = ? AND metric_name = ? AND metric_timestamp_ms = ? AND metric_step = ? AND "
+        "run_id = ?");
+    s->bind(1, *m.model_id).bind(2, m.key).bind(3, m.timestamp).bind(4, m.step).bind(5, run_id);
+    if (s->step() && s->real(0) == value && s->opt_text(1) == m.dataset_name &&
+        s->opt_text(2) == m.dataset_digest) {
+      continue;
+    }
+    throw_error(ErrorCode::kBadRequest,
+                "UNIQUE constraint failed: logged_model_metrics.model_id, "
+                "logged_model_metrics.metric_name, logged_model_metrics.metric_timestamp_ms, "
+                "logged_model_metrics.metric_step, logged_model_metrics.run_id (model " +
+                    *m.model_id + ", metric '" + m.key + "', timestamp " +
+                    std::to_string(m.timestamp) + ", step " + std::to_string(m.step) +
+                    " already has another value)");
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "client/mlmodel_file.hpp"
 #include "mlflow/errors.hpp"
+#include "mlflow/fluent.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "sqlite/db.hpp"
 #include "support/test_env.hpp"
@@ -177,6 +178,28 @@ TEST(LoggedModelTest, FilterErrorsNameTheProblem) {
   o.page_token = page.token;
   o.filter_string = "name != 'x'";
   EXPECT_THROW(fx.client.search_logged_models({fx.exp}, o), mlflow::InvalidArgument);
+}
+
+TEST(LoggedModelTest, FluentInitializeUsesTheActiveRunAndContextTags) {
+  Fixture fx;
+  mlflow::set_tracking_uri("sqlite:///" + fx.db.string());
+  {
+    mlflow::StartRunOptions so;
+    so.experiment_id = fx.exp;
+    mlflow::ActiveRun run = mlflow::start_run(so);
+    mlflow::CreateLoggedModelOptions o;
+    o.name = "fluent";
+    o.tags = {{"mlflow.user", "someone-else"}};
+    const mlflow::LoggedModel m = mlflow::initialize_logged_model(o);
+    EXPECT_EQ(m.status, LoggedModelStatus::kPending);
+    EXPECT_EQ(m.experiment_id, fx.exp);
+    EXPECT_EQ(m.source_run_id, run.info().run_id);
+    EXPECT_EQ(m.tags.at("mlflow.user"), "someone-else");  // the caller's tags win
+    EXPECT_EQ(m.tags.count("mlflow.source.type"), 1u);
+    EXPECT_EQ(mlflow::finalize_logged_model(m.model_id, LoggedModelStatus::kReady).status,
+              LoggedModelStatus::kReady);
+  }
+  mlflow::set_tracking_uri("");
 }
 
 }  // namespace

@@ -160,6 +160,17 @@ void log_input(const Dataset& dataset, const std::optional<std::string>& context
                const std::map<std::string, std::string>& tags = {});
 void log_inputs(const std::vector<DatasetInput>& datasets);
 
+// ---- Logged models (MLflow 3) ----------------------------------------------------------------
+
+/// Python's mlflow.initialize_logged_model: a PENDING model. source_run_id defaults to this
+/// thread's active run; the experiment to `experiment_id`, else the active run's, else the
+/// active experiment (as start_run), else the source run's. Context tags (mlflow.user,
+/// mlflow.source.*) are added; the given tags win.
+LoggedModel initialize_logged_model(const CreateLoggedModelOptions& options = {},
+                                    const std::optional<std::string>& experiment_id = std::nullopt);
+/// Python's mlflow.finalize_logged_model (kReady or kFailed).
+LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status);
+
 // ---- Signals --------------------------------------------------------------------------------
 
 /// Installs handlers for SIGINT and SIGTERM: a signal ends every active run of the fluent API

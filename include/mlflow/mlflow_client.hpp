@@ -5,6 +5,7 @@
 /// MlflowClient: the explicit-id client, with the names of Python's `mlflow.MlflowClient`.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
+#include "mlflow/logged_model.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/model_version.hpp"
 #include "mlflow/paged_list.hpp"
@@ -234,6 +236,51 @@ class MlflowClient {
   /// to hold data through an outage, error callback). Applies to its copies too.
   void set_async_logging_options(AsyncLoggingOptions options);
   AsyncLoggingStats async_logging_stats() const;
+  // ---- Logged models (MLflow 3) -------------------------------------------------------------
+  // A logged model lives in an experiment, has its own artifact location
+  // (<experiment artifact location>/models/<model_id>/artifacts) and is addressed as
+  // "models:/<model_id>". Unknown ids throw NotFound.
+
+  /// Creates a PENDING model. Params beyond the first 100 are sent in further requests of 100
+  /// (as Python's RestStore does). A name with / : . % " ' throws InvalidArgument.
+  LoggedModel create_logged_model(const std::string& experiment_id,
+                                  const CreateLoggedModelOptions& options = {});
+  /// Sets the final status (kReady or kFailed, as Python's "READY"/"FAILED").
+  LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status);
+  /// Throws NotFound for a deleted model too (as Python).
+  LoggedModel get_logged_model(const std::string& model_id);
+  /// Soft delete: search and get no longer return it.
+  void delete_logged_model(const std::string& model_id);
+  /// One page; see SearchLoggedModelsOptions for the filter grammar and ordering.
+  PagedList<LoggedModel> search_logged_models(const std::vector<std::string>& experiment_ids,
+                                              const SearchLoggedModelsOptions& options = {});
+  /// Upserts tags. Throws InvalidArgument when the model cannot be read (as Python).
+  void set_logged_model_tags(const std::string& model_id,
+                             const std::map<std::string, std::string>& tags);
+  void delete_logged_model_tag(const std::string& model_id, const std::string& key);
+  /// Adds params (batches of 100). Throws InvalidArgument when the model cannot be read.
+  void log_model_params(const std::string& model_id,
+                        const std::map<std::string, std::string>& params);
+  /// Records that the run produced these models (at their steps).
+  void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models);
+  /// Uploads a file (or a directory, keeping its name) under the model's artifact location.
+  void log_model_artifact(const std::string& model_id, const std::string& local_path,
+                          const std::string& artifact_path = "");
+  /// Uploads the files below `local_dir` to the model's `<artifact_path>/<relative path>`.
+  void log_model_artifacts(const std::string& model_id, const std::string& local_dir,
+                           const std::string& artifact_path = "");
+  /// The entries directly under `path` of the model's artifacts.
+  std::vector<FileInfo> list_logged_model_artifacts(const std::string& model_id,
+                                                    const std::string& path = "");
+  /// Logs a local model file or directory (ONNX, TorchScript, GGUF, anything) as a logged
+  /// model of the run, as Python's `<flavor>.log_model(name=...)` does: creates the model
+  /// (source run = run_id, the run's params copied), records the run output at options.step,
+  /// links the run's metrics of that step to the model, uploads the files (a directory's
+  /// contents) and an `MLmodel` file (flavor "onnx" for .onnx models) that Python's
+  /// mlflow.models.Model.load reads, then finalizes READY (FAILED if anything went wrong,
+  /// and the error is rethrown). Returns the READY model; its model_uri() is "models:/<id>".
+  LoggedModel log_model(const std::string& run_id, const std::string& local_path,
+                        const LogModelOptions& options = {});
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }

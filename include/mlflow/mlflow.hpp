@@ -23,3 +23,4 @@
 #include "mlflow/tracking_options.hpp"
 #include "mlflow/version.hpp"
 #include "mlflow/view_type.hpp"
+#include "mlflow/workspace.hpp"

@@ -20,6 +20,7 @@
 #include "mlflow/run.hpp"
 #include "mlflow/tag.hpp"
 #include "mlflow/tracking_options.hpp"
+#include "mlflow/workspace.hpp"
 
 namespace mlflow {
 
@@ -142,6 +143,26 @@ class MlflowClient {
   /// InvalidArgument (YAML output is not implemented; use log_text).
   void log_dict(const std::string& run_id, const std::string& json_text,
                 const std::string& artifact_file);
+
+  // ---- Workspaces ---------------------------------------------------------------------------
+  // Workspaces of a server started with `mlflow server --enable-workspaces` (MLflow >= 3.10).
+  // The workspace this client works in is ClientOptions::workspace / MLFLOW_WORKSPACE, sent as
+  // X-MLFLOW-WORKSPACE on every call except these. Against a server without workspaces these
+  // throw MlflowException(FEATURE_DISABLED) saying how to enable them. The embedded store
+  // manages its database's `workspaces` table but keeps every resource in `default` (ADR 0010).
+
+  /// Every workspace the caller may see, sorted by name (`default` included).
+  std::vector<Workspace> list_workspaces();
+  /// Throws NotFound for an unknown workspace, InvalidArgument for an invalid name.
+  Workspace get_workspace(const std::string& name);
+  /// Throws AlreadyExists for a taken name, InvalidArgument for an invalid or reserved one.
+  Workspace create_workspace(const std::string& name, const CreateWorkspaceOptions& options = {});
+  /// Changes the fields set in `options` (at least one). Names cannot be changed.
+  Workspace update_workspace(const std::string& name, const UpdateWorkspaceOptions& options);
+  /// `default` cannot be deleted. kRestrict throws InvalidState while the workspace still has
+  /// resources.
+  void delete_workspace(const std::string& name,
+                        WorkspaceDeletionMode mode = WorkspaceDeletionMode::kRestrict);
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }

@@ -505,8 +505,10 @@ class ExprParser {
   }
   void parse_call_args(Expr& call) {
     expect_op("(");
+    // Filters and tests already hold their subject in args[0].
+    const std::size_t first = call.args.size();
     while (!next_is_op(")")) {
-      if (!call.args.empty() || !call.kwargs.empty()) {
+      if (call.args.size() > first || !call.kwargs.empty()) {
         expect_op(",");
         if (next_is_op(")")) break;
       }

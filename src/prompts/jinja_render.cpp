@@ -85,15 +85,13 @@ Val arith(const std::string& op, const Val& a, const Val& b) {
     if (xi && yi && op != "/") {
       const std::int64_t p = x.as_int(), q = y.as_int();
       std::int64_t r = 0;
-      if (op == "+")
-        return Val::of(
-            PromptValue(static_cast<long long>(checked(__builtin_add_overflow(p, q, &r), r))));
-      if (op == "-")
-        return Val::of(
-            PromptValue(static_cast<long long>(checked(__builtin_sub_overflow(p, q, &r), r))));
-      if (op == "*")
-        return Val::of(
-            PromptValue(static_cast<long long>(checked(__builtin_mul_overflow(p, q, &r), r))));
+      if (op == "+" || op == "-" || op == "*") {
+        // The overflow flag is computed before r is read (argument order is unspecified).
+        const bool overflow = op == "+"   ? __builtin_add_overflow(p, q, &r)
+                              : op == "-" ? __builtin_sub_overflow(p, q, &r)
+                                          : __builtin_mul_overflow(p, q, &r);
+        return Val::of(PromptValue(static_cast<long long>(checked(overflow, r))));
+      }
       if (op == "//" || op == "%") {
         if (q == 0) runtime_error("integer division or modulo by zero");
         if (p == INT64_MIN && q == -1) unsupported_runtime("integer arithmetic beyond 64 bits");
@@ -109,7 +107,8 @@ Val arith(const std::string& op, const Val& a, const Val& b) {
         }
         std::int64_t result = 1;
         for (std::int64_t k = 0; k < q; ++k) {
-          checked(__builtin_mul_overflow(result, p, &result), result);
+          const bool overflow = __builtin_mul_overflow(result, p, &result);
+          checked(overflow, result);
           if (result == 0 || result == 1) break;
         }
         if (result == 1 && p == -1 && (q % 2)) result = -1;

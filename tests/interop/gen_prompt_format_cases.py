@@ -130,6 +130,20 @@ jinja_templates = [
     "trailing newline kept? {{ name }}\n",
     "line1\r\nline2\rline3 {% if true %}x{% endif %}",
     "{% if flag %}\nA\n{% endif %}\nB\n\n",
+    # more precedence, literals, kwargs and scoping
+    "{{ not a == b }} {{ not (a == b) }} {{ -n ** 2 }} {{ 2 ** 3 ** 2 }} {{ 1 + 2 * 3 - 4 / 2 }}",
+    "{{ 'a' 'b' }} {{ \"x\\\"y\" }} {{ 'tab\\there' }} {{ 'it\\'s' }}",
+    "{{ missing|default(default_value='kw') }} {{ items|join(d='+') }} {{ padded|trim(chars='x') }}",
+    "{% if items|length > 2 and name is not none %}long{% endif %}{% if zz is not defined %} nz{% endif %}",
+    "{% if n is divisibleby(4) %}div4{% else %}nodiv4{% endif %} {{ n is odd }} {{ flag is true }}",
+    "{% for x in items %}{% for y in items %}{{ loop.index }}{% endfor %}/{{ loop.index }} {% endfor %}",
+    "{% if flag %}{% set v = 'set-in-if' %}{% endif %}[{{ v }}]",
+    "{% for k in user %}{{ loop.index }}.{{ k }}={{ user[k] }} {% endfor %}",
+    "{{ loop.index }}{% if true %}{% endif %}",
+    "{{ items[10] }}|{{ items[-10] }}|{{ name[0] }}|{{ user['nope'] }}|{% if true %}{% endif %}",
+    "{{ [1, 'a', none, true][1] }} {{ [n, n + 1] }} {{ [] }} {{ 5 in [1, 5] }} {{ 'k' in user }}",
+    "{{ 3 == 3.0 }} {{ true == 1 }} {{ 'a' < 'b' }} {{ [1, 2] == [1, 2] }} {{ none == none }}",
+    "{{ 7 // -2 }} {{ -7 % -3 }} {{ 2 ** 62 }} {{ 1.5e3 }} {{ 0.000012 }} {{ 123456789012345678.0 }}",
     # errors Python raises too
     "{% if name %}unclosed",
     "{% for x in items %}no end",
@@ -156,6 +170,10 @@ jinja_values = [
      "none_value": None, "flag": "yes", "padded": "xx", "num_str": "nope", "rows": [["x"]],
      "a": 0.0, "b": None},
 ]
+# Python renders with Jinja2 only when the template holds both "{%" and "%}": give every
+# template of this list a (neutral) block so that all of them exercise the Jinja2 path.
+jinja_templates = [t if ("{%" in t and "%}" in t) else t + "{% if true %}{% endif %}"
+                   for t in jinja_templates]
 for template, values in itertools.product(jinja_templates, jinja_values):
     add(template, values, False)
 # Partial formatting does not apply to Jinja2 templates (missing variables render empty).

@@ -184,7 +184,7 @@ class MlflowClient {
   ModelVersion create_model_version(const std::string& name, const std::string& source,
                                     const CreateModelVersionOptions& options = {});
   ModelVersion get_model_version(const std::string& name, const std::string& version);
-  /// Sets the description (std::nullopt leaves it unchanged).
+  /// Sets the description (std::nullopt clears it, as the server does).
   ModelVersion update_model_version(const std::string& name, const std::string& version,
                                     const std::optional<std::string>& description);
   /// `stage`: None, Staging, Production or Archived (any case). With

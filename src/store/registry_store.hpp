@@ -62,7 +62,7 @@ class RegistryStore {
   // Model versions
   virtual ModelVersion create_model_version(const CreateModelVersionRequest& request) = 0;
   virtual ModelVersion get_model_version(const std::string& name, const std::string& version) = 0;
-  /// An absent description leaves it unchanged.
+  /// An absent description clears it (the server's behaviour).
   virtual ModelVersion update_model_version(const std::string& name, const std::string& version,
                                             const std::optional<std::string>& description) = 0;
   virtual ModelVersion transition_model_version_stage(const std::string& name,

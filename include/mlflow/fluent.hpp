@@ -30,6 +30,7 @@
 #include "mlflow/run_status.hpp"
 #include "mlflow/tracking_options.hpp"
 #include "mlflow/view_type.hpp"
+#include "mlflow/workspace.hpp"
 
 namespace mlflow {
 
@@ -170,6 +171,22 @@ LoggedModel initialize_logged_model(const CreateLoggedModelOptions& options = {}
                                     const std::optional<std::string>& experiment_id = std::nullopt);
 /// Python's mlflow.finalize_logged_model (kReady or kFailed).
 LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status);
+// ---- Workspaces (Python's mlflow.set_workspace, mlflow.list_workspaces, ...) ---------------
+
+/// Makes `workspace` the process-wide workspace of the fluent API's default client (wins over
+/// MLFLOW_WORKSPACE; sent as X-MLFLOW-WORKSPACE). Any name but `default` is validated first
+/// (InvalidArgument). std::nullopt unsets it again; unlike Python, the environment is not
+/// modified (setenv is not thread-safe), so MLFLOW_WORKSPACE then applies again. Runs already
+/// active keep the client (and workspace) that started them.
+void set_workspace(const std::optional<std::string>& workspace);
+/// The default client's workspaces; see MlflowClient::list_workspaces.
+std::vector<Workspace> list_workspaces();
+/// Metadata of workspace `name` (as Python's mlflow.get_workspace(name)).
+Workspace get_workspace(const std::string& name);
+Workspace create_workspace(const std::string& name, const CreateWorkspaceOptions& options = {});
+Workspace update_workspace(const std::string& name, const UpdateWorkspaceOptions& options);
+void delete_workspace(const std::string& name,
+                      WorkspaceDeletionMode mode = WorkspaceDeletionMode::kRestrict);
 
 // ---- Signals --------------------------------------------------------------------------------
 

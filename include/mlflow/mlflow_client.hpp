@@ -21,11 +21,14 @@
 #include "mlflow/model_version.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
+#include "mlflow/prompt.hpp"
+#include "mlflow/prompt_options.hpp"
 #include "mlflow/registered_model.hpp"
 #include "mlflow/registry_options.hpp"
 #include "mlflow/run.hpp"
 #include "mlflow/tag.hpp"
 #include "mlflow/tracking_options.hpp"
+#include "mlflow/workspace.hpp"
 
 namespace mlflow {
 
@@ -281,6 +284,69 @@ class MlflowClient {
   /// and the error is rethrown). Returns the READY model; its model_uri() is "models:/<id>".
   LoggedModel log_model(const std::string& run_id, const std::string& local_path,
                         const LogModelOptions& options = {});
+
+  // ---- Prompt registry ------------------------------------------------------------------------
+  // Prompts are registered models tagged `mlflow.prompt.is_prompt`, stored byte for byte as
+  // Python MLflow 3.18 stores them (see docs/adr/0009-prompt-registry.md), so either client
+  // reads what the other wrote. Names: letters, digits, '_', '-', '.'.
+
+  /// Registers a new version of a text prompt, creating the prompt when missing. Throws
+  /// InvalidArgument when `name` is an ordinary registered model.
+  PromptVersion register_prompt(const std::string& name, const std::string& template_text,
+                                const RegisterPromptOptions& options = {});
+  /// Registers a new version of a chat prompt (messages stored as Python's JSON list).
+  PromptVersion register_prompt(const std::string& name, const std::vector<ChatMessage>& messages,
+                                const RegisterPromptOptions& options = {});
+  /// Loads `name` (latest version), `name` + options.version, `prompts:/name/3` or
+  /// `prompts:/name@alias`, through the process-wide PromptCache. std::nullopt only with
+  /// allow_missing (missing prompt, version or alias) or for a version without the prompt marker.
+  std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
+                                           const LoadPromptOptions& options = {});
+  /// One page of prompts (name, description, creation time, tags).
+  PagedList<Prompt> search_prompts(const SearchPromptsOptions& options = {});
+  /// One page of a prompt's versions, newest first.
+  PagedList<PromptVersion> search_prompt_versions(const std::string& name,
+                                                  const SearchPromptVersionsOptions& options = {});
+  /// std::nullopt when there is no prompt of that name (or it is an ordinary model).
+  std::optional<Prompt> get_prompt(const std::string& name);
+  /// Throws NotFound for a missing version, InvalidArgument for an ordinary model.
+  PromptVersion get_prompt_version(const std::string& name, int version);
+  /// `latest` is the highest version.
+  PromptVersion get_prompt_version_by_alias(const std::string& name, const std::string& alias);
+  /// Deletes the prompt with all its versions and aliases.
+  void delete_prompt(const std::string& name);
+  void delete_prompt_version(const std::string& name, int version);
+  void set_prompt_alias(const std::string& name, const std::string& alias, int version);
+  void delete_prompt_alias(const std::string& name, const std::string& alias);
+  void set_prompt_tag(const std::string& name, const std::string& key, const std::string& value);
+  void delete_prompt_tag(const std::string& name, const std::string& key);
+  void set_prompt_version_tag(const std::string& name, int version, const std::string& key,
+                              const std::string& value);
+  void delete_prompt_version_tag(const std::string& name, int version, const std::string& key);
+  /// Replaces a version's model config (the one mutable part of a version).
+  void set_prompt_model_config(const std::string& name, int version,
+                               const PromptModelConfig& config);
+  void delete_prompt_model_config(const std::string& name, int version);
+
+  // ---- Workspaces ---------------------------------------------------------------------------
+  // Workspaces of a server started with `mlflow server --enable-workspaces` (MLflow >= 3.10).
+  // The workspace this client works in is ClientOptions::workspace / MLFLOW_WORKSPACE, sent as
+  // X-MLFLOW-WORKSPACE on every call except these. Against a server without workspaces these
+  // throw MlflowException(FEATURE_DISABLED) saying how to enable them. The embedded store
+  // manages its database's `workspaces` table but keeps every resource in `default` (ADR 0010).
+
+  /// Every workspace the caller may see, sorted by name (`default` included).
+  std::vector<Workspace> list_workspaces();
+  /// Throws NotFound for an unknown workspace, InvalidArgument for an invalid name.
+  Workspace get_workspace(const std::string& name);
+  /// Throws AlreadyExists for a taken name, InvalidArgument for an invalid or reserved one.
+  Workspace create_workspace(const std::string& name, const CreateWorkspaceOptions& options = {});
+  /// Changes the fields set in `options` (at least one). Names cannot be changed.
+  Workspace update_workspace(const std::string& name, const UpdateWorkspaceOptions& options);
+  /// `default` cannot be deleted. kRestrict throws InvalidState while the workspace still has
+  /// resources.
+  void delete_workspace(const std::string& name,
+                        WorkspaceDeletionMode mode = WorkspaceDeletionMode::kRestrict);
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }

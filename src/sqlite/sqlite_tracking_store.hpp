@@ -89,6 +89,11 @@ class SqliteTrackingStore : public TrackingStore, public LoggedModelStore {
                                               const SearchLoggedModelsOptions& options) override;
   void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
 
+  /// The connection and the lock that guards it, for the model registry store on the same
+  /// database (one connection per database file, whichever store writes).
+  sqlite::Connection& connection() noexcept { return *conn_; }
+  std::mutex& mutex() noexcept { return mutex_; }
+
  private:
   std::mutex mutex_;
   std::unique_ptr<sqlite::Connection> conn_;

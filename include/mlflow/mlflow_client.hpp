@@ -220,7 +220,8 @@ class MlflowClient {
   /// Python's mlflow.register_model: creates the registered model when missing, then a version.
   /// `runs:/<run_id>/<path>` becomes `<run's artifact_uri>/<path>` with run_id set, when that
   /// directory holds an MLmodel file; other URIs are used as the source as given.
-  /// `models:/<model_id>` (logged models) throws InvalidArgument in this release.
+  /// `models:/<model_id>` (a logged model): source = the URI, model_id and the model's source
+  /// run set, and the registration appended to the model's `mlflow.modelVersions` tag.
   ModelVersion register_model(const std::string& model_uri, const std::string& name,
                               const RegisterModelOptions& options = {});
 

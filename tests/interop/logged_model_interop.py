@@ -1,7 +1,8 @@
 # Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 """Python MLflow 3.18 reads a logged model that C++ logged, finds it, and registers it.
 
-usage: logged_model_interop.py TRACKING_URI EXPERIMENT_ID MODEL_ID REGISTERED_NAME
+usage: logged_model_interop.py TRACKING_URI EXPERIMENT_ID MODEL_ID REGISTERED_NAME CPP_NAME
+CPP_NAME is a registered model whose version 1 C++ registered from models:/<MODEL_ID>.
 Prints one line "RESULT <json>" with what Python saw.
 """
 
@@ -13,7 +14,7 @@ from mlflow.models import Model
 
 
 def main():
-    uri, experiment_id, model_id, registered_name = sys.argv[1:5]
+    uri, experiment_id, model_id, registered_name, cpp_name = sys.argv[1:6]
     mlflow.set_tracking_uri(uri)
     client = mlflow.MlflowClient(uri)
 
@@ -25,6 +26,9 @@ def main():
     )
     version = mlflow.register_model(f"models:/{model_id}", registered_name)
     run = client.get_run(model.source_run_id)
+    cpp_version = client.get_model_version(cpp_name, "1")
+    # Loading through the registry resolves the version's storage location.
+    via_registry = Model.load(f"models:/{cpp_name}/1")
 
     print(
         "RESULT "
@@ -55,6 +59,11 @@ def main():
                 "source": version.source,
                 "model_id": version.model_id,
                 "run_id": version.run_id,
+            },
+            "cpp_version": {
+                "source": cpp_version.source,
+                "run_id": cpp_version.run_id,
+                "loaded_model_id": via_registry.model_id,
             },
             "run_outputs": [
                 {"model_id": o.model_id, "step": o.step} for o in run.outputs.model_outputs

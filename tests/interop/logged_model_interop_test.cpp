@@ -43,13 +43,14 @@ fs::path write_tiny_onnx(const fs::path& dir) {
 }
 
 json run_python(const std::string& tracking_uri, const std::string& exp,
-                const std::string& model_id, const std::string& registered_name) {
+                const std::string& model_id, const std::string& registered_name,
+                const std::string& cpp_name) {
   const std::string script =
       mlflow::testing::source_dir() + "/tests/interop/logged_model_interop.py";
   const std::string cmd = shell_quote(mlflow::testing::mlflow_python()) + " " +
                           shell_quote(script) + " " + shell_quote(tracking_uri) + " " +
                           shell_quote(exp) + " " + shell_quote(model_id) + " " +
-                          shell_quote(registered_name);
+                          shell_quote(registered_name) + " " + shell_quote(cpp_name);
   const auto result = mlflow::testing::run_command(cmd);
   EXPECT_EQ(result.exit_code, 0) << cmd << "\n" << result.output;
   const auto at = result.output.rfind("RESULT ");
@@ -93,8 +94,18 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
   EXPECT_EQ(again.metrics[0].key, "accuracy");
   EXPECT_EQ(again.metrics[0].step, 3);
 
+  // C++ registers it through models:/ as Python's register_model does.
+  const std::string cpp_name = mlflow::testing::unique_name("lm-cpp-registered");
+  const mlflow::ModelVersion mv = client.register_model(model.model_uri(), cpp_name);
+  EXPECT_EQ(mv.version, "1");
+  EXPECT_EQ(mv.source, "models:/" + model.model_id);
+  EXPECT_EQ(mv.run_id, run);
+
   const std::string registered = mlflow::testing::unique_name("lm-registered");
-  const json py = run_python(tracking_uri, exp, model.model_id, registered);
+  const json py = run_python(tracking_uri, exp, model.model_id, registered, cpp_name);
+  EXPECT_EQ(py["cpp_version"]["source"], "models:/" + model.model_id);
+  EXPECT_EQ(py["cpp_version"]["run_id"], run);
+  EXPECT_EQ(py["cpp_version"]["loaded_model_id"], model.model_id);
   ASSERT_TRUE(py.contains("mlmodel")) << py.dump(2);
   const json& mlmodel = py["mlmodel"];
   EXPECT_EQ(mlmodel["model_id"], model.model_id);
@@ -127,13 +138,21 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
   EXPECT_EQ(py["version"]["source"], "models:/" + model.model_id);
   const auto tags = client.get_logged_model(model.model_id).tags;
   ASSERT_EQ(tags.count("mlflow.modelVersions"), 1u);
-  // (The server's handler adds an entry of its own, with the version as a number.)
   const json links = json::parse(tags.at("mlflow.modelVersions"));
   ASSERT_FALSE(links.empty());
+  // C++'s registration came first (the server's handler adds an entry of its own too).
+  EXPECT_EQ(links[0]["name"], cpp_name) << links.dump();
+  bool cpp_link = false;
+  for (const json& link : links)
+    cpp_link = cpp_link || link == json({{"name", cpp_name}, {"version", "1"}});
+  EXPECT_TRUE(cpp_link) << links.dump();
+  bool python_link = false;
   for (const json& link : links) {
-    EXPECT_EQ(link["name"], registered);
+    EXPECT_TRUE(link["name"] == registered || link["name"] == cpp_name) << link.dump();
     EXPECT_TRUE(link["version"] == "1" || link["version"] == 1) << link.dump();
+    python_link = python_link || link["name"] == registered;
   }
+  EXPECT_TRUE(python_link) << links.dump();
 }
 
 TEST(LoggedModelInterop, PythonLoadsSearchesAndRegistersOnTheServer) {

@@ -2,8 +2,9 @@
 //
 // Workspaces against real MLflow 3.18 servers: a private `mlflow server --enable-workspaces`
 // (SQLite backend, proxied artifacts) for every workspace method, its errors and the seed
-// README's isolation scenario (team-bella / team-dora), and the shared fixture server, which
-// runs without workspaces, for the errors a client gets there.
+// README's isolation scenario (team-bella / team-dora: experiments, runs, artifacts, a
+// registered model and a prompt), and the shared fixture server, which runs without
+// workspaces, for the errors a client gets there.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -68,8 +69,9 @@ std::vector<std::string> names(const std::vector<Workspace>& all) {
   return out;
 }
 
-TEST_F(Workspaces, EveryMethodAndItsErrors) {
-  auto admin = client();
+// Every workspace method and its errors, run on both stores (the server and the embedded
+// store's `workspaces` table): same results, same error codes. Leaves team-a and team-b.
+void workspace_crud_body(MlflowClient& admin) {
   ASSERT_EQ(names(admin.list_workspaces()), std::vector<std::string>{"default"});
   EXPECT_EQ(admin.get_workspace("default").description,
             std::optional<std::string>("Default workspace for legacy resources"));
@@ -94,20 +96,36 @@ TEST_F(Workspaces, EveryMethodAndItsErrors) {
   EXPECT_FALSE(cleared.default_artifact_root.has_value());
   EXPECT_EQ(admin.get_workspace("team-a").description, describe.description);
 
-  // Errors, each with the server's explanation.
+  // Errors, each with the server's code and explanation.
   const auto dup =
       expect_error([&] { admin.create_workspace("team-a"); }, ErrorCode::kResourceAlreadyExists);
   EXPECT_TRUE(dup.already_exists);
   const auto unknown =
       expect_error([&] { admin.get_workspace("team-zz"); }, ErrorCode::kResourceDoesNotExist);
   EXPECT_THAT(std::string(unknown.what()), HasSubstr("Workspace 'team-zz' not found"));
-  EXPECT_EQ(unknown.http_status, 404);
   expect_error([&] { admin.update_workspace("team-zz", describe); },
                ErrorCode::kResourceDoesNotExist);
   expect_error([&] { admin.update_workspace("team-a", {}); }, ErrorCode::kInvalidParameterValue);
   expect_error([&] { admin.delete_workspace("default"); }, ErrorCode::kInvalidParameterValue);
   expect_error([&] { admin.delete_workspace("team-zz"); }, ErrorCode::kResourceDoesNotExist);
   expect_error([&] { admin.create_workspace("Team_A"); }, ErrorCode::kInvalidParameterValue);
+}
+
+TEST_F(Workspaces, EveryMethodAndItsErrors) {
+  {
+    SCOPED_TRACE("embedded store");
+    MlflowClient embedded("sqlite:///" + testing::make_temp_dir("ws-embedded") + "/mlflow.db");
+    workspace_crud_body(embedded);
+    embedded.delete_workspace("team-b");
+    embedded.delete_workspace("team-a", WorkspaceDeletionMode::kCascade);
+    EXPECT_EQ(names(embedded.list_workspaces()), std::vector<std::string>{"default"});
+  }
+  SCOPED_TRACE("server");
+  auto admin = client();
+  workspace_crud_body(admin);
+  EXPECT_EQ(expect_error([&] { admin.get_workspace("team-zz"); }, ErrorCode::kResourceDoesNotExist)
+                .http_status,
+            404);
 
   // A client pointed at a workspace that does not exist: every call says so (404).
   const auto missing = expect_error([&] { client("team-zz").search_experiments(); },
@@ -150,6 +168,7 @@ TEST_F(Workspaces, IsolationScenario) {
   const std::string exp = bella.create_experiment("bella-experiment");
   const mlflow::Run run = bella.create_run(exp);
   bella.log_metric(run.info.run_id, "loss", 0.5);
+  bella.log_text(run.info.run_id, "bella's notes", "notes.txt");
   bella.set_terminated(run.info.run_id);
 
   EXPECT_FALSE(dora.get_experiment_by_name("bella-experiment").has_value());
@@ -157,12 +176,44 @@ TEST_F(Workspaces, IsolationScenario) {
       expect_error([&] { dora.get_experiment(exp); }, ErrorCode::kResourceDoesNotExist).not_found);
   EXPECT_TRUE(expect_error([&] { dora.get_run(run.info.run_id); }, ErrorCode::kResourceDoesNotExist)
                   .not_found);
+  expect_error([&] { dora.list_artifacts(run.info.run_id); }, ErrorCode::kResourceDoesNotExist);
   for (const auto& e : dora.search_experiments_all()) EXPECT_NE(e.name, "bella-experiment");
   // Names are per workspace: team-dora may use the same one.
   const std::string dora_exp = dora.create_experiment("bella-experiment");
   EXPECT_NE(dora_exp, exp);
 
+  // A registered model with a version.
+  bella.create_registered_model("bella-model");
+  CreateModelVersionOptions from_run;
+  from_run.run_id = run.info.run_id;
+  bella.create_model_version("bella-model", "runs:/" + run.info.run_id + "/model", from_run);
+  EXPECT_TRUE(expect_error([&] { dora.get_registered_model("bella-model"); },
+                           ErrorCode::kResourceDoesNotExist)
+                  .not_found);
+  expect_error([&] { dora.get_model_version("bella-model", "1"); },
+               ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(dora.search_registered_models().size(), 0u);
+
+  // The seed README's prompt: registered in team-bella, NotFound from team-dora.
+  bella.register_prompt("my-prompt", "Hello {{name}}!");
+  EXPECT_TRUE(expect_error([&] { dora.load_prompt("my-prompt"); }, ErrorCode::kResourceDoesNotExist)
+                  .not_found);
+  LoadPromptOptions allow_missing;
+  allow_missing.allow_missing = true;
+  EXPECT_FALSE(dora.load_prompt("my-prompt", allow_missing).has_value());
+  EXPECT_FALSE(dora.get_prompt("my-prompt").has_value());
+
+  // All of it found again from team-bella.
   EXPECT_EQ(bella.get_experiment_by_name("bella-experiment")->experiment_id, exp);
+  const auto files = bella.list_artifacts(run.info.run_id);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].path, "notes.txt");
+  EXPECT_EQ(bella.get_registered_model("bella-model").name, "bella-model");
+  EXPECT_EQ(bella.get_model_version("bella-model", "1").version, "1");
+  const auto prompt = bella.load_prompt("my-prompt");
+  ASSERT_TRUE(prompt.has_value());
+  EXPECT_EQ(prompt->template_text(), "Hello {{name}}!");
+  EXPECT_EQ(prompt->version(), 1);
   EXPECT_EQ(bella.get_run(run.info.run_id).data.metrics.at("loss"), 0.5);
   EXPECT_EQ(bella.search_runs({exp}).size(), 1u);
   // `default` sees neither.

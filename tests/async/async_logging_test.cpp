@@ -106,11 +106,13 @@ void expect_all_arrived(MlflowClient& client, const std::string& run_id, int poi
     for (int j = 0; j < points; ++j) {
       ASSERT_EQ(steps[j], j) << key << ": point " << j << " arrived out of order or twice";
     }
-    const std::vector<Metric> history = client.get_metric_history(run_id, key);
-    ASSERT_EQ(history.size(), static_cast<std::size_t>(points)) << key;
-    EXPECT_EQ(history.back().step, points - 1);
-    EXPECT_EQ(history.back().value, static_cast<double>(points - 1));
   }
+  // And through the API (one key: reading 100,000 points back through a loaded server costs
+  // more than the logging; the direct reads above already cover every key).
+  const std::vector<Metric> history = client.get_metric_history(run_id, "t0");
+  ASSERT_EQ(history.size(), static_cast<std::size_t>(points));
+  for (int j = 0; j < points; ++j) ASSERT_EQ(history[j].step, j);
+  EXPECT_EQ(history.back().value, static_cast<double>(points - 1));
   const AsyncLoggingStats stats = client.async_logging_stats();
   const auto total = static_cast<std::uint64_t>(kThreads) * points;
   EXPECT_EQ(stats.enqueued, total);

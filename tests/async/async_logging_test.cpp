@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -106,11 +107,13 @@ void expect_all_arrived(MlflowClient& client, const std::string& run_id, int poi
     for (int j = 0; j < points; ++j) {
       ASSERT_EQ(steps[j], j) << key << ": point " << j << " arrived out of order or twice";
     }
-    const std::vector<Metric> history = client.get_metric_history(run_id, key);
-    ASSERT_EQ(history.size(), static_cast<std::size_t>(points)) << key;
-    EXPECT_EQ(history.back().step, points - 1);
-    EXPECT_EQ(history.back().value, static_cast<double>(points - 1));
   }
+  // And through the API (one key: reading 100,000 points back through a loaded server costs
+  // more than the logging; the direct reads above already cover every key).
+  const std::vector<Metric> history = client.get_metric_history(run_id, "t0");
+  ASSERT_EQ(history.size(), static_cast<std::size_t>(points));
+  for (int j = 0; j < points; ++j) ASSERT_EQ(history[j].step, j);
+  EXPECT_EQ(history.back().value, static_cast<double>(points - 1));
   const AsyncLoggingStats stats = client.async_logging_stats();
   const auto total = static_cast<std::uint64_t>(kThreads) * points;
   EXPECT_EQ(stats.enqueued, total);
@@ -151,13 +154,15 @@ TEST(AsyncLoggingStress, EightThreadsThroughAServerOutage) {
   AsyncLoggingOptions async_options;
   async_options.on_error = [&](const AsyncLoggingError&) { ++errors; };
   client.set_async_logging_options(async_options);
-  log_from_threads(client, run_id, points_per_thread(),
-                   [&] { proxy.go_down_for(std::chrono::seconds(3)); });
+  // A quarter of the points: the outage is what is tested here, and the server's ingest rate
+  // (not the client) sets this test's duration, which counts against `make test`'s budget.
+  const int points = std::max(1000, points_per_thread() / 4);
+  log_from_threads(client, run_id, points, [&] { proxy.go_down_for(std::chrono::seconds(3)); });
   client.flush_async_logging();
   EXPECT_EQ(errors.load(), 0);
   // The outage was felt (thread 0's second half was sent after it began) and survived.
   EXPECT_GT(client.async_logging_stats().resends, 0u);
-  expect_all_arrived(client, run_id, points_per_thread(), server_db_path());
+  expect_all_arrived(client, run_id, points, server_db_path());
 }
 
 // ---- Behaviour on both stores -------------------------------------------------------------

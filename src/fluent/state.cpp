@@ -200,6 +200,7 @@ std::optional<std::string> take_env_run_id() {
 }
 
 void reset_fluent_state() {
+  set_registry_uri("");
   auto& s = state();
   std::map<unsigned long long, std::unique_ptr<SystemMetricsMonitor>> monitors;
   std::lock_guard<std::mutex> lock(s.mutex);

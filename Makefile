@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make demo   bootstrap, build, run examples/quickstart on the embedded default store
+#   make demo   build and run examples/train_demo on the embedded default store (no Python)
 #   make test   bootstrap, build, unit tests (plain and under ASan+UBSan) and integration tests
 #               against a real MLflow 3.18 server started by the test harness
 # Benchmarks: make bench-rest, make bench-embedded (see bench/README.md).
@@ -25,7 +25,11 @@ build-asan: bootstrap
 	@cmake --preset asan-ubsan >/dev/null
 	@cmake --build --preset asan-ubsan -j $(JOBS) --target mlflow_unit_tests
 
-demo: build
+# The demo needs no Python: only the build's Debian packages, and only its own targets.
+demo:
+	@scripts/bootstrap.sh --build-only
+	@cmake --preset dev >/dev/null
+	@cmake --build --preset dev -j $(JOBS) --target train_demo quickstart
 	@scripts/demo.sh build/dev
 
 unit-asan: build-asan

@@ -331,6 +331,17 @@ int main() {
               << ")\n"
               << "  run             " << run.run_id() << "\n"
               << "  artifacts       " << artifact_uri << " (model: " << model_uri << ")\n";
+    const std::string uri = mlflow::get_tracking_uri();
+    if (uri.rfind("sqlite:", 0) == 0) {
+      // The file holds MLflow's own schema: Python's MLflow serves it as it is.
+      std::cout << "\nTo look at it in the MLflow UI (Python's mlflow 3.x, `pip install mlflow`):\n"
+                << "  mlflow ui --backend-store-uri " << uri << "\n"
+                << "then open http://127.0.0.1:5000/#/experiments/" << experiment.experiment_id
+                << "/runs/" << run.run_id() << "\n";
+    } else {
+      std::cout << "\nOpen " << uri << "/#/experiments/" << experiment.experiment_id << "/runs/"
+                << run.run_id() << " to look at it in the MLflow UI.\n";
+    }
     return 0;
   } catch (const mlflow::MlflowException& e) {
     std::cerr << "mlflow error (" << mlflow::error_code_name(e.error_code()) << "): " << e.what()

@@ -7,11 +7,4 @@ set -euo pipefail
 build="${1:-build/dev}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-"$build/examples/train_demo"
-if [ -z "${MLFLOW_TRACKING_URI:-}" ]; then
-  echo
-  echo "The data is in $root/mlflow.db (MLflow's own schema) and $root/mlruns (artifacts)."
-  echo "To look at it in the MLflow UI (Python's mlflow 3.x: pip install mlflow), run:"
-  echo "  cd $root && mlflow ui --backend-store-uri sqlite:///mlflow.db"
-  echo "and open http://127.0.0.1:5000 (experiment cpp-train-demo)."
-fi
+"$build/examples/train_demo"  # prints where the data went and the command for the UI

@@ -51,10 +51,18 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
   const fs::path dir = testing::make_temp_dir("demo-interop");
 
   // 1. The demo, as on a fresh machine: nothing but HOME in the environment.
-  const auto demo_run = testing::run_command("cd " + shell_quote(dir.string()) +
-                                             " && env -i HOME=" + shell_quote(dir.string()) + " " +
-                                             shell_quote(demo.string()) + " 2>&1");
+  const auto run_demo = [&demo](const fs::path& in) {
+    return testing::run_command("cd " + shell_quote(in.string()) +
+                                " && env -i HOME=" + shell_quote(in.string()) + " " +
+                                shell_quote(demo.string()) + " 2>&1");
+  };
+  const auto demo_run = run_demo(dir);
   ASSERT_EQ(demo_run.exit_code, 0) << demo_run.output;
+  // The one command that shows it in the UI.
+  EXPECT_NE(demo_run.output.find("mlflow ui --backend-store-uri sqlite:///" +
+                                 (dir / "mlflow.db").string() + "\n"),
+            std::string::npos)
+      << demo_run.output;
   std::smatch match;
   ASSERT_TRUE(std::regex_search(demo_run.output, match, std::regex(R"(\n  run +([0-9a-f]{32})\n)")))
       << demo_run.output;
@@ -62,6 +70,13 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
   EXPECT_NE(demo_run.output.find("sqlite:///" + (dir / "mlflow.db").string()), std::string::npos)
       << demo_run.output;
   ASSERT_TRUE(fs::exists(dir / "mlflow.db"));
+  // Deterministic: a second run elsewhere trains the same model (same printed curve).
+  const auto again = run_demo(testing::make_temp_dir("demo-interop-again"));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  const auto curve = [](const std::string& out) {
+    return out.substr(out.find("  epoch"), out.find("\nWhere") - out.find("  epoch"));
+  };
+  EXPECT_EQ(curve(again.output), curve(demo_run.output));
 
   // 2. The real server on the file the demo wrote.
   testing::ScopedServer server("", "sqlite:///" + (dir / "mlflow.db").string());

@@ -161,12 +161,16 @@ class Mlp {
     return n;
   }
 
+  std::string architecture() const {
+    return "mlp 2-" + std::to_string(layers_[0].out) + "-" + std::to_string(layers_[1].out) +
+           "-1 tanh/sigmoid";
+  }
+
   // {"architecture": ..., "layers": [{"shape": [out, in], "weights": [[...]], "bias": [...]}]}
   std::string to_json() const {
     std::ostringstream out;
     out << std::setprecision(17);
-    out << R"({"architecture": "mlp 2-)" << layers_[0].out << "-" << layers_[1].out
-        << R"(-1 tanh/sigmoid", "layers": [)";
+    out << R"({"architecture": ")" << architecture() << R"(", "layers": [)";
     for (std::size_t l = 0; l < layers_.size(); ++l) {
       const Layer& layer = layers_[l];
       out << (l ? ", " : "") << R"({"shape": [)" << layer.out << ", " << layer.in
@@ -311,6 +315,12 @@ int main() {
         "output: P(label = 1). Load model/weights.json and apply the layers in "
         "order: tanh after the hidden layers, sigmoid after the last.\n",
         "model/README.txt");
+    // MLflow's model descriptor, so that the directory is a model to the registry and the UI
+    // (the flavor is this program's own: the weights are plain JSON).
+    mlflow::log_text("artifact_path: model\nflavors:\n  mlflow_cpp_mlp:\n    architecture: " +
+                         model.architecture() +
+                         "\n    weights: weights.json\nrun_id: " + run.run_id() + "\n",
+                     "model/MLmodel");
     const std::string model_uri = "runs:/" + run.run_id() + "/model";
     // TODO(registry, prompts): register the weights as a model version
     // (register_model(model_uri, "two-moons-mlp")) and a prompt describing the model once

@@ -140,7 +140,8 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
   const json artifacts = json::parse(fetched.output);
   std::vector<std::string> listed;
   for (const auto& entry : artifacts["listing"]) listed.push_back(entry["path"]);
-  EXPECT_EQ(listed, (std::vector<std::string>{"model", "model/README.txt", "model/weights.json"}));
+  EXPECT_EQ(listed, (std::vector<std::string>{"model", "model/MLmodel", "model/README.txt",
+                                              "model/weights.json"}));
   const std::string weights_text = artifacts["files"]["model/weights.json"];
   EXPECT_EQ(weights_text,
             read(fs::path(run.info.artifact_uri) / "model" / "weights.json"));  // same bytes
@@ -148,6 +149,8 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
   ASSERT_EQ(weights["layers"].size(), 3u);
   EXPECT_EQ(weights["layers"][0]["shape"], json::array({16, 2}));
   EXPECT_EQ(weights["layers"][2]["weights"].size(), 1u);
+  EXPECT_NE(artifacts["files"]["model/MLmodel"].get<std::string>().find("run_id: " + run_id),
+            std::string::npos);
   EXPECT_NE(artifacts["files"]["model/README.txt"].get<std::string>().find("weights.json"),
             std::string::npos);
 }

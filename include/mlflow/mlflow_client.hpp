@@ -15,8 +15,11 @@
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
 #include "mlflow/metric.hpp"
+#include "mlflow/model_version.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
+#include "mlflow/registered_model.hpp"
+#include "mlflow/registry_options.hpp"
 #include "mlflow/run.hpp"
 #include "mlflow/tag.hpp"
 #include "mlflow/tracking_options.hpp"
@@ -25,6 +28,7 @@ namespace mlflow {
 
 namespace internal {
 class TrackingStore;
+class RegistryStore;
 }  // namespace internal
 
 /// A client of one tracking store: a real MLflow server (`http://`, `https://`) or the
@@ -143,11 +147,83 @@ class MlflowClient {
   void log_dict(const std::string& run_id, const std::string& json_text,
                 const std::string& artifact_file);
 
+  // ---- Model registry -----------------------------------------------------------------------
+  // The registry lives at the registry URI: MLFLOW_REGISTRY_URI when set, else the tracking
+  // URI (server or embedded store alike). Versions are decimal integers as text ("3").
+  // Unknown models/versions throw NotFound, taken names AlreadyExists, bad input
+  // InvalidArgument, with the server's messages.
+
+  /// Uses `tracking` for tracking and `registry` for the model registry (tests, custom stores).
+  MlflowClient(std::shared_ptr<internal::TrackingStore> tracking,
+               std::shared_ptr<internal::RegistryStore> registry);
+
+  RegisteredModel create_registered_model(const std::string& name,
+                                          const CreateRegisteredModelOptions& options = {});
+  RegisteredModel get_registered_model(const std::string& name);
+  RegisteredModel rename_registered_model(const std::string& name, const std::string& new_name);
+  /// Sets the description (std::nullopt clears it, as the server does).
+  RegisteredModel update_registered_model(const std::string& name,
+                                          const std::optional<std::string>& description);
+  /// Deletes the model with its versions, tags and aliases.
+  void delete_registered_model(const std::string& name);
+  /// One page of registered models (prompts left out unless the filter asks for them).
+  PagedList<RegisteredModel> search_registered_models(
+      const SearchRegisteredModelsOptions& options = {});
+  /// Every matching registered model, fetched page by page as the range is iterated.
+  PageRange<RegisteredModel> search_registered_models_all(
+      SearchRegisteredModelsOptions options = {});
+  /// The newest version of each of `stages` (case-insensitive; empty = every stage).
+  std::vector<ModelVersion> get_latest_versions(const std::string& name,
+                                                const std::vector<std::string>& stages = {});
+  void set_registered_model_tag(const std::string& name, const std::string& key,
+                                const std::string& value);
+  void delete_registered_model_tag(const std::string& name, const std::string& key);
+
+  ModelVersion create_model_version(const std::string& name, const std::string& source,
+                                    const CreateModelVersionOptions& options = {});
+  ModelVersion get_model_version(const std::string& name, const std::string& version);
+  /// Sets the description (std::nullopt clears it, as the server does).
+  ModelVersion update_model_version(const std::string& name, const std::string& version,
+                                    const std::optional<std::string>& description);
+  /// `stage`: None, Staging, Production or Archived (any case). With
+  /// `archive_existing_versions`, the other versions in that stage move to Archived.
+  ModelVersion transition_model_version_stage(const std::string& name, const std::string& version,
+                                              const std::string& stage,
+                                              bool archive_existing_versions = false);
+  /// Soft delete (the version number is never reused); removes its aliases.
+  void delete_model_version(const std::string& name, const std::string& version);
+  /// One page of model versions (prompt versions left out unless the filter asks for them).
+  PagedList<ModelVersion> search_model_versions(const SearchModelVersionsOptions& options = {});
+  /// Every matching model version, fetched page by page as the range is iterated.
+  PageRange<ModelVersion> search_model_versions_all(SearchModelVersionsOptions options = {});
+  std::string get_model_version_download_uri(const std::string& name, const std::string& version);
+  void set_model_version_tag(const std::string& name, const std::string& version,
+                             const std::string& key, const std::string& value);
+  void delete_model_version_tag(const std::string& name, const std::string& version,
+                                const std::string& key);
+  /// Points `alias` at `version` (moving it when it exists). `latest` and `v<N>` are reserved.
+  void set_registered_model_alias(const std::string& name, const std::string& alias,
+                                  const std::string& version);
+  void delete_registered_model_alias(const std::string& name, const std::string& alias);
+  /// `latest` (any case) is the newest version of the first stage group, as the server has it.
+  ModelVersion get_model_version_by_alias(const std::string& name, const std::string& alias);
+  /// Python's mlflow.register_model: creates the registered model when missing, then a version.
+  /// `runs:/<run_id>/<path>` becomes `<run's artifact_uri>/<path>` with run_id set, when that
+  /// directory holds an MLmodel file; other URIs are used as the source as given.
+  /// `models:/<model_id>` (logged models) throws InvalidArgument in this release.
+  ModelVersion register_model(const std::string& model_uri, const std::string& name,
+                              const RegisterModelOptions& options = {});
+
+  /// The registry store behind this client (for the layers built on it, e.g. prompts). Throws
+  /// InvalidArgument when the client was built without one.
+  const std::shared_ptr<internal::RegistryStore>& registry_store() const;
+
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }
 
  private:
   std::shared_ptr<internal::TrackingStore> store_;
+  std::shared_ptr<internal::RegistryStore> registry_store_;
   std::string tracking_uri_;
 };
 

@@ -46,6 +46,7 @@ MlflowClient::MlflowClient(ClientOptions options) {
   const internal::ResolvedConfig config =
       internal::resolve_config(options, internal::process_env());
   store_ = internal::make_tracking_store(config);
+  registry_store_ = internal::make_registry_store(options, config, store_);
   tracking_uri_ = internal::redact_secrets(config.tracking_uri);
 }
 

@@ -2,7 +2,9 @@
 #include "client/store_factory.hpp"
 
 #include "mlflow/errors.hpp"
+#include "rest/rest_registry_store.hpp"
 #include "rest/rest_tracking_store.hpp"
+#include "sqlite/sqlite_registry_store.hpp"
 #include "sqlite/sqlite_tracking_store.hpp"
 
 namespace mlflow::internal {
@@ -38,6 +40,29 @@ std::shared_ptr<TrackingStore> make_tracking_store(const ResolvedConfig& config)
               "Unsupported tracking URI scheme '" + scheme + "' in '" + uri +
                   "'. mlflow-cpp supports http://, https:// (an MLflow server) and "
                   "sqlite:///path.db (the embedded store).");
+}
+
+std::shared_ptr<RegistryStore> make_registry_store(const ClientOptions& options,
+                                                   const ResolvedConfig& config,
+                                                   const std::shared_ptr<TrackingStore>& tracking) {
+  const auto env = process_env();
+  const std::optional<std::string> registry_uri = env("MLFLOW_REGISTRY_URI");
+  if (registry_uri && !registry_uri->empty()) {
+    ClientOptions registry_options = options;
+    registry_options.tracking_uri = *registry_uri;
+    const ResolvedConfig registry_config = resolve_config(registry_options, env);
+    if (registry_config.tracking_uri != config.tracking_uri) {
+      const std::string scheme = scheme_of(registry_config.tracking_uri);
+      if (scheme == "http" || scheme == "https") {
+        return std::make_shared<RestRegistryStore>(registry_config);
+      }
+      // A separate database: its own tracking store object owns the connection and schema.
+      return make_sqlite_registry_store(make_tracking_store(registry_config));
+    }
+  }
+  const std::string scheme = scheme_of(config.tracking_uri);
+  if (scheme == "http" || scheme == "https") return std::make_shared<RestRegistryStore>(config);
+  return make_sqlite_registry_store(tracking);
 }
 
 }  // namespace mlflow::internal

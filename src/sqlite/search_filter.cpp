@@ -311,6 +311,9 @@ struct Dialect {
   const std::vector<std::string>* order_by_keys;
   const std::vector<std::string>* numeric_keys;
   const char* list_key;
+  // Model registry searches (SearchModelUtils / SearchModelVersionUtils): entity types
+  // attribute/tag/tags, IN lists on `name` (and `run_id`), IS NULL refused.
+  bool registry = false;
 };
 
 const std::vector<std::string> kRunSearchKeys = {
@@ -327,6 +330,18 @@ const std::vector<std::string> kExperimentNumericKeys = {"creation_time", "last_
 const Dialect kRuns{false, &kRunSearchKeys, &kRunOrderKeys, &kRunNumericKeys, "run_id"};
 const Dialect kExperiments{true, &kExperimentKeys, &kExperimentKeys, &kExperimentNumericKeys,
                            "experiment_id"};
+const std::vector<std::string> kModelKeys = {"name"};
+const std::vector<std::string> kModelOrderKeys = {"name", "creation_timestamp",
+                                                  "last_updated_timestamp", "timestamp"};
+const std::vector<std::string> kNoKeys = {};
+const std::vector<std::string> kVersionKeys = {"name", "version_number", "run_id", "source_path"};
+const std::vector<std::string> kVersionOrderKeys = {"name", "version_number", "creation_timestamp",
+                                                    "last_updated_timestamp"};
+const std::vector<std::string> kVersionNumericKeys = {"version_number", "creation_timestamp",
+                                                      "last_updated_timestamp"};
+const Dialect kRegisteredModels{true, &kModelKeys, &kModelOrderKeys, &kNoKeys, "name", true};
+const Dialect kModelVersions{true,     &kVersionKeys, &kVersionOrderKeys, &kVersionNumericKeys,
+                             "run_id", true};
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -369,7 +384,12 @@ Identifier get_identifier(const Dialect& d, const std::string& identifier,
   if (dot != std::string::npos) {
     const std::string entity = identifier.substr(0, dot);
     id.key = identifier.substr(dot + 1);
-    if (d.experiments) {
+    if (d.registry) {
+      if (entity != "attribute" && entity != "tag" && entity != "tags") {
+        invalid("Invalid entity type '" + entity +
+                "'. Valid entity types are ('attribute', 'tag', 'tags')");
+      }
+    } else if (d.experiments) {
       if (entity != "attribute" && entity != "attributes" && entity != "tag" && entity != "tags") {
         invalid("Invalid entity type '" + entity +
                 "'. Valid entity types are ('attribute', 'attributes', 'tag', 'tags')");
@@ -540,6 +560,32 @@ FilterValue get_value(const Dialect& d, EntityType type, const std::string& key,
       invalid(std::string("Expected a quoted string value for ") + entity_name(type) +
               " (e.g. 'my-value'). Got value " + token.text);
     case EntityType::kAttribute:
+      if (d.registry) {
+        if (stringish) return string_value(token.text);
+        if (token.kind == Tok::kParen) {
+          if (key != "name" && key != d.list_key) {
+            invalid("Only " + set_repr({"name", d.list_key}) +
+                    " attributes support comparison with a list of quoted string values.");
+          }
+          v.kind = FilterValue::Kind::kList;
+          v.list = parse_list(token.text);
+          return v;
+        }
+        if (token.kind == Tok::kNumber) {
+          if (!contains(*d.numeric_keys, key)) {
+            invalid("Only the '" + set_repr(*d.numeric_keys) +
+                    "' attributes support comparison with numeric values.");
+          }
+          v.kind = FilterValue::Kind::kNumber;
+          v.text = token.text;
+          v.is_integer = token.integer;
+          return v;
+        }
+        invalid(
+            "Expected a quoted string value or a list of quoted string values for attributes. "
+            "Got value " +
+            token.text);
+      }
       if (contains(*d.numeric_keys, key)) {
         if (token.kind != Tok::kNumber) {
           invalid("Expected numeric value type for numeric attribute: " + key + ". Found " +
@@ -668,6 +714,9 @@ std::vector<FilterClause> parse_filter(const Dialect& d, const std::string& filt
     c.key = id.key;
     c.comparator = g.comparator;
     if (g.tokens.size() == 1) {
+      if (d.registry) {
+        invalid("IS NULL / IS NOT NULL is not supported for registered model search.");
+      }
       if (d.experiments && c.type != EntityType::kTag) {
         invalid("IS NULL / IS NOT NULL is only supported for tags, not for attribute '" + c.key +
                 "'");
@@ -778,6 +827,22 @@ std::vector<FilterClause> parse_runs_filter(const std::string& filter) {
 
 std::vector<FilterClause> parse_experiments_filter(const std::string& filter) {
   return parse_filter(kExperiments, filter);
+}
+
+std::vector<FilterClause> parse_registered_models_filter(const std::string& filter) {
+  return parse_filter(kRegisteredModels, filter);
+}
+
+std::vector<FilterClause> parse_model_versions_filter(const std::string& filter) {
+  return parse_filter(kModelVersions, filter);
+}
+
+OrderByClause parse_registered_models_order_by(const std::string& order_by) {
+  return parse_order_by(kRegisteredModels, order_by);
+}
+
+OrderByClause parse_model_versions_order_by(const std::string& order_by) {
+  return parse_order_by(kModelVersions, order_by);
 }
 
 OrderByClause parse_runs_order_by(const std::string& order_by) {

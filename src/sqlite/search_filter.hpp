@@ -51,6 +51,14 @@ std::vector<FilterClause> parse_runs_filter(const std::string& filter);
 /// SearchExperiments filter (only attributes and tags).
 std::vector<FilterClause> parse_experiments_filter(const std::string& filter);
 
+/// SearchRegisteredModels filter: `name` and tags (=, !=, LIKE, ILIKE; name also IN).
+std::vector<FilterClause> parse_registered_models_filter(const std::string& filter);
+/// SearchModelVersions filter: name, version_number, run_id, source_path and tags.
+std::vector<FilterClause> parse_model_versions_filter(const std::string& filter);
+/// One order_by entry of those searches (keys checked; the builder rejects the rest).
+OrderByClause parse_registered_models_order_by(const std::string& order_by);
+OrderByClause parse_model_versions_order_by(const std::string& order_by);
+
 /// One SearchRuns order_by entry: `<identifier> [ASC|DESC]`.
 OrderByClause parse_runs_order_by(const std::string& order_by);
 /// One SearchExperiments order_by entry (type may be kTag; the caller rejects it as MLflow does).

@@ -74,6 +74,11 @@ class SqliteTrackingStore : public TrackingStore {
       const std::vector<std::string>& run_ids, const std::string& metric_key,
       const MetricHistoryBulkIntervalOptions& options) override;
 
+  /// The connection and the lock that guards it, for the model registry store on the same
+  /// database (one connection per database file, whichever store writes).
+  sqlite::Connection& connection() noexcept { return *conn_; }
+  std::mutex& mutex() noexcept { return mutex_; }
+
  private:
   std::mutex mutex_;
   std::unique_ptr<sqlite::Connection> conn_;

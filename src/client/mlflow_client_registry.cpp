@@ -1,0 +1,423 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// MlflowClient's model registry methods: validation as MLflow 3.18's server does it (so both
+// stores refuse bad input alike), paging ranges, and register_model's resolution of
+// `runs:/` URIs as Python's mlflow.register_model does it.
+#include <cctype>
+#include <utility>
+
+#include "client/registry_validation.hpp"
+#include "core/log.hpp"
+#include "core/posix_path.hpp"
+#include "core/strings.hpp"
+#include "mlflow/errors.hpp"
+#include "mlflow/mlflow_client.hpp"
+#include "store/registry_store.hpp"
+#include "store/tracking_store.hpp"
+
+namespace mlflow {
+namespace {
+
+void refuse_prompt_tag(const std::map<std::string, std::string>& tags) {
+  // Python's MlflowClient refuses the prompt marker on models and versions; prompts are made
+  // by the prompt registry, which calls the store directly.
+  if (tags.count(internal::kIsPromptTag) != 0) {
+    throw_error(ErrorCode::kInvalidParameterValue, "Prompts cannot be registered as models.");
+  }
+}
+
+// Python's _validate_model_version: "version" must be an integer; stages are canonical.
+void check_name_version(const std::string& name, const std::string& version) {
+  internal::validate_model_name(name);
+  internal::validate_model_version(version);
+}
+
+// The scheme of a URI as urllib.parse.urlparse finds it ("" for a plain path).
+std::string uri_scheme(const std::string& uri) {
+  const auto colon = uri.find(':');
+  if (colon == std::string::npos || colon == 0) return "";
+  for (std::size_t i = 0; i < colon; ++i) {
+    const auto ch = static_cast<unsigned char>(uri[i]);
+    if (!(std::isalnum(ch) || ch == '+' || ch == '-' || ch == '.')) return "";
+  }
+  return internal::to_lower(uri.substr(0, colon));
+}
+
+// urlparse(uri).path: after "scheme:" and "//netloc", before '?' or '#'.
+std::string uri_path(const std::string& uri) {
+  const std::string scheme = uri_scheme(uri);
+  std::string rest = scheme.empty() ? uri : uri.substr(scheme.size() + 1);
+  if (rest.rfind("//", 0) == 0) {
+    const auto slash = rest.find('/', 2);
+    rest = slash == std::string::npos ? "" : rest.substr(slash);
+  }
+  const auto end = rest.find_first_of("?#");
+  return end == std::string::npos ? rest : rest.substr(0, end);
+}
+
+std::string percent_decode_plus(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+[[noreturn]] void invalid_source(const std::string& source, const std::string& why) {
+  throw_error(ErrorCode::kInvalidParameterValue,
+              "Invalid model version source: '" + source + "'. " + why);
+}
+
+// The server's create-model-version source checks (handlers._validate_source_run in 3.18),
+// made here so that the embedded store refuses what the server refuses: a local source must
+// lie inside the artifact directory of the given run; any other source must be an absolute
+// path without relative references, and a runs:/ source must name the given run.
+void validate_source(MlflowClient& client, const std::string& source,
+                     const std::optional<std::string>& run_id) {
+  const std::string scheme = uri_scheme(source);
+  if (scheme.empty() || scheme == "file") {
+    if (run_id && !run_id->empty()) {
+      const Run run = client.get_run(*run_id);
+      const std::string artifacts = run.info.artifact_uri;
+      const std::string artifact_scheme = uri_scheme(artifacts);
+      if (artifact_scheme.empty() || artifact_scheme == "file") {
+        const std::string dir = internal::posix_normpath(uri_path(artifacts));
+        const std::string path = internal::posix_normpath(uri_path(source));
+        if (path == dir || path.rfind(dir == "/" ? dir : dir + "/", 0) == 0) return;
+      }
+    }
+    invalid_source(source,
+                   "To use a local path as a model version source, the run_id request parameter "
+                   "has to be specified and the local path has to be contained within the "
+                   "artifact directory of the run specified by the run_id.");
+  }
+  std::string decoded = source;
+  for (std::string next = percent_decode_plus(decoded); next != decoded;
+       next = percent_decode_plus(decoded)) {
+    decoded = next;
+  }
+  std::string path;
+  for (char ch : uri_path(decoded)) {
+    if (ch == '/' && !path.empty() && path.back() == '/') continue;
+    path += ch;
+  }
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  bool dotdot = false;
+  std::size_t start = 0;
+  while (start <= decoded.size()) {
+    const auto end = decoded.find('/', start);
+    const std::string seg =
+        decoded.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (seg == "..") dotdot = true;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  if (path.find('\0') != std::string::npos || dotdot || path.empty() || path[0] != '/' ||
+      internal::posix_normpath(path) != path) {
+    invalid_source(source,
+                   "If supplying a source as an http, https, local file path, ftp, objectstore, "
+                   "or mlflow-artifacts uri, an absolute path must be provided without relative "
+                   "path references present. Please provide an absolute path.");
+  }
+  if (scheme == "runs") {
+    std::string rest = source.substr(5);
+    if (rest.rfind("//", 0) == 0) {
+      invalid_source(source,
+                     "The run_id request parameter must identify the resource that "
+                     "contains the source.");
+    }
+    while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
+    const std::string source_run = rest.substr(0, rest.find('/'));
+    if (!run_id || *run_id != source_run) {
+      invalid_source(source,
+                     "The run_id request parameter must identify the resource that "
+                     "contains the source.");
+    }
+  }
+}
+
+}  // namespace
+
+MlflowClient::MlflowClient(std::shared_ptr<internal::TrackingStore> tracking,
+                           std::shared_ptr<internal::RegistryStore> registry)
+    : MlflowClient(std::move(tracking)) {
+  registry_store_ = std::move(registry);
+}
+
+const std::shared_ptr<internal::RegistryStore>& MlflowClient::registry_store() const {
+  if (!registry_store_) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "This MlflowClient has no model registry store: build it from a tracking URI or "
+                "pass a RegistryStore to the two-store constructor.");
+  }
+  return registry_store_;
+}
+
+// ---- Registered models ------------------------------------------------------------------------
+
+RegisteredModel MlflowClient::create_registered_model(const std::string& name,
+                                                      const CreateRegisteredModelOptions& options) {
+  internal::validate_model_name(name);
+  refuse_prompt_tag(options.tags);
+  std::vector<RegisteredModelTag> tags;
+  for (const auto& [key, value] : options.tags) {
+    internal::validate_registry_tag(key, value);
+    tags.push_back({key, value});
+  }
+  return registry_store()->create_registered_model(name, tags, options.description);
+}
+
+RegisteredModel MlflowClient::get_registered_model(const std::string& name) {
+  internal::validate_model_name(name);
+  return registry_store()->get_registered_model(name);
+}
+
+RegisteredModel MlflowClient::rename_registered_model(const std::string& name,
+                                                      const std::string& new_name) {
+  internal::validate_model_name(name);
+  internal::validate_model_name(new_name, "new_name");
+  return registry_store()->rename_registered_model(name, new_name);
+}
+
+RegisteredModel MlflowClient::update_registered_model(
+    const std::string& name, const std::optional<std::string>& description) {
+  internal::validate_model_name(name);
+  return registry_store()->update_registered_model(name, description);
+}
+
+void MlflowClient::delete_registered_model(const std::string& name) {
+  internal::validate_model_name(name);
+  registry_store()->delete_registered_model(name);
+}
+
+PagedList<RegisteredModel> MlflowClient::search_registered_models(
+    const SearchRegisteredModelsOptions& options) {
+  internal::validate_registry_max_results(options.max_results,
+                                          internal::kMaxSearchRegisteredModels);
+  return registry_store()->search_registered_models(options);
+}
+
+PageRange<RegisteredModel> MlflowClient::search_registered_models_all(
+    SearchRegisteredModelsOptions options) {
+  internal::validate_registry_max_results(options.max_results,
+                                          internal::kMaxSearchRegisteredModels);
+  auto store = registry_store();
+  return PageRange<RegisteredModel>([store, options](const std::string& token) mutable {
+    options.page_token = token;
+    return store->search_registered_models(options);
+  });
+}
+
+std::vector<ModelVersion> MlflowClient::get_latest_versions(
+    const std::string& name, const std::vector<std::string>& stages) {
+  internal::validate_model_name(name);
+  std::vector<std::string> canonical;
+  for (const auto& s : stages)
+    canonical.emplace_back(to_string(model_version_stage_from_string(s)));
+  return registry_store()->get_latest_versions(name, canonical);
+}
+
+void MlflowClient::set_registered_model_tag(const std::string& name, const std::string& key,
+                                            const std::string& value) {
+  internal::validate_model_name(name);
+  internal::validate_registry_tag(key, value);
+  registry_store()->set_registered_model_tag(name, {key, value});
+}
+
+void MlflowClient::delete_registered_model_tag(const std::string& name, const std::string& key) {
+  internal::validate_model_name(name);
+  internal::validate_registry_tag_key(key);
+  registry_store()->delete_registered_model_tag(name, key);
+}
+
+// ---- Model versions ---------------------------------------------------------------------------
+
+ModelVersion MlflowClient::create_model_version(const std::string& name, const std::string& source,
+                                                const CreateModelVersionOptions& options) {
+  internal::validate_model_name(name);
+  if (source.empty()) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "Missing value for required parameter 'source'.");
+  }
+  refuse_prompt_tag(options.tags);
+  validate_source(*this, source, options.run_id);
+  internal::CreateModelVersionRequest request;
+  request.name = name;
+  request.source = source;
+  request.run_id = options.run_id;
+  request.run_link = options.run_link;
+  request.description = options.description;
+  request.model_id = options.model_id;
+  for (const auto& [key, value] : options.tags) {
+    internal::validate_registry_tag(key, value);
+    request.tags.push_back({key, value});
+  }
+  return registry_store()->create_model_version(request);
+}
+
+ModelVersion MlflowClient::get_model_version(const std::string& name, const std::string& version) {
+  check_name_version(name, version);
+  return registry_store()->get_model_version(name, version);
+}
+
+ModelVersion MlflowClient::update_model_version(const std::string& name, const std::string& version,
+                                                const std::optional<std::string>& description) {
+  check_name_version(name, version);
+  return registry_store()->update_model_version(name, version, description);
+}
+
+ModelVersion MlflowClient::transition_model_version_stage(const std::string& name,
+                                                          const std::string& version,
+                                                          const std::string& stage,
+                                                          bool archive_existing_versions) {
+  check_name_version(name, version);
+  const ModelVersionStage target = model_version_stage_from_string(stage);
+  if (archive_existing_versions && target != ModelVersionStage::kStaging &&
+      target != ModelVersionStage::kProduction) {
+    // The server refuses this with INTERNAL_ERROR (HTTP 500), which clients retry for minutes;
+    // it is bad input, so it fails here at once with the server's wording.
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "Model version transition cannot archive existing model versions because '" +
+                    stage + "' is not an Active stage. Valid stages are ['Staging', 'Production']");
+  }
+  const std::string canonical = to_string(target);
+  return registry_store()->transition_model_version_stage(name, version, canonical,
+                                                          archive_existing_versions);
+}
+
+void MlflowClient::delete_model_version(const std::string& name, const std::string& version) {
+  check_name_version(name, version);
+  registry_store()->delete_model_version(name, version);
+}
+
+PagedList<ModelVersion> MlflowClient::search_model_versions(
+    const SearchModelVersionsOptions& options) {
+  internal::validate_registry_max_results(options.max_results, internal::kMaxSearchModelVersions);
+  return registry_store()->search_model_versions(options);
+}
+
+PageRange<ModelVersion> MlflowClient::search_model_versions_all(
+    SearchModelVersionsOptions options) {
+  internal::validate_registry_max_results(options.max_results, internal::kMaxSearchModelVersions);
+  auto store = registry_store();
+  return PageRange<ModelVersion>([store, options](const std::string& token) mutable {
+    options.page_token = token;
+    return store->search_model_versions(options);
+  });
+}
+
+std::string MlflowClient::get_model_version_download_uri(const std::string& name,
+                                                         const std::string& version) {
+  check_name_version(name, version);
+  return registry_store()->get_model_version_download_uri(name, version);
+}
+
+void MlflowClient::set_model_version_tag(const std::string& name, const std::string& version,
+                                         const std::string& key, const std::string& value) {
+  check_name_version(name, version);
+  internal::validate_registry_tag(key, value);
+  registry_store()->set_model_version_tag(name, version, {key, value});
+}
+
+void MlflowClient::delete_model_version_tag(const std::string& name, const std::string& version,
+                                            const std::string& key) {
+  check_name_version(name, version);
+  internal::validate_registry_tag_key(key);
+  registry_store()->delete_model_version_tag(name, version, key);
+}
+
+void MlflowClient::set_registered_model_alias(const std::string& name, const std::string& alias,
+                                              const std::string& version) {
+  internal::validate_model_name(name);
+  internal::validate_alias_name(alias);
+  internal::validate_alias_not_reserved(alias);
+  internal::validate_model_version(version);
+  registry_store()->set_registered_model_alias(name, alias, version);
+}
+
+void MlflowClient::delete_registered_model_alias(const std::string& name,
+                                                 const std::string& alias) {
+  internal::validate_model_name(name);
+  internal::validate_alias_name(alias);
+  registry_store()->delete_registered_model_alias(name, alias);
+}
+
+ModelVersion MlflowClient::get_model_version_by_alias(const std::string& name,
+                                                      const std::string& alias) {
+  internal::validate_model_name(name);
+  internal::validate_alias_name(alias);
+  return registry_store()->get_model_version_by_alias(name, alias);
+}
+
+// ---- register_model ---------------------------------------------------------------------------
+
+ModelVersion MlflowClient::register_model(const std::string& model_uri, const std::string& name,
+                                          const RegisterModelOptions& options) {
+  internal::validate_model_name(name);
+  refuse_prompt_tag(options.tags);
+  if (model_uri.rfind("models:/", 0) == 0) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "register_model('" + model_uri +
+                    "'): models:/ URIs name logged models, which this release of mlflow-cpp "
+                    "does not resolve yet. Register a runs:/<run_id>/<path> URI or call "
+                    "create_model_version with the model's artifact location as source.");
+  }
+  std::string source = model_uri;
+  std::optional<std::string> run_id;
+  if (model_uri.rfind("runs:/", 0) == 0) {
+    // runs:/<run_id>[/<artifact path>], as RunsArtifactRepository.parse_runs_uri reads it.
+    std::string rest = model_uri.substr(6);
+    while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
+    const auto slash = rest.find('/');
+    const std::string id = rest.substr(0, slash);
+    std::string path = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    if (id.empty()) {
+      throw_error(ErrorCode::kInvalidParameterValue,
+                  "Not a proper runs:/ URI: '" + model_uri +
+                      "'. Runs URIs must be of the form 'runs:/<run_id>/run-relative/path/to/"
+                      "artifact'");
+    }
+    const Run run = get_run(id);
+    // Python uses the run's artifact directory when it holds an MLmodel file; otherwise it
+    // looks for a logged model of that name, which mlflow-cpp cannot do yet.
+    bool has_mlmodel = false;
+    for (const FileInfo& f : list_artifacts(id, path)) {
+      const auto pos = f.path.rfind('/');
+      if ((pos == std::string::npos ? f.path : f.path.substr(pos + 1)) == "MLmodel" && !f.is_dir) {
+        has_mlmodel = true;
+      }
+    }
+    if (!has_mlmodel) {
+      throw_error(ErrorCode::kNotFound,
+                  "Unable to find a logged_model with artifact_path " + path + " under run " + id +
+                      " (no MLmodel file at that path, and logged models are not resolved by "
+                      "this release of mlflow-cpp).");
+    }
+    std::string root = run.info.artifact_uri;
+    while (!root.empty() && root.back() == '/') root.pop_back();
+    source = path.empty() ? root : root + "/" + path;
+    run_id = id;
+  }
+  try {
+    create_registered_model(name);
+    internal::log(LogLevel::kInfo, "Successfully registered model '" + name + "'.");
+  } catch (const AlreadyExists&) {
+    internal::log(LogLevel::kInfo, "Registered model '" + name +
+                                       "' already exists. Creating a new version of this model...");
+  }
+  CreateModelVersionOptions mv;
+  mv.run_id = run_id;
+  mv.tags = options.tags;
+  return create_model_version(name, source, mv);
+}
+
+}  // namespace mlflow

@@ -1,0 +1,112 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#include "rest/registry_json_codec.hpp"
+
+#include "mlflow/errors.hpp"
+#include "rest/json_codec.hpp"
+
+namespace mlflow::internal::json_codec {
+namespace {
+
+[[noreturn]] void bad(const std::string& field, const std::string& expected) {
+  throw_error(ErrorCode::kUnparseableHttpError,
+              "Unexpected JSON from the MLflow server: field '" + field + "' should be " +
+                  expected + ". Is the registry URI pointing at an MLflow server?");
+}
+
+const Json* find(const Json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::string str_or_empty(const Json& obj, const char* key) {
+  const Json* v = find(obj, key);
+  return v ? decode_string(*v, key) : std::string();
+}
+
+std::int64_t int_or_zero(const Json& obj, const char* key) {
+  const Json* v = find(obj, key);
+  return v ? decode_int64(*v, key) : 0;
+}
+
+// Versions are strings on the wire; tolerate a number (protobuf JSON leniency).
+std::string version_text(const Json& obj, const char* key) {
+  const Json* v = find(obj, key);
+  if (!v) return {};
+  if (v->is_number_integer()) return std::to_string(v->get<std::int64_t>());
+  return decode_string(*v, key);
+}
+
+void read_tags(const Json& obj, std::map<std::string, std::string>& out) {
+  for (const Json& kv : array_field(obj, "tags")) {
+    if (!kv.is_object()) bad("tags", "an array of {key, value} objects");
+    out[str_or_empty(kv, "key")] = str_or_empty(kv, "value");
+  }
+}
+
+}  // namespace
+
+Json encode(const RegisteredModelTag& tag) { return Json{{"key", tag.key}, {"value", tag.value}}; }
+Json encode(const ModelVersionTag& tag) { return Json{{"key", tag.key}, {"value", tag.value}}; }
+
+ModelVersionStatus decode_model_version_status(const Json& value, const std::string& field) {
+  if (value.is_number_integer()) {
+    const auto n = value.get<std::int64_t>();
+    if (n >= 1 && n <= 3) return static_cast<ModelVersionStatus>(n);
+    bad(field, "1, 2 or 3");
+  }
+  if (!value.is_string()) bad(field, "a model version status");
+  try {
+    return model_version_status_from_string(value.get<std::string>());
+  } catch (const InvalidArgument&) {
+    bad(field, "PENDING_REGISTRATION, FAILED_REGISTRATION or READY");
+  }
+}
+
+ModelVersion decode_model_version(const Json& j) {
+  if (!j.is_object()) bad("model_version", "an object");
+  ModelVersion mv;
+  mv.name = str_or_empty(j, "name");
+  mv.version = version_text(j, "version");
+  mv.creation_timestamp = int_or_zero(j, "creation_timestamp");
+  mv.last_updated_timestamp = int_or_zero(j, "last_updated_timestamp");
+  mv.user_id = str_or_empty(j, "user_id");
+  if (const Json* v = find(j, "current_stage")) {
+    try {
+      mv.current_stage = model_version_stage_from_string(decode_string(*v, "current_stage"));
+    } catch (const InvalidArgument&) {
+      bad("current_stage", "None, Staging, Production or Archived");
+    }
+  }
+  mv.description = str_or_empty(j, "description");
+  mv.source = str_or_empty(j, "source");
+  mv.run_id = str_or_empty(j, "run_id");
+  mv.run_link = str_or_empty(j, "run_link");
+  if (const Json* v = find(j, "status")) mv.status = decode_model_version_status(*v, "status");
+  mv.status_message = str_or_empty(j, "status_message");
+  read_tags(j, mv.tags);
+  for (const Json& a : array_field(j, "aliases")) mv.aliases.push_back(decode_string(a, "aliases"));
+  if (const Json* v = find(j, "model_id")) mv.model_id = decode_string(*v, "model_id");
+  return mv;
+}
+
+RegisteredModel decode_registered_model(const Json& j) {
+  if (!j.is_object()) bad("registered_model", "an object");
+  RegisteredModel rm;
+  rm.name = str_or_empty(j, "name");
+  rm.creation_timestamp = int_or_zero(j, "creation_timestamp");
+  rm.last_updated_timestamp = int_or_zero(j, "last_updated_timestamp");
+  rm.description = str_or_empty(j, "description");
+  rm.user_id = str_or_empty(j, "user_id");
+  for (const Json& v : array_field(j, "latest_versions")) {
+    rm.latest_versions.push_back(decode_model_version(v));
+  }
+  read_tags(j, rm.tags);
+  for (const Json& a : array_field(j, "aliases")) {
+    if (!a.is_object()) bad("aliases", "an array of {alias, version} objects");
+    rm.aliases[str_or_empty(a, "alias")] = version_text(a, "version");
+  }
+  return rm;
+}
+
+}  // namespace mlflow::internal::json_codec

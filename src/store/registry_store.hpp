@@ -1,0 +1,83 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// The model registry store seam: one implementation per backend (REST, SQLite), one method
+// per MLflow model-registry RPC. Input arrives validated by MlflowClient (names, tags,
+// versions, limits); stores enforce what only they can know (existence, uniqueness) and throw
+// MlflowException subclasses with MLflow's codes and messages, so both backends fail alike.
+//
+// Layers built on the registry (the prompt registry) call this seam directly: MlflowClient's
+// public methods refuse the prompt marker tag as Python's MlflowClient does.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlflow/model_version.hpp"
+#include "mlflow/paged_list.hpp"
+#include "mlflow/registered_model.hpp"
+#include "mlflow/registry_options.hpp"
+
+namespace mlflow::internal {
+
+/// What CreateModelVersion carries on the wire.
+struct CreateModelVersionRequest {
+  std::string name;
+  std::string source;
+  std::optional<std::string> run_id;
+  std::vector<ModelVersionTag> tags;
+  std::optional<std::string> run_link;
+  std::optional<std::string> description;
+  std::optional<std::string> model_id;
+};
+
+class RegistryStore {
+ public:
+  virtual ~RegistryStore() = default;
+
+  // Registered models
+  virtual RegisteredModel create_registered_model(
+      const std::string& name, const std::vector<RegisteredModelTag>& tags,
+      const std::optional<std::string>& description) = 0;
+  virtual RegisteredModel get_registered_model(const std::string& name) = 0;
+  virtual RegisteredModel rename_registered_model(const std::string& name,
+                                                  const std::string& new_name) = 0;
+  /// An absent description clears it (the server's behaviour).
+  virtual RegisteredModel update_registered_model(
+      const std::string& name, const std::optional<std::string>& description) = 0;
+  virtual void delete_registered_model(const std::string& name) = 0;
+  virtual PagedList<RegisteredModel> search_registered_models(
+      const SearchRegisteredModelsOptions& options) = 0;
+  /// Empty `stages` = the latest version of every stage.
+  virtual std::vector<ModelVersion> get_latest_versions(const std::string& name,
+                                                        const std::vector<std::string>& stages) = 0;
+  virtual void set_registered_model_tag(const std::string& name, const RegisteredModelTag& tag) = 0;
+  virtual void delete_registered_model_tag(const std::string& name, const std::string& key) = 0;
+  virtual void set_registered_model_alias(const std::string& name, const std::string& alias,
+                                          const std::string& version) = 0;
+  virtual void delete_registered_model_alias(const std::string& name, const std::string& alias) = 0;
+  virtual ModelVersion get_model_version_by_alias(const std::string& name,
+                                                  const std::string& alias) = 0;
+
+  // Model versions
+  virtual ModelVersion create_model_version(const CreateModelVersionRequest& request) = 0;
+  virtual ModelVersion get_model_version(const std::string& name, const std::string& version) = 0;
+  /// An absent description clears it (the server's behaviour).
+  virtual ModelVersion update_model_version(const std::string& name, const std::string& version,
+                                            const std::optional<std::string>& description) = 0;
+  virtual ModelVersion transition_model_version_stage(const std::string& name,
+                                                      const std::string& version,
+                                                      const std::string& stage,
+                                                      bool archive_existing_versions) = 0;
+  virtual void delete_model_version(const std::string& name, const std::string& version) = 0;
+  virtual PagedList<ModelVersion> search_model_versions(
+      const SearchModelVersionsOptions& options) = 0;
+  virtual std::string get_model_version_download_uri(const std::string& name,
+                                                     const std::string& version) = 0;
+  virtual void set_model_version_tag(const std::string& name, const std::string& version,
+                                     const ModelVersionTag& tag) = 0;
+  virtual void delete_model_version_tag(const std::string& name, const std::string& version,
+                                        const std::string& key) = 0;
+};
+
+}  // namespace mlflow::internal

@@ -1,0 +1,220 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// Model registry calls of MlflowClient against the real MLflow 3.18 server and the embedded
+// store, with the same test bodies: registered models, tags, errors, search with filters,
+// ordering and paging, and the prompt exclusion.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "mlflow/errors.hpp"
+#include "mlflow/mlflow_client.hpp"
+#include "store/registry_store.hpp"
+#include "support/test_env.hpp"
+
+namespace {
+
+using mlflow::AlreadyExists;
+using mlflow::CreateRegisteredModelOptions;
+using mlflow::ErrorCode;
+using mlflow::InvalidArgument;
+using mlflow::MlflowClient;
+using mlflow::NotFound;
+using mlflow::RegisteredModel;
+using mlflow::SearchRegisteredModelsOptions;
+using mlflow::testing::unique_name;
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+
+enum class Backend { kServer, kEmbedded };
+
+class RegistryModels : public ::testing::TestWithParam<Backend> {
+ protected:
+  MlflowClient client() {
+    if (GetParam() == Backend::kServer) return MlflowClient(mlflow::testing::server_uri());
+    static const std::string dir = mlflow::testing::make_temp_dir("registry-models");
+    return MlflowClient("sqlite:///" + dir + "/mlflow.db");
+  }
+};
+
+std::vector<std::string> names_of(const std::vector<RegisteredModel>& models) {
+  std::vector<std::string> out;
+  for (const auto& m : models) out.push_back(m.name);
+  return out;
+}
+
+TEST_P(RegistryModels, CreateGetUpdateRenameDelete) {
+  MlflowClient c = client();
+  const std::string name = unique_name("rm");
+  CreateRegisteredModelOptions o;
+  o.tags = {{"team", "vision"}, {"stage.note", "a b"}};
+  o.description = "first";
+  const RegisteredModel created = c.create_registered_model(name, o);
+  EXPECT_EQ(created.name, name);
+  EXPECT_EQ(created.description, "first");
+  EXPECT_GT(created.creation_timestamp, 0);
+  EXPECT_EQ(created.creation_timestamp, created.last_updated_timestamp);
+  EXPECT_EQ(created.tags.at("team"), "vision");
+
+  RegisteredModel got = c.get_registered_model(name);
+  EXPECT_EQ(got.tags.size(), 2u);
+  EXPECT_TRUE(got.latest_versions.empty());
+  EXPECT_TRUE(got.aliases.empty());
+
+  EXPECT_EQ(c.update_registered_model(name, std::string("second")).description, "second");
+  EXPECT_EQ(c.get_registered_model(name).description, "second");
+  EXPECT_EQ(c.update_registered_model(name, std::nullopt).description, "");
+
+  c.set_registered_model_tag(name, "team", "nlp");
+  c.set_registered_model_tag(name, "extra", "1");
+  c.delete_registered_model_tag(name, "extra");
+  c.delete_registered_model_tag(name, "never-set");  // absent tags are not an error
+  got = c.get_registered_model(name);
+  EXPECT_EQ(got.tags.at("team"), "nlp");
+  EXPECT_EQ(got.tags.count("extra"), 0u);
+
+  const std::string renamed = name + "-renamed";
+  EXPECT_EQ(c.rename_registered_model(name, renamed).name, renamed);
+  EXPECT_THROW(c.get_registered_model(name), NotFound);
+  EXPECT_EQ(c.get_registered_model(renamed).tags.at("team"), "nlp");
+
+  c.delete_registered_model(renamed);
+  EXPECT_THROW(c.get_registered_model(renamed), NotFound);
+  // The name is free again after a delete.
+  EXPECT_EQ(c.create_registered_model(renamed).name, renamed);
+}
+
+TEST_P(RegistryModels, ErrorsCarryTheServersCodesAndMessages) {
+  MlflowClient c = client();
+  const std::string name = unique_name("rm-err");
+  c.create_registered_model(name);
+  try {
+    c.create_registered_model(name);
+    FAIL() << "duplicate accepted";
+  } catch (const AlreadyExists& e) {
+    EXPECT_EQ(e.error_code(), ErrorCode::kResourceAlreadyExists);
+    EXPECT_THAT(e.what(), HasSubstr("Registered Model (name=" + name + ") already exists"));
+  }
+  try {
+    c.get_registered_model(name + "-missing");
+    FAIL() << "unknown model found";
+  } catch (const NotFound& e) {
+    EXPECT_EQ(e.error_code(), ErrorCode::kResourceDoesNotExist);
+    EXPECT_THAT(e.what(), HasSubstr("Registered Model with name=" + name + "-missing not found"));
+  }
+  EXPECT_THROW(c.update_registered_model(name + "-missing", std::string("d")), NotFound);
+  EXPECT_THROW(c.delete_registered_model(name + "-missing"), NotFound);
+  EXPECT_THROW(c.set_registered_model_tag(name + "-missing", "k", "v"), NotFound);
+  EXPECT_THROW(c.rename_registered_model(name + "-missing", name + "-x"), NotFound);
+  const std::string other = unique_name("rm-err2");
+  c.create_registered_model(other);
+  EXPECT_THROW(c.rename_registered_model(other, name), AlreadyExists);
+
+  EXPECT_THROW(c.create_registered_model(""), InvalidArgument);
+  EXPECT_THROW(c.create_registered_model("a/b"), InvalidArgument);
+  EXPECT_THROW(c.create_registered_model("a:b"), InvalidArgument);
+  EXPECT_THROW(c.create_registered_model(".."), InvalidArgument);
+  EXPECT_THROW(c.set_registered_model_tag(name, "bad key!", "v"), InvalidArgument);
+  EXPECT_THROW(c.set_registered_model_tag(name, "k", std::string(100001, 'x')), InvalidArgument);
+  CreateRegisteredModelOptions prompt;
+  prompt.tags = {{"mlflow.prompt.is_prompt", "true"}};
+  EXPECT_THROW(c.create_registered_model(unique_name("p"), prompt), InvalidArgument);
+  SearchRegisteredModelsOptions too_many;
+  too_many.max_results = 1001;
+  EXPECT_THROW(c.search_registered_models(too_many), InvalidArgument);
+}
+
+TEST_P(RegistryModels, SearchFiltersOrderAndPages) {
+  MlflowClient c = client();
+  const std::string p = unique_name("rms");
+  for (const char* suffix : {"-b", "-a", "-c", "-d"}) {
+    CreateRegisteredModelOptions o;
+    o.tags = {{"group", suffix[1] == 'd' ? "other" : "main"}, {"mlflow.k", suffix}};
+    c.create_registered_model(p + suffix, o);
+  }
+  SearchRegisteredModelsOptions o;
+  o.filter_string = "name LIKE '" + p + "-%'";
+  EXPECT_THAT(names_of(c.search_registered_models(o).items),
+              ElementsAre(p + "-a", p + "-b", p + "-c", p + "-d"));
+  o.order_by = {"name DESC"};
+  EXPECT_THAT(names_of(c.search_registered_models(o).items),
+              ElementsAre(p + "-d", p + "-c", p + "-b", p + "-a"));
+  o.order_by = {"last_updated_timestamp DESC"};
+  c.set_registered_model_tag(p + "-b", "touched", "1");  // tags do not bump last_updated
+  c.update_registered_model(p + "-a", std::string("bumped"));
+  EXPECT_EQ(c.search_registered_models(o).items.front().name, p + "-a");
+
+  o.order_by = {};
+  o.filter_string = "name LIKE '" + p + "-%' AND tags.group = 'main'";
+  EXPECT_THAT(names_of(c.search_registered_models(o).items),
+              ElementsAre(p + "-a", p + "-b", p + "-c"));
+  o.filter_string = "name ILIKE '" + p + "-%' AND tags.`mlflow.k` != '-a' AND tag.group = 'main'";
+  EXPECT_THAT(names_of(c.search_registered_models(o).items), ElementsAre(p + "-b", p + "-c"));
+  o.filter_string = "name = '" + p + "-c'";
+  EXPECT_THAT(names_of(c.search_registered_models(o).items), ElementsAre(p + "-c"));
+  o.filter_string = "name != '" + p + "-c' AND name LIKE '" + p + "%'";
+  EXPECT_EQ(c.search_registered_models(o).size(), 3u);
+
+  // Paging: 4 models, 3 per page.
+  o.filter_string = "name LIKE '" + p + "-%'";
+  o.max_results = 3;
+  auto page1 = c.search_registered_models(o);
+  ASSERT_EQ(page1.size(), 3u);
+  ASSERT_TRUE(page1.has_next_page());
+  o.page_token = page1.token;
+  auto page2 = c.search_registered_models(o);
+  EXPECT_THAT(names_of(page2.items), ElementsAre(p + "-d"));
+  EXPECT_FALSE(page2.has_next_page());
+  o.page_token.clear();
+  o.max_results = 1;
+  EXPECT_THAT(names_of(c.search_registered_models_all(o).to_vector()),
+              ElementsAre(p + "-a", p + "-b", p + "-c", p + "-d"));
+
+  o.max_results = 100;
+  o.filter_string = "name = '" + p + "-a' OR name = 'x'";
+  EXPECT_THROW(c.search_registered_models(o), InvalidArgument);
+  o.filter_string = "run_id = 'x'";
+  EXPECT_THROW(c.search_registered_models(o), InvalidArgument);
+  o.filter_string = "tags.group > 'main'";
+  EXPECT_THROW(c.search_registered_models(o), InvalidArgument);
+  o.filter_string = "";
+  o.order_by = {"creation_timestamp DESC"};
+  EXPECT_THROW(c.search_registered_models(o), InvalidArgument);
+  o.order_by = {"bogus"};
+  EXPECT_THROW(c.search_registered_models(o), InvalidArgument);
+}
+
+TEST_P(RegistryModels, PromptsAreHiddenUnlessAskedFor) {
+  MlflowClient c = client();
+  const std::string p = unique_name("rmp");
+  c.create_registered_model(p + "-model");
+  // Prompts are made by the prompt layer, which talks to the store directly.
+  c.registry_store()->create_registered_model(p + "-prompt", {{"mlflow.prompt.is_prompt", "true"}},
+                                              std::nullopt);
+  SearchRegisteredModelsOptions o;
+  o.filter_string = "name LIKE '" + p + "-%'";
+  EXPECT_THAT(names_of(c.search_registered_models(o).items), ElementsAre(p + "-model"));
+  o.filter_string = "name LIKE '" + p + "-%' AND tags.`mlflow.prompt.is_prompt` = 'true'";
+  EXPECT_THAT(names_of(c.search_registered_models(o).items), ElementsAre(p + "-prompt"));
+  o.filter_string = "name LIKE '" + p + "-%' AND tags.`mlflow.prompt.is_prompt` = 'false'";
+  EXPECT_THAT(names_of(c.search_registered_models(o).items), ElementsAre(p + "-model"));
+  // A model and a prompt may not share a name.
+  try {
+    c.registry_store()->create_registered_model(p + "-model", {{"mlflow.prompt.is_prompt", "true"}},
+                                                std::nullopt);
+    FAIL() << "prompt over a model accepted";
+  } catch (const AlreadyExists& e) {
+    EXPECT_THAT(e.what(), HasSubstr("already taken by a registered model"));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, RegistryModels,
+                         ::testing::Values(Backend::kServer, Backend::kEmbedded),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::kServer ? "Server" : "Embedded";
+                         });
+
+}  // namespace

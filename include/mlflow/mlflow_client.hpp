@@ -18,6 +18,8 @@
 #include "mlflow/model_version.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
+#include "mlflow/prompt.hpp"
+#include "mlflow/prompt_options.hpp"
 #include "mlflow/registered_model.hpp"
 #include "mlflow/registry_options.hpp"
 #include "mlflow/run.hpp"
@@ -217,6 +219,49 @@ class MlflowClient {
   /// The registry store behind this client (for the layers built on it, e.g. prompts). Throws
   /// InvalidArgument when the client was built without one.
   const std::shared_ptr<internal::RegistryStore>& registry_store() const;
+
+  // ---- Prompt registry ------------------------------------------------------------------------
+  // Prompts are registered models tagged `mlflow.prompt.is_prompt`, stored byte for byte as
+  // Python MLflow 3.18 stores them (see docs/adr/0009-prompt-registry.md), so either client
+  // reads what the other wrote. Names: letters, digits, '_', '-', '.'.
+
+  /// Registers a new version of a text prompt, creating the prompt when missing. Throws
+  /// InvalidArgument when `name` is an ordinary registered model.
+  PromptVersion register_prompt(const std::string& name, const std::string& template_text,
+                                const RegisterPromptOptions& options = {});
+  /// Registers a new version of a chat prompt (messages stored as Python's JSON list).
+  PromptVersion register_prompt(const std::string& name, const std::vector<ChatMessage>& messages,
+                                const RegisterPromptOptions& options = {});
+  /// Loads `name` (latest version), `name` + options.version, `prompts:/name/3` or
+  /// `prompts:/name@alias`, through the process-wide PromptCache. std::nullopt only with
+  /// allow_missing (missing prompt, version or alias) or for a version without the prompt marker.
+  std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
+                                           const LoadPromptOptions& options = {});
+  /// One page of prompts (name, description, creation time, tags).
+  PagedList<Prompt> search_prompts(const SearchPromptsOptions& options = {});
+  /// One page of a prompt's versions, newest first.
+  PagedList<PromptVersion> search_prompt_versions(const std::string& name,
+                                                  const SearchPromptVersionsOptions& options = {});
+  /// std::nullopt when there is no prompt of that name (or it is an ordinary model).
+  std::optional<Prompt> get_prompt(const std::string& name);
+  /// Throws NotFound for a missing version, InvalidArgument for an ordinary model.
+  PromptVersion get_prompt_version(const std::string& name, int version);
+  /// `latest` is the highest version.
+  PromptVersion get_prompt_version_by_alias(const std::string& name, const std::string& alias);
+  /// Deletes the prompt with all its versions and aliases.
+  void delete_prompt(const std::string& name);
+  void delete_prompt_version(const std::string& name, int version);
+  void set_prompt_alias(const std::string& name, const std::string& alias, int version);
+  void delete_prompt_alias(const std::string& name, const std::string& alias);
+  void set_prompt_tag(const std::string& name, const std::string& key, const std::string& value);
+  void delete_prompt_tag(const std::string& name, const std::string& key);
+  void set_prompt_version_tag(const std::string& name, int version, const std::string& key,
+                              const std::string& value);
+  void delete_prompt_version_tag(const std::string& name, int version, const std::string& key);
+  /// Replaces a version's model config (the one mutable part of a version).
+  void set_prompt_model_config(const std::string& name, int version,
+                               const PromptModelConfig& config);
+  void delete_prompt_model_config(const std::string& name, int version);
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }

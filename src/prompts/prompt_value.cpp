@@ -1,0 +1,137 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#include "mlflow/prompt_value.hpp"
+
+#include <cstdio>
+
+#include "prompts/python_json.hpp"
+
+namespace mlflow {
+
+PromptValue PromptValue::list(std::vector<PromptValue> items) {
+  PromptValue v;
+  v.kind_ = Kind::kList;
+  v.items_ = std::move(items);
+  return v;
+}
+
+PromptValue PromptValue::map(const std::vector<std::pair<std::string, PromptValue>>& entries) {
+  PromptValue v;
+  v.kind_ = Kind::kMap;
+  for (const auto& [key, value] : entries) {
+    bool replaced = false;
+    for (std::size_t i = 0; i < v.keys_.size(); ++i) {
+      if (v.keys_[i] == key) {
+        v.items_[i] = value;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      v.keys_.push_back(key);
+      v.items_.push_back(value);
+    }
+  }
+  return v;
+}
+
+const PromptValue* PromptValue::find(const std::string& key) const noexcept {
+  if (kind_ != Kind::kMap) return nullptr;
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    if (keys_[i] == key) return &items_[i];
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Python's repr of a str: single quotes unless the text holds ' and no ".
+std::string string_repr(const std::string& s) {
+  const bool has_single = s.find('\'') != std::string::npos;
+  const bool has_double = s.find('"') != std::string::npos;
+  const char quote = (has_single && !has_double) ? '"' : '\'';
+  std::string out(1, quote);
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (ch == quote || ch == '\\') {
+      out.push_back('\\');
+      out.push_back(ch);
+    } else if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out.push_back(ch);
+    }
+  }
+  out.push_back(quote);
+  return out;
+}
+
+}  // namespace
+
+std::string PromptValue::repr() const {
+  switch (kind_) {
+    case Kind::kString:
+      return string_repr(string_);
+    case Kind::kList: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < items_.size(); ++i) {
+        if (i) out += ", ";
+        out += items_[i].repr();
+      }
+      return out + "]";
+    }
+    case Kind::kMap: {
+      std::string out = "{";
+      for (std::size_t i = 0; i < items_.size(); ++i) {
+        if (i) out += ", ";
+        out += string_repr(keys_[i]) + ": " + items_[i].repr();
+      }
+      return out + "}";
+    }
+    default:
+      return str();
+  }
+}
+
+std::string PromptValue::str() const {
+  switch (kind_) {
+    case Kind::kNone:
+      return "None";
+    case Kind::kBool:
+      return int_ ? "True" : "False";
+    case Kind::kInt:
+      return std::to_string(int_);
+    case Kind::kFloat:
+      return internal::pyjson::float_repr(float_);
+    case Kind::kString:
+      return string_;
+    default:
+      return repr();
+  }
+}
+
+bool operator==(const PromptValue& a, const PromptValue& b) noexcept {
+  if (a.kind_ != b.kind_) return false;
+  switch (a.kind_) {
+    case PromptValue::Kind::kNone:
+      return true;
+    case PromptValue::Kind::kBool:
+    case PromptValue::Kind::kInt:
+      return a.int_ == b.int_;
+    case PromptValue::Kind::kFloat:
+      return a.float_ == b.float_;
+    case PromptValue::Kind::kString:
+      return a.string_ == b.string_;
+    default:
+      return a.keys_ == b.keys_ && a.items_ == b.items_;
+  }
+}
+
+}  // namespace mlflow

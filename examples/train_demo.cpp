@@ -3,7 +3,8 @@
 // The training demo (`make demo`): a small multilayer perceptron, written in plain C++, learns
 // the "two moons" classification problem from a generated dataset, and MLflow records it all
 // through the fluent API: parameters, the dataset, loss and accuracy per epoch, system metrics
-// (CPU, memory, disk, network; GPUs when present), and the trained weights as an artifact.
+// (CPU, memory, disk, network; GPUs when present), the trained weights as an artifact, which
+// then becomes a version of a registered model, and a prompt registered to go with it.
 //
 // Runs on the embedded default store (sqlite:///mlflow.db in the working directory; artifacts
 // in ./mlruns) unless MLFLOW_TRACKING_URI names another store. No server, no Python. Every
@@ -322,9 +323,19 @@ int main() {
                          "\n    weights: weights.json\nrun_id: " + run.run_id() + "\n",
                      "model/MLmodel");
     const std::string model_uri = "runs:/" + run.run_id() + "/model";
-    // TODO(registry, prompts): register the weights as a model version
-    // (register_model(model_uri, "two-moons-mlp")) and a prompt describing the model once
-    // MlflowClient::register_model and register_prompt exist on main.
+    // The registries (the same store by default, see mlflow::set_registry_uri): the weights
+    // as a new version of the registered model, and a prompt that goes with the model.
+    mlflow::MlflowClient client = mlflow::default_client();
+    const mlflow::ModelVersion version = client.register_model(model_uri, "two-moons-mlp");
+    mlflow::RegisterPromptOptions prompt_options;
+    prompt_options.commit_message = "Explains a prediction of two-moons-mlp";
+    prompt_options.tags = {{"model", "two-moons-mlp"}, {"model_version", version.version}};
+    const mlflow::PromptVersion prompt = client.register_prompt(
+        "two-moons-mlp-explainer",
+        "The two-moons MLP (model two-moons-mlp, version " + version.version +
+            ") gives the point ({{x0}}, {{x1}}) a probability of {{p}} of belonging to the "
+            "lower moon. In one sentence, explain this to a {{audience}}.",
+        prompt_options);
 
     // The sampler logs one point per interval; a run shorter than a few intervals (a fast
     // machine trains this model in well under a second) would show no system metrics.
@@ -340,7 +351,10 @@ int main() {
               << "  experiment      " << experiment.name << " (id " << experiment.experiment_id
               << ")\n"
               << "  run             " << run.run_id() << "\n"
-              << "  artifacts       " << artifact_uri << " (model: " << model_uri << ")\n";
+              << "  artifacts       " << artifact_uri << " (model: " << model_uri << ")\n"
+              << "  model registry  " << version.name << " version " << version.version << " ("
+              << mlflow::get_registry_uri() << ")\n"
+              << "  prompt          " << prompt.uri() << "\n";
     const std::string uri = mlflow::get_tracking_uri();
     if (uri.rfind("sqlite:", 0) == 0) {
       // The file holds MLflow's own schema: Python's MLflow serves it as it is.

@@ -172,7 +172,8 @@ void log_dict(const std::string& json_text, const std::string& artifact_file,
 /// append_to_uri_path: "a/b" and "/a/b" give ".../artifacts/a/b"; "" gives ".../artifacts/").
 std::string get_artifact_uri(const std::optional<std::string>& artifact_path = std::nullopt);
 /// Sets the process-wide model registry URI (wins over MLFLOW_REGISTRY_URI); "" unsets it.
-/// Like set_tracking_uri, the environment is not modified.
+/// default_client() (hence every fluent registry call) uses it from then on. Like
+/// set_tracking_uri, the environment is not modified.
 void set_registry_uri(const std::string& uri);
 /// set_registry_uri's value, else MLFLOW_REGISTRY_URI, else get_tracking_uri().
 std::string get_registry_uri();

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "fluent/state.hpp"
 #include "mlflow/fluent.hpp"
 
 namespace mlflow {
@@ -22,6 +23,16 @@ RegistryUriState& registry_state() {
 }
 
 }  // namespace
+
+namespace internal {
+
+std::optional<std::string> explicit_registry_uri() {
+  auto& s = registry_state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  return s.uri;
+}
+
+}  // namespace internal
 
 void set_registry_uri(const std::string& uri) {
   auto& s = registry_state();

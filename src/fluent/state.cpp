@@ -25,7 +25,7 @@ struct GlobalState {
   std::mutex mutex;
   std::optional<std::string> tracking_uri;
   std::optional<std::string> active_experiment_id;
-  std::string client_uri;
+  std::string client_uri;  // tracking URI + '\n' + explicit registry URI
   std::shared_ptr<MlflowClient> client;
   std::map<unsigned long long, std::pair<std::string, MlflowClient>> active;  // by token
   unsigned long long next_token = 1;
@@ -248,13 +248,19 @@ bool is_tracking_uri_set() {
 
 MlflowClient default_client() {
   const std::string uri = get_tracking_uri();
+  // set_registry_uri wins over MLFLOW_REGISTRY_URI for the fluent API's registry calls.
+  const std::optional<std::string> registry = internal::explicit_registry_uri();
+  const std::string key = uri + "\n" + registry.value_or("");
   auto& s = internal::state();
   std::lock_guard<std::mutex> lock(s.mutex);
   // Built under the lock so that concurrent first calls share one client (one connection
   // pool, one SQLite handle).
-  if (!s.client || s.client_uri != uri) {
-    s.client = std::make_shared<MlflowClient>(uri);
-    s.client_uri = uri;
+  if (!s.client || s.client_uri != key) {
+    ClientOptions options;
+    options.tracking_uri = uri;
+    options.registry_uri = registry;
+    s.client = std::make_shared<MlflowClient>(options);
+    s.client_uri = key;
   }
   return *s.client;
 }

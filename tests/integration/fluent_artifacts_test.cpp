@@ -137,6 +137,14 @@ TEST_P(FluentArtifactsTest, RegistryUriFollowsTheTrackingUri) {
   set_registry_uri("sqlite:///" + dir_ + "/registry.db");
   EXPECT_EQ(get_registry_uri(), "sqlite:///" + dir_ + "/registry.db");
   EXPECT_NE(get_registry_uri(), get_tracking_uri());
+  // The fluent API's client registers there, not in the tracking store.
+  const std::string name = testing::unique_name("fluent-registry");
+  default_client().create_registered_model(name);
+  EXPECT_EQ(MlflowClient(get_registry_uri()).get_registered_model(name).name, name);
+  EXPECT_THROW(MlflowClient(get_tracking_uri()).get_registered_model(name), NotFound);
+  set_registry_uri("");
+  EXPECT_EQ(get_registry_uri(), get_tracking_uri());
+  EXPECT_THROW(default_client().get_registered_model(name), NotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothStores, FluentArtifactsTest, ::testing::Values("embedded", "server"),

@@ -4,8 +4,9 @@
 // fresh directory with an empty environment (no PATH: no Python, no server, no MLFLOW_*
 // settings), then the real `mlflow server` 3.18 started on the database it left there. Through
 // the server's REST API: the run, its params, tags and dataset, the metric histories the UI's
-// charts read, the system metrics, and the artifacts, listed and downloaded over HTTP the way
-// the UI does (tests/interop/demo_interop.py, standard library only).
+// charts read, the system metrics, the artifacts, listed and downloaded over HTTP the way the
+// UI does (tests/interop/demo_interop.py, standard library only), the registered model version
+// and the prompt.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -135,7 +136,8 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
   const std::string script = testing::source_dir() + "/tests/interop/demo_interop.py";
   const auto fetched =
       testing::run_command(shell_quote(testing::mlflow_python()) + " " + shell_quote(script) + " " +
-                           shell_quote(server.uri()) + " " + shell_quote(run_id));
+                           shell_quote(server.uri()) + " " + shell_quote(run_id) +
+                           " two-moons-mlp two-moons-mlp-explainer");
   ASSERT_EQ(fetched.exit_code, 0) << fetched.output << "\n" << server.log();
   const json artifacts = json::parse(fetched.output);
   std::vector<std::string> listed;
@@ -153,6 +155,27 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
             std::string::npos);
   EXPECT_NE(artifacts["files"]["model/README.txt"].get<std::string>().find("weights.json"),
             std::string::npos);
+
+  // 4. The registered model version and the prompt, as the server's REST API returns them.
+  const json& registry = artifacts["registry"];
+  const json& version = registry["two-moons-mlp"]["version_1"];
+  EXPECT_EQ(version["run_id"], run_id);
+  EXPECT_EQ(version["source"], run.info.artifact_uri + "/model");
+  EXPECT_EQ(version["status"], "READY");
+  EXPECT_EQ(registry["two-moons-mlp"]["model"]["latest_versions"][0]["version"], "1");
+  json prompt_tags = json::object();
+  for (const auto& tag : registry["two-moons-mlp-explainer"]["model"]["tags"]) {
+    prompt_tags[tag["key"].get<std::string>()] = tag["value"];
+  }
+  EXPECT_EQ(prompt_tags["mlflow.prompt.is_prompt"], "true") << registry.dump(2);
+  // And read back as a prompt by the C++ client over REST.
+  const auto prompt = rest.load_prompt("prompts:/two-moons-mlp-explainer/1");
+  ASSERT_TRUE(prompt.has_value());
+  EXPECT_EQ(prompt->variables(), (std::vector<std::string>{"audience", "p", "x0", "x1"}));
+  EXPECT_NE(prompt->template_text().find("version 1)"), std::string::npos);
+  EXPECT_EQ(prompt->commit_message().value_or(""), "Explains a prediction of two-moons-mlp");
+  EXPECT_EQ(prompt->tags().at("model"), "two-moons-mlp");
+  EXPECT_EQ(rest.get_model_version("two-moons-mlp", "1").run_id, run_id);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 # The two commands of the README:
-#   make demo   bootstrap, build, run examples/quickstart on the embedded default store
+#   make demo   build and run examples/train_demo on the embedded default store (no Python)
 #   make test   bootstrap, build, unit tests (plain and under ASan+UBSan) and integration tests
 #               against a real MLflow 3.18 server started by the test harness
-# Benchmarks: make bench-rest, make bench-embedded, make bench-async (see bench/README.md).
+# Benchmarks: make bench-rest, make bench-embedded, make bench-async, make bench-prompts (see
+# bench/README.md).
 
 JOBS ?= $(shell nproc)
 CTEST_JOBS ?= 2
@@ -12,7 +13,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/mlflow-cpp/ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: demo test bootstrap build build-asan unit-asan build-tsan async-tsan tests format bench-rest bench-embedded bench-async clean
+.PHONY: demo test bootstrap build build-asan unit-asan build-tsan async-tsan tests format bench-rest bench-embedded bench-async bench-prompts clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -25,7 +26,11 @@ build-asan: bootstrap
 	@cmake --preset asan-ubsan >/dev/null
 	@cmake --build --preset asan-ubsan -j $(JOBS) --target mlflow_unit_tests
 
-demo: build
+# The demo needs no Python: only the build's Debian packages, and only its own targets.
+demo:
+	@scripts/bootstrap.sh --build-only
+	@cmake --preset dev >/dev/null
+	@cmake --build --preset dev -j $(JOBS) --target train_demo quickstart
 	@scripts/demo.sh build/dev
 
 unit-asan: build-asan
@@ -60,6 +65,9 @@ bench-embedded: build
 
 bench-async: build
 	@scripts/bench-async.sh build/dev
+
+bench-prompts: build
+	@scripts/bench-prompts.sh build/dev
 
 format:
 	@find include src tests examples bench cli -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i

@@ -2,8 +2,11 @@
 # Installs what the build and the tests need: Debian packages (apt-get when root, otherwise a
 # clear message naming them) and the pinned MLflow test server in a virtual environment
 # outside the clone (scripts/mlflow-venv.sh). Idempotent and quiet when all is present.
+# --build-only: only what building needs (`make demo`: no Python, no MLflow venv).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+build_only=false
+[ "${1:-}" = --build-only ] && build_only=true
 
 # Debian package -> a file that proves it is installed.
 declare -A probe=(
@@ -31,6 +34,7 @@ for pkg in "${!probe[@]}"; do
     compgen -G '/usr/include/*/curl/curl.h' >/dev/null || [ -e /usr/include/curl/curl.h ] ||
       missing+=("$pkg")
   elif [ "$pkg" = python3-venv ]; then
+    $build_only && continue
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=("$pkg")
   elif [ ! -e "$f" ]; then
     missing+=("$pkg")
@@ -50,4 +54,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+$build_only && exit 0
 "$here/mlflow-venv.sh" >/dev/null

@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
-# `make demo`: runs examples/quickstart on the embedded default store (sqlite:///mlflow.db in
-# the repository root), or on MLFLOW_TRACKING_URI when it is set. No server, no Python needed.
+# `make demo`: runs examples/train_demo (a small MLP trained in plain C++, tracked with the
+# fluent API) on the embedded default store: sqlite:///mlflow.db and ./mlruns in the directory
+# `make demo` was started from (the repository root), or on MLFLOW_TRACKING_URI when it is set.
+# No server, no Python needed.
 set -euo pipefail
 build="${1:-build/dev}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-"$build/examples/quickstart"
-if [ -z "${MLFLOW_TRACKING_URI:-}" ]; then
-  echo
-  echo "The data is in $root/mlflow.db (MLflow's own schema). To look at it in the MLflow UI:"
-  echo "  cd $root && mlflow ui --backend-store-uri sqlite:///mlflow.db"
-fi
+"$build/examples/train_demo"  # prints where the data went and the command for the UI

@@ -59,4 +59,10 @@ PY
   "$VENV/bin/python" -c "import mlflow, sys; assert mlflow.__version__ == '$MLFLOW_VERSION', mlflow.__version__" >&2
   touch "$STAMP"
 fi
+# psutil: Python's system metrics monitor needs it (tests/interop/system_metrics_parity_test.cpp
+# compares its metric names with ours). Checked apart from the stamp so that an existing venv
+# gets it too.
+if ! "$VENV/bin/python" -c 'import psutil' >/dev/null 2>&1; then
+  "$VENV/bin/pip" install -q "psutil==${PSUTIL_VERSION:-7.2.2}" >&2
+fi
 echo "$VENV/bin/python"

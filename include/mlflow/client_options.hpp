@@ -17,6 +17,9 @@ struct ClientOptions {
   /// `http(s)://host[:port][/prefix]` or `sqlite:///path.db`. Env: MLFLOW_TRACKING_URI.
   /// Default: `sqlite:///mlflow.db` in the working directory.
   std::optional<std::string> tracking_uri{};
+  /// Where the model and prompt registry lives (same forms). Env: MLFLOW_REGISTRY_URI.
+  /// Default: the tracking URI.
+  std::optional<std::string> registry_uri{};
 
   /// Bearer token. Env: MLFLOW_TRACKING_TOKEN. Basic credentials win when both are set.
   std::optional<std::string> token{};

@@ -187,6 +187,34 @@ Workspace create_workspace(const std::string& name, const CreateWorkspaceOptions
 Workspace update_workspace(const std::string& name, const UpdateWorkspaceOptions& options);
 void delete_workspace(const std::string& name,
                       WorkspaceDeletionMode mode = WorkspaceDeletionMode::kRestrict);
+// ---- Artifacts of the active run, and the registry URI ------------------------------------
+// As Python: with no `run_id`, the active run of this thread (started when there is none) and
+// the client that started it; with a `run_id`, that run through default_client(). The paths
+// follow MlflowClient's artifact methods (mlflow/mlflow_client.hpp).
+
+/// Uploads a file (or a directory, as `<artifact_path>/<directory name>/...`).
+void log_artifact(const std::string& local_path, const std::string& artifact_path = "",
+                  const std::optional<std::string>& run_id = std::nullopt);
+/// Uploads the files below `local_dir` to `<artifact_path>/<relative path>`.
+void log_artifacts(const std::string& local_dir, const std::string& artifact_path = "",
+                   const std::optional<std::string>& run_id = std::nullopt);
+/// Stores `text` as the file `artifact_file` (e.g. "notes/readme.txt").
+void log_text(const std::string& text, const std::string& artifact_file,
+              const std::optional<std::string>& run_id = std::nullopt);
+/// Stores the JSON document `json_text` (validated) as `artifact_file`, pretty-printed as
+/// Python's log_dict does (MlflowClient::log_dict).
+void log_dict(const std::string& json_text, const std::string& artifact_file,
+              const std::optional<std::string>& run_id = std::nullopt);
+/// The active run's artifact root URI (starting a run when there is none); with
+/// `artifact_path`, that path appended to the URI's path component (Python's
+/// append_to_uri_path: "a/b" and "/a/b" give ".../artifacts/a/b"; "" gives ".../artifacts/").
+std::string get_artifact_uri(const std::optional<std::string>& artifact_path = std::nullopt);
+/// Sets the process-wide model registry URI (wins over MLFLOW_REGISTRY_URI); "" unsets it.
+/// default_client() (hence every fluent registry call) uses it from then on. Like
+/// set_tracking_uri, the environment is not modified.
+void set_registry_uri(const std::string& uri);
+/// set_registry_uri's value, else MLFLOW_REGISTRY_URI, else get_tracking_uri().
+std::string get_registry_uri();
 
 // ---- Signals --------------------------------------------------------------------------------
 

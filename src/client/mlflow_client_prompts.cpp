@@ -70,7 +70,7 @@ void require_prompt(const RegisteredModel& rm, const char* instead) {
 Prompt to_prompt(const RegisteredModel& rm) {
   Prompt p;
   p.name = rm.name;
-  if (!rm.description.empty()) p.description = rm.description;
+  p.description = rm.description;  // "" when unset, as Python reads it over REST
   p.creation_timestamp = rm.creation_timestamp;
   p.tags = rm.tags;
   p.tags.erase(kIsPrompt);
@@ -117,7 +117,8 @@ PromptVersion to_prompt_version(const ModelVersion& mv) {
   } else {
     pv = PromptVersion(mv.name, version, text->second);
   }
-  if (!mv.description.empty()) pv = pv.with_commit_message(mv.description);
+  // Over REST Python reads an unset description as "" (proto2 default), never None.
+  pv = pv.with_commit_message(mv.description);
   const auto rf = mv.tags.find(kResponseFormat);
   if (rf != mv.tags.end()) pv = pv.with_response_format(rf->second);
   const auto mc = mv.tags.find(kModelConfig);

@@ -128,7 +128,9 @@ std::shared_ptr<RegistryStore> make_registry_store(const ClientOptions& options,
                                                    const ResolvedConfig& config,
                                                    const std::shared_ptr<TrackingStore>& tracking) {
   const auto env = process_env();
-  const std::optional<std::string> registry_uri = env("MLFLOW_REGISTRY_URI");
+  const std::optional<std::string> registry_uri =
+      options.registry_uri && !options.registry_uri->empty() ? options.registry_uri
+                                                             : env("MLFLOW_REGISTRY_URI");
   if (registry_uri && !registry_uri->empty()) {
     try {
       ClientOptions registry_options = options;

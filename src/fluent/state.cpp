@@ -25,7 +25,7 @@ struct GlobalState {
   std::mutex mutex;
   std::optional<std::string> tracking_uri;
   std::optional<std::string> active_experiment_id;
-  std::string client_uri;
+  std::string client_uri;  // tracking URI + '\n' + explicit registry URI
   std::shared_ptr<MlflowClient> client;
   std::map<unsigned long long, std::pair<std::string, MlflowClient>> active;  // by token
   unsigned long long next_token = 1;
@@ -200,6 +200,7 @@ std::optional<std::string> take_env_run_id() {
 }
 
 void reset_fluent_state() {
+  set_registry_uri("");
   auto& s = state();
   std::map<unsigned long long, std::unique_ptr<SystemMetricsMonitor>> monitors;
   std::lock_guard<std::mutex> lock(s.mutex);
@@ -247,9 +248,11 @@ bool is_tracking_uri_set() {
 
 MlflowClient default_client() {
   const std::string uri = get_tracking_uri();
-  // set_workspace's value is part of the client's identity, like the URI.
+  // set_workspace's and set_registry_uri's values are part of the client's identity, like the
+  // URI (set_registry_uri wins over MLFLOW_REGISTRY_URI for the fluent registry calls).
   const std::optional<std::string> workspace = internal::fluent_workspace();
-  const std::string key = workspace ? uri + '\n' + *workspace : uri;
+  const std::optional<std::string> registry = internal::explicit_registry_uri();
+  const std::string key = uri + '\n' + workspace.value_or("") + '\n' + registry.value_or("");
   auto& s = internal::state();
   std::lock_guard<std::mutex> lock(s.mutex);
   // Built under the lock so that concurrent first calls share one client (one connection
@@ -258,6 +261,7 @@ MlflowClient default_client() {
     ClientOptions options;
     options.tracking_uri = uri;
     options.workspace = workspace;
+    options.registry_uri = registry;
     s.client = std::make_shared<MlflowClient>(std::move(options));
     s.client_uri = key;
   }

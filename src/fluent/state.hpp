@@ -52,6 +52,9 @@ void set_active_experiment_id(std::optional<std::string> experiment_id);
 /// set_experiment's id, else MLFLOW_EXPERIMENT_NAME / MLFLOW_EXPERIMENT_ID, else "0".
 std::string resolve_experiment_id();
 
+/// The URI given to set_registry_uri, or std::nullopt (registry_uri.cpp).
+std::optional<std::string> explicit_registry_uri();
+
 /// MLFLOW_RUN_ID when set and not yet used by this process; marks it used.
 std::optional<std::string> take_env_run_id();
 

@@ -1,0 +1,63 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// The fluent artifact functions (Python's mlflow.log_artifact, log_artifacts, log_text,
+// log_dict, get_artifact_uri): thin calls of MlflowClient's artifact methods on the active run.
+
+#include <utility>
+
+#include "core/log.hpp"
+#include "fluent/artifact_uri.hpp"
+#include "fluent/state.hpp"
+#include "mlflow/fluent.hpp"
+
+namespace mlflow {
+namespace {
+
+// The target of an artifact call: `run_id` through the default client (Python's
+// MlflowClient()), else the active run with the client that started it, else a new run that
+// stays active until end_run() (Python's _get_or_start_run).
+std::pair<std::string, MlflowClient> target_run(const std::optional<std::string>& run_id) {
+  if (run_id && !run_id->empty()) return {*run_id, default_client()};
+  if (auto top = internal::current_top()) return std::move(*top);
+  start_run().detach();
+  return internal::current_top().value();
+}
+
+}  // namespace
+
+void log_artifact(const std::string& local_path, const std::string& artifact_path,
+                  const std::optional<std::string>& run_id) {
+  auto [id, client] = target_run(run_id);
+  client.log_artifact(id, local_path, artifact_path);
+}
+
+void log_artifacts(const std::string& local_dir, const std::string& artifact_path,
+                   const std::optional<std::string>& run_id) {
+  auto [id, client] = target_run(run_id);
+  client.log_artifacts(id, local_dir, artifact_path);
+}
+
+void log_text(const std::string& text, const std::string& artifact_file,
+              const std::optional<std::string>& run_id) {
+  auto [id, client] = target_run(run_id);
+  client.log_text(id, text, artifact_file);
+}
+
+void log_dict(const std::string& json_text, const std::string& artifact_file,
+              const std::optional<std::string>& run_id) {
+  auto [id, client] = target_run(run_id);
+  client.log_dict(id, json_text, artifact_file);
+}
+
+std::string get_artifact_uri(const std::optional<std::string>& artifact_path) {
+  if (!internal::current_top()) {
+    internal::log(LogLevel::kWarning,
+                  "No active run found. A new active run will be created. If this is not "
+                  "intended, please create a run using `mlflow.start_run()` first.");
+  }
+  auto [id, client] = target_run(std::nullopt);
+  const std::string root = client.get_run(id).info.artifact_uri;
+  if (!artifact_path) return root;
+  return internal::append_to_uri_path(root, *artifact_path);
+}
+
+}  // namespace mlflow

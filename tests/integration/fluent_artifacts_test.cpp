@@ -1,0 +1,154 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// The fluent artifact functions on both stores, with one test body: the real MLflow 3.18 server
+// (proxied mlflow-artifacts: URIs) and the embedded store (a local artifact directory).
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "fluent/state.hpp"
+#include "mlflow/errors.hpp"
+#include "mlflow/fluent.hpp"
+#include "support/test_env.hpp"
+
+namespace mlflow {
+namespace {
+
+namespace fs = std::filesystem;
+using Env = std::map<std::string, std::optional<std::string>>;
+
+void write(const fs::path& p, const std::string& data) {
+  fs::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary);
+  out << data;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::vector<std::string> paths(const std::vector<FileInfo>& infos) {
+  std::vector<std::string> out;
+  for (const auto& f : infos) out.push_back(f.path + (f.is_dir ? "/" : ""));
+  return out;
+}
+
+class FluentArtifactsTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    internal::reset_fluent_state();
+    dir_ = testing::make_temp_dir("fluent-artifacts");
+    if (GetParam() == "server") {
+      set_tracking_uri(testing::server_uri());
+    } else {
+      // Artifacts go to <cwd>/mlruns/<experiment>/<run id>/artifacts (MLflow's default).
+      set_tracking_uri("sqlite:///" + dir_ + "/mlflow.db");
+    }
+    set_experiment(testing::unique_name("fluent-artifacts"));
+  }
+  void TearDown() override {
+    while (active_run()) end_run();
+    internal::reset_fluent_state();
+  }
+
+  testing::ScopedEnv env_{Env{{"MLFLOW_EXPERIMENT_NAME", std::nullopt},
+                              {"MLFLOW_EXPERIMENT_ID", std::nullopt},
+                              {"MLFLOW_RUN_ID", std::nullopt},
+                              {"MLFLOW_REGISTRY_URI", std::nullopt}}};
+  std::string dir_;
+};
+
+TEST_P(FluentArtifactsTest, LogsToTheActiveRunAndDownloadsTheSameBytes) {
+  const fs::path src = fs::path(dir_) / "src";
+  write(src / "single.txt", "one file\n");
+  write(src / "tree" / "a.txt", "a\n");
+  write(src / "tree" / "sub" / "b.bin", std::string("\0\1\2\xff", 4));
+
+  ActiveRun run = start_run();
+  log_artifact((src / "single.txt").string());
+  log_artifact((src / "single.txt").string(), "files");
+  log_artifacts((src / "tree").string(), "tree");
+  log_text(u8"héllo\n", "notes/readme.txt");
+  log_dict(R"({"w": [0.5, -1], "b": 2})", "model/weights.json");
+  EXPECT_THROW(log_dict("{not json", "bad.json"), InvalidArgument);
+  EXPECT_THROW(log_text("x", "../escape.txt"), InvalidArgument);
+
+  MlflowClient client = default_client();
+  const std::string id = run.run_id();
+  EXPECT_EQ(paths(client.list_artifacts(id)),
+            (std::vector<std::string>{"files/", "model/", "notes/", "single.txt", "tree/"}));
+  EXPECT_EQ(paths(client.list_artifacts(id, "tree/sub")),
+            std::vector<std::string>{"tree/sub/b.bin"});
+  const fs::path out = fs::path(dir_) / "out";
+  client.download_artifacts(id, "", out.string());
+  EXPECT_EQ(read(out / "single.txt"), "one file\n");
+  EXPECT_EQ(read(out / "files" / "single.txt"), "one file\n");
+  EXPECT_EQ(read(out / "tree" / "sub" / "b.bin"), std::string("\0\1\2\xff", 4));
+  EXPECT_EQ(read(out / "notes" / "readme.txt"), u8"héllo\n");
+  EXPECT_EQ(read(out / "model" / "weights.json"),
+            "{\n  \"w\": [\n    0.5,\n    -1\n  ],\n  \"b\": 2\n}");
+
+  // get_artifact_uri: the run's artifact root, and Python's append_to_uri_path below it.
+  const std::string root = client.get_run(id).info.artifact_uri;
+  EXPECT_EQ(get_artifact_uri(), root);
+  EXPECT_EQ(get_artifact_uri("model/weights.json"), root + "/model/weights.json");
+  EXPECT_EQ(get_artifact_uri("/model"), root + "/model");
+  EXPECT_EQ(get_artifact_uri(""), root + "/");
+  if (GetParam() == "server") {
+    EXPECT_EQ(root.rfind("mlflow-artifacts:", 0), 0u) << root;
+  } else {
+    EXPECT_EQ(read(fs::path(root.rfind("file://", 0) == 0 ? root.substr(7) : root) / "model" /
+                   "weights.json"),
+              read(out / "model" / "weights.json"));
+  }
+  run.end();
+  EXPECT_FALSE(active_run());
+}
+
+TEST_P(FluentArtifactsTest, ExplicitRunIdAndAutoStartedRun) {
+  std::string first;
+  {
+    ActiveRun run = start_run();
+    first = run.run_id();
+  }
+  // With a run id: that run (ended or not), no run is started.
+  log_text("late", "late.txt", first);
+  EXPECT_FALSE(active_run());
+  EXPECT_EQ(paths(default_client().list_artifacts(first)), std::vector<std::string>{"late.txt"});
+  EXPECT_THROW(log_text("x", "x.txt", std::string("0123456789abcdef0123456789abcdef")), NotFound);
+
+  // Without an active run: one is started and stays active (Python's _get_or_start_run).
+  const std::string uri = get_artifact_uri();
+  ASSERT_TRUE(active_run());
+  EXPECT_NE(active_run()->info.run_id, first);
+  EXPECT_EQ(uri, active_run()->info.artifact_uri);
+  log_text("auto", "auto.txt");
+  EXPECT_EQ(paths(default_client().list_artifacts(active_run()->info.run_id)),
+            std::vector<std::string>{"auto.txt"});
+  end_run();
+}
+
+TEST_P(FluentArtifactsTest, RegistryUriFollowsTheTrackingUri) {
+  EXPECT_EQ(get_registry_uri(), get_tracking_uri());
+  set_registry_uri("sqlite:///" + dir_ + "/registry.db");
+  EXPECT_EQ(get_registry_uri(), "sqlite:///" + dir_ + "/registry.db");
+  EXPECT_NE(get_registry_uri(), get_tracking_uri());
+  // The fluent API's client registers there, not in the tracking store.
+  const std::string name = testing::unique_name("fluent-registry");
+  default_client().create_registered_model(name);
+  EXPECT_EQ(MlflowClient(get_registry_uri()).get_registered_model(name).name, name);
+  EXPECT_THROW(MlflowClient(get_tracking_uri()).get_registered_model(name), NotFound);
+  set_registry_uri("");
+  EXPECT_EQ(get_registry_uri(), get_tracking_uri());
+  EXPECT_THROW(default_client().get_registered_model(name), NotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothStores, FluentArtifactsTest, ::testing::Values("embedded", "server"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace mlflow

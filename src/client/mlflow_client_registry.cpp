@@ -2,10 +2,13 @@
 // MlflowClient's model registry methods: validation as MLflow 3.18's server does it (so both
 // stores refuse bad input alike), paging ranges, and register_model's resolution of
 // `runs:/` URIs as Python's mlflow.register_model does it.
+#include <cctype>
 #include <utility>
 
 #include "client/registry_validation.hpp"
 #include "core/log.hpp"
+#include "core/posix_path.hpp"
+#include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "store/registry_store.hpp"
@@ -26,6 +29,119 @@ void refuse_prompt_tag(const std::map<std::string, std::string>& tags) {
 void check_name_version(const std::string& name, const std::string& version) {
   internal::validate_model_name(name);
   internal::validate_model_version(version);
+}
+
+// The scheme of a URI as urllib.parse.urlparse finds it ("" for a plain path).
+std::string uri_scheme(const std::string& uri) {
+  const auto colon = uri.find(':');
+  if (colon == std::string::npos || colon == 0) return "";
+  for (std::size_t i = 0; i < colon; ++i) {
+    const auto ch = static_cast<unsigned char>(uri[i]);
+    if (!(std::isalnum(ch) || ch == '+' || ch == '-' || ch == '.')) return "";
+  }
+  return internal::to_lower(uri.substr(0, colon));
+}
+
+// urlparse(uri).path: after "scheme:" and "//netloc", before '?' or '#'.
+std::string uri_path(const std::string& uri) {
+  const std::string scheme = uri_scheme(uri);
+  std::string rest = scheme.empty() ? uri : uri.substr(scheme.size() + 1);
+  if (rest.rfind("//", 0) == 0) {
+    const auto slash = rest.find('/', 2);
+    rest = slash == std::string::npos ? "" : rest.substr(slash);
+  }
+  const auto end = rest.find_first_of("?#");
+  return end == std::string::npos ? rest : rest.substr(0, end);
+}
+
+std::string percent_decode_plus(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+[[noreturn]] void invalid_source(const std::string& source, const std::string& why) {
+  throw_error(ErrorCode::kInvalidParameterValue,
+              "Invalid model version source: '" + source + "'. " + why);
+}
+
+// The server's create-model-version source checks (handlers._validate_source_run in 3.18),
+// made here so that the embedded store refuses what the server refuses: a local source must
+// lie inside the artifact directory of the given run; any other source must be an absolute
+// path without relative references, and a runs:/ source must name the given run.
+void validate_source(MlflowClient& client, const std::string& source,
+                     const std::optional<std::string>& run_id) {
+  const std::string scheme = uri_scheme(source);
+  if (scheme.empty() || scheme == "file") {
+    if (run_id && !run_id->empty()) {
+      const Run run = client.get_run(*run_id);
+      const std::string artifacts = run.info.artifact_uri;
+      const std::string artifact_scheme = uri_scheme(artifacts);
+      if (artifact_scheme.empty() || artifact_scheme == "file") {
+        const std::string dir = internal::posix_normpath(uri_path(artifacts));
+        const std::string path = internal::posix_normpath(uri_path(source));
+        if (path == dir || path.rfind(dir == "/" ? dir : dir + "/", 0) == 0) return;
+      }
+    }
+    invalid_source(source,
+                   "To use a local path as a model version source, the run_id request parameter "
+                   "has to be specified and the local path has to be contained within the "
+                   "artifact directory of the run specified by the run_id.");
+  }
+  std::string decoded = source;
+  for (std::string next = percent_decode_plus(decoded); next != decoded;
+       next = percent_decode_plus(decoded)) {
+    decoded = next;
+  }
+  std::string path;
+  for (char ch : uri_path(decoded)) {
+    if (ch == '/' && !path.empty() && path.back() == '/') continue;
+    path += ch;
+  }
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  bool dotdot = false;
+  std::size_t start = 0;
+  while (start <= decoded.size()) {
+    const auto end = decoded.find('/', start);
+    const std::string seg =
+        decoded.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (seg == "..") dotdot = true;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  if (path.find('\0') != std::string::npos || dotdot || path.empty() || path[0] != '/' ||
+      internal::posix_normpath(path) != path) {
+    invalid_source(source,
+                   "If supplying a source as an http, https, local file path, ftp, objectstore, "
+                   "or mlflow-artifacts uri, an absolute path must be provided without relative "
+                   "path references present. Please provide an absolute path.");
+  }
+  if (scheme == "runs") {
+    std::string rest = source.substr(5);
+    if (rest.rfind("//", 0) == 0) {
+      invalid_source(source,
+                     "The run_id request parameter must identify the resource that "
+                     "contains the source.");
+    }
+    while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
+    const std::string source_run = rest.substr(0, rest.find('/'));
+    if (!run_id || *run_id != source_run) {
+      invalid_source(source,
+                     "The run_id request parameter must identify the resource that "
+                     "contains the source.");
+    }
+  }
 }
 
 }  // namespace
@@ -132,6 +248,7 @@ ModelVersion MlflowClient::create_model_version(const std::string& name, const s
                 "Missing value for required parameter 'source'.");
   }
   refuse_prompt_tag(options.tags);
+  validate_source(*this, source, options.run_id);
   internal::CreateModelVersionRequest request;
   request.name = name;
   request.source = source;

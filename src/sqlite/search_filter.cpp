@@ -564,7 +564,11 @@ FilterValue get_value(const Dialect& d, EntityType type, const std::string& key,
         if (stringish) return string_value(token.text);
         if (token.kind == Tok::kParen) {
           if (key != "name" && key != d.list_key) {
-            invalid("Only " + set_repr({"name", d.list_key}) +
+            // The server prints its sorted key list: ['name'] or ['name', 'run_id'].
+            const std::string keys = std::string(d.list_key) == "name"
+                                         ? "['name']"
+                                         : "['name', '" + std::string(d.list_key) + "']";
+            invalid("Only " + keys +
                     " attributes support comparison with a list of quoted string values.");
           }
           v.kind = FilterValue::Kind::kList;

@@ -218,3 +218,29 @@ INSTANTIATE_TEST_SUITE_P(Stores, RegistryModels,
                          });
 
 }  // namespace
+
+namespace {
+
+// MLFLOW_REGISTRY_URI sends the registry elsewhere than tracking, as in Python.
+TEST(RegistryUri, EnvironmentPicksTheRegistryStore) {
+  const std::string dir = mlflow::testing::make_temp_dir("registry-uri");
+  const std::string tracking = "sqlite:///" + dir + "/tracking.db";
+  const std::string name = unique_name("elsewhere");
+  {
+    mlflow::testing::ScopedEnv env({{"MLFLOW_REGISTRY_URI", mlflow::testing::server_uri()}});
+    MlflowClient c(tracking);
+    c.create_registered_model(name);
+  }
+  EXPECT_EQ(MlflowClient(mlflow::testing::server_uri()).get_registered_model(name).name, name);
+  EXPECT_THROW(MlflowClient(tracking).get_registered_model(name), NotFound);
+  {
+    mlflow::testing::ScopedEnv env({{"MLFLOW_REGISTRY_URI", "sqlite:///" + dir + "/registry.db"}});
+    MlflowClient c(tracking);
+    c.create_registered_model(name);
+  }
+  EXPECT_EQ(MlflowClient("sqlite:///" + dir + "/registry.db").get_registered_model(name).name,
+            name);
+  EXPECT_THROW(MlflowClient(tracking).get_registered_model(name), NotFound);
+}
+
+}  // namespace

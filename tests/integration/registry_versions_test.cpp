@@ -122,6 +122,16 @@ TEST_P(RegistryVersions, Errors) {
   prompt.tags = {{"mlflow.prompt.is_prompt", "true"}};
   EXPECT_THROW(c.create_model_version(name, src("p"), prompt), InvalidArgument);
   EXPECT_THROW(c.create_model_version(name, ""), InvalidArgument);
+  // Source checks of the server: absolute, no relative references, local paths only inside
+  // the given run's artifact directory.
+  EXPECT_THROW(c.create_model_version(name, "s3://bucket"), InvalidArgument);
+  EXPECT_THROW(c.create_model_version(name, "s3://bucket/a/../b"), InvalidArgument);
+  EXPECT_THROW(c.create_model_version(name, "s3://bucket/a/%2e%2e/b"), InvalidArgument);
+  EXPECT_THROW(c.create_model_version(name, "/tmp/model"), InvalidArgument);
+  EXPECT_THROW(c.create_model_version(name, "file:///tmp/model"), InvalidArgument);
+  CreateModelVersionOptions other_run;
+  other_run.run_id = "0123456789abcdef0123456789abcdef";
+  EXPECT_THROW(c.create_model_version(name, "runs:/another/model", other_run), InvalidArgument);
 }
 
 TEST_P(RegistryVersions, StagesAndArchiving) {
@@ -211,7 +221,7 @@ TEST_P(RegistryVersions, SearchFiltersOrderAndPages) {
   c.create_model_version(a, src("a1"), o);  // a/1
   o.run_id = run2;
   o.tags = {{"flavor", "torch"}};
-  c.create_model_version(a, src("a2"), o);  // a/2
+  c.create_model_version(a, src("a2"), o);       // a/2
   c.create_model_version(b, src(a + "/b1"), o);  // b/1
   o.tags = {};
   c.create_model_version(a, src("a3"), o);  // a/3

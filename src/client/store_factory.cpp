@@ -1,6 +1,9 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "client/store_factory.hpp"
 
+#include <string>
+#include <utility>
+
 #include "mlflow/errors.hpp"
 #include "rest/rest_registry_store.hpp"
 #include "rest/rest_tracking_store.hpp"
@@ -42,22 +45,102 @@ std::shared_ptr<TrackingStore> make_tracking_store(const ResolvedConfig& config)
                   "sqlite:///path.db (the embedded store).");
 }
 
+namespace {
+
+// Stands in for a registry whose URI could not be opened: tracking keeps working (Python
+// resolves the registry lazily too), and every registry call reports the original error.
+class UnavailableRegistryStore : public RegistryStore {
+ public:
+  UnavailableRegistryStore(ErrorCode code, std::string message)
+      : code_(code), message_(std::move(message)) {}
+  [[noreturn]] void fail() const { throw_error(code_, message_); }
+
+  RegisteredModel create_registered_model(const std::string&,
+                                          const std::vector<RegisteredModelTag>&,
+                                          const std::optional<std::string>&) override {
+    fail();
+  }
+  RegisteredModel get_registered_model(const std::string&) override { fail(); }
+  RegisteredModel rename_registered_model(const std::string&, const std::string&) override {
+    fail();
+  }
+  RegisteredModel update_registered_model(const std::string&,
+                                          const std::optional<std::string>&) override {
+    fail();
+  }
+  void delete_registered_model(const std::string&) override { fail(); }
+  PagedList<RegisteredModel> search_registered_models(
+      const SearchRegisteredModelsOptions&) override {
+    fail();
+  }
+  std::vector<ModelVersion> get_latest_versions(const std::string&,
+                                                const std::vector<std::string>&) override {
+    fail();
+  }
+  void set_registered_model_tag(const std::string&, const RegisteredModelTag&) override { fail(); }
+  void delete_registered_model_tag(const std::string&, const std::string&) override { fail(); }
+  void set_registered_model_alias(const std::string&, const std::string&,
+                                  const std::string&) override {
+    fail();
+  }
+  void delete_registered_model_alias(const std::string&, const std::string&) override { fail(); }
+  ModelVersion get_model_version_by_alias(const std::string&, const std::string&) override {
+    fail();
+  }
+  ModelVersion create_model_version(const CreateModelVersionRequest&) override { fail(); }
+  ModelVersion get_model_version(const std::string&, const std::string&) override { fail(); }
+  ModelVersion update_model_version(const std::string&, const std::string&,
+                                    const std::optional<std::string>&) override {
+    fail();
+  }
+  ModelVersion transition_model_version_stage(const std::string&, const std::string&,
+                                              const std::string&, bool) override {
+    fail();
+  }
+  void delete_model_version(const std::string&, const std::string&) override { fail(); }
+  PagedList<ModelVersion> search_model_versions(const SearchModelVersionsOptions&) override {
+    fail();
+  }
+  std::string get_model_version_download_uri(const std::string&, const std::string&) override {
+    fail();
+  }
+  void set_model_version_tag(const std::string&, const std::string&,
+                             const ModelVersionTag&) override {
+    fail();
+  }
+  void delete_model_version_tag(const std::string&, const std::string&,
+                                const std::string&) override {
+    fail();
+  }
+
+ private:
+  ErrorCode code_;
+  std::string message_;
+};
+
+}  // namespace
+
 std::shared_ptr<RegistryStore> make_registry_store(const ClientOptions& options,
                                                    const ResolvedConfig& config,
                                                    const std::shared_ptr<TrackingStore>& tracking) {
   const auto env = process_env();
   const std::optional<std::string> registry_uri = env("MLFLOW_REGISTRY_URI");
   if (registry_uri && !registry_uri->empty()) {
-    ClientOptions registry_options = options;
-    registry_options.tracking_uri = *registry_uri;
-    const ResolvedConfig registry_config = resolve_config(registry_options, env);
-    if (registry_config.tracking_uri != config.tracking_uri) {
-      const std::string scheme = scheme_of(registry_config.tracking_uri);
-      if (scheme == "http" || scheme == "https") {
-        return std::make_shared<RestRegistryStore>(registry_config);
+    try {
+      ClientOptions registry_options = options;
+      registry_options.tracking_uri = *registry_uri;
+      const ResolvedConfig registry_config = resolve_config(registry_options, env);
+      if (registry_config.tracking_uri != config.tracking_uri) {
+        const std::string scheme = scheme_of(registry_config.tracking_uri);
+        if (scheme == "http" || scheme == "https") {
+          return std::make_shared<RestRegistryStore>(registry_config);
+        }
+        // A separate database: its own tracking store object owns the connection and schema.
+        return make_sqlite_registry_store(make_tracking_store(registry_config));
       }
-      // A separate database: its own tracking store object owns the connection and schema.
-      return make_sqlite_registry_store(make_tracking_store(registry_config));
+    } catch (const MlflowException& e) {
+      return std::make_shared<UnavailableRegistryStore>(
+          e.error_code(), std::string("MLFLOW_REGISTRY_URI: ") + e.what());
     }
   }
   const std::string scheme = scheme_of(config.tracking_uri);

@@ -241,6 +241,19 @@ TEST(RegistryUri, EnvironmentPicksTheRegistryStore) {
   EXPECT_EQ(MlflowClient("sqlite:///" + dir + "/registry.db").get_registered_model(name).name,
             name);
   EXPECT_THROW(MlflowClient(tracking).get_registered_model(name), NotFound);
+  {
+    // An unsupported registry URI does not break tracking; registry calls report it.
+    mlflow::testing::ScopedEnv env({{"MLFLOW_REGISTRY_URI", std::string("databricks-uc")}});
+    MlflowClient c(tracking);
+    EXPECT_FALSE(c.create_experiment(unique_name("still-tracking")).empty());
+    try {
+      c.get_registered_model(name);
+      FAIL() << "registry call on an unsupported URI succeeded";
+    } catch (const InvalidArgument& e) {
+      EXPECT_THAT(e.what(), HasSubstr("MLFLOW_REGISTRY_URI"));
+      EXPECT_THAT(e.what(), HasSubstr("databricks-uc"));
+    }
+  }
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 #   make demo   bootstrap, build, run examples/quickstart on the embedded default store
 #   make test   bootstrap, build, unit tests (plain and under ASan+UBSan) and integration tests
 #               against a real MLflow 3.18 server started by the test harness
-# Benchmarks: make bench-rest, make bench-embedded, make bench-prompts (see bench/README.md).
+# Benchmarks: make bench-rest, make bench-embedded, make bench-async, make bench-prompts (see
+# bench/README.md).
 
 JOBS ?= $(shell nproc)
 CTEST_JOBS ?= 2
@@ -12,7 +13,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/mlflow-cpp/ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: demo test bootstrap build build-asan unit-asan tests format bench-rest bench-embedded bench-prompts clean
+.PHONY: demo test bootstrap build build-asan unit-asan build-tsan async-tsan tests format bench-rest bench-embedded bench-async bench-prompts clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -32,17 +33,32 @@ unit-asan: build-asan
 	@echo "== unit tests under ASan+UBSan"
 	@cd build/asan-ubsan && ctest -L unit --output-on-failure -j $(CTEST_JOBS)
 
-test: build unit-asan
+# ThreadSanitizer: only the library, the test support and the async logging test program
+# (8 threads x 100,000 metrics to the real server, the embedded store, and through an outage).
+build-tsan: bootstrap
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS) --target mlflow_async_tests
+
+async-tsan: build-tsan
+	@echo "== async logging tests under ThreadSanitizer (real MLflow server)"
+	@start=$$(date +%s); cd build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest -L async --output-on-failure; rc=$$?; \
+	  echo "== async-tsan took $$(( $$(date +%s) - start )) s (tests only)"; exit $$rc
+
+test: build unit-asan async-tsan
 	@echo "== unit tests"
 	@cd build/dev && ctest -L unit --output-on-failure -j $(CTEST_JOBS)
-	@echo "== integration tests (real MLflow server)"
-	@cd build/dev && ctest -L integration --output-on-failure -j $(CTEST_JOBS)
+	@echo "== integration and async logging tests (real MLflow server)"
+	@cd build/dev && ctest -L 'integration|async' --output-on-failure -j $(CTEST_JOBS)
 
 bench-rest: build
 	@scripts/bench-rest.sh build/dev
 
 bench-embedded: build
 	@scripts/bench-embedded.sh build/dev
+
+bench-async: build
+	@scripts/bench-async.sh build/dev
 
 bench-prompts: build
 	@scripts/bench-prompts.sh build/dev

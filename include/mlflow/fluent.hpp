@@ -30,6 +30,7 @@
 #include "mlflow/run_status.hpp"
 #include "mlflow/tracking_options.hpp"
 #include "mlflow/view_type.hpp"
+#include "mlflow/workspace.hpp"
 
 namespace mlflow {
 
@@ -136,18 +137,56 @@ std::vector<Run> search_runs(const FluentSearchRunsOptions& options = {});
 
 void log_metric(const std::string& key, double value, const LogMetricOptions& options = {});
 /// All with the same timestamp (now) and `step` (0 when absent).
+/// `synchronous` here and below: as LogMetricOptions::synchronous (false = queued for the
+/// client's asynchronous logger; absent = MLFLOW_ENABLE_ASYNC_LOGGING).
 void log_metrics(const std::map<std::string, double>& metrics,
-                 std::optional<std::int64_t> step = std::nullopt);
+                 std::optional<std::int64_t> step = std::nullopt,
+                 std::optional<bool> synchronous = std::nullopt);
 /// Returns `value` (as Python).
-std::string log_param(const std::string& key, const std::string& value);
-void log_params(const std::map<std::string, std::string>& params);
-void set_tag(const std::string& key, const std::string& value);
-void set_tags(const std::map<std::string, std::string>& tags);
+std::string log_param(const std::string& key, const std::string& value,
+                      std::optional<bool> synchronous = std::nullopt);
+void log_params(const std::map<std::string, std::string>& params,
+                std::optional<bool> synchronous = std::nullopt);
+void set_tag(const std::string& key, const std::string& value,
+             std::optional<bool> synchronous = std::nullopt);
+void set_tags(const std::map<std::string, std::string>& tags,
+              std::optional<bool> synchronous = std::nullopt);
+/// Waits until everything logged asynchronously by this process (every client) is stored;
+/// throws MlflowException naming what was lost and why when something was given up. Ending a
+/// run (end_run, ActiveRun) and process exit drain it too. Python's flush_async_logging().
+void flush_async_logging();
 void delete_tag(const std::string& key);
 /// One dataset; `context` becomes the `mlflow.data.context` input tag.
 void log_input(const Dataset& dataset, const std::optional<std::string>& context = std::nullopt,
                const std::map<std::string, std::string>& tags = {});
 void log_inputs(const std::vector<DatasetInput>& datasets);
+
+// ---- Logged models (MLflow 3) ----------------------------------------------------------------
+
+/// Python's mlflow.initialize_logged_model: a PENDING model. source_run_id defaults to this
+/// thread's active run; the experiment to `experiment_id`, else the active run's, else the
+/// active experiment (as start_run), else the source run's. Context tags (mlflow.user,
+/// mlflow.source.*) are added; the given tags win.
+LoggedModel initialize_logged_model(const CreateLoggedModelOptions& options = {},
+                                    const std::optional<std::string>& experiment_id = std::nullopt);
+/// Python's mlflow.finalize_logged_model (kReady or kFailed).
+LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status);
+// ---- Workspaces (Python's mlflow.set_workspace, mlflow.list_workspaces, ...) ---------------
+
+/// Makes `workspace` the process-wide workspace of the fluent API's default client (wins over
+/// MLFLOW_WORKSPACE; sent as X-MLFLOW-WORKSPACE). Any name but `default` is validated first
+/// (InvalidArgument). std::nullopt unsets it again; unlike Python, the environment is not
+/// modified (setenv is not thread-safe), so MLFLOW_WORKSPACE then applies again. Runs already
+/// active keep the client (and workspace) that started them.
+void set_workspace(const std::optional<std::string>& workspace);
+/// The default client's workspaces; see MlflowClient::list_workspaces.
+std::vector<Workspace> list_workspaces();
+/// Metadata of workspace `name` (as Python's mlflow.get_workspace(name)).
+Workspace get_workspace(const std::string& name);
+Workspace create_workspace(const std::string& name, const CreateWorkspaceOptions& options = {});
+Workspace update_workspace(const std::string& name, const UpdateWorkspaceOptions& options);
+void delete_workspace(const std::string& name,
+                      WorkspaceDeletionMode mode = WorkspaceDeletionMode::kRestrict);
 
 // ---- Signals --------------------------------------------------------------------------------
 

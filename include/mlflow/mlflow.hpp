@@ -5,12 +5,14 @@
 /// Umbrella header: everything of the public API.
 
 #include "mlflow/active_run.hpp"
+#include "mlflow/async_logging.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
 #include "mlflow/fluent.hpp"
+#include "mlflow/logged_model.hpp"
 #include "mlflow/logging.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/mlflow_client.hpp"
@@ -30,3 +32,4 @@
 #include "mlflow/tracking_options.hpp"
 #include "mlflow/version.hpp"
 #include "mlflow/view_type.hpp"
+#include "mlflow/workspace.hpp"

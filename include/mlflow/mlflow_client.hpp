@@ -5,15 +5,18 @@
 /// MlflowClient: the explicit-id client, with the names of Python's `mlflow.MlflowClient`.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "mlflow/async_logging.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
+#include "mlflow/logged_model.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/model_version.hpp"
 #include "mlflow/paged_list.hpp"
@@ -25,12 +28,14 @@
 #include "mlflow/run.hpp"
 #include "mlflow/tag.hpp"
 #include "mlflow/tracking_options.hpp"
+#include "mlflow/workspace.hpp"
 
 namespace mlflow {
 
 namespace internal {
 class TrackingStore;
 class RegistryStore;
+struct AsyncLogHolder;
 }  // namespace internal
 
 /// A client of one tracking store: a real MLflow server (`http://`, `https://`) or the
@@ -102,13 +107,16 @@ class MlflowClient {
 
   void log_metric(const std::string& run_id, const std::string& key, double value,
                   const LogMetricOptions& options = {});
-  void log_param(const std::string& run_id, const std::string& key, const std::string& value);
-  void set_tag(const std::string& run_id, const std::string& key, const std::string& value);
+  void log_param(const std::string& run_id, const std::string& key, const std::string& value,
+                 const LogParamOptions& options = {});
+  void set_tag(const std::string& run_id, const std::string& key, const std::string& value,
+               const SetTagOptions& options = {});
   void delete_tag(const std::string& run_id, const std::string& key);
   /// Any number of items: split into requests within MLflow's limits (1000 metrics, 100
   /// params, 100 tags, 1000 items in all), params and tags first, as Python does.
   void log_batch(const std::string& run_id, const std::vector<Metric>& metrics = {},
-                 const std::vector<Param>& params = {}, const std::vector<RunTag>& tags = {});
+                 const std::vector<Param>& params = {}, const std::vector<RunTag>& tags = {},
+                 const LogBatchOptions& options = {});
   void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
   /// Every point of one metric (all pages), ordered by timestamp, step, value.
   std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key);
@@ -212,13 +220,71 @@ class MlflowClient {
   /// Python's mlflow.register_model: creates the registered model when missing, then a version.
   /// `runs:/<run_id>/<path>` becomes `<run's artifact_uri>/<path>` with run_id set, when that
   /// directory holds an MLmodel file; other URIs are used as the source as given.
-  /// `models:/<model_id>` (logged models) throws InvalidArgument in this release.
+  /// `models:/<model_id>` (a logged model): source = the URI, model_id and the model's source
+  /// run set, and the registration appended to the model's `mlflow.modelVersions` tag.
   ModelVersion register_model(const std::string& model_uri, const std::string& name,
                               const RegisterModelOptions& options = {});
 
   /// The registry store behind this client (for the layers built on it, e.g. prompts). Throws
   /// InvalidArgument when the client was built without one.
   const std::shared_ptr<internal::RegistryStore>& registry_store() const;
+  // ---- Asynchronous logging (docs/adr/0012-async-logging.md) -------------------------------
+  // `synchronous = false` on log_metric/log_param/set_tag/log_batch (or
+  // MLFLOW_ENABLE_ASYNC_LOGGING=true) queues the data for one worker thread per client (shared
+  // by its copies), which sends it as merged log_batch requests. set_terminated drains it.
+
+  /// Waits until everything queued so far is stored. Throws MlflowException naming what was
+  /// lost and why when data was given up since the last flush (also reported to on_error).
+  void flush_async_logging();
+  /// Settings of this client's asynchronous logger (queue size, full-queue policy, how long
+  /// to hold data through an outage, error callback). Applies to its copies too.
+  void set_async_logging_options(AsyncLoggingOptions options);
+  AsyncLoggingStats async_logging_stats() const;
+  // ---- Logged models (MLflow 3) -------------------------------------------------------------
+  // A logged model lives in an experiment, has its own artifact location
+  // (<experiment artifact location>/models/<model_id>/artifacts) and is addressed as
+  // "models:/<model_id>". Unknown ids throw NotFound.
+
+  /// Creates a PENDING model. Params beyond the first 100 are sent in further requests of 100
+  /// (as Python's RestStore does). A name with / : . % " ' throws InvalidArgument.
+  LoggedModel create_logged_model(const std::string& experiment_id,
+                                  const CreateLoggedModelOptions& options = {});
+  /// Sets the final status (kReady or kFailed, as Python's "READY"/"FAILED").
+  LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status);
+  /// Throws NotFound for a deleted model too (as Python).
+  LoggedModel get_logged_model(const std::string& model_id);
+  /// Soft delete: search and get no longer return it.
+  void delete_logged_model(const std::string& model_id);
+  /// One page; see SearchLoggedModelsOptions for the filter grammar and ordering.
+  PagedList<LoggedModel> search_logged_models(const std::vector<std::string>& experiment_ids,
+                                              const SearchLoggedModelsOptions& options = {});
+  /// Upserts tags. Throws InvalidArgument when the model cannot be read (as Python).
+  void set_logged_model_tags(const std::string& model_id,
+                             const std::map<std::string, std::string>& tags);
+  void delete_logged_model_tag(const std::string& model_id, const std::string& key);
+  /// Adds params (batches of 100). Throws InvalidArgument when the model cannot be read.
+  void log_model_params(const std::string& model_id,
+                        const std::map<std::string, std::string>& params);
+  /// Records that the run produced these models (at their steps).
+  void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models);
+  /// Uploads a file (or a directory, keeping its name) under the model's artifact location.
+  void log_model_artifact(const std::string& model_id, const std::string& local_path,
+                          const std::string& artifact_path = "");
+  /// Uploads the files below `local_dir` to the model's `<artifact_path>/<relative path>`.
+  void log_model_artifacts(const std::string& model_id, const std::string& local_dir,
+                           const std::string& artifact_path = "");
+  /// The entries directly under `path` of the model's artifacts.
+  std::vector<FileInfo> list_logged_model_artifacts(const std::string& model_id,
+                                                    const std::string& path = "");
+  /// Logs a local model file or directory (ONNX, TorchScript, GGUF, anything) as a logged
+  /// model of the run, as Python's `<flavor>.log_model(name=...)` does: creates the model
+  /// (source run = run_id, the run's params copied), records the run output at options.step,
+  /// links the run's metrics of that step to the model, uploads the files (a directory's
+  /// contents) and an `MLmodel` file (flavor "onnx" for .onnx models) that Python's
+  /// mlflow.models.Model.load reads, then finalizes READY (FAILED if anything went wrong,
+  /// and the error is rethrown). Returns the READY model; its model_uri() is "models:/<id>".
+  LoggedModel log_model(const std::string& run_id, const std::string& local_path,
+                        const LogModelOptions& options = {});
 
   // ---- Prompt registry ------------------------------------------------------------------------
   // Prompts are registered models tagged `mlflow.prompt.is_prompt`, stored byte for byte as
@@ -263,6 +329,26 @@ class MlflowClient {
                                const PromptModelConfig& config);
   void delete_prompt_model_config(const std::string& name, int version);
 
+  // ---- Workspaces ---------------------------------------------------------------------------
+  // Workspaces of a server started with `mlflow server --enable-workspaces` (MLflow >= 3.10).
+  // The workspace this client works in is ClientOptions::workspace / MLFLOW_WORKSPACE, sent as
+  // X-MLFLOW-WORKSPACE on every call except these. Against a server without workspaces these
+  // throw MlflowException(FEATURE_DISABLED) saying how to enable them. The embedded store
+  // manages its database's `workspaces` table but keeps every resource in `default` (ADR 0010).
+
+  /// Every workspace the caller may see, sorted by name (`default` included).
+  std::vector<Workspace> list_workspaces();
+  /// Throws NotFound for an unknown workspace, InvalidArgument for an invalid name.
+  Workspace get_workspace(const std::string& name);
+  /// Throws AlreadyExists for a taken name, InvalidArgument for an invalid or reserved one.
+  Workspace create_workspace(const std::string& name, const CreateWorkspaceOptions& options = {});
+  /// Changes the fields set in `options` (at least one). Names cannot be changed.
+  Workspace update_workspace(const std::string& name, const UpdateWorkspaceOptions& options);
+  /// `default` cannot be deleted. kRestrict throws InvalidState while the workspace still has
+  /// resources.
+  void delete_workspace(const std::string& name,
+                        WorkspaceDeletionMode mode = WorkspaceDeletionMode::kRestrict);
+
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }
 
@@ -270,6 +356,10 @@ class MlflowClient {
   std::shared_ptr<internal::TrackingStore> store_;
   std::shared_ptr<internal::RegistryStore> registry_store_;
   std::string tracking_uri_;
+  /// The asynchronous logger, created on first use and shared by copies.
+  std::shared_ptr<internal::AsyncLogHolder> async_;
+  /// MLFLOW_ENABLE_ASYNC_LOGGING at construction.
+  bool async_by_default_ = false;
 };
 
 }  // namespace mlflow

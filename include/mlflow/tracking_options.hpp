@@ -73,6 +73,28 @@ struct LogMetricOptions {
   std::optional<std::string> model_id{};
   std::optional<std::string> dataset_name{};
   std::optional<std::string> dataset_digest{};
+  /// false: queue the point for the client's asynchronous logger and return at once; true:
+  /// send it now; absent: asynchronous when MLFLOW_ENABLE_ASYNC_LOGGING is true (read when the
+  /// client is created). See docs/adr/0012-async-logging.md.
+  std::optional<bool> synchronous{};
+};
+
+/// log_param(run_id, key, value, synchronous=None)
+struct LogParamOptions {
+  /// As LogMetricOptions::synchronous.
+  std::optional<bool> synchronous{};
+};
+
+/// set_tag(run_id, key, value, synchronous=None)
+struct SetTagOptions {
+  /// As LogMetricOptions::synchronous.
+  std::optional<bool> synchronous{};
+};
+
+/// log_batch(run_id, metrics, params, tags, synchronous=None)
+struct LogBatchOptions {
+  /// As LogMetricOptions::synchronous.
+  std::optional<bool> synchronous{};
 };
 
 /// get_metric_history_bulk_interval(run_ids, metric_key, start_step, end_step, max_results)

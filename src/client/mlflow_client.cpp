@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "async/async_logger.hpp"
 #include "client/batching.hpp"
 #include "client/store_factory.hpp"
 #include "client/validation.hpp"
@@ -48,10 +49,15 @@ MlflowClient::MlflowClient(ClientOptions options) {
   store_ = internal::make_tracking_store(config);
   registry_store_ = internal::make_registry_store(options, config, store_);
   tracking_uri_ = internal::redact_secrets(config.tracking_uri);
+  async_ = std::make_shared<internal::AsyncLogHolder>();
+  async_by_default_ = internal::async_logging_enabled_by_env();
 }
 
 MlflowClient::MlflowClient(std::shared_ptr<internal::TrackingStore> store)
-    : store_(std::move(store)), tracking_uri_("custom-store") {
+    : store_(std::move(store)),
+      tracking_uri_("custom-store"),
+      async_(std::make_shared<internal::AsyncLogHolder>()),
+      async_by_default_(internal::async_logging_enabled_by_env()) {
   if (!store_) {
     throw_error(ErrorCode::kInvalidParameterValue, "MlflowClient needs a non-null store.");
   }
@@ -174,6 +180,9 @@ void MlflowClient::update_run(const std::string& run_id, const UpdateRunOptions&
 
 void MlflowClient::set_terminated(const std::string& run_id, const SetTerminatedOptions& options) {
   require_non_empty(run_id, "run_id");
+  // As Python's set_terminated: what was queued asynchronously is stored before the run ends
+  // (failures were reported to on_error and stay for the next flush_async_logging).
+  if (internal::AsyncLogger* logger = async_ ? async_->existing() : nullptr) logger->drain();
   store_->update_run_info(run_id, options.status, options.end_time.value_or(internal::now_millis()),
                           std::nullopt);
 }
@@ -210,10 +219,15 @@ PageRange<Run> MlflowClient::search_runs_all(std::vector<std::string> experiment
 void MlflowClient::log_metric(const std::string& run_id, const std::string& key, double value,
                               const LogMetricOptions& options) {
   require_non_empty(run_id, "run_id");
+  const std::int64_t timestamp = options.timestamp.value_or(internal::now_millis());
+  if (!options.synchronous.value_or(!async_by_default_) &&
+      async_->get(store_).log_metric(run_id, key, value, timestamp, options)) {
+    return;
+  }
   Metric metric;
   metric.key = key;
   metric.value = value;
-  metric.timestamp = options.timestamp.value_or(internal::now_millis());
+  metric.timestamp = timestamp;
   metric.step = options.step;
   metric.model_id = options.model_id;
   metric.dataset_name = options.dataset_name;
@@ -223,14 +237,22 @@ void MlflowClient::log_metric(const std::string& run_id, const std::string& key,
 }
 
 void MlflowClient::log_param(const std::string& run_id, const std::string& key,
-                             const std::string& value) {
+                             const std::string& value, const LogParamOptions& options) {
   require_non_empty(run_id, "run_id");
+  if (!options.synchronous.value_or(!async_by_default_) &&
+      async_->get(store_).log_param(run_id, key, value)) {
+    return;
+  }
   store_->log_param(run_id, internal::validate_param(Param{key, value}));
 }
 
 void MlflowClient::set_tag(const std::string& run_id, const std::string& key,
-                           const std::string& value) {
+                           const std::string& value, const SetTagOptions& options) {
   require_non_empty(run_id, "run_id");
+  if (!options.synchronous.value_or(!async_by_default_) &&
+      async_->get(store_).set_tag(run_id, key, value)) {
+    return;
+  }
   store_->set_tag(run_id, internal::validate_tag(RunTag{key, value}));
 }
 
@@ -241,7 +263,8 @@ void MlflowClient::delete_tag(const std::string& run_id, const std::string& key)
 }
 
 void MlflowClient::log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
-                             const std::vector<Param>& params, const std::vector<RunTag>& tags) {
+                             const std::vector<Param>& params, const std::vector<RunTag>& tags,
+                             const LogBatchOptions& options) {
   require_non_empty(run_id, "run_id");
   if (metrics.empty() && params.empty() && tags.empty()) return;
   internal::validate_run_id(run_id);
@@ -267,6 +290,10 @@ void MlflowClient::log_batch(const std::string& run_id, const std::vector<Metric
   for (std::size_t i = 0; i < tags.size(); ++i) {
     checked_tags.push_back(internal::validate_tag(tags[i], "tags[" + std::to_string(i) + "]"));
   }
+  if (!options.synchronous.value_or(!async_by_default_) &&
+      async_->get(store_).log_batch(run_id, metrics, checked_params, checked_tags)) {
+    return;
+  }
   for (const auto& chunk : internal::split_batch(metrics, checked_params, checked_tags)) {
     store_->log_batch(run_id, chunk.metrics, chunk.params, chunk.tags);
   }
@@ -289,6 +316,28 @@ void MlflowClient::log_inputs(const std::string& run_id,
     const std::size_t end = std::min(datasets.size(), i + kMaxDatasetsPerRequest);
     store_->log_inputs(run_id, {datasets.begin() + i, datasets.begin() + end}, {});
   }
+}
+
+// ---- Asynchronous logging ---------------------------------------------------------------------
+
+void MlflowClient::flush_async_logging() {
+  if (internal::AsyncLogger* logger = async_->existing()) logger->flush();
+}
+
+void MlflowClient::set_async_logging_options(AsyncLoggingOptions options) {
+  std::lock_guard<std::mutex> lock(async_->mutex);
+  if (async_->logger) {
+    async_->logger->set_options(options);
+  } else if (options.queue_capacity == 0) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "AsyncLoggingOptions::queue_capacity must be at least 1.");
+  }
+  async_->options = std::move(options);
+}
+
+AsyncLoggingStats MlflowClient::async_logging_stats() const {
+  if (internal::AsyncLogger* logger = async_->existing()) return logger->stats();
+  return {};
 }
 
 std::vector<Metric> MlflowClient::get_metric_history(const std::string& run_id,

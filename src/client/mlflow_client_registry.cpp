@@ -3,6 +3,7 @@
 // stores refuse bad input alike), paging ranges, and register_model's resolution of
 // `runs:/` URIs as Python's mlflow.register_model does it.
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "client/registry_validation.hpp"
@@ -11,11 +12,14 @@
 #include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "store/models_uri.hpp"
 #include "store/registry_store.hpp"
 #include "store/tracking_store.hpp"
 
 namespace mlflow {
 namespace {
+
+constexpr const char* kModelVersionsTag = "mlflow.modelVersions";
 
 void refuse_prompt_tag(const std::map<std::string, std::string>& tags) {
   // Python's MlflowClient refuses the prompt marker on models and versions; prompts are made
@@ -29,6 +33,21 @@ void refuse_prompt_tag(const std::map<std::string, std::string>& tags) {
 void check_name_version(const std::string& name, const std::string& version) {
   internal::validate_model_name(name);
   internal::validate_model_version(version);
+}
+
+// Python's register_model appends {"name", "version"} to the logged model's
+// mlflow.modelVersions tag (a JSON list), so the model lists its registrations.
+void link_model_version(MlflowClient& client, const std::string& model_id,
+                        const ModelVersion& version) {
+  nlohmann::json links = nlohmann::json::array();
+  const LoggedModel model = client.get_logged_model(model_id);
+  const auto it = model.tags.find(kModelVersionsTag);
+  if (it != model.tags.end()) {
+    links = nlohmann::json::parse(it->second, nullptr, false);
+    if (!links.is_array()) links = nlohmann::json::array();
+  }
+  links.push_back({{"name", version.name}, {"version", version.version}});
+  client.set_logged_model_tags(model_id, {{kModelVersionsTag, links.dump()}});
 }
 
 // The scheme of a URI as urllib.parse.urlparse finds it ("" for a plain path).
@@ -363,16 +382,23 @@ ModelVersion MlflowClient::register_model(const std::string& model_uri, const st
                                           const RegisterModelOptions& options) {
   internal::validate_model_name(name);
   refuse_prompt_tag(options.tags);
-  if (model_uri.rfind("models:/", 0) == 0) {
+  // models:/<model_id>: a logged model (MLflow 3), registered as Python's register_model does.
+  const std::optional<std::string> logged_model_id = internal::logged_model_id_of_uri(model_uri);
+  if (model_uri.rfind("models:/", 0) == 0 && !logged_model_id) {
     throw_error(ErrorCode::kInvalidParameterValue,
                 "register_model('" + model_uri +
-                    "'): models:/ URIs name logged models, which this release of mlflow-cpp "
-                    "does not resolve yet. Register a runs:/<run_id>/<path> URI or call "
-                    "create_model_version with the model's artifact location as source.");
+                    "'): models:/<name>/<version> and models:/<name>@<alias> URIs are not "
+                    "resolved by this release of mlflow-cpp. Register models:/<model_id>, a "
+                    "runs:/<run_id>/<path> URI, or call create_model_version with the model's "
+                    "artifact location as source.");
   }
   std::string source = model_uri;
   std::optional<std::string> run_id;
-  if (model_uri.rfind("runs:/", 0) == 0) {
+  if (logged_model_id) {
+    // Python passes source = the URI and model_id; the version's run is the model's source run
+    // (the server and the SQL registry fill it in), so an unknown model fails here first.
+    run_id = get_logged_model(*logged_model_id).source_run_id;
+  } else if (model_uri.rfind("runs:/", 0) == 0) {
     // runs:/<run_id>[/<artifact path>], as RunsArtifactRepository.parse_runs_uri reads it.
     std::string rest = model_uri.substr(6);
     while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
@@ -417,7 +443,10 @@ ModelVersion MlflowClient::register_model(const std::string& model_uri, const st
   CreateModelVersionOptions mv;
   mv.run_id = run_id;
   mv.tags = options.tags;
-  return create_model_version(name, source, mv);
+  mv.model_id = logged_model_id;
+  ModelVersion version = create_model_version(name, source, mv);
+  if (logged_model_id) link_model_version(*this, *logged_model_id, version);
+  return version;
 }
 
 }  // namespace mlflow

@@ -1,6 +1,7 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "client/store_factory.hpp"
 
+#include "client/workspace_store_factory.hpp"
 #include <string>
 #include <utility>
 
@@ -30,7 +31,10 @@ std::shared_ptr<TrackingStore> make_tracking_store(const ResolvedConfig& config)
   const std::string& uri = config.tracking_uri;
   const std::string scheme = scheme_of(uri);
   if (scheme == "http" || scheme == "https") return make_rest_tracking_store(config);
-  if (scheme == "sqlite") return make_sqlite_tracking_store(uri);
+  if (scheme == "sqlite") {
+    require_default_workspace_for_embedded_store(config);
+    return make_sqlite_tracking_store(uri);
+  }
   if (scheme.empty() || scheme == "file") {
     throw_error(ErrorCode::kInvalidParameterValue,
                 "Tracking URI '" + uri +

@@ -122,6 +122,10 @@ void validate_metric_value_fields(const Metric& metric, const std::string& path)
 }  // namespace
 
 void validate_metric(const Metric& metric, const std::string& path) {
+  // Python's Metric entity: a dataset is named by both or neither.
+  if (metric.dataset_name.has_value() != metric.dataset_digest.has_value()) {
+    invalid("Both dataset_name and dataset_digest must be provided if one is provided");
+  }
   validate_name(metric.key, json_path(path, "name"));
   validate_metric_value_fields(metric, path);
   check_length("Metric name", kMaxEntityKeyLength, metric.key);

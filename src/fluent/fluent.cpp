@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "async/async_logger.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "fluent/state.hpp"
@@ -317,7 +318,8 @@ void log_metric(const std::string& key, double value, const LogMetricOptions& op
   client.log_metric(run_id, key, value, options);
 }
 
-void log_metrics(const std::map<std::string, double>& metrics, std::optional<std::int64_t> step) {
+void log_metrics(const std::map<std::string, double>& metrics, std::optional<std::int64_t> step,
+                 std::optional<bool> synchronous) {
   auto [run_id, client] = active_run_or_start();
   const std::int64_t timestamp = internal::now_millis();
   std::vector<Metric> batch;
@@ -329,33 +331,36 @@ void log_metrics(const std::map<std::string, double>& metrics, std::optional<std
     m.step = step.value_or(0);
     batch.push_back(std::move(m));
   }
-  client.log_batch(run_id, batch);
+  client.log_batch(run_id, batch, {}, {}, LogBatchOptions{synchronous});
 }
 
-std::string log_param(const std::string& key, const std::string& value) {
+std::string log_param(const std::string& key, const std::string& value,
+                      std::optional<bool> synchronous) {
   auto [run_id, client] = active_run_or_start();
-  client.log_param(run_id, key, value);
+  client.log_param(run_id, key, value, LogParamOptions{synchronous});
   return value;
 }
 
-void log_params(const std::map<std::string, std::string>& params) {
+void log_params(const std::map<std::string, std::string>& params, std::optional<bool> synchronous) {
   auto [run_id, client] = active_run_or_start();
   std::vector<Param> batch;
   for (const auto& [key, value] : params) batch.push_back(Param{key, value});
-  client.log_batch(run_id, {}, batch);
+  client.log_batch(run_id, {}, batch, {}, LogBatchOptions{synchronous});
 }
 
-void set_tag(const std::string& key, const std::string& value) {
+void set_tag(const std::string& key, const std::string& value, std::optional<bool> synchronous) {
   auto [run_id, client] = active_run_or_start();
-  client.set_tag(run_id, key, value);
+  client.set_tag(run_id, key, value, SetTagOptions{synchronous});
 }
 
-void set_tags(const std::map<std::string, std::string>& tags) {
+void set_tags(const std::map<std::string, std::string>& tags, std::optional<bool> synchronous) {
   auto [run_id, client] = active_run_or_start();
   std::vector<RunTag> batch;
   for (const auto& [key, value] : tags) batch.push_back(RunTag{key, value});
-  client.log_batch(run_id, {}, {}, batch);
+  client.log_batch(run_id, {}, {}, batch, LogBatchOptions{synchronous});
 }
+
+void flush_async_logging() { internal::flush_all_async_loggers(); }
 
 void delete_tag(const std::string& key) {
   auto [run_id, client] = active_run_or_start();

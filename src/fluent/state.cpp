@@ -247,13 +247,19 @@ bool is_tracking_uri_set() {
 
 MlflowClient default_client() {
   const std::string uri = get_tracking_uri();
+  // set_workspace's value is part of the client's identity, like the URI.
+  const std::optional<std::string> workspace = internal::fluent_workspace();
+  const std::string key = workspace ? uri + '\n' + *workspace : uri;
   auto& s = internal::state();
   std::lock_guard<std::mutex> lock(s.mutex);
   // Built under the lock so that concurrent first calls share one client (one connection
   // pool, one SQLite handle).
-  if (!s.client || s.client_uri != uri) {
-    s.client = std::make_shared<MlflowClient>(uri);
-    s.client_uri = uri;
+  if (!s.client || s.client_uri != key) {
+    ClientOptions options;
+    options.tracking_uri = uri;
+    options.workspace = workspace;
+    s.client = std::make_shared<MlflowClient>(std::move(options));
+    s.client_uri = key;
   }
   return *s.client;
 }

@@ -55,6 +55,9 @@ std::string resolve_experiment_id();
 /// MLFLOW_RUN_ID when set and not yet used by this process; marks it used.
 std::optional<std::string> take_env_run_id();
 
+/// set_workspace's value (src/fluent/workspaces.cpp); std::nullopt = MLFLOW_WORKSPACE applies.
+std::optional<std::string> fluent_workspace();
+
 /// For tests: forgets the tracking URI, the active experiment, the used MLFLOW_RUN_ID values
 /// and every activation (without ending the runs), and drops the cached client.
 void reset_fluent_state();

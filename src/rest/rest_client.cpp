@@ -1,6 +1,7 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "rest/rest_client.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <utility>
@@ -11,6 +12,10 @@
 
 namespace mlflow::internal {
 namespace {
+
+constexpr const char* kApiV2 = "/api/2.0/mlflow/";
+constexpr const char* kServerInfoEndpoint = "/api/3.0/mlflow/server-info";
+constexpr const char* kWorkspaceHeader = "X-MLFLOW-WORKSPACE";
 
 bool is_blank(const std::string& s) {
   for (char c : s) {
@@ -134,6 +139,10 @@ HttpHeaders identity_headers(const ResolvedConfig& config) {
   return headers;
 }
 
+bool is_workspace_admin_endpoint(const std::string& endpoint) {
+  return endpoint.find("/mlflow/workspaces") != std::string::npos;
+}
+
 std::string url_encode(const std::string& text) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
@@ -201,7 +210,7 @@ RestClient::RestClient(ResolvedConfig config, std::shared_ptr<HttpTransport> tra
 }
 
 std::string RestClient::endpoint_url(const std::string& path) const {
-  return config_.tracking_uri + "/api/2.0/mlflow/" + path;
+  return config_.tracking_uri + kApiV2 + path;
 }
 
 // Headers of every request. Deliberately absent:
@@ -230,12 +239,18 @@ nlohmann::json RestClient::post(const std::string& path, const nlohmann::json& b
 
 nlohmann::json RestClient::post_serialized(const std::string& path, std::string body,
                                            Idempotency idempotency) {
-  return send("POST", path, {}, std::move(body), idempotency);
+  return send("POST", kApiV2 + path, {}, std::move(body), idempotency);
 }
 
 nlohmann::json RestClient::call(const std::string& method, const std::string& path,
                                 const QueryParams& query, const nlohmann::json& body,
                                 Idempotency idempotency) {
+  return call_endpoint(method, kApiV2 + path, query, body, idempotency);
+}
+
+nlohmann::json RestClient::call_endpoint(const std::string& method, const std::string& endpoint,
+                                         const QueryParams& query, const nlohmann::json& body,
+                                         Idempotency idempotency) {
   std::string text;
   if (!body.is_null()) {
     try {
@@ -243,23 +258,81 @@ nlohmann::json RestClient::call(const std::string& method, const std::string& pa
     } catch (const nlohmann::json::exception&) {
       // nlohmann refuses invalid UTF-8; the server could not decode it either.
       throw_error(ErrorCode::kInvalidParameterValue,
-                  "A string sent to " + path +
+                  "A string sent to " + endpoint +
                       " is not valid UTF-8. MLflow stores text as UTF-8: convert it before "
                       "logging it.");
     }
   }
-  return send(method, path, query, std::move(text), idempotency);
+  return send(method, endpoint, query, std::move(text), idempotency);
 }
 
-nlohmann::json RestClient::send(const std::string& method, const std::string& path,
+bool RestClient::workspaces_enabled() {
+  const int known = workspace_support_.load();
+  if (known != 0) return known == 1;
+  HttpRequest request;
+  request.method = "GET";
+  request.url = config_.tracking_uri + kServerInfoEndpoint;
+  request.headers = base_headers();
+  // server-info never resolves a workspace; leave the header off so that a disabled server
+  // answers it too.
+  request.headers.erase(
+      std::remove_if(request.headers.begin(), request.headers.end(),
+                     [](const auto& h) { return iequals(h.first, kWorkspaceHeader); }),
+      request.headers.end());
+  request.timeout = config_.timeout;
+  const HttpResponse response =
+      send_with_retry(*transport_, request, config_.retry, hooks_, Idempotency::kIdempotent);
+  if (response.status == 404) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "Could not determine whether the MLflow server at " +
+                    strip_credentials(config_.tracking_uri) + " supports workspaces: GET " +
+                    kServerInfoEndpoint +
+                    " answered HTTP 404. Check that the tracking URI points at an MLflow server "
+                    "(>= 3.10), including any path prefix.");
+  }
+  if (response.status < 200 || response.status >= 300) {
+    throw_http_error("GET", request.url, response);
+  }
+  const auto parsed = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  bool enabled = false;
+  if (parsed.is_object()) {
+    const auto it = parsed.find("workspaces_enabled");
+    enabled = it != parsed.end() && it->is_boolean() && it->get<bool>();
+  }
+  workspace_support_.store(enabled ? 1 : 2);
+  return enabled;
+}
+
+void RestClient::require_workspace_support(const std::string& workspace) {
+  if (workspaces_enabled()) return;
+  throw_error(ErrorCode::kFeatureDisabled,
+              "Active workspace '" + workspace + "' cannot be used because the MLflow server at " +
+                  strip_credentials(config_.tracking_uri) +
+                  " runs without workspaces. Restart it with `mlflow server "
+                  "--enable-workspaces` (SQL backend required), or unset the workspace "
+                  "(MLFLOW_WORKSPACE / ClientOptions::workspace / mlflow::set_workspace).");
+}
+
+nlohmann::json RestClient::send(const std::string& method, const std::string& endpoint,
                                 const QueryParams& query, std::string body,
                                 Idempotency idempotency) {
   HttpRequest request;
   request.method = method;
-  request.url = endpoint_url(path);
+  request.url = config_.tracking_uri + endpoint;
   const std::string qs = build_query_string(query);
   if (!qs.empty()) request.url += "?" + qs;
   request.headers = base_headers();
+  // The workspace header (configured, or among the custom headers): off on the admin
+  // endpoints; elsewhere, first make sure the server can honour it.
+  const auto ws = std::find_if(request.headers.begin(), request.headers.end(),
+                               [](const auto& h) { return iequals(h.first, kWorkspaceHeader); });
+  if (ws != request.headers.end()) {
+    if (is_workspace_admin_endpoint(endpoint)) {
+      request.headers.erase(ws);
+    } else if (!is_blank(ws->second)) {
+      require_workspace_support(ws->second);
+    }
+  }
   if (!body.empty()) {
     // The server insists on this content type for POST/PUT JSON endpoints.
     set_header(request.headers, "Content-Type", "application/json");

@@ -4,6 +4,7 @@
 // One MLflow REST call: URL building, headers, retry, and mapping of the answer to JSON or to
 // the right MlflowException. Stores above it deal only in endpoint paths and JSON.
 
+#include <atomic>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -34,6 +35,10 @@ void set_header(HttpHeaders& headers, const std::string& name, const std::string
 /// version header. Used by the REST store and the artifact repository alike.
 HttpHeaders identity_headers(const ResolvedConfig& config);
 
+/// True for the workspace administration endpoints (`.../mlflow/workspaces...`): they name the
+/// workspace in their path, so they get no X-MLFLOW-WORKSPACE header (Python's rule).
+bool is_workspace_admin_endpoint(const std::string& endpoint);
+
 /// Maps a non-2xx HTTP answer to an exception (always throws). A JSON object with
 /// `error_code` gives that code; anything else is classified by status, with a hint.
 [[noreturn]] void throw_http_error(const std::string& method, const std::string& url,
@@ -57,18 +62,32 @@ class RestClient {
   /// Any method; `body` is sent as JSON unless it is null.
   nlohmann::json call(const std::string& method, const std::string& path, const QueryParams& query,
                       const nlohmann::json& body, Idempotency idempotency);
+  /// Like call() for a full endpoint path below the tracking URI, e.g.
+  /// "/api/3.0/mlflow/workspaces/team-a".
+  nlohmann::json call_endpoint(const std::string& method, const std::string& endpoint,
+                               const QueryParams& query, const nlohmann::json& body,
+                               Idempotency idempotency);
+
+  /// The server's `workspaces_enabled` (GET /api/3.0/mlflow/server-info), asked once per client
+  /// and remembered. Throws InvalidArgument when the server has no server-info endpoint.
+  bool workspaces_enabled();
 
   const ResolvedConfig& config() const noexcept { return config_; }
 
  private:
   HttpHeaders base_headers() const;
-  /// Sends and maps the answer; `body` empty = no body.
-  nlohmann::json send(const std::string& method, const std::string& path, const QueryParams& query,
-                      std::string body, Idempotency idempotency);
+  /// Sends to `<tracking_uri><endpoint>` and maps the answer; `body` empty = no body.
+  nlohmann::json send(const std::string& method, const std::string& endpoint,
+                      const QueryParams& query, std::string body, Idempotency idempotency);
+  /// Throws FeatureDisabled before a workspace-scoped call when a workspace is configured but
+  /// the server runs without workspaces (which would answer a retried HTTP 500).
+  void require_workspace_support(const std::string& workspace);
 
   ResolvedConfig config_;
   std::shared_ptr<HttpTransport> transport_;
   RetryHooks hooks_;
+  /// 0 = not asked yet, 1 = enabled, 2 = disabled.
+  std::atomic<int> workspace_support_{0};
 };
 
 }  // namespace mlflow::internal

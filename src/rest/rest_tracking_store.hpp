@@ -9,11 +9,12 @@
 
 #include "core/config.hpp"
 #include "rest/rest_client.hpp"
+#include "store/logged_model_store.hpp"
 #include "store/tracking_store.hpp"
 
 namespace mlflow::internal {
 
-class RestTrackingStore : public TrackingStore {
+class RestTrackingStore : public TrackingStore, public LoggedModelStore {
  public:
   /// `transport` defaults to make_curl_transport(config's TLS settings, "mlflow-cpp/<ver>").
   explicit RestTrackingStore(const ResolvedConfig& config,
@@ -56,6 +57,19 @@ class RestTrackingStore : public TrackingStore {
   std::vector<Metric> get_metric_history_bulk_interval(
       const std::vector<std::string>& run_ids, const std::string& metric_key,
       const MetricHistoryBulkIntervalOptions& options) override;
+
+  // Logged models (MLflow 3): src/rest/rest_logged_model_store.cpp.
+  LoggedModel create_logged_model(const CreateLoggedModelRequest& request) override;
+  void log_logged_model_params(const std::string& model_id, const KeyValues& params) override;
+  LoggedModel get_logged_model(const std::string& model_id, bool allow_deleted) override;
+  void delete_logged_model(const std::string& model_id) override;
+  LoggedModel finalize_logged_model(const std::string& model_id,
+                                    LoggedModelStatus status) override;
+  void set_logged_model_tags(const std::string& model_id, const KeyValues& tags) override;
+  void delete_logged_model_tag(const std::string& model_id, const std::string& key) override;
+  PagedList<LoggedModel> search_logged_models(const std::vector<std::string>& experiment_ids,
+                                              const SearchLoggedModelsOptions& options) override;
+  void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
 
   /// The underlying client (for other REST-backed services sharing its connection pool).
   RestClient& client() noexcept { return client_; }

@@ -14,6 +14,7 @@
 #include "sqlite/db.hpp"
 #include "sqlite/registry_search_sql.hpp"
 #include "sqlite/sqlite_tracking_store.hpp"
+#include "store/models_uri.hpp"
 
 namespace mlflow::internal {
 
@@ -507,6 +508,24 @@ ModelVersion SqliteRegistryStore::create_model_version(const CreateModelVersionR
   Connection& c = tracking_->connection();
   Transaction tx(c);
   require_model(c, request.name);
+  // Python's SqlAlchemyStore: a models:/<model_id> source is stored at the logged model's
+  // artifact location, and the version takes the model's source run when given none.
+  std::string storage_location = request.source;
+  std::optional<std::string> run_id = request.run_id;
+  if (const auto logged_id = logged_model_id_of_uri(request.source)) {
+    auto s = c.prepare(
+        "SELECT artifact_location, source_run_id FROM logged_models WHERE model_id = ? AND "
+        "lifecycle_stage != 'deleted'");
+    s->bind(1, *logged_id);
+    if (!s->step()) {
+      throw_error(ErrorCode::kInternalError,
+                  "Unable to fetch model from model URI source artifact location '" +
+                      request.source + "'.Error: Logged model with ID '" + *logged_id +
+                      "' not found.");
+    }
+    storage_location = s->text(0);
+    if (!run_id || run_id->empty()) run_id = s->opt_text(1);
+  }
   const std::int64_t now = now_millis();
   touch_model(c, request.name, now);
   std::int64_t version = 1;
@@ -528,9 +547,9 @@ ModelVersion SqliteRegistryStore::create_model_version(const CreateModelVersionR
       .bind(4, now)
       .bind(5, request.description)
       .bind(6, request.source)
-      .bind(7, request.run_id)
+      .bind(7, run_id)
       .bind(8, request.run_link)
-      .bind(9, request.source)
+      .bind(9, storage_location)
       .run();
   {
     auto s = c.prepare(

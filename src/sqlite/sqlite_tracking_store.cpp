@@ -16,6 +16,7 @@
 #include "mlflow/errors.hpp"
 #include "sqlite/db.hpp"
 #include "sqlite/schema.hpp"
+#include "sqlite/sqlite_logged_model_store.hpp"
 #include "sqlite/search_sql.hpp"
 
 namespace mlflow::internal {
@@ -805,10 +806,11 @@ void SqliteTrackingStore::log_batch(const std::string& run_id, Span<Metric> metr
   std::lock_guard<std::mutex> lock(mutex_);
   Connection& c = *conn_;
   Transaction tx(c);
-  require_active_run(c, run_id);
-  // MLflow's order: params, then metrics, then tags.
+  const RunRow run = require_active_run(c, run_id);
+  // MLflow's order: params, then metrics, then logged-model metrics, then tags.
   insert_params(c, run_id, params);
   insert_metrics(c, run_id, metrics);
+  insert_logged_model_metrics(c, run_id, run.experiment_id, metrics);
   for (const RunTag& t : tags) upsert_tag(c, run_id, t);
   tx.commit();
 }

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/logged_model_store.hpp"
 #include "store/tracking_store.hpp"
 
 namespace mlflow::internal {
@@ -31,7 +32,7 @@ std::string sqlite_path_from_uri(const std::string& tracking_uri);
 /// One connection guarded by a mutex: SQLite serialises writers anyway, and WAL keeps
 /// readers in other processes (e.g. `mlflow ui`) unblocked. Every write call is one
 /// transaction.
-class SqliteTrackingStore : public TrackingStore {
+class SqliteTrackingStore : public TrackingStore, public LoggedModelStore {
  public:
   /// `db_path` is ":memory:" or a file path; new experiments get `<artifact_root>/<id>`.
   SqliteTrackingStore(const std::string& db_path, std::string artifact_root);
@@ -78,6 +79,19 @@ class SqliteTrackingStore : public TrackingStore {
   /// database (one connection per database file, whichever store writes).
   sqlite::Connection& connection() noexcept { return *conn_; }
   std::mutex& mutex() noexcept { return mutex_; }
+  // Logged models (MLflow 3): src/sqlite/sqlite_logged_model_store.cpp, on the same
+  // connection and under the same mutex.
+  LoggedModel create_logged_model(const CreateLoggedModelRequest& request) override;
+  void log_logged_model_params(const std::string& model_id, const KeyValues& params) override;
+  LoggedModel get_logged_model(const std::string& model_id, bool allow_deleted) override;
+  void delete_logged_model(const std::string& model_id) override;
+  LoggedModel finalize_logged_model(const std::string& model_id,
+                                    LoggedModelStatus status) override;
+  void set_logged_model_tags(const std::string& model_id, const KeyValues& tags) override;
+  void delete_logged_model_tag(const std::string& model_id, const std::string& key) override;
+  PagedList<LoggedModel> search_logged_models(const std::vector<std::string>& experiment_ids,
+                                              const SearchLoggedModelsOptions& options) override;
+  void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
 
  private:
   std::mutex mutex_;

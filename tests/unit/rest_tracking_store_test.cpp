@@ -183,8 +183,11 @@ TEST_F(RestStoreTest, HeadersCarryAuthWorkspaceAndCustomButNoOrigin) {
   config.workspace = "team-a";
   config.timeout = std::chrono::milliseconds(4321);
   auto store = make(config);
+  // A workspace is first checked against the server's server-info (tests/unit/workspace_test).
+  transport_->reply(200, R"({"workspaces_enabled":true})");
   store.delete_run("r1");
-  const HttpRequest& r = only_request();
+  ASSERT_EQ(transport_->requests.size(), 2u);
+  const HttpRequest& r = transport_->requests.back();
   EXPECT_EQ(header(r, "Authorization"), std::optional<std::string>("Bearer s3cret-token"));
   EXPECT_EQ(header(r, "X-Gateway-Route"), std::optional<std::string>("blue"));
   EXPECT_EQ(header(r, "X-MLFLOW-WORKSPACE"), std::optional<std::string>("team-a"));

@@ -1,0 +1,266 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+//
+// C++ side of `make bench-async` (see bench/README.md):
+//  (a) nanoseconds per asynchronous log_metric call on the caller's thread: the fluent
+//      mlflow::log_metric(key, v, {.step, .synchronous=false}) as Python's
+//      mlflow.log_metric(key, v, step=i, synchronous=False), each call timed on its own;
+//  (b) end-to-end points/s of asynchronous logging into the real server (first call to the
+//      end of flush_async_logging) against the server's own ceiling: the same points as
+//      log-batch request bodies of 1,000 (the most the worker ever sends) made by the SDK's
+//      own JSON writer, replayed raw over one keep-alive HTTP connection.
+//
+//   bench_async TRACKING_URI [--calls N] [--points N] [--keys N]
+//
+// Prints human lines and BENCH_JSON lines for scripts/bench-async.sh.
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "mlflow/fluent.hpp"
+#include "mlflow/mlflow_client.hpp"
+#include "rest/json_writer.hpp"
+
+namespace {
+
+constexpr std::int64_t kBaseTsMs = 1700000000000;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::int64_t percentile(std::vector<std::int64_t> v, double p) {
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+  return v[i];
+}
+
+// (a) One steady_clock pair around each call; the median cost of an empty pair is subtracted.
+std::int64_t timer_overhead() {
+  std::vector<std::int64_t> empty(10000);
+  for (auto& e : empty) {
+    const auto t0 = Clock::now();
+    const auto t1 = Clock::now();
+    e = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
+  }
+  return percentile(empty, 0.5);
+}
+
+void bench_call(int calls, std::int64_t overhead) {
+  mlflow::ActiveRun run = mlflow::start_run();
+  mlflow::LogMetricOptions options;
+  options.synchronous = false;
+  mlflow::log_metric("warmup", 0.0, options);  // creates the logger, its thread and slot
+  mlflow::flush_async_logging();
+
+  std::vector<std::int64_t> ns(static_cast<std::size_t>(calls));
+  for (int i = 0; i < calls; ++i) {
+    options.step = i;
+    const auto t0 = Clock::now();
+    mlflow::log_metric("loss", 0.001 * i, options);
+    const auto t1 = Clock::now();
+    ns[static_cast<std::size_t>(i)] =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count() - overhead;
+  }
+  const auto drain_start = Clock::now();
+  mlflow::flush_async_logging();
+  const double drain_s = seconds_since(drain_start);
+  const std::int64_t median = percentile(ns, 0.5);
+  const std::int64_t p99 = percentile(ns, 0.99);
+  const std::size_t stored = mlflow::MlflowClient(mlflow::get_tracking_uri())
+                                 .get_metric_history(run.run_id(), "loss")
+                                 .size();
+  std::printf(
+      "async log_metric call (fluent): %d calls, median %lld ns, p99 %lld ns "
+      "(timer overhead %lld ns subtracted); drain %.2f s; stored %zu/%d\n",
+      calls, static_cast<long long>(median), static_cast<long long>(p99),
+      static_cast<long long>(overhead), drain_s, stored, calls);
+  std::printf(
+      "BENCH_JSON {\"client\": \"cpp\", \"variant\": \"async_call\", \"calls\": %d, "
+      "\"median_ns\": %lld, \"p99_ns\": %lld, \"verified\": %s}\n",
+      calls, static_cast<long long>(median), static_cast<long long>(p99),
+      stored == static_cast<std::size_t>(calls) ? "true" : "false");
+  std::fflush(stdout);
+}
+
+// (a') The same through MlflowClient::log_metric (no fluent run-stack lookup): the logger's
+// own cost on the caller's thread.
+void bench_client_call(const std::string& uri, int calls, std::int64_t overhead) {
+  mlflow::MlflowClient client(uri);
+  const std::string exp =
+      client.create_experiment("bench-async-client-" + std::to_string(std::time(nullptr)));
+  const std::string run_id = client.create_run(exp).info.run_id;
+  mlflow::LogMetricOptions options;
+  options.synchronous = false;
+  client.log_metric(run_id, "warmup", 0.0, options);
+  client.flush_async_logging();
+  std::vector<std::int64_t> ns(static_cast<std::size_t>(calls));
+  for (int i = 0; i < calls; ++i) {
+    options.step = i;
+    const auto t0 = Clock::now();
+    client.log_metric(run_id, "loss", 0.001 * i, options);
+    const auto t1 = Clock::now();
+    ns[static_cast<std::size_t>(i)] =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count() - overhead;
+  }
+  client.flush_async_logging();
+  const std::size_t stored = client.get_metric_history(run_id, "loss").size();
+  std::printf(
+      "async log_metric call (MlflowClient): %d calls, median %lld ns, p99 %lld ns; "
+      "stored %zu/%d\n",
+      calls, static_cast<long long>(percentile(ns, 0.5)),
+      static_cast<long long>(percentile(ns, 0.99)), stored, calls);
+  std::printf(
+      "BENCH_JSON {\"client\": \"cpp\", \"variant\": \"async_call_client\", "
+      "\"calls\": %d, \"median_ns\": %lld, \"p99_ns\": %lld, \"verified\": %s}\n",
+      calls, static_cast<long long>(percentile(ns, 0.5)),
+      static_cast<long long>(percentile(ns, 0.99)),
+      stored == static_cast<std::size_t>(calls) ? "true" : "false");
+  std::fflush(stdout);
+}
+
+std::vector<mlflow::Metric> make_points(int points, int keys) {
+  std::vector<mlflow::Metric> out;
+  out.reserve(static_cast<std::size_t>(points));
+  for (int i = 0; i < points; ++i) {
+    mlflow::Metric m;
+    m.key = "m" + std::to_string(i % keys);
+    m.step = i / keys;
+    m.value = 0.5 * i;
+    m.timestamp = kBaseTsMs + m.step;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// (b) The SDK: log every point asynchronously, then flush; wall time from the first call.
+double bench_end_to_end(const std::string& uri, const std::string& experiment_id, int points,
+                        int keys, bool& verified) {
+  mlflow::MlflowClient client(uri);
+  const std::string run_id = client.create_run(experiment_id).info.run_id;
+  mlflow::AsyncLoggingOptions async_options;
+  async_options.queue_capacity = static_cast<std::size_t>(points);
+  client.set_async_logging_options(async_options);
+  client.log_metric(run_id, "warmup", 0.0, {std::nullopt, 0, {}, {}, {}, false});
+  client.flush_async_logging();
+  const std::vector<mlflow::Metric> data = make_points(points, keys);
+  mlflow::LogMetricOptions options;
+  options.synchronous = false;
+  const auto start = Clock::now();
+  for (const mlflow::Metric& m : data) {
+    options.step = m.step;
+    options.timestamp = m.timestamp;
+    client.log_metric(run_id, m.key, m.value, options);
+  }
+  client.flush_async_logging();
+  const double wall = seconds_since(start);
+  std::size_t stored = 0;
+  for (int k = 0; k < keys; ++k) {
+    stored += client.get_metric_history(run_id, "m" + std::to_string(k)).size();
+  }
+  verified = stored == static_cast<std::size_t>(points);
+  const mlflow::AsyncLoggingStats stats = client.async_logging_stats();
+  std::printf(
+      "end-to-end (SDK async): %d points in %.3f s = %.0f points/s, %llu requests, "
+      "stored %zu/%d\n",
+      points, wall, points / wall, static_cast<unsigned long long>(stats.requests - 1), stored,
+      points);
+  return points / wall;
+}
+
+size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
+
+// (b) The ceiling: the same points, 1,000 per body, posted raw on one keep-alive connection.
+double bench_ceiling(const std::string& uri, const std::string& experiment_id, int points, int keys,
+                     bool& ok) {
+  mlflow::MlflowClient client(uri);
+  const std::string run_id = client.create_run(experiment_id).info.run_id;
+  const std::vector<mlflow::Metric> data = make_points(points, keys);
+  std::vector<std::string> bodies;
+  for (std::size_t i = 0; i < data.size(); i += 1000) {
+    const std::size_t n = std::min<std::size_t>(1000, data.size() - i);
+    bodies.push_back(mlflow::internal::json_writer::log_batch_body(
+        run_id, mlflow::internal::Span<mlflow::Metric>(data.data() + i, n), {}, {}));
+  }
+  CURL* curl = curl_easy_init();
+  const std::string url = uri + "/api/2.0/mlflow/runs/log-batch";
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+  ok = true;
+  const auto start = Clock::now();
+  for (const std::string& body : bodies) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    long status = 0;
+    if (curl_easy_perform(curl) != CURLE_OK ||
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200) {
+      ok = false;
+    }
+  }
+  const double wall = seconds_since(start);
+  long connects = 0;
+  curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  std::printf("ceiling (raw replay): %d points in %.3f s = %.0f points/s, %zu requests%s\n", points,
+              wall, points / wall, bodies.size(), ok ? "" : " (SOME FAILED)");
+  return points / wall;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: bench_async TRACKING_URI [--calls N] [--points N] [--keys N]\n");
+    return 2;
+  }
+  const std::string uri = argv[1];
+  int calls = 50000;
+  int points = 100000;
+  int keys = 10;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const int v = std::atoi(argv[i + 1]);
+    if (flag == "--calls") calls = v;
+    if (flag == "--points") points = v;
+    if (flag == "--keys") keys = v;
+  }
+  try {
+    mlflow::set_tracking_uri(uri);
+    mlflow::set_experiment("bench-async-cpp-" + std::to_string(std::time(nullptr)));
+    const std::int64_t overhead = timer_overhead();
+    bench_call(calls, overhead);
+    bench_client_call(uri, calls, overhead);
+
+    mlflow::MlflowClient client(uri);
+    const std::string exp =
+        client.create_experiment("bench-async-e2e-" + std::to_string(std::time(nullptr)));
+    // Ceiling before and after the SDK run (the database grows), averaged.
+    bool ok1 = false, ok2 = false, verified = false;
+    const double c1 = bench_ceiling(uri, exp, points, keys, ok1);
+    const double sdk = bench_end_to_end(uri, exp, points, keys, verified);
+    const double c2 = bench_ceiling(uri, exp, points, keys, ok2);
+    const double ceiling = (c1 + c2) / 2;
+    std::printf(
+        "BENCH_JSON {\"client\": \"cpp\", \"variant\": \"end_to_end\", \"points\": %d, "
+        "\"sdk_points_per_s\": %.1f, \"ceiling_points_per_s\": %.1f, "
+        "\"verified\": %s}\n",
+        points, sdk, ceiling, verified && ok1 && ok2 ? "true" : "false");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_async: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,66 @@
+# Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+"""Python side of `make bench-async`: nanoseconds per mlflow.log_metric(..., synchronous=False)
+call on the caller's thread, each call timed on its own (as bench/bench_async.cpp times
+mlflow::log_metric with synchronous=false), against a real MLflow server.
+
+usage: bench_async.py TRACKING_URI [--calls N]
+
+Prints a human line and one BENCH_JSON line.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import mlflow  # imported before any clock starts
+
+
+def percentile(values, p):
+    s = sorted(values)
+    return s[int(p * (len(s) - 1))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("uri")
+    ap.add_argument("--calls", type=int, default=2000)
+    args = ap.parse_args()
+
+    mlflow.set_tracking_uri(args.uri)
+    mlflow.set_experiment(f"bench-async-python-{int(time.time())}")
+    clock = time.perf_counter_ns
+    empty = []
+    for _ in range(10000):
+        t0 = clock()
+        t1 = clock()
+        empty.append(t1 - t0)
+    overhead = statistics.median(empty)
+
+    with mlflow.start_run() as run:
+        # Warm-up: starts the async queue, its threads and the HTTP session.
+        mlflow.log_metric("warmup", 0.0, synchronous=False)
+        mlflow.flush_async_logging()
+        ns = []
+        for i in range(args.calls):
+            t0 = clock()
+            mlflow.log_metric("loss", 0.001 * i, step=i, synchronous=False)
+            t1 = clock()
+            ns.append(t1 - t0 - overhead)
+        drain_start = time.perf_counter()
+        mlflow.flush_async_logging()
+        drain_s = time.perf_counter() - drain_start
+    stored = len(mlflow.MlflowClient().get_metric_history(run.info.run_id, "loss"))
+    median, p99 = percentile(ns, 0.5), percentile(ns, 0.99)
+    print(f"async log_metric call (python fluent): {args.calls} calls, median {median:.0f} ns, "
+          f"p99 {p99:.0f} ns (timer overhead {overhead:.0f} ns subtracted); drain {drain_s:.2f} s; "
+          f"stored {stored}/{args.calls}")
+    print("BENCH_JSON " + json.dumps({"client": "python", "variant": "async_call",
+                                      "calls": args.calls, "median_ns": median, "p99_ns": p99,
+                                      "verified": stored == args.calls}))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// The logged-model RPCs over REST (/api/2.0/mlflow/logged-models...), shaped as MLflow 3.18's
+// RestStore sends them (mlflow/store/tracking/rest_store.py).
+#include <string>
+
+#include "mlflow/errors.hpp"
+#include "rest/json_codec.hpp"
+#include "rest/rest_tracking_store.hpp"
+
+namespace mlflow::internal {
+namespace {
+
+namespace codec = json_codec;
+using Json = nlohmann::json;
+
+// Python retries only the POSTs on its retry-safe list (SearchLoggedModels is; creates, params
+// and outputs are not). PATCH/DELETE/GET are repeated freely: MLflow applies them as upserts.
+constexpr Idempotency kSafe = Idempotency::kIdempotent;
+constexpr Idempotency kUnsafe = Idempotency::kNonIdempotent;
+
+Json key_values(const KeyValues& items) {
+  Json out = Json::array();
+  for (const auto& [k, v] : items) out.push_back(Json{{"key", k}, {"value", v}});
+  return out;
+}
+
+const Json* field(const Json& j, const char* key) {
+  const auto it = j.find(key);
+  return it == j.end() || it->is_null() ? nullptr : &*it;
+}
+
+std::string str(const Json& j, const char* key) {
+  const Json* v = field(j, key);
+  return v ? codec::decode_string(*v, key) : std::string();
+}
+
+// Proto3 sends unset strings as "": those read as absent, as the SQL store gives None.
+std::optional<std::string> opt_str(const Json& j, const char* key) {
+  const Json* v = field(j, key);
+  if (!v) return std::nullopt;
+  std::string s = codec::decode_string(*v, key);
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+std::int64_t int64(const Json& j, const char* key) {
+  const Json* v = field(j, key);
+  return v ? codec::decode_int64(*v, key) : 0;
+}
+
+LoggedModelStatus decode_status(const Json& v) {
+  if (v.is_number_integer()) {
+    const auto n = v.get<std::int64_t>();
+    if (n >= 0 && n <= 3) return static_cast<LoggedModelStatus>(n);
+  } else if (v.is_string()) {
+    return logged_model_status_from_string(v.get<std::string>());
+  }
+  throw_error(ErrorCode::kUnparseableHttpError,
+              "The MLflow server sent an unknown logged model status: " + v.dump());
+}
+
+void read_key_values(const Json& j, const char* key, std::map<std::string, std::string>& out) {
+  for (const Json& kv : codec::array_field(j, key)) out[str(kv, "key")] = str(kv, "value");
+}
+
+LoggedModel decode_logged_model(const Json& j) {
+  if (!j.is_object()) {
+    throw_error(ErrorCode::kUnparseableHttpError,
+                "The MLflow server's logged model is not a JSON object: " + j.dump());
+  }
+  LoggedModel m;
+  if (const Json* info = field(j, "info")) {
+    m.model_id = str(*info, "model_id");
+    m.experiment_id = str(*info, "experiment_id");
+    m.name = str(*info, "name");
+    m.artifact_location = str(*info, "artifact_uri");
+    m.creation_timestamp = int64(*info, "creation_timestamp_ms");
+    m.last_updated_timestamp = int64(*info, "last_updated_timestamp_ms");
+    if (const Json* s = field(*info, "status")) m.status = decode_status(*s);
+    m.model_type = opt_str(*info, "model_type");
+    m.source_run_id = opt_str(*info, "source_run_id");
+    m.status_message = opt_str(*info, "status_message");
+    read_key_values(*info, "tags", m.tags);
+  }
+  if (const Json* data = field(j, "data")) {
+    read_key_values(*data, "params", m.params);
+    for (const Json& metric : codec::array_field(*data, "metrics")) {
+      m.metrics.push_back(codec::decode_metric(metric));
+    }
+  }
+  return m;
+}
+
+LoggedModel model_of(const Json& response, const std::string& what) {
+  const Json* model = field(response, "model");
+  if (!model) {
+    throw_error(ErrorCode::kUnparseableHttpError,
+                "The MLflow server's answer to " + what +
+                    " has no 'model' object. Is the tracking URI pointing at an MLflow "
+                    "server of version 3 or later?");
+  }
+  return decode_logged_model(*model);
+}
+
+const char* status_proto_name(LoggedModelStatus status) {
+  switch (status) {
+    case LoggedModelStatus::kPending:
+      return "LOGGED_MODEL_PENDING";
+    case LoggedModelStatus::kReady:
+      return "LOGGED_MODEL_READY";
+    case LoggedModelStatus::kFailed:
+      return "LOGGED_MODEL_UPLOAD_FAILED";
+    case LoggedModelStatus::kUnspecified:
+      break;
+  }
+  return "LOGGED_MODEL_STATUS_UNSPECIFIED";
+}
+
+std::string model_path(const std::string& model_id) {
+  return "logged-models/" + url_encode(model_id);
+}
+
+}  // namespace
+
+LoggedModel RestTrackingStore::create_logged_model(const CreateLoggedModelRequest& request) {
+  Json body = {{"experiment_id", request.experiment_id}};
+  if (request.name) body["name"] = *request.name;
+  if (request.model_type) body["model_type"] = *request.model_type;
+  if (request.source_run_id) body["source_run_id"] = *request.source_run_id;
+  if (!request.params.empty()) body["params"] = key_values(request.params);
+  if (!request.tags.empty()) body["tags"] = key_values(request.tags);
+  return model_of(client_.post("logged-models", body, kUnsafe), "logged-models (create)");
+}
+
+void RestTrackingStore::log_logged_model_params(const std::string& model_id,
+                                                const KeyValues& params) {
+  client_.post(model_path(model_id) + "/params",
+               {{"model_id", model_id}, {"params", key_values(params)}}, kUnsafe);
+}
+
+LoggedModel RestTrackingStore::get_logged_model(const std::string& model_id, bool allow_deleted) {
+  QueryParams query;
+  if (allow_deleted) query.emplace_back("allow_deleted", "true");
+  return model_of(client_.get(model_path(model_id), query), "logged-models (get)");
+}
+
+void RestTrackingStore::delete_logged_model(const std::string& model_id) {
+  client_.call("DELETE", model_path(model_id), {}, Json{{"model_id", model_id}}, kSafe);
+}
+
+LoggedModel RestTrackingStore::finalize_logged_model(const std::string& model_id,
+                                                     LoggedModelStatus status) {
+  const Json body = {{"model_id", model_id}, {"status", status_proto_name(status)}};
+  return model_of(client_.call("PATCH", model_path(model_id), {}, body, kSafe),
+                  "logged-models (finalize)");
+}
+
+void RestTrackingStore::set_logged_model_tags(const std::string& model_id, const KeyValues& tags) {
+  client_.call("PATCH", model_path(model_id) + "/tags", {}, Json{{"tags", key_values(tags)}},
+               kSafe);
+}
+
+void RestTrackingStore::delete_logged_model_tag(const std::string& model_id,
+                                                const std::string& key) {
+  client_.call("DELETE", model_path(model_id) + "/tags/" + url_encode(key), {}, Json(), kSafe);
+}
+
+PagedList<LoggedModel> RestTrackingStore::search_logged_models(
+    const std::vector<std::string>& experiment_ids, const SearchLoggedModelsOptions& options) {
+  // experiment_ids is sent even when empty: the server requires the field (as Python does).
+  Json body = {{"experiment_ids", experiment_ids}};
+  if (!options.filter_string.empty()) body["filter"] = options.filter_string;
+  if (!options.datasets.empty()) {
+    Json datasets = Json::array();
+    for (const auto& d : options.datasets) {
+      Json entry = {{"dataset_name", d.dataset_name}};
+      if (d.dataset_digest) entry["dataset_digest"] = *d.dataset_digest;
+      datasets.push_back(std::move(entry));
+    }
+    body["datasets"] = std::move(datasets);
+  }
+  if (options.max_results) body["max_results"] = *options.max_results;
+  if (!options.order_by.empty()) {
+    Json order = Json::array();
+    for (const auto& o : options.order_by) {
+      Json entry = {{"field_name", o.field_name}, {"ascending", o.ascending}};
+      if (o.dataset_name) entry["dataset_name"] = *o.dataset_name;
+      if (o.dataset_digest) entry["dataset_digest"] = *o.dataset_digest;
+      order.push_back(std::move(entry));
+    }
+    body["order_by"] = std::move(order);
+  }
+  if (!options.page_token.empty()) body["page_token"] = options.page_token;
+  const Json response = client_.post("logged-models/search", body, kSafe);
+  PagedList<LoggedModel> page;
+  for (const Json& m : codec::array_field(response, "models")) {
+    page.items.push_back(decode_logged_model(m));
+  }
+  if (const Json* token = field(response, "next_page_token")) {
+    page.token = codec::decode_string(*token, "next_page_token");
+  }
+  return page;
+}
+
+void RestTrackingStore::log_outputs(const std::string& run_id,
+                                    const std::vector<ModelOutput>& models) {
+  Json list = Json::array();
+  for (const ModelOutput& m : models) list.push_back(codec::encode(m));
+  client_.post("runs/outputs", {{"run_id", run_id}, {"models", list}}, kUnsafe);
+}
+
+}  // namespace mlflow::internal

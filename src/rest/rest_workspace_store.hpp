@@ -1,0 +1,33 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// WorkspaceStore over the server's workspace API (/api/3.0/mlflow/workspaces, MLflow >= 3.10),
+// sharing the tracking store's RestClient (connection pool, headers, retries).
+
+#include <memory>
+
+#include "rest/rest_tracking_store.hpp"
+#include "store/workspace_store.hpp"
+
+namespace mlflow::internal {
+
+class RestWorkspaceStore : public WorkspaceStore {
+ public:
+  /// Keeps `tracking` alive: its RestClient is the one used.
+  explicit RestWorkspaceStore(std::shared_ptr<RestTrackingStore> tracking);
+
+  std::vector<Workspace> list_workspaces() override;
+  Workspace get_workspace(const std::string& name) override;
+  Workspace create_workspace(const Workspace& workspace) override;
+  Workspace update_workspace(const Workspace& workspace) override;
+  void delete_workspace(const std::string& name, WorkspaceDeletionMode mode) override;
+
+ private:
+  /// Throws FeatureDisabled when the server runs without workspaces: its workspace endpoints
+  /// then answer a plain-text 503 that the retry loop would repeat for minutes.
+  RestClient& client();
+
+  std::shared_ptr<RestTrackingStore> tracking_;
+};
+
+}  // namespace mlflow::internal

@@ -1,0 +1,31 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// WorkspaceStore on the embedded database's `workspaces` table (ADR 0010), on the tracking
+// store's connection and under its lock. The embedded store itself serves only the `default`
+// workspace; this manages the rows, as Python's SQL workspace store does for a sqlite URI.
+
+#include <memory>
+
+#include "sqlite/sqlite_tracking_store.hpp"
+#include "store/workspace_store.hpp"
+
+namespace mlflow::internal {
+
+class SqliteWorkspaceStore : public WorkspaceStore {
+ public:
+  explicit SqliteWorkspaceStore(std::shared_ptr<SqliteTrackingStore> tracking);
+
+  std::vector<Workspace> list_workspaces() override;
+  Workspace get_workspace(const std::string& name) override;
+  Workspace create_workspace(const Workspace& workspace) override;
+  Workspace update_workspace(const Workspace& workspace) override;
+  /// RESTRICT as MLflow; CASCADE and SET_DEFAULT only for a workspace without resources (the
+  /// same outcome), else NotImplemented pointing at the server.
+  void delete_workspace(const std::string& name, WorkspaceDeletionMode mode) override;
+
+ private:
+  std::shared_ptr<SqliteTrackingStore> tracking_;
+};
+
+}  // namespace mlflow::internal

@@ -1,0 +1,205 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// Logged models on the embedded store (hermetic: a temp SQLite file and artifact root):
+// log_model's files and MLmodel, flavors, failure handling, rows as MLflow writes them, and
+// the MLmodel renderer and status names.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "client/mlmodel_file.hpp"
+#include "mlflow/errors.hpp"
+#include "mlflow/fluent.hpp"
+#include "mlflow/mlflow_client.hpp"
+#include "sqlite/db.hpp"
+#include "support/test_env.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+using mlflow::LoggedModelStatus;
+using mlflow::MlflowClient;
+using mlflow::testing::make_temp_dir;
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void write(const fs::path& p, const std::string& data) {
+  fs::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary);
+  out << data;
+}
+
+struct Fixture {
+  fs::path base = make_temp_dir("logged-model-unit");
+  fs::path db = base / "mlflow.db";
+  MlflowClient client{"sqlite:///" + db.string()};
+  std::string exp;
+  std::string run_id;
+  Fixture() {
+    mlflow::CreateExperimentOptions o;
+    o.artifact_location = (base / "root").string();
+    exp = client.create_experiment("logged-model-unit", o);
+    run_id = client.create_run(exp).info.run_id;
+  }
+};
+
+TEST(LoggedModelTest, StatusNames) {
+  EXPECT_EQ(mlflow::to_string(LoggedModelStatus::kReady), "READY");
+  EXPECT_EQ(mlflow::to_string(LoggedModelStatus::kFailed), "FAILED");
+  EXPECT_EQ(mlflow::logged_model_status_from_string("LOGGED_MODEL_UPLOAD_FAILED"),
+            LoggedModelStatus::kFailed);
+  EXPECT_EQ(mlflow::logged_model_status_from_string("PENDING"), LoggedModelStatus::kPending);
+  EXPECT_THROW(mlflow::logged_model_status_from_string("DONE"), mlflow::InvalidArgument);
+}
+
+TEST(LoggedModelTest, MlmodelRendering) {
+  mlflow::internal::MlmodelFields f;
+  f.artifact_path = "/root/models/m-1/artifacts";
+  f.model_id = "m-1";
+  f.run_id = "abc";
+  f.utc_time_created = "2026-01-02 03:04:05.000006";
+  f.flavor = "onnx";
+  f.onnx_data = "it's.onnx";
+  EXPECT_EQ(mlflow::internal::render_mlmodel(f),
+            "artifact_path: '/root/models/m-1/artifacts'\n"
+            "flavors:\n"
+            "  onnx:\n"
+            "    code: null\n"
+            "    data: 'it''s.onnx'\n"
+            "    providers:\n"
+            "    - 'CUDAExecutionProvider'\n"
+            "    - 'CPUExecutionProvider'\n"
+            "mlflow_version: '3.18.0'\n"
+            "model_id: 'm-1'\n"
+            "model_uuid: 'm-1'\n"
+            "prompts: null\n"
+            "run_id: 'abc'\n"
+            "utc_time_created: '2026-01-02 03:04:05.000006'\n");
+  EXPECT_EQ(mlflow::internal::utc_time_created_now().size(), 26u);
+}
+
+TEST(LoggedModelTest, LogModelOfAnOnnxFileWritesFilesRowsAndOutputs) {
+  Fixture fx;
+  write(fx.base / "in" / "net.onnx", "onnx-bytes");
+  mlflow::LogModelOptions o;
+  o.name = "net";
+  o.step = 2;
+  const mlflow::LoggedModel m =
+      fx.client.log_model(fx.run_id, (fx.base / "in" / "net.onnx").string(), o);
+  EXPECT_EQ(m.status, LoggedModelStatus::kReady);
+  EXPECT_EQ(m.artifact_location,
+            (fx.base / "root").string() + "/models/" + m.model_id + "/artifacts");
+  const fs::path dir = m.artifact_location;
+  EXPECT_EQ(read(dir / "net.onnx"), "onnx-bytes");
+  const std::string mlmodel = read(dir / "MLmodel");
+  EXPECT_NE(mlmodel.find("  onnx:\n"), std::string::npos) << mlmodel;
+  EXPECT_NE(mlmodel.find("data: 'net.onnx'"), std::string::npos) << mlmodel;
+  EXPECT_NE(mlmodel.find("run_id: '" + fx.run_id + "'"), std::string::npos) << mlmodel;
+
+  // The rows MLflow's store reads: RUN_OUTPUT edge with the step.
+  mlflow::internal::sqlite::Connection c(fx.db.string(),
+                                         mlflow::internal::sqlite::OpenMode::kReadOnly);
+  auto s = c.prepare(
+      "SELECT source_type, source_id, destination_type, destination_id, step FROM inputs WHERE "
+      "destination_id = ?");
+  s->bind(1, m.model_id);
+  ASSERT_TRUE(s->step());
+  EXPECT_EQ(s->text(0), "RUN_OUTPUT");
+  EXPECT_EQ(s->text(1), fx.run_id);
+  EXPECT_EQ(s->text(2), "MODEL_OUTPUT");
+  EXPECT_EQ(s->int64(4), 2);
+}
+
+TEST(LoggedModelTest, LogModelOfADirectoryUploadsItsContents) {
+  Fixture fx;
+  write(fx.base / "gguf" / "weights.gguf", "gguf");
+  write(fx.base / "gguf" / "tok" / "vocab.txt", "a b c");
+  const mlflow::LoggedModel m = fx.client.log_model(fx.run_id, (fx.base / "gguf").string());
+  const fs::path dir = m.artifact_location;
+  EXPECT_EQ(read(dir / "weights.gguf"), "gguf");
+  EXPECT_EQ(read(dir / "tok" / "vocab.txt"), "a b c");
+  EXPECT_NE(read(dir / "MLmodel").find("flavors: {}\n"), std::string::npos);
+  EXPECT_FALSE(m.name.empty());  // random, as Python's
+}
+
+TEST(LoggedModelTest, LogModelErrors) {
+  Fixture fx;
+  EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "missing.onnx").string()),
+               mlflow::InvalidArgument);
+  write(fx.base / "x.pt", "torchscript");
+  mlflow::LogModelOptions onnx;
+  onnx.flavor = "onnx";
+  EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), onnx),
+               mlflow::InvalidArgument);
+  mlflow::LogModelOptions odd;
+  odd.flavor = "pickle";
+  EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), odd),
+               mlflow::InvalidArgument);
+  EXPECT_THROW(fx.client.log_model("", (fx.base / "x.pt").string()), mlflow::InvalidArgument);
+  // Nothing was created by the refused calls.
+  EXPECT_TRUE(fx.client.search_logged_models({fx.exp}).items.empty());
+}
+
+TEST(LoggedModelTest, AFailedLogModelLeavesTheModelFailed) {
+  Fixture fx;
+  write(fx.base / "m.onnx", "x");
+  fx.client.set_terminated(fx.run_id);
+  fx.client.delete_run(fx.run_id);  // log_outputs will refuse a deleted run
+  EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "m.onnx").string()),
+               mlflow::MlflowException);
+  const auto models = fx.client.search_logged_models({fx.exp});
+  ASSERT_EQ(models.items.size(), 1u);
+  EXPECT_EQ(models.items[0].status, LoggedModelStatus::kFailed);
+}
+
+TEST(LoggedModelTest, FilterErrorsNameTheProblem) {
+  Fixture fx;
+  for (const char* bad : {"name =", "name = 'a' OR name = 'b'", "Metrics.x > 1", "foo.x = 'a'",
+                          "metrics.x > 'abc'", "creation_time LIKE 'a'"}) {
+    mlflow::SearchLoggedModelsOptions o;
+    o.filter_string = bad;
+    try {
+      fx.client.search_logged_models({fx.exp}, o);
+      ADD_FAILURE() << "accepted: " << bad;
+    } catch (const mlflow::InvalidArgument& e) {
+      EXPECT_FALSE(std::string(e.what()).empty());
+    }
+  }
+  // A token belongs to its query.
+  for (int i = 0; i < 3; ++i) fx.client.create_logged_model(fx.exp);
+  mlflow::SearchLoggedModelsOptions o;
+  o.max_results = 1;
+  const auto page = fx.client.search_logged_models({fx.exp}, o);
+  ASSERT_FALSE(page.token.empty());
+  o.page_token = page.token;
+  o.filter_string = "name != 'x'";
+  EXPECT_THROW(fx.client.search_logged_models({fx.exp}, o), mlflow::InvalidArgument);
+}
+
+TEST(LoggedModelTest, FluentInitializeUsesTheActiveRunAndContextTags) {
+  Fixture fx;
+  mlflow::set_tracking_uri("sqlite:///" + fx.db.string());
+  {
+    mlflow::StartRunOptions so;
+    so.experiment_id = fx.exp;
+    mlflow::ActiveRun run = mlflow::start_run(so);
+    mlflow::CreateLoggedModelOptions o;
+    o.name = "fluent";
+    o.tags = {{"mlflow.user", "someone-else"}};
+    const mlflow::LoggedModel m = mlflow::initialize_logged_model(o);
+    EXPECT_EQ(m.status, LoggedModelStatus::kPending);
+    EXPECT_EQ(m.experiment_id, fx.exp);
+    EXPECT_EQ(m.source_run_id, run.info().run_id);
+    EXPECT_EQ(m.tags.at("mlflow.user"), "someone-else");  // the caller's tags win
+    EXPECT_EQ(m.tags.count("mlflow.source.type"), 1u);
+    EXPECT_EQ(mlflow::finalize_logged_model(m.model_id, LoggedModelStatus::kReady).status,
+              LoggedModelStatus::kReady);
+  }
+  mlflow::set_tracking_uri("");
+}
+
+}  // namespace

@@ -4,7 +4,7 @@
 mlflow.genai.load_prompt (MLflow 3.18): N loads by alias with the prompt cache (default TTL)
 and N with cache_ttl_seconds=0.
 
-    bench_prompts.py TRACKING_URI [--calls N]
+    bench_prompts.py TRACKING_URI [--calls N] [--uncached-calls N]
 """
 import argparse
 import json
@@ -49,6 +49,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("uri")
     p.add_argument("--calls", type=int, default=10000)
+    p.add_argument("--uncached-calls", type=int, default=None)
     a = p.parse_args()
     mlflow.set_tracking_uri(a.uri)
     mlflow.set_registry_uri(a.uri)
@@ -57,7 +58,7 @@ def main():
     mlflow.genai.set_prompt_alias(name, alias="prod", version=1)
     uri = f"prompts:/{name}@prod"
     ok = run_variant(uri, "cached", a.calls, True)
-    ok = run_variant(uri, "uncached", a.calls, False) and ok
+    ok = run_variant(uri, "uncached", a.uncached_calls or a.calls, False) and ok
     mlflow.MlflowClient().delete_prompt(name)
     raise SystemExit(0 if ok else 1)
 

@@ -5,6 +5,7 @@
 /// Umbrella header: everything of the public API.
 
 #include "mlflow/active_run.hpp"
+#include "mlflow/artifact_options.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/errors.hpp"

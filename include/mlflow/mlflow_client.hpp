@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mlflow/artifact_options.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
@@ -142,6 +143,17 @@ class MlflowClient {
   /// InvalidArgument (YAML output is not implemented; use log_text).
   void log_dict(const std::string& run_id, const std::string& json_text,
                 const std::string& artifact_file);
+
+  // ---- Artifacts: parallel transfers with progress -----------------------------------------
+  // The calls above use ArtifactTransferOptions{} (4 files at a time, no progress callback).
+
+  void log_artifact(const std::string& run_id, const std::string& local_path,
+                    const std::string& artifact_path, const ArtifactTransferOptions& options);
+  void log_artifacts(const std::string& run_id, const std::string& local_dir,
+                     const std::string& artifact_path, const ArtifactTransferOptions& options);
+  std::string download_artifacts(const std::string& run_id, const std::string& path,
+                                 const std::string& dst_path,
+                                 const ArtifactTransferOptions& options);
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }

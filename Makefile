@@ -2,7 +2,7 @@
 #   make demo   bootstrap, build, run examples/quickstart on the embedded default store
 #   make test   bootstrap, build, unit tests (plain and under ASan+UBSan) and integration tests
 #               against a real MLflow 3.18 server started by the test harness
-# Benchmarks: make bench-rest, make bench-embedded (see bench/README.md).
+# Benchmarks: make bench-rest, make bench-embedded, make bench-artifacts (see bench/README.md).
 
 JOBS ?= $(shell nproc)
 CTEST_JOBS ?= 2
@@ -12,7 +12,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/mlflow-cpp/ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: demo test bootstrap build build-asan unit-asan tests format bench-rest bench-embedded clean
+.PHONY: demo test bootstrap build build-asan unit-asan tests format bench-rest bench-embedded bench-artifacts clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -43,6 +43,9 @@ bench-rest: build
 
 bench-embedded: build
 	@scripts/bench-embedded.sh build/dev
+
+bench-artifacts: build
+	@scripts/bench-artifacts.sh build/dev
 
 format:
 	@find include src tests examples bench cli -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i

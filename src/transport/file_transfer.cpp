@@ -121,11 +121,16 @@ class FileTransferTransport final : public HttpTransport {
   }
 
   TransportResult send(const HttpRequest& request) override {
-    CurlHandle handle(curl_easy_init());
+    // One handle per thread, reset between transfers: curl_easy_reset keeps the handle's
+    // open connections, so a thread moving many small files reuses its keep-alive connection
+    // (as Python's requests session does) instead of a TCP handshake per file.
+    thread_local CurlHandle handle;
+    if (!handle) handle.reset(curl_easy_init());
     if (!handle) {
       return {std::nullopt, TransportError{TransportErrorKind::kOther, "curl_easy_init failed"}};
     }
     CURL* curl = handle.get();
+    curl_easy_reset(curl);
     Exchange ex;
     char error_buffer[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());

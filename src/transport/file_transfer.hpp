@@ -11,8 +11,8 @@
 // attempt complete on its own. A non-2xx answer's body stays in memory (capped at 1 MiB) for
 // the error message and never touches the download file.
 //
-// Each transfer has its own connection (no pool): a file transfer is long next to a
-// handshake. Timeouts: `request.timeout` bounds the connect, and a transfer that moves no
+// Each thread keeps one libcurl handle, and with it a keep-alive connection, for all the
+// transfers it runs (a tree of small files pays one handshake per thread). Timeouts: `request.timeout` bounds the connect, and a transfer that moves no
 // byte for that long is aborted (a read timeout, like Python's requests); there is no cap on
 // the total time, which a large file may legitimately need.
 

@@ -155,6 +155,24 @@ class MlflowClient {
                                  const std::string& dst_path,
                                  const ArtifactTransferOptions& options);
 
+  // ---- Tables (Python's log_table / load_table) ---------------------------------------------
+
+  /// Logs a table as `artifact_file` (a ".json" name) in pandas' split layout
+  /// {"columns": [...], "data": [[...], ...]}, as Python writes it. `data_json` is a JSON object
+  /// of columns, {"col": [values...], ...} (single values make a one-row table, or repeat down
+  /// the other columns). When the file exists, the rows are appended (columns united, missing
+  /// cells null). Adds {"path": artifact_file, "type": "table"} to the run's
+  /// `mlflow.loggedArtifacts` tag, as Python does, which is how load_table finds it.
+  void log_table(const std::string& run_id, const std::string& data_json,
+                 const std::string& artifact_file);
+  /// The rows of `artifact_file` from every run of the experiment that logged it (or from
+  /// `run_ids`), concatenated, as one split-layout JSON document. `extra_columns` adds
+  /// per-run columns: run_id, experiment_id, status, artifact_uri, tags.<k>, params.<k>,
+  /// metrics.<k> (a name the table already has gets a trailing '_'). NotFound when no run has it.
+  std::string load_table(const std::string& experiment_id, const std::string& artifact_file,
+                         const std::vector<std::string>& run_ids = {},
+                         const std::vector<std::string>& extra_columns = {});
+
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }
 

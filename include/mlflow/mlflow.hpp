@@ -12,6 +12,7 @@
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
 #include "mlflow/fluent.hpp"
+#include "mlflow/image.hpp"
 #include "mlflow/logging.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/mlflow_client.hpp"

@@ -15,6 +15,7 @@
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
+#include "mlflow/image.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
@@ -172,6 +173,16 @@ class MlflowClient {
   std::string load_table(const std::string& experiment_id, const std::string& artifact_file,
                          const std::vector<std::string>& run_ids = {},
                          const std::vector<std::string>& extra_columns = {});
+
+  // ---- Images (Python's log_image) -----------------------------------------------------------
+
+  /// Stores `image` as the PNG file `artifact_file` (a ".png" name).
+  void log_image(const std::string& run_id, const Image& image, const std::string& artifact_file);
+  /// MLflow 3's keyed, stepped image, where Python puts it:
+  /// images/<key, '/' as '~'>+step+<step>+timestamp+<ms>+<uuid>.png, a thumbnail beside it
+  /// (<same>+compressed.webp, longer side 256 px, lossless) and the run tag
+  /// mlflow.loggedImages=True, so the UI shows it in its image grid.
+  void log_image(const std::string& run_id, const Image& image, const LogImageOptions& options);
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }

@@ -56,6 +56,10 @@ void run_scenario(const std::string& uri, const std::string& exp) {
   options.step = 0;
   const mlflow::Image rgba = pattern(3, 5, 4);
   client.log_image(run, rgba, options);
+  // Already 256 wide: its thumbnail keeps every pixel, so the lossless WebP must decode to them.
+  options.key = "exact";
+  const mlflow::Image exact = pattern(256, 3, 3);
+  client.log_image(run, exact, options);
 
   const std::string cmd = mlflow::testing::mlflow_python() + " " + mlflow::testing::source_dir() +
                           "/tests/interop/media_interop.py '" + uri + "' " + exp + " " + run;
@@ -66,12 +70,18 @@ void run_scenario(const std::string& uri, const std::string& exp) {
   EXPECT_EQ(out["table"]["columns"], json::parse(R"(["q", "score"])"));
   EXPECT_EQ(out["table"]["data"], json::parse(R"([["a", 0.5], ["b", 1.25]])"));
 
-  ASSERT_EQ(out["images"].size(), 4u) << out["images"].dump();
+  ASSERT_EQ(out["images"].size(), 6u) << out["images"].dump();
   const std::regex name(kNamePattern);
   int checked = 0;
   for (const auto& [path, info] : out["images"].items()) {
     std::smatch m;
     ASSERT_TRUE(std::regex_match(path, m, name)) << path;
+    if (m[1] == "exact") {
+      EXPECT_EQ(info["size"], json::parse("[256, 3]")) << path;
+      EXPECT_EQ(info["hex"], hex(exact.pixels)) << path;
+      ++checked;
+      continue;
+    }
     const bool is_rgb = m[1] == "cpp~rgb";
     EXPECT_EQ(m[2], is_rgb ? "2" : "0");
     const bool thumbnail = m[4] == "+compressed.webp";
@@ -87,7 +97,7 @@ void run_scenario(const std::string& uri, const std::string& exp) {
     }
     ++checked;
   }
-  EXPECT_EQ(checked, 4);
+  EXPECT_EQ(checked, 6);
 
   // Python's keyed image: the same layout (key '/' as '~', step, timestamp, uuid; .png and
   // +compressed.webp) under images/, and the same tag value.

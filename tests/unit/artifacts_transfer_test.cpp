@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "artifacts/artifact_repository.hpp"
@@ -57,13 +59,16 @@ TEST(ArtifactsTransferTest, PoolRunsEveryJobWithBoundedConcurrency) {
 TEST(ArtifactsTransferTest, PoolRethrowsTheFirstErrorWithItsTypeAndStopsStartingJobs) {
   std::atomic<int> started{0};
   try {
+    // The first job fails; the others take a little while each, so the 1000 of them cannot
+    // all have been handed out before the pool sees the failure.
     run_bounded(1000, 4, [&](std::size_t i) {
       ++started;
-      if (i == 2) throw_error(ErrorCode::kResourceDoesNotExist, "job 2 failed");
+      if (i == 0) throw_error(ErrorCode::kResourceDoesNotExist, "job 0 failed");
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     });
     ADD_FAILURE() << "no exception";
   } catch (const NotFound& e) {
-    EXPECT_NE(std::string(e.what()).find("job 2 failed"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("job 0 failed"), std::string::npos);
   }
   EXPECT_LT(started.load(), 1000);  // the pool stopped handing out work
 }

@@ -70,6 +70,14 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
   return n;
 }
 
+// libcurl rewinds the body when it re-sends a request on its own, e.g. after a kept-alive
+// connection turned out to be closed by the server.
+int seek_upload(void* user, curl_off_t offset, int origin) {
+  auto* in = static_cast<std::FILE*>(user);
+  return fseeko(in, static_cast<off_t>(offset), origin) == 0 ? CURL_SEEKFUNC_OK
+                                                             : CURL_SEEKFUNC_FAIL;
+}
+
 std::size_t write_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* ex = static_cast<Exchange*>(user);
   const std::size_t n = size * count;
@@ -172,6 +180,8 @@ class FileTransferTransport final : public HttpTransport {
       curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
       curl_easy_setopt(curl, CURLOPT_READFUNCTION, &read_upload);
       curl_easy_setopt(curl, CURLOPT_READDATA, in.get());
+      curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, &seek_upload);
+      curl_easy_setopt(curl, CURLOPT_SEEKDATA, in.get());
       curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
       if (request.method != "PUT") {
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());

@@ -130,6 +130,26 @@ TEST(ArtifactsTransferTest, StreamedUploadReportsBytesAndRestartsOnRetry) {
   EXPECT_TRUE(partial);
 }
 
+// Files of one thread share a kept-alive connection; when the server drops it at the next
+// upload, the body is re-sent (rewound) rather than failing with "rewinding failed".
+TEST(ArtifactsTransferTest, UploadOnAReusedConnectionThatIsResetIsSentAgain) {
+  FaultProxy server;
+  server.set_default(FaultAction::respond(200, "{}"));
+  const std::string second = "/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/b.bin";
+  server.script(second, FaultAction::reset_before());
+  const fs::path src = make_temp_dir("transfer-reuse");
+  write(src / "a.bin", std::string(70000, 'a'));
+  write(src / "b.bin", std::string(70000, 'b'));
+  auto repo =
+      make_artifact_repository("mlflow-artifacts:/1/r/artifacts", streaming_context(server));
+  repo->log_artifacts(src.string(), "");  // sequential: one thread, one connection
+  EXPECT_EQ(server.count(second), 2);
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests.back().body, std::string(70000, 'b'));
+  EXPECT_EQ(requests[0].connection, requests[1].connection);  // the connection was reused
+}
+
 TEST(ArtifactsTransferTest, StreamedDownloadReportsBytesAgainstTheListedTotal) {
   FaultProxy server;
   const std::string body(1 << 20, 'x');

@@ -13,8 +13,8 @@
 //   anything else (s3:, gs:, wasbs:, ...)  -> InvalidArgument: use a server started with
 //                                             --serve-artifacts
 //
-// Not implemented yet (left for a later part): multipart upload, presigned/parallel download,
-// log_table/log_image, logged models.
+// Not implemented: multipart upload and presigned download (ADR 0006, part 2, says when MLflow
+// uses them), logged models.
 
 #include <filesystem>
 #include <memory>

@@ -2,8 +2,8 @@
 #   make demo   build and run examples/train_demo on the embedded default store (no Python)
 #   make test   bootstrap, build, unit tests (plain and under ASan+UBSan) and integration tests
 #               against a real MLflow 3.18 server started by the test harness
-# Benchmarks: make bench-rest, make bench-embedded, make bench-async, make bench-prompts (see
-# bench/README.md).
+# Benchmarks: make bench-rest, make bench-embedded, make bench-artifacts, make bench-async,
+# make bench-prompts (see bench/README.md).
 
 JOBS ?= $(shell nproc)
 CTEST_JOBS ?= 2
@@ -13,7 +13,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/mlflow-cpp/ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: demo test bootstrap build build-asan unit-asan build-tsan async-tsan tests format bench-rest bench-embedded bench-async bench-prompts clean
+.PHONY: demo test bootstrap build build-asan unit-asan build-tsan async-tsan tests format bench-rest bench-embedded bench-artifacts bench-async bench-prompts clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -68,6 +68,9 @@ bench-async: build
 
 bench-prompts: build
 	@scripts/bench-prompts.sh build/dev
+
+bench-artifacts: build
+	@scripts/bench-artifacts.sh build/dev
 
 format:
 	@find include src tests examples bench cli -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i

@@ -18,6 +18,7 @@ declare -A probe=(
   [libcurl4-openssl-dev]=/usr/include/x86_64-linux-gnu/curl/curl.h
   [libsqlite3-dev]=/usr/include/sqlite3.h
   [sqlite3]=/usr/bin/sqlite3
+  [zlib1g-dev]=/usr/include/zlib.h
   [nlohmann-json3-dev]=/usr/include/nlohmann/json.hpp
   [libgtest-dev]=/usr/include/gtest/gtest.h
   [libgmock-dev]=/usr/include/gmock/gmock.h

@@ -5,6 +5,7 @@
 /// Umbrella header: everything of the public API.
 
 #include "mlflow/active_run.hpp"
+#include "mlflow/artifact_options.hpp"
 #include "mlflow/async_logging.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
@@ -12,6 +13,7 @@
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
 #include "mlflow/fluent.hpp"
+#include "mlflow/image.hpp"
 #include "mlflow/logged_model.hpp"
 #include "mlflow/logging.hpp"
 #include "mlflow/metric.hpp"

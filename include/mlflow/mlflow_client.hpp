@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "mlflow/async_logging.hpp"
+#include "mlflow/artifact_options.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
 #include "mlflow/logged_model.hpp"
+#include "mlflow/image.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/model_version.hpp"
 #include "mlflow/paged_list.hpp"
@@ -348,6 +350,44 @@ class MlflowClient {
   /// resources.
   void delete_workspace(const std::string& name,
                         WorkspaceDeletionMode mode = WorkspaceDeletionMode::kRestrict);
+  // ---- Artifacts: parallel transfers with progress -----------------------------------------
+  // The calls above use ArtifactTransferOptions{} (4 files at a time, no progress callback).
+
+  void log_artifact(const std::string& run_id, const std::string& local_path,
+                    const std::string& artifact_path, const ArtifactTransferOptions& options);
+  void log_artifacts(const std::string& run_id, const std::string& local_dir,
+                     const std::string& artifact_path, const ArtifactTransferOptions& options);
+  std::string download_artifacts(const std::string& run_id, const std::string& path,
+                                 const std::string& dst_path,
+                                 const ArtifactTransferOptions& options);
+
+  // ---- Tables (Python's log_table / load_table) ---------------------------------------------
+
+  /// Logs a table as `artifact_file` (a ".json" name) in pandas' split layout
+  /// {"columns": [...], "data": [[...], ...]}, as Python writes it. `data_json` is a JSON object
+  /// of columns, {"col": [values...], ...} (single values make a one-row table, or repeat down
+  /// the other columns). When the file exists, the rows are appended (columns united, missing
+  /// cells null). Adds {"path": artifact_file, "type": "table"} to the run's
+  /// `mlflow.loggedArtifacts` tag, as Python does, which is how load_table finds it.
+  void log_table(const std::string& run_id, const std::string& data_json,
+                 const std::string& artifact_file);
+  /// The rows of `artifact_file` from every run of the experiment that logged it (or from
+  /// `run_ids`), concatenated, as one split-layout JSON document. `extra_columns` adds
+  /// per-run columns: run_id, experiment_id, status, artifact_uri, tags.<k>, params.<k>,
+  /// metrics.<k> (a name the table already has gets a trailing '_'). NotFound when no run has it.
+  std::string load_table(const std::string& experiment_id, const std::string& artifact_file,
+                         const std::vector<std::string>& run_ids = {},
+                         const std::vector<std::string>& extra_columns = {});
+
+  // ---- Images (Python's log_image) -----------------------------------------------------------
+
+  /// Stores `image` as the PNG file `artifact_file` (a ".png" name).
+  void log_image(const std::string& run_id, const Image& image, const std::string& artifact_file);
+  /// MLflow 3's keyed, stepped image, where Python puts it:
+  /// images/<key, '/' as '~'>+step+<step>+timestamp+<ms>+<uuid>.png, a thumbnail beside it
+  /// (<same>+compressed.webp, longer side 256 px, lossless) and the run tag
+  /// mlflow.loggedImages=True, so the UI shows it in its image grid.
+  void log_image(const std::string& run_id, const Image& image, const LogImageOptions& options);
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }

@@ -74,7 +74,8 @@ bool is_numeric_host(const std::string& host) {
 // ---- Base behaviour shared by every repository ----
 
 void ArtifactRepository::log_artifact(const std::string& local_file,
-                                      const std::string& artifact_path) {
+                                      const std::string& artifact_path,
+                                      const ArtifactTransferOptions& options) {
   check_artifact_dir(artifact_path);
   const fs::path file = fs::u8path(local_file);
   std::error_code ec;
@@ -82,11 +83,16 @@ void ArtifactRepository::log_artifact(const std::string& local_file,
     throw_error(ErrorCode::kInvalidParameterValue,
                 "Cannot log artifact '" + local_file + "': it is not a readable regular file.");
   }
-  upload_file(file, artifact_path, file.filename().u8string());
+  const auto size = static_cast<std::int64_t>(fs::file_size(file, ec));
+  TransferProgress progress(options.progress, size, 1);
+  progress.track_file(size, [&](const ByteProgress& sink) {
+    upload_file(file, artifact_path, file.filename().u8string(), sink);
+  });
 }
 
 void ArtifactRepository::log_artifacts(const std::string& local_dir,
-                                       const std::string& artifact_path) {
+                                       const std::string& artifact_path,
+                                       const ArtifactTransferOptions& options) {
   check_artifact_dir(artifact_path);
   std::error_code ec;
   const fs::path root = fs::absolute(fs::u8path(local_dir), ec);
@@ -140,14 +146,27 @@ void ArtifactRepository::log_artifacts(const std::string& local_dir,
   std::sort(dirs.begin(), dirs.end());
   std::sort(files.begin(), files.end());
   for (const auto& dir : dirs) make_directory(posix_join(artifact_path, dir.generic_u8string()));
+  std::vector<std::int64_t> sizes;
+  std::int64_t total = 0;
   for (const auto& rel : files) {
-    const std::string rel_dir = rel.parent_path().generic_u8string();
-    upload_file(real_root / rel, posix_join(artifact_path, rel_dir), rel.filename().u8string());
+    sizes.push_back(static_cast<std::int64_t>(fs::file_size(real_root / rel, ec)));
+    if (ec) sizes.back() = 0;
+    total += sizes.back();
   }
+  TransferProgress progress(options.progress, total, static_cast<std::int64_t>(files.size()));
+  run_bounded(files.size(), options.max_parallel_files, [&](std::size_t i) {
+    const fs::path& rel = files[i];
+    const std::string rel_dir = rel.parent_path().generic_u8string();
+    progress.track_file(sizes[i], [&](const ByteProgress& sink) {
+      upload_file(real_root / rel, posix_join(artifact_path, rel_dir), rel.filename().u8string(),
+                  sink);
+    });
+  });
 }
 
 std::string ArtifactRepository::download_artifacts(const std::string& artifact_path_in,
-                                                   const fs::path& dst_dir) {
+                                                   const fs::path& dst_dir,
+                                                   const ArtifactTransferOptions& options) {
   std::string artifact_path = artifact_path_in;
   while (!artifact_path.empty() && artifact_path.back() == '/') artifact_path.pop_back();
   check_safe_relative_path(artifact_path, "artifact path to download");
@@ -155,14 +174,14 @@ std::string ArtifactRepository::download_artifacts(const std::string& artifact_p
 
   // Every local path is built through contained_path(): listing entries were checked when
   // listed, and this re-checks them after symlink resolution.
-  const auto fetch_file = [&](const std::string& remote) {
+  const auto make_parent = [&](const std::string& remote) {
     const fs::path local = contained_path(dst, remote);
     std::error_code ec;
     fs::create_directories(local.parent_path(), ec);
     contained_path(dst, remote);  // the directories just created must not escape either
-    download_file(remote, local);
   };
 
+  std::vector<FileInfo> files;
   bool is_dir = true;
   if (artifact_path.empty()) {
     if (list_artifacts("").empty()) return dst.string();
@@ -170,39 +189,53 @@ std::string ArtifactRepository::download_artifacts(const std::string& artifact_p
     is_dir = !list_artifacts(artifact_path).empty();
   }
   if (!is_dir) {
-    fetch_file(artifact_path);
-    return contained_path(dst, artifact_path).string();
-  }
-
-  // Depth-first over the listing, as Python's _iter_artifacts_recursive; an empty directory
-  // is recreated empty.
-  std::vector<std::string> pending{artifact_path};
-  while (!pending.empty()) {
-    const std::string dir = pending.back();
-    pending.pop_back();
-    std::vector<FileInfo> entries;
-    for (auto& info : list_artifacts(dir)) {
-      // Some stores list a directory inside itself; Python drops those entries too.
-      if (info.path == "." || info.path == dir) continue;
-      entries.push_back(std::move(info));
-    }
-    if (entries.empty()) {
-      const fs::path local = contained_path(dst, dir);
-      std::error_code ec;
-      fs::create_directories(local, ec);
-      if (ec) {
-        throw_error(ErrorCode::kIoError, "Cannot create '" + local.string() + "': " + ec.message());
+    FileInfo info;
+    info.path = artifact_path;
+    files.push_back(info);
+  } else {
+    // Depth-first over the listing, as Python's _iter_artifacts_recursive; an empty directory
+    // is recreated empty. The whole tree is listed before any file moves (progress total).
+    std::vector<std::string> pending{artifact_path};
+    while (!pending.empty()) {
+      const std::string dir = pending.back();
+      pending.pop_back();
+      std::vector<FileInfo> entries;
+      for (auto& info : list_artifacts(dir)) {
+        // Some stores list a directory inside itself; Python drops those entries too.
+        if (info.path == "." || info.path == dir) continue;
+        entries.push_back(std::move(info));
       }
-      continue;
-    }
-    for (const auto& info : entries) {
-      if (info.is_dir) {
-        pending.push_back(info.path);
-      } else {
-        fetch_file(info.path);
+      if (entries.empty()) {
+        const fs::path local = contained_path(dst, dir);
+        std::error_code ec;
+        fs::create_directories(local, ec);
+        if (ec) {
+          throw_error(ErrorCode::kIoError,
+                      "Cannot create '" + local.string() + "': " + ec.message());
+        }
+        continue;
+      }
+      for (auto& info : entries) {
+        if (info.is_dir) {
+          pending.push_back(info.path);
+        } else {
+          contained_path(dst, info.path);  // a hostile entry fails before anything is fetched
+          files.push_back(std::move(info));
+        }
       }
     }
   }
+  // Directories first, from this thread: concurrent create_directories of one path can race.
+  for (const auto& info : files) make_parent(info.path);
+  std::int64_t total = 0;
+  for (const auto& info : files) total += info.file_size.value_or(0);
+  TransferProgress progress(options.progress, total, static_cast<std::int64_t>(files.size()));
+  run_bounded(files.size(), options.max_parallel_files, [&](std::size_t i) {
+    const FileInfo& info = files[i];
+    progress.track_file(info.file_size.value_or(0), [&](const ByteProgress& sink) {
+      download_file(info.path, contained_path(dst, info.path), sink);
+    });
+  });
   return artifact_path.empty() ? dst.string() : contained_path(dst, artifact_path).string();
 }
 
@@ -272,6 +305,14 @@ std::string resolve_mlflow_artifacts_uri(const std::string& artifact_uri,
 
 std::unique_ptr<ArtifactRepository> make_artifact_repository(const std::string& artifact_uri,
                                                              const ArtifactClientContext& context) {
+  if (artifact_uri.empty()) {
+    // A plain-path repository on "" would write into the current directory.
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "The run has no artifact URI, so there is nowhere to store or read its "
+                "artifacts. The tracking store did not give the run an artifact location; "
+                "create the run in an experiment with an artifact location (or on a server "
+                "with --default-artifact-root / --serve-artifacts).");
+  }
   const std::string scheme = scheme_of(artifact_uri);
   if (scheme.empty() || scheme == "file") {
     return std::make_unique<LocalArtifactRepository>(local_path_from_uri(artifact_uri));

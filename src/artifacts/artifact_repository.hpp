@@ -13,8 +13,8 @@
 //   anything else (s3:, gs:, wasbs:, ...)  -> InvalidArgument: use a server started with
 //                                             --serve-artifacts
 //
-// Not implemented yet (left for a later part): multipart upload, presigned/parallel download,
-// log_table/log_image, logged models.
+// Not implemented: multipart upload and presigned download (ADR 0006, part 2, says when MLflow
+// uses them), logged models.
 
 #include <filesystem>
 #include <memory>
@@ -22,8 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "artifacts/transfer_pool.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "mlflow/artifact_options.hpp"
 #include "mlflow/file_info.hpp"
 #include "transport/http_transport.hpp"
 
@@ -35,7 +37,8 @@ class ArtifactRepository {
 
   /// Uploads one file as `<artifact_path>/<file name>`. `artifact_path` "" is the root. A
   /// symlink given explicitly is followed.
-  void log_artifact(const std::string& local_file, const std::string& artifact_path);
+  void log_artifact(const std::string& local_file, const std::string& artifact_path,
+                    const ArtifactTransferOptions& options = sequential());
   /// Uploads the files below `local_dir` to `<artifact_path>/<relative path>`. Symlink policy
   /// (both repositories): a symlink to a regular file whose target lies inside `local_dir` is
   /// followed (its content is uploaded under the link's name); a symlink that leaves the tree,
@@ -43,15 +46,21 @@ class ArtifactRepository {
   /// warning. Rationale: a directory upload must not publish files the user did not put in
   /// the tree (e.g. a stray link to ~/.ssh), nor loop through a link cycle. (Python follows
   /// every file link and skips directory links.)
-  void log_artifacts(const std::string& local_dir, const std::string& artifact_path);
+  /// Files go up `options.max_parallel_files` at a time, each with its own retries; after a
+  /// file fails for good no new file starts and its error is rethrown.
+  void log_artifacts(const std::string& local_dir, const std::string& artifact_path,
+                     const ArtifactTransferOptions& options = sequential());
   /// The entries directly under `path` ("" = root), sorted by path, each path relative to the
   /// run's artifact root. An empty list for a file or a missing path (as Python).
   virtual std::vector<FileInfo> list_artifacts(const std::string& path) = 0;
   /// Downloads the file or directory `artifact_path` ("" = everything) into the existing
   /// directory `dst_dir` and returns the local path (`dst_dir/artifact_path`). Never writes
   /// outside `dst_dir`, whatever the listing says.
+  /// The whole tree is listed first (so progress knows the total), then files come down
+  /// `options.max_parallel_files` at a time.
   std::string download_artifacts(const std::string& artifact_path,
-                                 const std::filesystem::path& dst_dir);
+                                 const std::filesystem::path& dst_dir,
+                                 const ArtifactTransferOptions& options = sequential());
   /// Deletes a file or directory ("" = everything).
   virtual void delete_artifacts(const std::string& artifact_path) = 0;
   /// Where the artifact already lies on this machine, for repositories that have one (the
@@ -59,14 +68,22 @@ class ArtifactRepository {
   virtual std::optional<std::string> get_local_path(const std::string& artifact_path) = 0;
 
  protected:
-  /// Stores one local file at `artifact_dir/name` (both validated by the caller).
+  static ArtifactTransferOptions sequential() {
+    ArtifactTransferOptions o;
+    o.max_parallel_files = 1;
+    return o;
+  }
+  /// Stores one local file at `artifact_dir/name` (both validated by the caller). Safe to call
+  /// from several threads at once for different files. `progress` may be empty.
   virtual void upload_file(const std::filesystem::path& local_file, const std::string& artifact_dir,
-                           const std::string& name) = 0;
+                           const std::string& name, const ByteProgress& progress) = 0;
   /// Creates an empty directory when the repository can hold one (the local one can).
   virtual void make_directory(const std::string& artifact_dir) { (void)artifact_dir; }
-  /// Writes the artifact file `remote_path` to `local_path` (whose directory exists).
+  /// Writes the artifact file `remote_path` to `local_path` (whose directory exists). Safe to
+  /// call from several threads at once for different files. `progress` may be empty.
   virtual void download_file(const std::string& remote_path,
-                             const std::filesystem::path& local_path) = 0;
+                             const std::filesystem::path& local_path,
+                             const ByteProgress& progress) = 0;
 };
 
 /// What an HTTP repository needs from the client: the tracking URI it resolves

@@ -164,7 +164,8 @@ HttpResponse HttpArtifactRepository::send(HttpRequest request, HttpTransport* tr
 }
 
 void HttpArtifactRepository::upload_file(const fs::path& local_file,
-                                         const std::string& artifact_dir, const std::string& name) {
+                                         const std::string& artifact_dir, const std::string& name,
+                                         const ByteProgress& progress) {
   check_safe_relative_path(name, "artifact file name");
   HttpRequest request;
   request.method = "PUT";
@@ -172,12 +173,14 @@ void HttpArtifactRepository::upload_file(const fs::path& local_file,
   request.headers.emplace_back("Content-Type", guess_mime_type(name));
   if (stream_options_) {
     ServingDisabledGuard streaming(
-        make_file_transfer_transport(*stream_options_, FileTransfer{local_file, {}}));
+        make_file_transfer_transport(*stream_options_, FileTransfer{local_file, {}, progress}));
     send(std::move(request), &streaming);
     return;
   }
   request.body = read_file(local_file);
+  const auto size = static_cast<std::int64_t>(request.body.size());
   send(std::move(request));
+  if (progress) progress(size);
 }
 
 std::vector<FileInfo> HttpArtifactRepository::list_once(const std::string& path) {
@@ -258,7 +261,8 @@ std::vector<FileInfo> HttpArtifactRepository::list_artifacts(const std::string& 
 }
 
 void HttpArtifactRepository::download_file(const std::string& remote_path,
-                                           const fs::path& local_path) {
+                                           const fs::path& local_path,
+                                           const ByteProgress& progress) {
   check_safe_relative_path(remote_path, "artifact path");
   HttpRequest request;
   request.method = "GET";
@@ -275,8 +279,8 @@ void HttpArtifactRepository::download_file(const std::string& remote_path,
     }
     ::close(fd);
     try {
-      ServingDisabledGuard streaming(
-          make_file_transfer_transport(*stream_options_, FileTransfer{{}, fs::path(temp)}));
+      ServingDisabledGuard streaming(make_file_transfer_transport(
+          *stream_options_, FileTransfer{{}, fs::path(temp), progress}));
       send(std::move(request), &streaming);
       std::error_code ec;
       fs::rename(temp, local_path, ec);
@@ -293,6 +297,7 @@ void HttpArtifactRepository::download_file(const std::string& remote_path,
   }
   const HttpResponse response = send(std::move(request));
   write_file_atomically(local_path, response.body);
+  if (progress) progress(static_cast<std::int64_t>(response.body.size()));
 }
 
 void HttpArtifactRepository::delete_artifacts(const std::string& artifact_path) {

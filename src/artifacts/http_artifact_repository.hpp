@@ -41,9 +41,9 @@ class HttpArtifactRepository : public ArtifactRepository {
 
  protected:
   void upload_file(const std::filesystem::path& local_file, const std::string& artifact_dir,
-                   const std::string& name) override;
-  void download_file(const std::string& remote_path,
-                     const std::filesystem::path& local_path) override;
+                   const std::string& name, const ByteProgress& progress) override;
+  void download_file(const std::string& remote_path, const std::filesystem::path& local_path,
+                     const ByteProgress& progress) override;
 
  private:
   std::vector<FileInfo> list_once(const std::string& path);

@@ -63,8 +63,8 @@ fs::path LocalArtifactRepository::ensure_dir(const std::string& artifact_dir) {
 }
 
 void LocalArtifactRepository::upload_file(const fs::path& local_file,
-                                          const std::string& artifact_dir,
-                                          const std::string& name) {
+                                          const std::string& artifact_dir, const std::string& name,
+                                          const ByteProgress& progress) {
   if (has_temp_prefix(name)) {
     throw_error(ErrorCode::kInvalidParameterValue, "Invalid artifact file name: '" + name +
                                                        "'. Artifact names starting with '" +
@@ -76,6 +76,8 @@ void LocalArtifactRepository::upload_file(const fs::path& local_file,
   std::error_code ec;
   if (fs::exists(destination, ec) && fs::equivalent(local_file, destination, ec)) return;
   copy_atomically(local_file, dir, destination);
+  // A local copy is one system call (copy_file_range): reported whole when done.
+  if (progress) progress(static_cast<std::int64_t>(fs::file_size(destination, ec)));
 }
 
 void LocalArtifactRepository::make_directory(const std::string& artifact_dir) {
@@ -111,7 +113,8 @@ std::vector<FileInfo> LocalArtifactRepository::list_artifacts(const std::string&
 }
 
 void LocalArtifactRepository::download_file(const std::string& remote_path,
-                                            const fs::path& local_path) {
+                                            const fs::path& local_path,
+                                            const ByteProgress& progress) {
   check_safe_relative_path(remote_path, "artifact path");
   const fs::path source = contained_path(root_, remote_path);
   std::error_code ec;
@@ -119,6 +122,7 @@ void LocalArtifactRepository::download_file(const std::string& remote_path,
     throw_error(ErrorCode::kResourceDoesNotExist, "No such artifact: '" + remote_path + "'");
   }
   copy_atomically(source, local_path.parent_path(), local_path);
+  if (progress) progress(static_cast<std::int64_t>(fs::file_size(local_path, ec)));
 }
 
 void LocalArtifactRepository::delete_artifacts(const std::string& artifact_path) {

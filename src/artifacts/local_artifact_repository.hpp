@@ -27,10 +27,10 @@ class LocalArtifactRepository : public ArtifactRepository {
 
  protected:
   void upload_file(const std::filesystem::path& local_file, const std::string& artifact_dir,
-                   const std::string& name) override;
+                   const std::string& name, const ByteProgress& progress) override;
   void make_directory(const std::string& artifact_dir) override;
-  void download_file(const std::string& remote_path,
-                     const std::filesystem::path& local_path) override;
+  void download_file(const std::string& remote_path, const std::filesystem::path& local_path,
+                     const ByteProgress& progress) override;
 
  private:
   /// root_/relative, created (with parents) and verified to stay inside root_.

@@ -66,6 +66,12 @@ void write_text_file(const fs::path& path, const std::string& text) {
 
 void MlflowClient::log_artifact(const std::string& run_id, const std::string& local_path,
                                 const std::string& artifact_path) {
+  log_artifact(run_id, local_path, artifact_path, ArtifactTransferOptions{});
+}
+
+void MlflowClient::log_artifact(const std::string& run_id, const std::string& local_path,
+                                const std::string& artifact_path,
+                                const ArtifactTransferOptions& options) {
   auto repo = repository_for(store_, tracking_uri_, run_id);
   std::error_code ec;
   const fs::path local = fs::u8path(local_path);
@@ -74,15 +80,21 @@ void MlflowClient::log_artifact(const std::string& run_id, const std::string& lo
     std::string dir_name = fs::absolute(local).lexically_normal().filename().u8string();
     if (dir_name.empty())
       dir_name = fs::absolute(local).lexically_normal().parent_path().filename().u8string();
-    repo->log_artifacts(local_path, internal::posix_join(artifact_path, dir_name));
+    repo->log_artifacts(local_path, internal::posix_join(artifact_path, dir_name), options);
   } else {
-    repo->log_artifact(local_path, artifact_path);
+    repo->log_artifact(local_path, artifact_path, options);
   }
 }
 
 void MlflowClient::log_artifacts(const std::string& run_id, const std::string& local_dir,
                                  const std::string& artifact_path) {
-  repository_for(store_, tracking_uri_, run_id)->log_artifacts(local_dir, artifact_path);
+  log_artifacts(run_id, local_dir, artifact_path, ArtifactTransferOptions{});
+}
+
+void MlflowClient::log_artifacts(const std::string& run_id, const std::string& local_dir,
+                                 const std::string& artifact_path,
+                                 const ArtifactTransferOptions& options) {
+  repository_for(store_, tracking_uri_, run_id)->log_artifacts(local_dir, artifact_path, options);
 }
 
 std::vector<FileInfo> MlflowClient::list_artifacts(const std::string& run_id,
@@ -92,6 +104,12 @@ std::vector<FileInfo> MlflowClient::list_artifacts(const std::string& run_id,
 
 std::string MlflowClient::download_artifacts(const std::string& run_id, const std::string& path,
                                              const std::string& dst_path) {
+  return download_artifacts(run_id, path, dst_path, ArtifactTransferOptions{});
+}
+
+std::string MlflowClient::download_artifacts(const std::string& run_id, const std::string& path,
+                                             const std::string& dst_path,
+                                             const ArtifactTransferOptions& options) {
   auto repo = repository_for(store_, tracking_uri_, run_id);
   fs::path dst;
   if (dst_path.empty()) {
@@ -109,7 +127,7 @@ std::string MlflowClient::download_artifacts(const std::string& run_id, const st
                       dst.string());
     }
   }
-  return repo->download_artifacts(path, dst);
+  return repo->download_artifacts(path, dst, options);
 }
 
 void MlflowClient::log_text(const std::string& run_id, const std::string& text,

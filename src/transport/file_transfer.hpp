@@ -11,12 +11,14 @@
 // attempt complete on its own. A non-2xx answer's body stays in memory (capped at 1 MiB) for
 // the error message and never touches the download file.
 //
-// Each transfer has its own connection (no pool): a file transfer is long next to a
-// handshake. Timeouts: `request.timeout` bounds the connect, and a transfer that moves no
+// Each thread keeps one libcurl handle, and with it a keep-alive connection, for all the
+// transfers it runs (a tree of small files pays one handshake per thread). Timeouts: `request.timeout` bounds the connect, and a transfer that moves no
 // byte for that long is aborted (a read timeout, like Python's requests); there is no cap on
 // the total time, which a large file may legitimately need.
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "transport/http_transport.hpp"
@@ -28,6 +30,9 @@ struct FileTransfer {
   std::filesystem::path upload_from;
   /// Receives a 2xx answer's body when non-empty (created empty for an empty body).
   std::filesystem::path download_to;
+  /// Told the bytes of the body sent or received so far in the current attempt (0 again when
+  /// an attempt is retried). An exception from it aborts the transfer and is rethrown.
+  std::function<void(std::int64_t)> progress;
 };
 
 /// A transport for one file transfer (usable for several attempts of the same request).

@@ -118,14 +118,14 @@ TEST(ArtifactsFileTransferTest, EmptyBodyGivesEmptyFileAndErrorsStayInMemory) {
   server.script("/missing",
                 FaultAction::respond(404, R"({"error_code":"RESOURCE_DOES_NOT_EXIST"})"));
   const fs::path dir = make_temp_dir("ft-direct");
-  auto empty = make_file_transfer_transport({}, FileTransfer{{}, dir / "empty.out"});
+  auto empty = make_file_transfer_transport({}, FileTransfer{{}, dir / "empty.out", {}});
   const auto r1 = empty->send(request("GET", server.url() + "/empty"));
   ASSERT_TRUE(r1.ok());
   EXPECT_EQ(r1.response->status, 200);
   EXPECT_TRUE(fs::exists(dir / "empty.out"));
   EXPECT_EQ(fs::file_size(dir / "empty.out"), 0u);
 
-  auto missing = make_file_transfer_transport({}, FileTransfer{{}, dir / "missing.out"});
+  auto missing = make_file_transfer_transport({}, FileTransfer{{}, dir / "missing.out", {}});
   const auto r2 = missing->send(request("GET", server.url() + "/missing"));
   ASSERT_TRUE(r2.ok());
   EXPECT_EQ(r2.response->status, 404);
@@ -137,14 +137,15 @@ TEST(ArtifactsFileTransferTest, LocalFileProblemsAreIoErrorsNotRetries) {
   FaultProxy server;
   server.set_default(FaultAction::respond(200, "data"));
   const fs::path dir = make_temp_dir("ft-io");
-  auto upload = make_file_transfer_transport({}, FileTransfer{dir / "does-not-exist", {}});
+  auto upload = make_file_transfer_transport({}, FileTransfer{dir / "does-not-exist", {}, {}});
   try {
     upload->send(request("PUT", server.url() + "/x"));
     ADD_FAILURE();
   } catch (const MlflowException& e) {
     EXPECT_EQ(e.error_code(), ErrorCode::kIoError);
   }
-  auto download = make_file_transfer_transport({}, FileTransfer{{}, dir / "no-such-dir" / "file"});
+  auto download =
+      make_file_transfer_transport({}, FileTransfer{{}, dir / "no-such-dir" / "file", {}});
   try {
     download->send(request("GET", server.url() + "/x"));
     ADD_FAILURE();
@@ -161,7 +162,7 @@ TEST(ArtifactsFileTransferTest, ConnectFailureIsReportedAsSuch) {
     port = gone.port();
   }
   const fs::path dir = make_temp_dir("ft-conn");
-  auto t = make_file_transfer_transport({}, FileTransfer{{}, dir / "f"});
+  auto t = make_file_transfer_transport({}, FileTransfer{{}, dir / "f", {}});
   const auto r = t->send(request("GET", "http://127.0.0.1:" + std::to_string(port) + "/x"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error->kind, TransportErrorKind::kConnectFailed);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#
+# `make bench-artifacts`: moves the same files through one fresh MLflow 3.18 server (default
+# --serve-artifacts, proxied artifact API) with mlflow-cpp (BUILD_DIR/bench/bench_artifacts)
+# and with Python's mlflow.MlflowClient (bench/python/bench_artifacts.py): one large file up
+# and down, and a tree of small files up. Prints both side by side and the RATIO lines
+# (python wall time / mlflow-cpp wall time). See bench/README.md.
+#   bench-artifacts.sh BUILD_DIR
+# Env: BENCH_ARTIFACTS_LARGE_MB  size of the large file (default 1024)
+#      BENCH_ARTIFACTS_SMALL     number of small files (default 10000)
+#      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+build="${1:?usage: bench-artifacts.sh BUILD_DIR}"
+bin="$build/bench/bench_artifacts"
+if [ ! -x "$bin" ]; then
+  echo "bench-artifacts: $bin not found; build the bench_artifacts target first" >&2
+  exit 1
+fi
+large_mb="${BENCH_ARTIFACTS_LARGE_MB:-1024}"
+small_n="${BENCH_ARTIFACTS_SMALL:-10000}"
+
+py=$("$here/mlflow-venv.sh")
+dir=$(mktemp -d "${TMPDIR:-/tmp}/mlflow-bench-artifacts.XXXXXX")
+cleanup() {
+  rc=$?
+  if [ "$rc" -ne 0 ] && [ -f "$dir/server/server.log" ]; then
+    echo "bench-artifacts: failed (exit $rc); last lines of the server log:" >&2
+    tail -n 30 "$dir/server/server.log" >&2 || true
+  fi
+  "$here/test-server.sh" stop "$dir/server" || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The data: incompressible bytes (no transfer layer can shortcut them), and small files of
+# 100..1100 bytes in 100 directories.
+echo "== generating ${large_mb} MiB and ${small_n} small files under $dir"
+head -c "$((large_mb * 1024 * 1024))" /dev/urandom >"$dir/large.bin"
+"$py" - "$dir/small" "$small_n" <<'PY'
+import os, random, sys
+base, n = sys.argv[1], int(sys.argv[2])
+rng = random.Random(42)
+for i in range(n):
+    d = os.path.join(base, f"d{i % 100:03d}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"f{i:05d}.txt"), "wb") as f:
+        f.write(rng.randbytes(100 + i % 1000))
+PY
+mkdir -p "$dir/work"
+
+if ! "$here/test-server.sh" start "$dir/server" 2>"$dir/server-start.err"; then
+  cat "$dir/server-start.err" >&2
+  exit 1
+fi
+uri=$(cat "$dir/server/uri")
+
+# One client at a time, so neither competes with the other for the 2 cores.
+echo "== mlflow-cpp (C++) against $uri"
+"$bin" "$uri" "$dir/large.bin" "$dir/small" "$dir/work" | tee "$dir/cpp.out"
+echo "== mlflow $("$py" -c 'import mlflow; print(mlflow.__version__)') (Python) against $uri"
+"$py" "$root/bench/python/bench_artifacts.py" "$uri" "$dir/large.bin" "$dir/small" "$dir/work" |
+  tee "$dir/python.out"
+
+echo "== results (wall = the transfer call only; cpu = user+sys of the client process)"
+"$py" - "$dir/cpp.out" "$dir/python.out" <<'PY'
+import json, sys
+
+rows = {}
+for path in sys.argv[1:]:
+    for line in open(path):
+        if line.startswith("BENCH_JSON "):
+            r = json.loads(line[len("BENCH_JSON "):])
+            rows[(r["variant"], r["client"])] = r
+
+variants = [("large_upload", "large_file_upload"), ("large_download", "large_file_download"),
+            ("small_upload", "small_files_upload")]
+hdr = (f"{'variant':<16} {'client':<7} {'files':>6} {'MiB':>8} {'wall s':>8} {'MiB/s':>8} "
+       f"{'files/s':>8} {'cpu s':>7} {'verified':>9}")
+print(hdr)
+print("-" * len(hdr))
+ok = True
+for v, _ in variants:
+    for c in ("cpp", "python"):
+        r = rows.get((v, c))
+        if r is None:
+            print(f"{v:<16} {c:<7} missing")
+            ok = False
+            continue
+        ok &= bool(r["verified"])
+        mib = r["bytes"] / 1048576
+        print(f"{v:<16} {c:<7} {r['files']:>6} {mib:>8.1f} {r['wall_s']:>8.2f} "
+              f"{mib / r['wall_s']:>8.1f} {r['files'] / r['wall_s']:>8.1f} {r['cpu_s']:>7.2f} "
+              f"{'OK' if r['verified'] else 'FAILED':>9}")
+print()
+if not ok:
+    print("bench-artifacts: a variant is missing or did not verify; no ratio printed",
+          file=sys.stderr)
+    sys.exit(1)
+for v, name in variants:
+    a, b = rows[(v, "cpp")], rows[(v, "python")]
+    print(f"RATIO {name}_python_over_cpp {b['wall_s'] / a['wall_s']:.2f}")
+PY

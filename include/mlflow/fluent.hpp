@@ -25,6 +25,8 @@
 #include "mlflow/active_run.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
+#include "mlflow/image.hpp"
+#include "mlflow/logged_model.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "mlflow/run.hpp"
 #include "mlflow/run_status.hpp"
@@ -215,6 +217,49 @@ std::string get_artifact_uri(const std::optional<std::string>& artifact_path = s
 void set_registry_uri(const std::string& uri);
 /// set_registry_uri's value, else MLFLOW_REGISTRY_URI, else get_tracking_uri().
 std::string get_registry_uri();
+
+// ---- Tables, images and models of the active run (same run rules as log_artifact) ----------
+
+/// Python's mlflow.log_table; see MlflowClient::log_table for the JSON layout.
+void log_table(const std::string& data_json, const std::string& artifact_file,
+               const std::optional<std::string>& run_id = std::nullopt);
+/// Python's mlflow.log_image(image, artifact_file): a PNG file.
+void log_image(const Image& image, const std::string& artifact_file,
+               const std::optional<std::string>& run_id = std::nullopt);
+/// Python's mlflow.log_image(image, key=..., step=...): MLflow 3's keyed, stepped image.
+void log_image(const Image& image, const LogImageOptions& options,
+               const std::optional<std::string>& run_id = std::nullopt);
+/// A local model file or directory logged as a logged model of the active run (started when
+/// there is none), as Python's `mlflow.<flavor>.log_model`; see MlflowClient::log_model.
+LoggedModel log_model(const std::string& local_path, const LogModelOptions& options = {});
+
+// ---- Model registry and prompts (Python's mlflow.* and mlflow.genai.* functions) -----------
+// Through default_client(), i.e. the registry URI of set_registry_uri / MLFLOW_REGISTRY_URI,
+// else the tracking URI.
+
+/// Python's mlflow.register_model("runs:/<id>/<path>" or "models:/<model_id>", name).
+ModelVersion register_model(const std::string& model_uri, const std::string& name,
+                            const RegisterModelOptions& options = {});
+/// Every matching registered model (all pages, as Python's fluent function returns a list).
+std::vector<RegisteredModel> search_registered_models(
+    const SearchRegisteredModelsOptions& options = {});
+/// Every matching model version (all pages).
+std::vector<ModelVersion> search_model_versions(const SearchModelVersionsOptions& options = {});
+void set_model_version_tag(const std::string& name, const std::string& version,
+                           const std::string& key, const std::string& value);
+/// Python's mlflow.genai.register_prompt (text template).
+PromptVersion register_prompt(const std::string& name, const std::string& template_text,
+                              const RegisterPromptOptions& options = {});
+/// Python's mlflow.genai.register_prompt (chat messages).
+PromptVersion register_prompt(const std::string& name, const std::vector<ChatMessage>& messages,
+                              const RegisterPromptOptions& options = {});
+/// Python's mlflow.genai.load_prompt: a name, prompts:/name/3 or prompts:/name@alias (cached).
+std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
+                                         const LoadPromptOptions& options = {});
+/// Python's mlflow.genai.search_prompts: one page.
+PagedList<Prompt> search_prompts(const SearchPromptsOptions& options = {});
+void set_prompt_alias(const std::string& name, const std::string& alias, int version);
+void delete_prompt_alias(const std::string& name, const std::string& alias);
 
 // ---- Signals --------------------------------------------------------------------------------
 

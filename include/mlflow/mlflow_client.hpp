@@ -11,14 +11,14 @@
 #include <string>
 #include <vector>
 
-#include "mlflow/async_logging.hpp"
 #include "mlflow/artifact_options.hpp"
+#include "mlflow/async_logging.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
-#include "mlflow/logged_model.hpp"
 #include "mlflow/image.hpp"
+#include "mlflow/logged_model.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/model_version.hpp"
 #include "mlflow/paged_list.hpp"

@@ -1,10 +1,10 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "client/store_factory.hpp"
 
-#include "client/workspace_store_factory.hpp"
 #include <string>
 #include <utility>
 
+#include "client/workspace_store_factory.hpp"
 #include "mlflow/errors.hpp"
 #include "rest/rest_registry_store.hpp"
 #include "rest/rest_tracking_store.hpp"

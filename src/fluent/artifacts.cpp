@@ -1,6 +1,7 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 // The fluent artifact functions (Python's mlflow.log_artifact, log_artifacts, log_text,
-// log_dict, get_artifact_uri): thin calls of MlflowClient's artifact methods on the active run.
+// log_dict, log_table, log_image, log_model, get_artifact_uri): thin calls of MlflowClient's
+// artifact methods on the active run.
 
 #include <utility>
 
@@ -46,6 +47,29 @@ void log_dict(const std::string& json_text, const std::string& artifact_file,
               const std::optional<std::string>& run_id) {
   auto [id, client] = target_run(run_id);
   client.log_dict(id, json_text, artifact_file);
+}
+
+void log_table(const std::string& data_json, const std::string& artifact_file,
+               const std::optional<std::string>& run_id) {
+  auto [id, client] = target_run(run_id);
+  client.log_table(id, data_json, artifact_file);
+}
+
+void log_image(const Image& image, const std::string& artifact_file,
+               const std::optional<std::string>& run_id) {
+  auto [id, client] = target_run(run_id);
+  client.log_image(id, image, artifact_file);
+}
+
+void log_image(const Image& image, const LogImageOptions& options,
+               const std::optional<std::string>& run_id) {
+  auto [id, client] = target_run(run_id);
+  client.log_image(id, image, options);
+}
+
+LoggedModel log_model(const std::string& local_path, const LogModelOptions& options) {
+  auto [id, client] = target_run(std::nullopt);
+  return client.log_model(id, local_path, options);
 }
 
 std::string get_artifact_uri(const std::optional<std::string>& artifact_path) {

@@ -16,8 +16,8 @@
 #include "mlflow/errors.hpp"
 #include "sqlite/db.hpp"
 #include "sqlite/schema.hpp"
-#include "sqlite/sqlite_logged_model_store.hpp"
 #include "sqlite/search_sql.hpp"
+#include "sqlite/sqlite_logged_model_store.hpp"
 
 namespace mlflow::internal {
 

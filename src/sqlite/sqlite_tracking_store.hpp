@@ -85,8 +85,7 @@ class SqliteTrackingStore : public TrackingStore, public LoggedModelStore {
   void log_logged_model_params(const std::string& model_id, const KeyValues& params) override;
   LoggedModel get_logged_model(const std::string& model_id, bool allow_deleted) override;
   void delete_logged_model(const std::string& model_id) override;
-  LoggedModel finalize_logged_model(const std::string& model_id,
-                                    LoggedModelStatus status) override;
+  LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status) override;
   void set_logged_model_tags(const std::string& model_id, const KeyValues& tags) override;
   void delete_logged_model_tag(const std::string& model_id, const std::string& key) override;
   PagedList<LoggedModel> search_logged_models(const std::vector<std::string>& experiment_ids,

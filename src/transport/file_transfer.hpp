@@ -12,9 +12,10 @@
 // the error message and never touches the download file.
 //
 // Each thread keeps one libcurl handle, and with it a keep-alive connection, for all the
-// transfers it runs (a tree of small files pays one handshake per thread). Timeouts: `request.timeout` bounds the connect, and a transfer that moves no
-// byte for that long is aborted (a read timeout, like Python's requests); there is no cap on
-// the total time, which a large file may legitimately need.
+// transfers it runs (a tree of small files pays one handshake per thread). Timeouts:
+// `request.timeout` bounds the connect, and a transfer that moves no byte for that long is aborted
+// (a read timeout, like Python's requests); there is no cap on the total time, which a large file
+// may legitimately need.
 
 #include <cstdint>
 #include <filesystem>

@@ -188,8 +188,8 @@ TEST(LoggedModelConformance, SearchFiltersOrderingDatasetsAndPaging) {
           o.tags = {{"rank", std::to_string(i)}};
           o.params = {{"depth", std::to_string(i * 2)}};
           models.push_back(c.create_logged_model(exp, o));
-      // Distinct creation milliseconds, so the default order (newest first) is defined.
-      std::this_thread::sleep_for(std::chrono::milliseconds(3));
+          // Distinct creation milliseconds, so the default order (newest first) is defined.
+          std::this_thread::sleep_for(std::chrono::milliseconds(3));
         }
         CreateLoggedModelOptions elsewhere;
         elsewhere.name = "elsewhere";

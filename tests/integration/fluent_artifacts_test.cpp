@@ -147,6 +147,73 @@ TEST_P(FluentArtifactsTest, RegistryUriFollowsTheTrackingUri) {
   EXPECT_THROW(default_client().get_registered_model(name), NotFound);
 }
 
+TEST_P(FluentArtifactsTest, TablesImagesModelsRegistryAndPrompts) {
+  ActiveRun run = start_run();
+  const std::string id = run.run_id();
+  MlflowClient client = default_client();
+
+  // log_table twice appends, as Python does; load_table reads the rows back.
+  log_table(R"({"a": [1, 2], "b": ["x", "y"]})", "tables/t.json");
+  log_table(R"({"a": [3], "b": ["z"]})", "tables/t.json");
+  const std::string table = client.load_table(run.info().experiment_id, "tables/t.json", {id});
+  EXPECT_NE(table.find("\"z\""), std::string::npos) << table;
+  EXPECT_NE(table.find("\"x\""), std::string::npos) << table;
+
+  // log_image: a plain PNG and a keyed, stepped image (with its thumbnail).
+  Image image;
+  image.width = 2;
+  image.height = 2;
+  image.channels = 3;
+  image.pixels = {255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255};
+  log_image(image, "plots/img.png");
+  LogImageOptions keyed;
+  keyed.key = "samples";
+  keyed.step = 3;
+  log_image(image, keyed);
+  EXPECT_EQ(paths(client.list_artifacts(id, "plots")), std::vector<std::string>{"plots/img.png"});
+  const std::vector<FileInfo> images = client.list_artifacts(id, "images");
+  ASSERT_EQ(images.size(), 2u) << ::testing::PrintToString(paths(images));
+  EXPECT_NE(images[0].path.find("samples+step+3+"), std::string::npos) << images[0].path;
+  EXPECT_EQ(client.get_run(id).data.tags.at("mlflow.loggedImages"), "True");
+
+  // log_model on the active run, then the fluent registry functions.
+  const fs::path model_file = fs::path(dir_) / "model.onnx";
+  write(model_file, std::string("\x08\x07onnx", 6));
+  const LoggedModel model = log_model(model_file.string());
+  EXPECT_EQ(model.source_run_id.value_or(""), id);
+  const std::string name = testing::unique_name("fluent-model");
+  const ModelVersion version = register_model("models:/" + model.model_id, name);
+  EXPECT_EQ(version.version, "1");
+  set_model_version_tag(name, "1", "stage", "candidate");
+  SearchModelVersionsOptions versions;
+  versions.filter_string = "name = '" + name + "'";
+  const std::vector<ModelVersion> found = search_model_versions(versions);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].tags.at("stage"), "candidate");
+  SearchRegisteredModelsOptions models;
+  models.filter_string = "name = '" + name + "'";
+  ASSERT_EQ(search_registered_models(models).size(), 1u);
+
+  // Prompts: register, alias, load (by alias and by name), search, delete the alias.
+  const std::string prompt = testing::unique_name("fluent-prompt");
+  const PromptVersion v1 = register_prompt(prompt, "Hello {{ name }}!");
+  EXPECT_EQ(v1.version(), 1);
+  set_prompt_alias(prompt, "prod", 1);
+  LoadPromptOptions no_cache;
+  no_cache.cache_ttl_seconds = 0;
+  const std::optional<PromptVersion> loaded = load_prompt("prompts:/" + prompt + "@prod", no_cache);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->format_as_text({{"name", PromptValue("C++")}}), "Hello C++!");
+  EXPECT_EQ(load_prompt(prompt, no_cache)->template_text(), "Hello {{ name }}!");
+  SearchPromptsOptions search;
+  search.filter_string = "name = '" + prompt + "'";
+  EXPECT_EQ(search_prompts(search).items.size(), 1u);
+  delete_prompt_alias(prompt, "prod");
+  LoadPromptOptions missing = no_cache;
+  missing.allow_missing = true;
+  EXPECT_FALSE(load_prompt("prompts:/" + prompt + "@prod", missing));
+}
+
 INSTANTIATE_TEST_SUITE_P(BothStores, FluentArtifactsTest, ::testing::Values("embedded", "server"),
                          [](const auto& info) { return info.param; });
 

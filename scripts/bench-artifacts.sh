@@ -11,30 +11,11 @@
 #      BENCH_ARTIFACTS_SMALL     number of small files (default 10000)
 #      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-build="${1:?usage: bench-artifacts.sh BUILD_DIR}"
-bin="$build/bench/bench_artifacts"
-if [ ! -x "$bin" ]; then
-  echo "bench-artifacts: $bin not found; build the bench_artifacts target first" >&2
-  exit 1
-fi
+# shellcheck source=scripts/bench-lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
+bench_setup bench-artifacts "${1:-}"
 large_mb="${BENCH_ARTIFACTS_LARGE_MB:-1024}"
 small_n="${BENCH_ARTIFACTS_SMALL:-10000}"
-
-py=$("$here/mlflow-venv.sh")
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mlflow-bench-artifacts.XXXXXX")
-cleanup() {
-  rc=$?
-  if [ "$rc" -ne 0 ] && [ -f "$dir/server/server.log" ]; then
-    echo "bench-artifacts: failed (exit $rc); last lines of the server log:" >&2
-    tail -n 30 "$dir/server/server.log" >&2 || true
-  fi
-  "$here/test-server.sh" stop "$dir/server" || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # The data: incompressible bytes (no transfer layer can shortcut them), and small files of
 # 100..1100 bytes in 100 directories.
@@ -52,11 +33,7 @@ for i in range(n):
 PY
 mkdir -p "$dir/work"
 
-if ! "$here/test-server.sh" start "$dir/server" 2>"$dir/server-start.err"; then
-  cat "$dir/server-start.err" >&2
-  exit 1
-fi
-uri=$(cat "$dir/server/uri")
+bench_start_server
 
 # One client at a time, so neither competes with the other for the 2 cores.
 echo "== mlflow-cpp (C++) against $uri"

@@ -11,34 +11,11 @@
 #      BENCH_ASYNC_PY_ARGS   e.g. "--calls 2000" (the default)
 #      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-build="${1:?usage: bench-async.sh BUILD_DIR}"
-bin="$build/bench/bench_async"
-if [ ! -x "$bin" ]; then
-  echo "bench-async: $bin not found; build the bench_async target first" >&2
-  exit 1
-fi
+# shellcheck source=scripts/bench-lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
+bench_setup bench-async "${1:-}"
 
-py=$("$here/mlflow-venv.sh")
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mlflow-bench-async.XXXXXX")
-cleanup() {
-  rc=$?
-  if [ "$rc" -ne 0 ] && [ -f "$dir/server/server.log" ]; then
-    echo "bench-async: failed (exit $rc); last lines of the server log:" >&2
-    tail -n 30 "$dir/server/server.log" >&2 || true
-  fi
-  "$here/test-server.sh" stop "$dir/server" || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if ! "$here/test-server.sh" start "$dir/server" 2>"$dir/server-start.err"; then
-  cat "$dir/server-start.err" >&2
-  exit 1
-fi
-uri=$(cat "$dir/server/uri")
+bench_start_server
 # shellcheck disable=SC2206
 cpp_args=(${BENCH_ASYNC_CPP_ARGS:-})
 # shellcheck disable=SC2206

@@ -10,40 +10,11 @@
 #                       single calls).
 #      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-build="${1:?usage: bench-rest.sh BUILD_DIR}"
-bin="$build/bench/bench_rest"
-if [ ! -x "$bin" ]; then
-  echo "bench-rest: $bin not found; build the bench_rest target first" >&2
-  exit 1
-fi
+# shellcheck source=scripts/bench-lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
+bench_setup bench-rest "${1:-}"
 
-py=$("$here/mlflow-venv.sh")
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mlflow-bench-rest.XXXXXX")
-cleanup() {
-  rc=$?
-  if [ "$rc" -ne 0 ] && [ -f "$dir/server/server.log" ]; then
-    # Keep the evidence: a client error is often the server dying or erroring.
-    if [ -f "$dir/server/pid" ] && ! kill -0 "$(cat "$dir/server/pid")" 2>/dev/null; then
-      echo "bench-rest: the MLflow server is no longer running" >&2
-    fi
-    echo "bench-rest: failed (exit $rc); last lines of the server log:" >&2
-    tail -n 30 "$dir/server/server.log" >&2 || true
-  fi
-  "$here/test-server.sh" stop "$dir/server" || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# The server's stderr (and the shell's notice when stop() has to SIGKILL it) goes to a file,
-# so nothing lands after the RATIO lines, which must end the output.
-if ! "$here/test-server.sh" start "$dir/server" 2>"$dir/server-start.err"; then
-  cat "$dir/server-start.err" >&2
-  exit 1
-fi
-uri=$(cat "$dir/server/uri")
+bench_start_server
 # shellcheck disable=SC2206
 args=(${BENCH_REST_ARGS:-})
 

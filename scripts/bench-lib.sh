@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#
+# Sourced by the scripts/bench-*.sh that measure against a real server: one fresh MLflow 3.18
+# server per bench run, the pinned Python, a scratch directory, and a cleanup that keeps the
+# evidence (the server log's tail) when a client fails.
+#   bench_setup NAME BUILD_DIR   sets here, root, bin (BUILD_DIR/bench/<NAME with _>), py, dir
+#   bench_start_server           starts the server in $dir/server and sets uri
+
+bench_setup() {
+  bench_name="$1"
+  local build="${2:?usage: $1.sh BUILD_DIR}"
+  here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  root="$(cd "$here/.." && pwd)"
+  bin="$build/bench/${bench_name//-/_}"
+  if [ ! -x "$bin" ]; then
+    echo "$bench_name: $bin not found; build the ${bench_name//-/_} target first" >&2
+    exit 1
+  fi
+  py=$("$here/mlflow-venv.sh")
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/mlflow-$bench_name.XXXXXX")
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  local rc=$?
+  if [ "$rc" -ne 0 ] && [ -f "$dir/server/server.log" ]; then
+    # A client error is often the server dying or erroring.
+    if [ -f "$dir/server/pid" ] && ! kill -0 "$(cat "$dir/server/pid")" 2>/dev/null; then
+      echo "$bench_name: the MLflow server is no longer running" >&2
+    fi
+    echo "$bench_name: failed (exit $rc); last lines of the server log:" >&2
+    tail -n 30 "$dir/server/server.log" >&2 || true
+  fi
+  "$here/test-server.sh" stop "$dir/server" || true
+  rm -rf "$dir"
+}
+
+bench_start_server() {
+  # The server's stderr (and the shell's notice when stop() has to SIGKILL it) goes to a file,
+  # so nothing lands after the RATIO lines, which must end the output.
+  if ! "$here/test-server.sh" start "$dir/server" 2>"$dir/server-start.err"; then
+    cat "$dir/server-start.err" >&2
+    exit 1
+  fi
+  uri=$(cat "$dir/server/uri")
+}

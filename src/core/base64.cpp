@@ -2,6 +2,7 @@
 #include "core/base64.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace mlflow::internal {
 
@@ -33,6 +34,41 @@ std::string base64_encode(const std::string& bytes) {
     out.push_back(kAlphabet[(group >> 12) & 0x3F]);
     out.push_back(rest == 2 ? kAlphabet[(group >> 6) & 0x3F] : '=');
     out.push_back('=');
+  }
+  return out;
+}
+
+std::optional<std::string> python_b64decode(const std::string& in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string data;
+  std::size_t padding = 0;
+  for (const char c : in) {
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
+    const char* p = std::strchr(kAlphabet, c);
+    if (c == '\0' || p == nullptr) continue;
+    if (padding > 0) {  // data after padding: Python stops at complete padding
+      if (data.size() % 4 == 0) break;
+      return std::nullopt;
+    }
+    data += static_cast<char>(p - kAlphabet);
+  }
+  const std::size_t r = data.size() % 4;
+  if (r == 1) return std::nullopt;
+  if (r != 0 && padding < 4 - r) return std::nullopt;
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (const char v : data) {
+    acc = ((acc << 6) | static_cast<std::uint32_t>(v)) & 0xFFFFFFu;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
   }
   return out;
 }

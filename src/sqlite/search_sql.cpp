@@ -406,43 +406,12 @@ void append_experiment_filter(SqlBuilder& where, const FilterClause& clause) {
 
 // ---- base64 decoding and Python reprs for page tokens (encoding: core/base64) ----
 
-const char* const kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 [[noreturn]] void undecodable_token() { invalid("Invalid page token, could not base64-decode"); }
 
-// Python's non-strict b64decode: characters outside the alphabet are skipped; the data must
-// not end one character past a multiple of four, and short data needs its '=' padding.
 std::string base64_decode(const std::string& in) {
-  std::string data;
-  std::size_t padding = 0;
-  for (const char c : in) {
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    const char* p = std::strchr(kBase64, c);
-    if (c == '\0' || p == nullptr) continue;
-    if (padding > 0) {  // data after padding: Python stops at complete padding
-      if (data.size() % 4 == 0) break;
-      undecodable_token();
-    }
-    data += static_cast<char>(p - kBase64);
-  }
-  const std::size_t r = data.size() % 4;
-  if (r == 1) undecodable_token();
-  if (r != 0 && padding < 4 - r) undecodable_token();
-  std::string out;
-  unsigned acc = 0;
-  int bits = 0;
-  for (const char v : data) {
-    acc = (acc << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return out;
+  std::optional<std::string> out = python_b64decode(in);
+  if (!out) undecodable_token();
+  return std::move(*out);
 }
 
 std::string python_bytes_repr(const std::string& bytes) {

@@ -630,36 +630,11 @@ std::string encode_token(const std::vector<std::string>& experiment_ids,
   return base64_encode(j.dump());
 }
 
-std::string base64_decode_or_empty(const std::string& in) {
-  auto value = [](char ch) -> int {
-    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
-    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
-    if (ch == '+' || ch == '-') return 62;
-    if (ch == '/' || ch == '_') return 63;
-    return -1;
-  };
-  std::string out;
-  int buffer = 0;
-  int bits = 0;
-  for (char ch : in) {
-    if (ch == '=') break;
-    const int v = value(ch);
-    if (v < 0) return std::string();
-    buffer = (buffer << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
 std::int64_t decode_token(const std::string& token, const std::vector<std::string>& experiment_ids,
                           const SearchLoggedModelsOptions& options) {
   if (token.empty()) return 0;
-  const nlohmann::json j = nlohmann::json::parse(base64_decode_or_empty(token), nullptr, false);
+  const nlohmann::json j =
+      nlohmann::json::parse(python_b64decode(token).value_or(""), nullptr, false);
   if (j.is_discarded() || !j.is_object()) invalid("Invalid page token: " + token + ".");
   if (j.value("experiment_ids", nlohmann::json()) != nlohmann::json(experiment_ids)) {
     invalid(

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "conformance/conformance_harness.hpp"
 #include "store/registry_store.hpp"
@@ -175,11 +177,16 @@ TEST(Conformance, RegistrySearch) {
       CreateRegisteredModelOptions o;
       o.tags = {{"group", i < 3 ? "main" : "other"}, {"idx", std::to_string(i)}};
       c.create_registered_model(p + suffixes[i], o);
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
       for (std::size_t v = 0; v <= i; ++v) {
         CreateModelVersionOptions mo;
         mo.tags = {{"parity", v % 2 ? "odd" : "even"}};
         c.create_model_version(p + suffixes[i],
                                "s3://b/" + p + suffixes[i] + "/" + std::to_string(v), mo);
+        // Distinct millisecond timestamps: the embedded store is fast enough to create
+        // several versions within one millisecond, and the stores' tie-breaks on equal
+        // timestamps (name, version) would then order them unlike the slower server.
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
       }
     }
     // A prompt, made by the prompt layer through the store.

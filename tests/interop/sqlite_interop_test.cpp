@@ -16,6 +16,7 @@
 #include "mlflow/mlflow_client.hpp"
 #include "sqlite/sqlite_backend.hpp"
 #include "support/read_only_view.hpp"
+#include "support/sqlite_file.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
@@ -219,29 +220,6 @@ TEST(SqliteInterop, SchemaEqualsMlflowCreatedSchema) {
   EXPECT_EQ(cpp["default_experiment"], py["default_experiment"]);
 }
 
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The journal mode a file records in its header (bytes 18 and 19), read without SQLite.
-std::string recorded_journal_mode(const std::string& path) {
-  const std::string header = file_bytes(path).substr(0, 20);
-  if (header.size() == 20 && header[18] == 1 && header[19] == 1) return "rollback";
-  if (header.size() == 20 && header[18] == 2 && header[19] == 2) return "wal";
-  return "other";
-}
-
-std::vector<std::string> sidecars(const std::string& db) {
-  std::vector<std::string> found;
-  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
-    if (std::filesystem::exists(db + suffix)) found.push_back(suffix);
-  }
-  return found;
-}
-
 // What C++ reads from a Python-created file it may not write, and how its writes fail; ""
 // when everything is as Python wrote it.
 std::string read_python_file(const std::string& uri, const json& ids) {
@@ -293,8 +271,9 @@ TEST(SqliteInterop, PythonFileInAReadOnlyPlaceIsReadAndLeftAsFound) {
   const std::string db = src + "/py.db";
   const json ids = run_python(dir, "write-all 'sqlite:///" + db + "'");
   ASSERT_FALSE(ids.is_null());
-  ASSERT_EQ(recorded_journal_mode(db), "rollback") << "MLflow 3.18 leaves the default journal";
-  const std::string before = file_bytes(db);
+  ASSERT_EQ(mlflow::testing::recorded_journal_mode(db), "rollback")
+      << "MLflow 3.18 leaves the default journal";
+  const std::string before = mlflow::testing::file_bytes(db);
   {
     mlflow::testing::ReadOnlyView view(src);
     SCOPED_TRACE(view.describe());
@@ -302,9 +281,9 @@ TEST(SqliteInterop, PythonFileInAReadOnlyPlaceIsReadAndLeftAsFound) {
                   [&] { return read_python_file("sqlite:///" + view.path() + "/py.db", ids); }),
               "");
   }
-  EXPECT_TRUE(file_bytes(db) == before) << "C++ changed a file it only read";
-  EXPECT_EQ(recorded_journal_mode(db), "rollback");
-  EXPECT_EQ(sidecars(db), std::vector<std::string>{});
+  EXPECT_TRUE(mlflow::testing::file_bytes(db) == before) << "C++ changed a file it only read";
+  EXPECT_EQ(mlflow::testing::recorded_journal_mode(db), "rollback");
+  EXPECT_EQ(mlflow::testing::sqlite_sidecar_files(db), std::vector<std::string>{});
 
   // Where it may write, C++ writes in the file's own journal mode.
   {
@@ -312,8 +291,8 @@ TEST(SqliteInterop, PythonFileInAReadOnlyPlaceIsReadAndLeftAsFound) {
     client.log_metric(ids["run_id"], "from_cpp", 7.0);
     client.set_registered_model_tag("py-model", "cpp", "yes");
   }
-  EXPECT_EQ(recorded_journal_mode(db), "rollback");
-  EXPECT_EQ(sidecars(db), std::vector<std::string>{});
+  EXPECT_EQ(mlflow::testing::recorded_journal_mode(db), "rollback");
+  EXPECT_EQ(mlflow::testing::sqlite_sidecar_files(db), std::vector<std::string>{});
 
   // Python reads it from a read-only place afterwards. (In the permission fallback Python
   // runs as root, for which the file is not read-only: there this checks only that Python

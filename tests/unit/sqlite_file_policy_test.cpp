@@ -9,36 +9,22 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "mlflow/errors.hpp"
 #include "sqlite/sqlite_backend.hpp"
 #include "support/read_only_view.hpp"
+#include "support/sqlite_file.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
 namespace {
 
 namespace fs = std::filesystem;
+using mlflow::testing::file_bytes;
+using mlflow::testing::recorded_journal_mode;
+using mlflow::testing::sqlite_sidecar_files;
 using ::testing::HasSubstr;
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The journal mode the file itself records (header bytes 18 and 19), read without SQLite so
-// that looking does not change anything.
-std::string recorded_journal_mode(const std::string& path) {
-  const std::string header = read_bytes(path).substr(0, 20);
-  if (header.size() < 20) return "no header";
-  if (header[18] == 2 && header[19] == 2) return "wal";
-  if (header[18] == 1 && header[19] == 1) return "rollback";
-  return "unknown";
-}
 
 void raw_exec(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -49,14 +35,6 @@ void raw_exec(const std::string& path, const std::string& sql) {
   sqlite3_free(err);
   sqlite3_close(db);
   ASSERT_EQ(rc, SQLITE_OK) << message;
-}
-
-std::vector<std::string> sidecar_files(const std::string& db) {
-  std::vector<std::string> found;
-  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
-    if (fs::exists(db + suffix)) found.push_back(db + suffix);
-  }
-  return found;
 }
 
 Metric point(double value, std::int64_t step) {
@@ -112,7 +90,7 @@ TEST(SqliteFilePolicy, AnExistingFileKeepsItsJournalMode) {
     EXPECT_EQ(stores.tracking->get_metric_history_page(logged.run_id, "loss", 0, "").size(), 6u);
   }
   EXPECT_EQ(recorded_journal_mode(path), "rollback");
-  EXPECT_THAT(sidecar_files(path), ::testing::IsEmpty());
+  EXPECT_THAT(sqlite_sidecar_files(path), ::testing::IsEmpty());
 }
 
 // Reads `uri` (a file the reader may not write) through all four stores; "" when every
@@ -160,7 +138,7 @@ void expect_read_only_use_works(const std::string& journal_mode) {
   const Logged logged = fill("sqlite:///" + src + "/x.db");
   if (journal_mode == "rollback") raw_exec(src + "/x.db", "PRAGMA journal_mode = DELETE");
   ASSERT_EQ(recorded_journal_mode(src + "/x.db"), journal_mode);
-  const std::string before = read_bytes(src + "/x.db");
+  const std::string before = file_bytes(src + "/x.db");
   {
     mlflow::testing::ReadOnlyView view(src);
     SCOPED_TRACE(view.describe());
@@ -185,9 +163,9 @@ void expect_read_only_use_works(const std::string& journal_mode) {
       EXPECT_EQ(view.run_reader([&] { return read_and_try_to_write(uri, logged); }), "");
     }
   }
-  EXPECT_EQ(read_bytes(src + "/x.db"), before) << "the file we only read was changed";
+  EXPECT_EQ(file_bytes(src + "/x.db"), before) << "the file we only read was changed";
   EXPECT_EQ(recorded_journal_mode(src + "/x.db"), journal_mode);
-  EXPECT_THAT(sidecar_files(src + "/x.db"), ::testing::IsEmpty());
+  EXPECT_THAT(sqlite_sidecar_files(src + "/x.db"), ::testing::IsEmpty());
 }
 
 TEST(SqliteFilePolicy, ARollbackJournalFileWeMayNotWriteIsReadAndNotChanged) {

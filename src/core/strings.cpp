@@ -38,4 +38,24 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+namespace {
+bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+}  // namespace
+
+std::size_t utf8_length(std::string_view text) noexcept {
+  std::size_t n = 0;
+  for (const char c : text) n += continuation(c) ? 0 : 1;
+  return n;
+}
+
+std::string utf8_prefix(std::string_view text, std::size_t max_code_points) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (continuation(text[i])) continue;
+    if (seen == max_code_points) return std::string(text.substr(0, i));
+    ++seen;
+  }
+  return std::string(text);
+}
+
 }  // namespace mlflow::internal

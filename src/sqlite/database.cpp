@@ -27,6 +27,7 @@ void apply_session_pragmas(Connection& conn) {
   conn.exec("PRAGMA foreign_keys = ON");
   // LIKE must be case-sensitive for MLflow's search semantics.
   conn.exec("PRAGMA case_sensitive_like = ON");
+  conn.register_regexp();
 }
 
 // Bytes 18 and 19 of the header are 2 in a WAL-mode file and 1 with a rollback journal.

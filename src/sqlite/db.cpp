@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <regex>
 #include <thread>
 
 #include "mlflow/errors.hpp"
@@ -156,6 +158,8 @@ std::optional<std::int64_t> Statement::opt_int64(int column) const {
 }
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
 
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+
 namespace {
 
 // SQLite's URI form of a file path (for query parameters such as immutable=1).
@@ -207,6 +211,47 @@ Connection::Connection(const std::string& path, OpenMode mode,
   }
   sqlite3_busy_handler(db_, &Connection::on_busy, this);
   sqlite3_extended_result_codes(db_, 0);
+}
+
+namespace {
+
+// regexp(pattern, text), which `text REGEXP pattern` calls: MLflow registers Python's
+// re.search on every SQLite connection (mlflow/store/db/utils.py) for the RLIKE comparator.
+// NULL arguments and patterns that do not compile give false, as there. ECMAScript syntax
+// covers the Python syntax search filters use (classes, anchors, alternation, repeats).
+void delete_regex(void* p) { std::unique_ptr<std::regex> owned(static_cast<std::regex*>(p)); }
+
+void regexp_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  if (argc != 2 || sqlite3_value_type(argv[0]) == SQLITE_NULL ||
+      sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+    sqlite3_result_int(ctx, 0);
+    return;
+  }
+  // The compiled pattern is cached on the statement while the pattern argument stays the same.
+  const auto* cached = static_cast<const std::regex*>(sqlite3_get_auxdata(ctx, 0));
+  std::unique_ptr<std::regex> fresh;
+  if (cached == nullptr) {
+    const auto* pattern = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    try {
+      fresh = std::make_unique<std::regex>(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      sqlite3_result_int(ctx, 0);
+      return;
+    }
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+  const bool found = std::regex_search(text, cached != nullptr ? *cached : *fresh);
+  // SQLite owns it from here (and may delete it at once).
+  if (fresh) sqlite3_set_auxdata(ctx, 0, fresh.release(), &delete_regex);
+  sqlite3_result_int(ctx, found ? 1 : 0);
+}
+
+}  // namespace
+
+void Connection::register_regexp() {
+  const int rc = sqlite3_create_function_v2(db_, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                            nullptr, &regexp_function, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite_error(*this, rc, "registering regexp()");
 }
 
 Connection::~Connection() {

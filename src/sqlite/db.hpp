@@ -69,6 +69,8 @@ class Statement {
   std::int64_t int64(int column) const;
   std::optional<std::int64_t> opt_int64(int column) const;
   double real(int column) const;
+  /// Columns of the result rows.
+  int column_count() const;
 
  private:
   Connection& conn_;
@@ -114,6 +116,8 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  /// Registers regexp(pattern, text) for `REGEXP` (the RLIKE comparator), as MLflow does.
+  void register_regexp();
   /// Runs one or more statements without parameters (DDL, PRAGMA).
   void exec(const std::string& sql);
   /// A cached prepared statement for `sql` (a string literal of the store, never user text).

@@ -40,6 +40,7 @@ enum class Tok {
   kKeyword,     // AND OR NOT IN IS NULL, "NOT NULL", other SQL words
   kParen,       // a balanced ( ... ) group
   kFunction,    // name( ... ): sqlparse makes a function call of it
+  kBuiltin,     // a bare type name sqlparse reads as Name.Builtin (trace search: timestamp, text)
   kComment,
   kOther,  // anything else, one character (or one unterminated quote)
 };
@@ -154,7 +155,7 @@ std::size_t scan_name_part(const std::string& s, std::size_t i, bool after_dot) 
   return j;
 }
 
-std::vector<Token> tokenize(const std::string& s) {
+std::vector<Token> tokenize(const std::string& s, bool builtins = false) {
   std::vector<Token> out;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -252,6 +253,11 @@ std::vector<Token> tokenize(const std::string& s) {
             continue;
           }
         }
+        if (builtins && (upper == "TIMESTAMP" || upper == "TEXT")) {
+          out.push_back({Tok::kBuiltin, word});
+          i = first_end;
+          continue;
+        }
         if (word_comparators().count(upper) != 0) {
           out.push_back({Tok::kComparator, word});
           i = first_end;
@@ -313,6 +319,8 @@ struct Dialect {
   // Model registry searches (SearchModelUtils / SearchModelVersionUtils): entity types
   // attribute/tag/tags, IN lists on `name` (and `run_id`), IS NULL refused.
   bool registry = false;
+  // Trace search (SearchTraceUtils): its own entity types, values and key aliases.
+  bool traces = false;
 };
 
 const std::vector<std::string> kRunSearchKeys = {
@@ -341,6 +349,21 @@ const std::vector<std::string> kVersionNumericKeys = {"version_number", "creatio
 const Dialect kRegisteredModels{true, &kModelKeys, &kModelOrderKeys, &kNoKeys, "name", true};
 const Dialect kModelVersions{true,     &kVersionKeys, &kVersionOrderKeys, &kVersionNumericKeys,
                              "run_id", true};
+// SearchTraceUtils' key sets (Python prints them as sets, in no fixed order).
+const std::vector<std::string> kTraceSearchKeys = {
+    "request_id", "timestamp",   "timestamp_ms", "execution_time",    "execution_time_ms",
+    "end_time",   "end_time_ms", "status",       "client_request_id", "name",
+    "run_id",     "prompt",      "text"};
+const std::vector<std::string> kTraceOrderKeys = {
+    "experiment_id",     "timestamp", "timestamp_ms", "execution_time",
+    "execution_time_ms", "end_time",  "end_time_ms",  "status",
+    "request_id",        "name",      "run_id"};
+const std::vector<std::string> kTraceNumericKeys = {
+    "timestamp_ms", "timestamp", "execution_time_ms", "execution_time", "end_time_ms", "end_time"};
+const std::vector<std::string> kTraceListKeys = {"name", "status", "request_id", "run_id",
+                                                 "client_request_id"};
+const Dialect kTraces{
+    false, &kTraceSearchKeys, &kTraceOrderKeys, &kTraceNumericKeys, "request_id", false, true};
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -376,6 +399,21 @@ EntityType run_entity(const std::string& raw_entity) {
           "'. Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset']");
 }
 
+// SearchTraceUtils._valid_entity_type: its identifiers and their aliases.
+EntityType trace_entity(const std::string& raw_entity) {
+  const std::string e = trim_backticks(raw_entity);
+  if (e == "tag" || e == "tags") return EntityType::kTag;
+  if (e == "attribute" || e == "attributes" || e == "trace") return EntityType::kAttribute;
+  if (e == "request_metadata" || e == "metadata") return EntityType::kMetadata;
+  if (e == "span") return EntityType::kSpan;
+  if (e == "feedback") return EntityType::kFeedback;
+  if (e == "expectation") return EntityType::kExpectation;
+  if (e == "issue") return EntityType::kIssue;
+  invalid("Invalid entity type '" + e +
+          "'. Valid values are {'tag', 'tags', 'attribute', 'attributes', 'trace', "
+          "'request_metadata', 'metadata', 'span', 'feedback', 'expectation', 'issue'}");
+}
+
 Identifier get_identifier(const Dialect& d, const std::string& identifier,
                           const std::vector<std::string>& valid_attributes) {
   Identifier id{EntityType::kAttribute, identifier};
@@ -394,7 +432,7 @@ Identifier get_identifier(const Dialect& d, const std::string& identifier,
                 "'. Valid entity types are ('attribute', 'attributes', 'tag', 'tags')");
       }
     }
-    id.type = run_entity(entity);
+    id.type = d.traces ? trace_entity(entity) : run_entity(entity);
   }
   id.key = trim_backticks(strip_quotes(id.key));
   if (id.type == EntityType::kAttribute && !contains(valid_attributes, id.key)) {
@@ -618,8 +656,139 @@ FilterValue get_value(const Dialect& d, EntityType type, const std::string& key,
         return v;
       }
       invalid("Expected a quoted string value for dataset attributes. Got value " + token.text);
+    case EntityType::kMetadata:
+    case EntityType::kSpan:
+    case EntityType::kFeedback:
+    case EntityType::kExpectation:
+    case EntityType::kIssue:
+      break;
   }
   invalid("Invalid identifier type.");
+}
+
+FilterValue number_value(const Token& token) {
+  FilterValue v;
+  v.kind = FilterValue::Kind::kNumber;
+  v.text = token.text;
+  v.is_integer = token.integer;
+  return v;
+}
+
+FilterValue list_value(const Token& token) {
+  FilterValue v;
+  v.kind = FilterValue::Kind::kList;
+  v.list = parse_list(token.text);
+  return v;
+}
+
+bool is_numeric_assessment_comparator(const std::string& c) {
+  return c == ">" || c == ">=" || c == "<" || c == "<=";
+}
+
+// SearchTraceUtils._validate_assessment_comparison_value: feedback and expectation values are
+// numbers exactly for the ordering comparators (as written, not upper-cased).
+void check_assessment_value(EntityType type, const std::string& comparator, const Token& token) {
+  if (type != EntityType::kFeedback && type != EntityType::kExpectation) return;
+  const bool numeric = is_numeric_assessment_comparator(comparator);
+  const std::string name = entity_name(type);
+  const std::string message = numeric ? "Expected a numeric value for " + name +
+                                            " when using comparator '" + comparator +
+                                            "'. Got value " + token.text
+                                      : "Expected a quoted string value for " + name +
+                                            " (e.g. 'my-value'). Got value " + token.text;
+  const bool stringish = token.kind == Tok::kString || token.kind == Tok::kIdentifier;
+  if (stringish ? numeric : token.kind != Tok::kNumber || !numeric) invalid(message);
+}
+
+// SearchTraceUtils._get_value.
+FilterValue trace_value(EntityType type, const std::string& key, const Token& token) {
+  const bool stringish = token.kind == Tok::kString || token.kind == Tok::kIdentifier;
+  if (stringish) return string_value(token.text);
+  const std::string name = entity_name(type);
+  switch (type) {
+    case EntityType::kTag:
+    case EntityType::kSpan:
+      if (token.kind == Tok::kParen) return list_value(token);
+      break;
+    case EntityType::kAttribute:
+      if (token.kind == Tok::kParen) {
+        if (!contains(kTraceListKeys, key)) {
+          invalid("Only attributes in " + set_repr(kTraceListKeys) +
+                  " supports comparison with a list of quoted string values.");
+        }
+        return list_value(token);
+      }
+      if (token.kind == Tok::kNumber) {
+        if (!contains(kTraceNumericKeys, key)) {
+          invalid("Only the '" + set_repr(kTraceNumericKeys) +
+                  "' attributes support comparison with numeric values.");
+        }
+        return number_value(token);
+      }
+      invalid(
+          "Expected a quoted string value or a list of quoted string values for attributes. "
+          "Got value " +
+          token.text);
+    case EntityType::kFeedback:
+    case EntityType::kExpectation:
+      if (token.kind == Tok::kNumber) return number_value(token);
+      invalid("Expected a quoted string value or numeric value for " + name +
+              " (e.g. 'my-value' or 0.8). Got value " + token.text);
+    default:
+      break;
+  }
+  invalid("Expected a quoted string value for " + name + " (e.g. 'my-value'). Got value " +
+          token.text);
+}
+
+// SearchTraceUtils.is_span's checks as _get_comparison makes them (comparator as written).
+void check_span_key(const std::string& key, const std::string& comparator) {
+  static const std::vector<std::string> kComparators = {"!=",   "=",     "IN",   "NOT IN",
+                                                        "LIKE", "ILIKE", "RLIKE"};
+  if (key.rfind("attributes.", 0) == 0 || key == "name" || key == "type" || key == "status") {
+    if (key == "attributes.") {
+      invalid("Span attribute name cannot be empty after 'attributes.'");
+    }
+    if (!contains(kComparators, comparator)) {
+      invalid("span." + key + " comparator '" + comparator + "' not one of '" +
+              set_repr(kComparators) + "'");
+    }
+    return;
+  }
+  if (key == "content") {
+    if (comparator != "LIKE" && comparator != "ILIKE") {
+      invalid("span." + key + " comparator '" + comparator + "' not one of '{'LIKE', 'ILIKE'}'");
+    }
+    return;
+  }
+  invalid("Invalid span attribute '" + key +
+          "'. Supported attributes: name, status, type, attributes.<attribute_name>.");
+}
+
+// SearchTraceUtils._replace_key_to_tag_or_metadata: search keys that live elsewhere. Span keys
+// have their own namespace; the others are matched lower-cased, whatever their entity type.
+void replace_trace_key(EntityType* type, std::string* key) {
+  if (*type == EntityType::kSpan) return;
+  const std::string lower = to_lower(*key);
+  if (lower == "name") {
+    *type = EntityType::kTag;
+    *key = "mlflow.traceName";
+  } else if (lower == "prompt") {
+    *type = EntityType::kTag;
+    *key = "mlflow.linkedPrompts";
+  } else if (lower == "run_id") {
+    *type = EntityType::kMetadata;
+    *key = "mlflow.sourceRun";
+  } else if (lower == "text") {
+    *type = EntityType::kSpan;
+    *key = "content";
+  } else if (lower == "timestamp") {
+    *key = "timestamp_ms";
+  } else if (lower == "execution_time") {
+    *key = "execution_time_ms";
+  } else if (lower == "end_time") {
+    *key = "end_time_ms";
+  }
 }
 
 // ---- statement structure ----
@@ -639,9 +808,13 @@ bool is_keyword(const Token& t, const char* word) {
   return t.kind == Tok::kKeyword && to_upper(t.text) == word;
 }
 
+bool numeric_operator(const std::string& c) {
+  return c == "=" || c == "!=" || c == ">" || c == ">=" || c == "<" || c == "<=";
+}
+
 std::vector<FilterClause> parse_filter(const Dialect& d, const std::string& filter) {
   if (filter.empty()) return {};
-  std::vector<Token> all = tokenize(filter);
+  std::vector<Token> all = tokenize(filter, d.traces);
   // sqlparse splits statements at ';': anything after one makes a second statement.
   for (std::size_t k = 0; k < all.size(); ++k) {
     if (all[k].kind == Tok::kOther && all[k].text == ";") {
@@ -686,6 +859,15 @@ std::vector<FilterClause> parse_filter(const Dialect& d, const std::string& filt
         continue;
       }
     }
+    // Trace search joins a bare `timestamp` (a type name to sqlparse, never an identifier)
+    // with a numeric comparator and an integer into a comparison.
+    if (d.traces && left >= 3 && t[i].kind == Tok::kBuiltin && t[i].text == "timestamp" &&
+        t[i + 1].kind == Tok::kComparator && numeric_operator(t[i + 1].text) &&
+        t[i + 2].kind == Tok::kNumber && t[i + 2].integer) {
+      groups.push_back({{Token{Tok::kIdentifier, t[i].text}, t[i + 2]}, t[i + 1].text});
+      i += 3;
+      continue;
+    }
     if (left >= 3 && is_operand(t[i]) && t[i + 1].kind == Tok::kComparator &&
         (is_operand(t[i + 2]) || is_keyword(t[i + 2], "NULL"))) {
       groups.push_back({{t[i], t[i + 2]}, t[i + 1].text});
@@ -716,7 +898,14 @@ std::vector<FilterClause> parse_filter(const Dialect& d, const std::string& filt
     c.type = id.type;
     c.key = id.key;
     c.comparator = g.comparator;
-    if (g.tokens.size() == 1) {
+    if (d.traces) {
+      if (g.tokens.size() == 2) {
+        check_assessment_value(c.type, c.comparator, g.tokens[1]);
+        c.value = trace_value(c.type, c.key, g.tokens[1]);
+        if (c.type == EntityType::kSpan) check_span_key(c.key, c.comparator);
+      }
+      replace_trace_key(&c.type, &c.key);
+    } else if (g.tokens.size() == 1) {
       if (d.registry) {
         invalid("IS NULL / IS NOT NULL is not supported for registered model search.");
       }
@@ -803,6 +992,7 @@ OrderByClause parse_order_by(const Dialect& d, const std::string& order_by) {
   const Identifier id = get_identifier(d, parts[0], *d.order_by_keys);
   out.type = id.type;
   out.key = id.key;
+  if (d.traces) replace_trace_key(&out.type, &out.key);
   return out;
 }
 
@@ -820,8 +1010,26 @@ const char* entity_name(EntityType type) noexcept {
       return "attribute";
     case EntityType::kDataset:
       return "dataset";
+    case EntityType::kMetadata:
+      return "request_metadata";
+    case EntityType::kSpan:
+      return "span";
+    case EntityType::kFeedback:
+      return "feedback";
+    case EntityType::kExpectation:
+      return "expectation";
+    case EntityType::kIssue:
+      return "issue";
   }
   return "attribute";
+}
+
+std::vector<FilterClause> parse_traces_filter(const std::string& filter) {
+  return parse_filter(kTraces, filter);
+}
+
+OrderByClause parse_traces_order_by(const std::string& order_by) {
+  return parse_order_by(kTraces, order_by);
 }
 
 std::vector<FilterClause> parse_runs_filter(const std::string& filter) {

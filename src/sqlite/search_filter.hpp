@@ -13,7 +13,19 @@
 
 namespace mlflow::internal::sqlite_search {
 
-enum class EntityType { kMetric, kParam, kTag, kAttribute, kDataset };
+enum class EntityType {
+  kMetric,
+  kParam,
+  kTag,
+  kAttribute,
+  kDataset,
+  // Trace search only: request metadata, spans, assessments and issue references.
+  kMetadata,
+  kSpan,
+  kFeedback,
+  kExpectation,
+  kIssue,
+};
 
 /// MLflow's canonical name of an entity type ("metric", "parameter", "tag", ...).
 const char* entity_name(EntityType type) noexcept;
@@ -45,6 +57,14 @@ struct OrderByClause {
   std::string key;
   bool ascending = true;
 };
+
+/// SearchTracesV3 filter (SearchTraceUtils.parse_search_filter_for_search_traces): keys are
+/// already mapped as MLflow maps them (`name` -> tag mlflow.traceName, `run_id` -> metadata
+/// mlflow.sourceRun, `text` -> span content, `timestamp` -> timestamp_ms, ...); comparators as
+/// written except IS [NOT] NULL. Checks the store makes later are left to the SQL builder.
+std::vector<FilterClause> parse_traces_filter(const std::string& filter);
+/// One SearchTracesV3 order_by entry, keys mapped the same way.
+OrderByClause parse_traces_order_by(const std::string& order_by);
 
 /// SearchRuns filter; "" gives no clauses. Throws InvalidParameterValue with MLflow's messages.
 std::vector<FilterClause> parse_runs_filter(const std::string& filter);

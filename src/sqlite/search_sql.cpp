@@ -96,17 +96,6 @@ std::string python_float_repr(double v) {
   return negative ? "-" + out : out;
 }
 
-// A numeric filter value, bound as Python would pass it: int when written as one (and when it
-// fits SQLite's integers), float otherwise.
-void bind_number(SqlBuilder& b, const FilterValue& v) {
-  std::int64_t i = 0;
-  if (v.is_integer && parse_int64(v.text, &i)) {
-    b.integer(i);
-  } else {
-    b.real(parse_double(v.text));
-  }
-}
-
 // `<column> <comparator> <value>` for the string comparators MLflow allows.
 void string_comparison(SqlBuilder& b, const std::string& column, const std::string& comparator,
                        const FilterValue& v) {
@@ -245,14 +234,6 @@ void append_run_filter(SqlBuilder& where, const FilterClause& clause) {
   where.sql(")");
 }
 
-std::int64_t parse_experiment_id(const std::string& id) {
-  std::int64_t out = 0;
-  if (!parse_int64(id, &out)) {
-    invalid("Invalid experiment ID '" + id + "'. Experiment ID must be a valid integer.");
-  }
-  return out;
-}
-
 void append_lifecycle(SqlBuilder& b, const std::string& column, ViewType view) {
   b.sql(column + " IN (");
   if (view == ViewType::kActiveOnly) {
@@ -263,15 +244,6 @@ void append_lifecycle(SqlBuilder& b, const std::string& column, ViewType view) {
     b.text("active").sql(", ").text("deleted");
   }
   b.sql(")");
-}
-
-std::string python_list_repr(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t k = 0; k < items.size(); ++k) {
-    if (k > 0) out += ", ";
-    out += python_repr(items[k]);
-  }
-  return out + "]";
 }
 
 void append_experiment_filter(SqlBuilder& where, const FilterClause& clause) {
@@ -499,6 +471,32 @@ SqlQuery build_search_experiments_query(ViewType view, const std::string& filter
   q.sql(" ORDER BY " + o.sql);
   q.sql(" LIMIT ").integer(limit).sql(" OFFSET ").integer(offset);
   return q.take();
+}
+
+std::int64_t parse_experiment_id(const std::string& id) {
+  std::int64_t out = 0;
+  if (!parse_int64(id, &out)) {
+    invalid("Invalid experiment ID '" + id + "'. Experiment ID must be a valid integer.");
+  }
+  return out;
+}
+
+void bind_number(SqlBuilder& b, const FilterValue& v) {
+  std::int64_t i = 0;
+  if (v.is_integer && parse_int64(v.text, &i)) {
+    b.integer(i);
+  } else {
+    b.real(parse_double(v.text));
+  }
+}
+
+std::string python_list_repr(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (k > 0) out += ", ";
+    out += python_repr(items[k]);
+  }
+  return out + "]";
 }
 
 std::string encode_page_token(std::int64_t offset) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mlflow/view_type.hpp"
+#include "sqlite/search_filter.hpp"
 #include "sqlite/sql_builder.hpp"
 
 namespace mlflow::internal::sqlite_search {
@@ -29,6 +30,17 @@ SqlQuery build_search_runs_query(const std::vector<std::string>& experiment_ids,
 SqlQuery build_search_experiments_query(ViewType view, const std::string& filter,
                                         const std::vector<std::string>& order_by,
                                         std::int64_t offset, std::int64_t limit);
+
+/// Python's int() of an experiment id; INVALID_PARAMETER_VALUE ("Invalid experiment ID '...'.
+/// Experiment ID must be a valid integer.") otherwise.
+std::int64_t parse_experiment_id(const std::string& id);
+
+/// Binds a numeric filter value as Python passes it: int when written as one (and when it fits
+/// SQLite's integers), float otherwise.
+void bind_number(sqlite::SqlBuilder& b, const FilterValue& v);
+
+/// Python's repr() of a list of str (MLflow's messages embed order_by lists so).
+std::string python_list_repr(const std::vector<std::string>& items);
 
 /// base64 of JSON {"offset": N}, byte for byte as Python's json.dumps writes it.
 std::string encode_page_token(std::int64_t offset);

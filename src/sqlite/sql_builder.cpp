@@ -39,6 +39,10 @@ void append_string_comparison(SqlBuilder& b, const std::string& column,
                               const std::vector<std::string>& list) {
   if (comparator == "ILIKE") {
     b.sql("lower(" + column + ") LIKE lower(").text(value).sql(")");
+  } else if (comparator == "RLIKE") {
+    // SQLAlchemy's `op("REGEXP")`: SQLite calls the regexp(pattern, text) function, which the
+    // connection registers with Python's re.search semantics (database.cpp).
+    b.sql(column + " REGEXP ").text(value);
   } else if (comparator == "IN" || comparator == "NOT IN") {
     b.sql("(" + column + (comparator == "IN" ? " IN " : " NOT IN ")).text_list(list).sql(")");
   } else {

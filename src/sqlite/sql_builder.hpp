@@ -64,7 +64,8 @@ class SqlBuilder {
 
 /// `<column> <comparator> <value>` for MLflow's string comparators as SQLAlchemy renders them
 /// for SQLite: =, != and LIKE (case-sensitive on the store's connection) bind `value`, ILIKE
-/// lowers both sides, IN and NOT IN bind every item of `list`. `column` is the store's SQL.
+/// lowers both sides, RLIKE is `REGEXP`, IN and NOT IN bind every item of `list`. `column` is
+/// the store's SQL; `comparator` must already be one of these (never user text unchecked).
 void append_string_comparison(SqlBuilder& b, const std::string& column,
                               const std::string& comparator, const std::string& value,
                               const std::vector<std::string>& list);

@@ -12,6 +12,7 @@
 #include "sqlite/database.hpp"
 #include "sqlite/sqlite_logged_model_store.hpp"
 #include "sqlite/sqlite_registry_store.hpp"
+#include "sqlite/sqlite_trace_store.hpp"
 #include "sqlite/sqlite_tracking_store.hpp"
 #include "sqlite/sqlite_workspace_store.hpp"
 
@@ -54,6 +55,7 @@ SqliteStores stores_on(const std::shared_ptr<sqlite::Database>& db,
   stores.logged_models = std::make_shared<SqliteLoggedModelStore>(db);
   stores.registry = std::make_shared<SqliteRegistryStore>(db);
   stores.workspaces = std::make_shared<SqliteWorkspaceStore>(db);
+  stores.traces = std::make_shared<SqliteTraceStore>(db);
   return stores;
 }
 

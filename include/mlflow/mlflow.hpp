@@ -4,6 +4,7 @@
 /// @file
 /// Umbrella header: everything of the public API.
 
+#include "mlflow/active_model.hpp"
 #include "mlflow/active_run.hpp"
 #include "mlflow/artifact_options.hpp"
 #include "mlflow/assessment.hpp"
@@ -14,6 +15,7 @@
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
 #include "mlflow/fluent.hpp"
+#include "mlflow/fluent_traces.hpp"
 #include "mlflow/image.hpp"
 #include "mlflow/json_value.hpp"
 #include "mlflow/logged_model.hpp"
@@ -35,7 +37,9 @@
 #include "mlflow/system_metrics.hpp"
 #include "mlflow/tag.hpp"
 #include "mlflow/trace.hpp"
+#include "mlflow/trace_export.hpp"
 #include "mlflow/trace_options.hpp"
+#include "mlflow/tracing.hpp"
 #include "mlflow/tracking_options.hpp"
 #include "mlflow/version.hpp"
 #include "mlflow/view_type.hpp"

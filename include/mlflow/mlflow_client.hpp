@@ -29,6 +29,8 @@
 #include "mlflow/registry_options.hpp"
 #include "mlflow/run.hpp"
 #include "mlflow/tag.hpp"
+#include "mlflow/trace.hpp"
+#include "mlflow/trace_options.hpp"
 #include "mlflow/tracking_options.hpp"
 #include "mlflow/workspace.hpp"
 
@@ -388,6 +390,37 @@ class MlflowClient {
   /// (<same>+compressed.webp, longer side 256 px, lossless) and the run tag
   /// mlflow.loggedImages=True, so the UI shows it in its image grid.
   void log_image(const std::string& run_id, const Image& image, const LogImageOptions& options);
+
+  // ---- Traces (MLflow 3 GenAI tracing; src/client/mlflow_client_traces.cpp) -----------------
+  // Traces are recorded with the span API of mlflow/tracing.hpp; these read and edit them.
+
+  /// Info and spans. Throws NotFound for an unknown id.
+  Trace get_trace(const std::string& trace_id);
+  /// One page (max_results per page, default 100) of the experiments' traces, with spans unless
+  /// include_spans is false. Refuses what Python refuses: model_id with a filter_string, a
+  /// run_id whose experiment is not searched, a run_id together with an mlflow.sourceRun filter,
+  /// no experiment ids.
+  PagedList<Trace> search_traces(const SearchTracesOptions& options);
+  /// Every matching trace, page by page as the range is iterated.
+  PageRange<Trace> search_traces_all(SearchTracesOptions options);
+  /// Tags of live traces are set in memory (sent when the trace ends). The immutable tags
+  /// (mlflow.user, mlflow.artifactLocation, mlflow.trace.spansLocation, ...) are refused with a
+  /// warning, as Python.
+  void set_trace_tag(const std::string& trace_id, const std::string& key, const std::string& value);
+  void delete_trace_tag(const std::string& trace_id, const std::string& key);
+  /// Either options.trace_ids or options.max_timestamp_millis (with an optional positive
+  /// max_traces); returns the number deleted.
+  int delete_traces(const std::string& experiment_id, const DeleteTracesOptions& options);
+  /// At most 100 traces per call (the server's limit).
+  void link_traces_to_run(const std::vector<std::string>& trace_ids, const std::string& run_id);
+  /// Logs an assessment on a stored trace, or on a live trace in memory (sent with it).
+  Assessment log_assessment(const std::string& trace_id, Assessment assessment);
+  Assessment get_assessment(const std::string& trace_id, const std::string& assessment_id);
+  /// Replaces name, value (feedback or expectation), rationale and metadata with
+  /// `assessment`'s.
+  Assessment update_assessment(const std::string& trace_id, const std::string& assessment_id,
+                               const Assessment& assessment);
+  void delete_assessment(const std::string& trace_id, const std::string& assessment_id);
 
   /// The store behind this client (for the layers built on it).
   const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }

@@ -26,6 +26,8 @@ constexpr double kMaxBackoffFactor = 120.0;  // _MLFLOW_HTTP_REQUEST_MAX_BACKOFF
                                                      "'. Fix or unset " + name + ".");
 }
 
+}  // namespace
+
 // Like MLflow's _BooleanEnvironmentVariable: true/false/1/0 in any case, anything else is an
 // error rather than a silent default.
 std::optional<bool> env_bool(const EnvLookup& env, const std::string& name) {
@@ -64,6 +66,8 @@ std::optional<double> env_number(const EnvLookup& env, const std::string& name) 
   }
   return parsed;
 }
+
+namespace {
 
 // Empty values count as unset for strings where MLflow tests truthiness (`if token:`).
 std::optional<std::string> non_empty(std::optional<std::string> v) {

@@ -41,6 +41,12 @@ struct ResolvedConfig {
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvLookup process_env();
 
+/// MLflow's environment variable types: _BooleanEnvironmentVariable (true/false/1/0 in any
+/// case), int() and a finite float. Anything else throws InvalidArgument naming the variable.
+std::optional<bool> env_bool(const EnvLookup& env, const std::string& name);
+std::optional<long long> env_int(const EnvLookup& env, const std::string& name);
+std::optional<double> env_number(const EnvLookup& env, const std::string& name);
+
 /// Applies explicit > environment > default. Throws InvalidArgument for bad values (e.g.
 /// MLFLOW_HTTP_REQUEST_MAX_RETRIES=11, both insecure TLS and a CA path). `home` locates
 /// ~/.mlflow/credentials (empty = $HOME).

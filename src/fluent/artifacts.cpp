@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "fluent/active_model.hpp"
 #include "fluent/artifact_uri.hpp"
 #include "fluent/state.hpp"
 #include "mlflow/fluent.hpp"
@@ -69,7 +70,9 @@ void log_image(const Image& image, const LogImageOptions& options,
 
 LoggedModel log_model(const std::string& local_path, const LogModelOptions& options) {
   auto [id, client] = target_run(std::nullopt);
-  return client.log_model(id, local_path, options);
+  LoggedModel model = client.log_model(id, local_path, options);
+  internal::set_last_logged_model_id(model.model_id);
+  return model;
 }
 
 std::string get_artifact_uri(const std::optional<std::string>& artifact_path) {

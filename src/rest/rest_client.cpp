@@ -313,9 +313,8 @@ void RestClient::require_workspace_support(const std::string& workspace) {
                   "(MLFLOW_WORKSPACE / ClientOptions::workspace / mlflow::set_workspace).");
 }
 
-nlohmann::json RestClient::send(const std::string& method, const std::string& endpoint,
-                                const QueryParams& query, std::string body,
-                                Idempotency idempotency) {
+HttpRequest RestClient::make_request(const std::string& method, const std::string& endpoint,
+                                     const QueryParams& query) {
   HttpRequest request;
   request.method = method;
   request.url = config_.tracking_uri + endpoint;
@@ -333,12 +332,37 @@ nlohmann::json RestClient::send(const std::string& method, const std::string& en
       require_workspace_support(ws->second);
     }
   }
+  request.timeout = config_.timeout;
+  return request;
+}
+
+HttpResponse RestClient::send_raw(const std::string& method, const std::string& endpoint,
+                                  const HttpHeaders& extra, std::string body,
+                                  Idempotency idempotency) {
+  HttpRequest request = make_request(method, endpoint, {});
+  for (const auto& [name, value] : extra) set_header(request.headers, name, value);
+  request.body = std::move(body);
+  HttpResponse response = send_with_retry(*transport_, request, config_.retry, hooks_, idempotency);
+  if (log_enabled(LogLevel::kDebug)) {
+    log(LogLevel::kDebug, "mlflow REST " + method + " " + strip_credentials(request.url) + " (" +
+                              std::to_string(request.body.size()) + " bytes sent) -> HTTP " +
+                              std::to_string(response.status));
+  }
+  if (response.status < 200 || response.status >= 300) {
+    throw_http_error(method, request.url, response);
+  }
+  return response;
+}
+
+nlohmann::json RestClient::send(const std::string& method, const std::string& endpoint,
+                                const QueryParams& query, std::string body,
+                                Idempotency idempotency) {
+  HttpRequest request = make_request(method, endpoint, query);
   if (!body.empty()) {
     // The server insists on this content type for POST/PUT JSON endpoints.
     set_header(request.headers, "Content-Type", "application/json");
     request.body = std::move(body);
   }
-  request.timeout = config_.timeout;
 
   const HttpResponse response =
       send_with_retry(*transport_, request, config_.retry, hooks_, idempotency);

@@ -68,6 +68,15 @@ class RestClient {
                                const QueryParams& query, const nlohmann::json& body,
                                Idempotency idempotency);
 
+  /// Sends a body that is not JSON (OTLP protobuf) to `<tracking_uri><endpoint>` with the
+  /// identity headers plus `extra` (which replace same-named ones); maps a non-2xx answer like
+  /// the JSON calls and returns the answer otherwise.
+  HttpResponse send_raw(const std::string& method, const std::string& endpoint,
+                        const HttpHeaders& extra, std::string body, Idempotency idempotency);
+
+  const std::shared_ptr<HttpTransport>& transport() const noexcept { return transport_; }
+  const RetryHooks& hooks() const noexcept { return hooks_; }
+
   /// The server's `workspaces_enabled` (GET /api/3.0/mlflow/server-info), asked once per client
   /// and remembered. Throws InvalidArgument when the server has no server-info endpoint.
   bool workspaces_enabled();
@@ -76,6 +85,9 @@ class RestClient {
 
  private:
   HttpHeaders base_headers() const;
+  /// The request of every call: URL, identity headers, workspace header rules, timeout.
+  HttpRequest make_request(const std::string& method, const std::string& endpoint,
+                           const QueryParams& query);
   /// Sends to `<tracking_uri><endpoint>` and maps the answer; `body` empty = no body.
   nlohmann::json send(const std::string& method, const std::string& endpoint,
                       const QueryParams& query, std::string body, Idempotency idempotency);

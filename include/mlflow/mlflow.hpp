@@ -18,6 +18,7 @@
 #include "mlflow/logging.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "mlflow/model_signature.hpp"
 #include "mlflow/model_version.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"

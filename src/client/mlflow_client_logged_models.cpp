@@ -96,6 +96,18 @@ std::string onnx_file_of(const fs::path& local, bool is_dir) {
   return count == 1 ? found : std::string();
 }
 
+// Python's get_total_file_size of the model directory, before MLmodel is written.
+std::uintmax_t total_file_size(const fs::path& local, bool is_dir) {
+  std::error_code ec;
+  if (!is_dir) return fs::file_size(local, ec);
+  std::uintmax_t total = 0;
+  for (auto it = fs::recursive_directory_iterator(local, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
 }  // namespace
 
 LoggedModel MlflowClient::create_logged_model(const std::string& experiment_id,
@@ -252,6 +264,16 @@ LoggedModel MlflowClient::log_model(const std::string& run_id, const std::string
                 "log_model: unknown flavor '" + options.flavor +
                     "'. Use \"auto\", \"onnx\" or \"\" (no flavor).");
   }
+  if (options.signature && !options.signature->inputs && !options.signature->outputs) {
+    // Python's ModelSignature refuses to exist without them.
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "log_model: the signature has neither inputs nor outputs. Give at least one "
+                "Schema, or leave `signature` unset.");
+  }
+  for (const auto& [key, value] : options.metadata) {  // refused before anything is created
+    internal::yaml_quote(key);
+    internal::yaml_quote(value);
+  }
 
   // Python: the run's params are copied onto the model (they win over the given ones).
   const Run run = get_run(run_id);
@@ -289,6 +311,9 @@ LoggedModel MlflowClient::log_model(const std::string& run_id, const std::string
     fields.model_id = model.model_id;
     fields.run_id = run_id;
     fields.utc_time_created = internal::utc_time_created_now();
+    fields.signature = options.signature;
+    fields.metadata = options.metadata;
+    fields.model_size_bytes = total_file_size(local, is_dir);
     if (!onnx_data.empty()) {
       fields.flavor = "onnx";
       fields.onnx_data = onnx_data;

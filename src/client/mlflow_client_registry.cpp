@@ -12,6 +12,8 @@
 #include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "prompts/python_json.hpp"
+#include "sqlite/sqlite_registry_store.hpp"
 #include "store/models_uri.hpp"
 #include "store/registry_store.hpp"
 #include "store/tracking_store.hpp"
@@ -36,18 +38,24 @@ void check_name_version(const std::string& name, const std::string& version) {
 }
 
 // Python's register_model appends {"name", "version"} to the logged model's
-// mlflow.modelVersions tag (a JSON list), so the model lists its registrations.
+// mlflow.modelVersions tag (a JSON list, json.dumps'd), so the model lists its registrations.
+// The version is what Python's registry store returned: an int from its SQL store, the
+// proto's string from a server.
 void link_model_version(MlflowClient& client, const std::string& model_id,
                         const ModelVersion& version) {
-  nlohmann::json links = nlohmann::json::array();
+  nlohmann::ordered_json links = nlohmann::ordered_json::array();
   const LoggedModel model = client.get_logged_model(model_id);
   const auto it = model.tags.find(kModelVersionsTag);
   if (it != model.tags.end()) {
-    links = nlohmann::json::parse(it->second, nullptr, false);
-    if (!links.is_array()) links = nlohmann::json::array();
+    links = nlohmann::ordered_json::parse(it->second, nullptr, false);
+    if (!links.is_array()) links = nlohmann::ordered_json::array();
   }
-  links.push_back({{"name", version.name}, {"version", version.version}});
-  client.set_logged_model_tags(model_id, {{kModelVersionsTag, links.dump()}});
+  nlohmann::ordered_json entry = {{"name", version.name}, {"version", version.version}};
+  if (dynamic_cast<internal::SqliteRegistryStore*>(client.registry_store().get())) {
+    entry["version"] = std::stoll(version.version);
+  }
+  links.push_back(std::move(entry));
+  client.set_logged_model_tags(model_id, {{kModelVersionsTag, internal::pyjson::dumps(links)}});
 }
 
 // The scheme of a URI as urllib.parse.urlparse finds it ("" for a plain path).

@@ -69,7 +69,12 @@ void log_image(const Image& image, const LogImageOptions& options,
 
 LoggedModel log_model(const std::string& local_path, const LogModelOptions& options) {
   auto [id, client] = target_run(std::nullopt);
-  return client.log_model(id, local_path, options);
+  // Python's Model.log creates the model through the fluent API, which adds the context tags
+  // (mlflow.user, mlflow.source.*: the UI's "Logged from"); the caller's tags win.
+  LogModelOptions with_context = options;
+  with_context.tags = internal::context_tags();
+  for (const auto& [key, value] : options.tags) with_context.tags[key] = value;
+  return client.log_model(id, local_path, with_context);
 }
 
 std::string get_artifact_uri(const std::optional<std::string>& artifact_path) {

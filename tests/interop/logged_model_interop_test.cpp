@@ -62,7 +62,9 @@ json run_python(const std::string& tracking_uri, const std::string& exp,
   return json::parse(result.output.substr(at + 7, end == std::string::npos ? end : end - at - 7));
 }
 
-void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
+// `embedded`: Python's SQL registry returns versions as ints, a server's proto as strings;
+// the mlflow.modelVersions entry holds what the registry returned.
+void log_and_check(MlflowClient& client, const std::string& tracking_uri, bool embedded) {
   const std::string exp = client.create_experiment(mlflow::testing::unique_name("lm-interop"));
   mlflow::CreateRunOptions ro;
   const std::string run = client.create_run(exp, ro).info.run_id;
@@ -76,6 +78,9 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
   o.step = 3;
   o.onnx_version = "1.17.0";
   o.tags = {{"framework", "onnx"}};
+  o.signature = mlflow::ModelSignature{
+      mlflow::Schema(std::vector<mlflow::TensorSpec>{{"float32", {-1, 2}, "input"}}),
+      mlflow::Schema(std::vector<mlflow::TensorSpec>{{"float32", {-1, 1}, "output"}})};
   const mlflow::LoggedModel model = client.log_model(run, onnx.string(), o);
   EXPECT_EQ(model.status, mlflow::LoggedModelStatus::kReady);
   EXPECT_EQ(model.source_run_id, run);
@@ -116,6 +121,12 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
   EXPECT_EQ(mlmodel["flavors"]["onnx"]["data"], "model.onnx");
   EXPECT_EQ(mlmodel["flavors"]["onnx"]["onnx_version"], "1.17.0");
   EXPECT_FALSE(mlmodel["utc_time_created"].get<std::string>().empty());
+  EXPECT_EQ(mlmodel["model_size_bytes"], 18);  // the .onnx file's bytes
+  // Python's Model.signature equals the ModelSignature Python builds for the same tensors,
+  // and serialises to the very text C++ wrote.
+  EXPECT_TRUE(mlmodel["signature_equals_python"].get<bool>()) << mlmodel.dump(2);
+  EXPECT_EQ(mlmodel["signature"]["inputs"], o.signature->inputs->to_json());
+  EXPECT_EQ(mlmodel["signature"]["outputs"], o.signature->outputs->to_json());
 
   EXPECT_EQ(py["model"]["name"], "tiny-onnx");
   EXPECT_EQ(py["model"]["status"], "READY");
@@ -143,8 +154,9 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
   // C++'s registration came first (the server's handler adds an entry of its own too).
   EXPECT_EQ(links[0]["name"], cpp_name) << links.dump();
   bool cpp_link = false;
+  const json cpp_version = embedded ? json(1) : json("1");
   for (const json& link : links)
-    cpp_link = cpp_link || link == json({{"name", cpp_name}, {"version", "1"}});
+    cpp_link = cpp_link || link == json({{"name", cpp_name}, {"version", cpp_version}});
   EXPECT_TRUE(cpp_link) << links.dump();
   bool python_link = false;
   for (const json& link : links) {
@@ -157,14 +169,14 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
 
 TEST(LoggedModelInterop, PythonLoadsSearchesAndRegistersOnTheServer) {
   MlflowClient client(mlflow::testing::server_uri());
-  log_and_check(client, mlflow::testing::server_uri());
+  log_and_check(client, mlflow::testing::server_uri(), false);
 }
 
 TEST(LoggedModelInterop, PythonLoadsSearchesAndRegistersOnTheEmbeddedFile) {
   const std::string dir = mlflow::testing::make_temp_dir("lm-embedded");
   const std::string uri = "sqlite:///" + dir + "/mlflow.db";
   MlflowClient client(uri);
-  log_and_check(client, uri);
+  log_and_check(client, uri, true);
 }
 
 }  // namespace

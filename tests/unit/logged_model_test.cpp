@@ -82,6 +82,37 @@ TEST(LoggedModelTest, MlmodelRendering) {
   EXPECT_EQ(mlflow::internal::utc_time_created_now().size(), 26u);
 }
 
+TEST(LoggedModelTest, MlmodelRenderingWithSignatureAndMetadata) {
+  mlflow::internal::MlmodelFields f;
+  f.artifact_path = "/a";
+  f.model_id = "m-2";
+  f.utc_time_created = "2026-01-02 03:04:05.000006";
+  f.model_size_bytes = 42;
+  f.metadata = {{"weights", "w.json"}, {"architecture", "mlp"}};
+  f.signature = mlflow::ModelSignature{
+      mlflow::Schema(std::vector<mlflow::ColSpec>{{"double", "x"}}), std::nullopt};
+  // Keys sorted as yaml.safe_dump sorts them; the schema as its JSON text, absent ones null.
+  EXPECT_EQ(mlflow::internal::render_mlmodel(f),
+            "artifact_path: '/a'\n"
+            "flavors: {}\n"
+            "is_signature_from_type_hint: false\n"
+            "metadata:\n"
+            "  'architecture': 'mlp'\n"
+            "  'weights': 'w.json'\n"
+            "mlflow_version: '3.18.0'\n"
+            "model_id: 'm-2'\n"
+            "model_size_bytes: 42\n"
+            "model_uuid: 'm-2'\n"
+            "prompts: null\n"
+            "run_id: null\n"
+            "signature:\n"
+            "  inputs: '[{\"type\": \"double\", \"name\": \"x\", \"required\": true}]'\n"
+            "  outputs: null\n"
+            "  params: null\n"
+            "type_hint_from_example: false\n"
+            "utc_time_created: '2026-01-02 03:04:05.000006'\n");
+}
+
 TEST(LoggedModelTest, LogModelOfAnOnnxFileWritesFilesRowsAndOutputs) {
   Fixture fx;
   write(fx.base / "in" / "net.onnx", "onnx-bytes");
@@ -122,7 +153,11 @@ TEST(LoggedModelTest, LogModelOfADirectoryUploadsItsContents) {
   const fs::path dir = m.artifact_location;
   EXPECT_EQ(read(dir / "weights.gguf"), "gguf");
   EXPECT_EQ(read(dir / "tok" / "vocab.txt"), "a b c");
-  EXPECT_NE(read(dir / "MLmodel").find("flavors: {}\n"), std::string::npos);
+  const std::string mlmodel = read(dir / "MLmodel");
+  EXPECT_NE(mlmodel.find("flavors: {}\n"), std::string::npos) << mlmodel;
+  // Python's get_total_file_size of the model directory, before MLmodel is added.
+  EXPECT_NE(mlmodel.find("\nmodel_size_bytes: 9\n"), std::string::npos) << mlmodel;
+  EXPECT_EQ(mlmodel.find("signature:"), std::string::npos) << mlmodel;
   EXPECT_FALSE(m.name.empty());  // random, as Python's
 }
 
@@ -140,6 +175,14 @@ TEST(LoggedModelTest, LogModelErrors) {
   EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), odd),
                mlflow::InvalidArgument);
   EXPECT_THROW(fx.client.log_model("", (fx.base / "x.pt").string()), mlflow::InvalidArgument);
+  mlflow::LogModelOptions empty_signature;  // Python's ModelSignature() refuses to exist
+  empty_signature.signature = mlflow::ModelSignature{};
+  EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), empty_signature),
+               mlflow::InvalidArgument);
+  mlflow::LogModelOptions bad_metadata;  // YAML is text: refused before anything is created
+  bad_metadata.metadata = {{"k", "\xFF"}};
+  EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), bad_metadata),
+               mlflow::InvalidArgument);
   // Nothing was created by the refused calls.
   EXPECT_TRUE(fx.client.search_logged_models({fx.exp}).items.empty());
 }
@@ -198,6 +241,36 @@ TEST(LoggedModelTest, FluentInitializeUsesTheActiveRunAndContextTags) {
     EXPECT_EQ(m.tags.count("mlflow.source.type"), 1u);
     EXPECT_EQ(mlflow::finalize_logged_model(m.model_id, LoggedModelStatus::kReady).status,
               LoggedModelStatus::kReady);
+  }
+  mlflow::set_tracking_uri("");
+}
+
+// Python's Model.log creates the model through the fluent API: context tags (the UI's "Logged
+// from"), the caller's tags winning; the signature lands in MLmodel.
+TEST(LoggedModelTest, FluentLogModelAddsContextTagsAndWritesTheSignature) {
+  Fixture fx;
+  mlflow::set_tracking_uri("sqlite:///" + fx.db.string());
+  {
+    mlflow::StartRunOptions so;
+    so.experiment_id = fx.exp;
+    mlflow::ActiveRun run = mlflow::start_run(so);
+    write(fx.base / "w" / "weights.json", "{}");
+    mlflow::LogModelOptions o;
+    o.name = "fluent-model";
+    o.tags = {{"mlflow.source.type", "JOB"}};
+    o.signature =
+        mlflow::ModelSignature{mlflow::Schema(std::vector<mlflow::ColSpec>{{"double", "x0"}}),
+                               mlflow::Schema(std::vector<mlflow::TensorSpec>{{"float64", {-1}}})};
+    const mlflow::LoggedModel m = mlflow::log_model((fx.base / "w").string(), o);
+    EXPECT_EQ(m.tags.at("mlflow.source.type"), "JOB");
+    EXPECT_EQ(m.tags.count("mlflow.user"), 1u);
+    EXPECT_EQ(m.tags.count("mlflow.source.name"), 1u);
+    EXPECT_EQ(m.source_run_id, run.info().run_id);
+    const std::string mlmodel = read(fs::path(m.artifact_location) / "MLmodel");
+    EXPECT_NE(mlmodel.find("  outputs: '[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": "
+                           "\"float64\", \"shape\": [-1]}}]'\n"),
+              std::string::npos)
+        << mlmodel;
   }
   mlflow::set_tracking_uri("");
 }

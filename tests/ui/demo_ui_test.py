@@ -26,7 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cdp import Browser, BrowserError  # noqa: E402
+from cdp import Browser, BrowserError, find_chromium  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # A page gets PAGE_TIMEOUT_S to show everything, and is reloaded once halfway (a request the
@@ -139,6 +139,7 @@ def check_page(browser, base, name, route, checks, shots):
 
 def main():
     demo, shots = sys.argv[1], sys.argv[2]
+    print(f"browser: {find_chromium()}", flush=True)  # no browser: fail now, loudly
     started = time.monotonic()
     shutil.rmtree(shots, ignore_errors=True)
     os.makedirs(shots)

@@ -202,10 +202,10 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
   EXPECT_EQ(weights["layers"][0]["shape"], json::array({16, 2}));
   EXPECT_EQ(weights["layers"][2]["weights"].size(), 1u);
   const std::string mlmodel = got["files"]["MLmodel"];
-  for (const std::string field :
-       {"\nmodel_id: '" + model_id + "'\n", "\nrun_id: '" + run_id + "'\n",
-        "\nmlflow_version: '3.18.0'\n", "\nutc_time_created: '", "\nsignature:\n",
-        "\n  'weights': 'weights.json'\n"}) {
+  for (const std::string& field :
+       std::vector<std::string>{"\nmodel_id: '" + model_id + "'\n", "\nrun_id: '" + run_id + "'\n",
+                                "\nmlflow_version: '3.18.0'\n", "\nutc_time_created: '",
+                                "\nsignature:\n", "\n  'weights': 'weights.json'\n"}) {
     EXPECT_NE(mlmodel.find(field), std::string::npos) << field << " missing in\n" << mlmodel;
   }
   EXPECT_NE(got["files"]["README.txt"].get<std::string>().find("weights.json"), std::string::npos);

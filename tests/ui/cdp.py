@@ -65,7 +65,7 @@ class Browser:
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
                   session=True)
 
-    def send(self, method, params=None, session=False, timeout=30):
+    def send(self, method, params=None, session=False, timeout=60):
         self._next_id += 1
         message = {"id": self._next_id, "method": method, "params": params or {}}
         if session:

@@ -108,7 +108,14 @@ def check_page(browser, base, name, route, checks, shots):
     [] or [what the page never showed]."""
     url = f"{base}/#{route}"
     values = {}
-    browser.navigate(url)
+
+    def load():
+        try:
+            browser.navigate(url)
+        except BrowserError as e:  # a renderer still busy with the last page: poll anyway
+            print(f"  {name}: navigation not confirmed ({e})", flush=True)
+
+    load()
     start = time.monotonic()
     reloaded = False
     while True:
@@ -123,7 +130,7 @@ def check_page(browser, base, name, route, checks, shots):
         if not reloaded and waited > PAGE_TIMEOUT_S / 2:
             print(f"  {name}: reloading after {waited:.0f} s, still waiting for: "
                   f"{', '.join(failing)}", flush=True)
-            browser.navigate(url)
+            load()
             reloaded = True
         time.sleep(0.5)
     shot = os.path.join(shots, f"{name}.png")

@@ -29,10 +29,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser, BrowserError, find_chromium  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# A page gets PAGE_TIMEOUT_S to show everything, and is reloaded once halfway (a request the
-# busy server answered late, a render that missed it). Generous: on a loaded machine the UI's
-# 10 MB bundle alone can keep the renderer busy for tens of seconds.
-PAGE_TIMEOUT_S = 120
+# A page gets PAGE_TIMEOUT_S to show everything, and is reloaded once after RELOAD_AFTER_S (a
+# request the busy server answered late, a render that missed it). Generous: on a loaded
+# machine (load average 40) a cold load of the UI's 10 MB bundle took over 60 s, and a reload
+# at that point starts it again.
+PAGE_TIMEOUT_S = 180
+RELOAD_AFTER_S = 120
 
 # What each check reads from the DOM: a JS expression returning a JSON value, evaluated in
 # the page until `ok(value)` holds.
@@ -127,7 +129,7 @@ def check_page(browser, base, name, route, checks, shots):
         waited = time.monotonic() - start
         if not failing or waited > PAGE_TIMEOUT_S:
             break
-        if not reloaded and waited > PAGE_TIMEOUT_S / 2:
+        if not reloaded and waited > RELOAD_AFTER_S:
             print(f"  {name}: reloading after {waited:.0f} s, still waiting for: "
                   f"{', '.join(failing)}", flush=True)
             load()

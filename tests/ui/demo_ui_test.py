@@ -142,7 +142,10 @@ def check_page(browser, base, name, route, checks, shots):
     except BrowserError as e:  # the checks decide; a missing picture is reported, not fatal
         print(f"  no screenshot of {name}: {e}", flush=True)
     if failing:
-        text = browser.evaluate(JS_TEXT)
+        try:
+            text = browser.evaluate(JS_TEXT)
+        except BrowserError as e:
+            text = f"(no answer: {e})"
         error = (f"page '{name}' ({url}) never showed: {'; '.join(failing)}\n"
                  f"  values read: { {d: short(v) for d, v in values.items()} }\n"
                  f"  page text: {text[:2000]!r}")

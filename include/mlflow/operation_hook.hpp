@@ -55,6 +55,12 @@ struct OperationTarget {
 
 /// One call of an MlflowClient method.
 struct Operation {
+  /// Unique in the process (never 0): lets a hook keep per-call state from before() to after()
+  /// (a budget reservation, a span).
+  std::uint64_t id = 0;
+  /// The id of the operation this one runs inside on the same thread (see `depth`); 0 for a
+  /// call of the program.
+  std::uint64_t parent_id = 0;
   /// Python's name of the method, e.g. "log_metric", "create_model_version", "log_artifact".
   /// Paged ranges (`search_runs_all`, ...) report each page they fetch as the paged call.
   std::string_view name;
@@ -88,6 +94,8 @@ struct OperationOutcome {
   std::string error_message;
   /// A before() hook refused the operation: nothing of it ran.
   bool vetoed = false;
+  /// When the operation started (after every before()); with `duration`, a span's times.
+  std::chrono::system_clock::time_point started_at{};
   /// Time spent in the operation (after every before(), before any after()).
   std::chrono::nanoseconds duration{0};
 };

@@ -36,6 +36,9 @@ std::shared_ptr<const HookList> process_hooks_snapshot() {
 // How deep the calling thread is in observed operations (calls made by an operation, or by a
 // hook, on the same thread are nested).
 thread_local int t_depth = 0;
+// The innermost observed operation of the calling thread (0 for none).
+thread_local std::uint64_t t_current = 0;
+std::atomic<std::uint64_t> next_id{0};
 
 OperationOutcome outcome_of(const std::exception_ptr& error) {
   OperationOutcome outcome;
@@ -89,7 +92,10 @@ ObservedCall::ObservedCall(const OperationHooks& hooks, Operation operation)
     hooks_ = *global;
   }
   hooks_.insert(hooks_.end(), hooks.client_hooks().begin(), hooks.client_hooks().end());
+  operation_.id = next_id.fetch_add(1, std::memory_order_relaxed) + 1;
+  operation_.parent_id = t_current;
   operation_.depth = t_depth++;
+  t_current = operation_.id;
   std::size_t passed = 0;
   try {
     for (; passed < hooks_.size(); ++passed) hooks_[passed]->before(operation_);
@@ -98,16 +104,22 @@ ObservedCall::ObservedCall(const OperationHooks& hooks, Operation operation)
     outcome.vetoed = true;
     after_all(passed, outcome);
     --t_depth;
+    t_current = operation_.parent_id;
     throw;
   }
+  started_at_ = std::chrono::system_clock::now();
   start_ = std::chrono::steady_clock::now();
 }
 
-ObservedCall::~ObservedCall() { --t_depth; }
+ObservedCall::~ObservedCall() {
+  --t_depth;
+  t_current = operation_.parent_id;
+}
 
 void ObservedCall::finish(const std::exception_ptr& error) noexcept {
   const auto duration = std::chrono::steady_clock::now() - start_;
   OperationOutcome outcome = outcome_of(error);
+  outcome.started_at = started_at_;
   outcome.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(duration);
   after_all(hooks_.size(), outcome);
 }

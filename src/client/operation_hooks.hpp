@@ -81,6 +81,7 @@ class ObservedCall {
 
   std::vector<std::shared_ptr<OperationHook>> hooks_;
   Operation operation_;
+  std::chrono::system_clock::time_point started_at_;
   std::chrono::steady_clock::time_point start_;
 };
 

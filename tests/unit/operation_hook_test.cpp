@@ -489,6 +489,17 @@ TEST(OperationHook, NestedCallsCarryTheirDepth) {
   }
   // after() order: inner calls end first.
   EXPECT_THAT(seen, ElementsAre("get_run@1", "get_run@1", "get_parent_run@0"));
+  // Ids are distinct; the inner calls name the outer one as their parent.
+  const auto afters = e.recorder->afters();
+  const Operation& outer = afters[2].operation;
+  EXPECT_NE(outer.id, 0u);
+  EXPECT_EQ(outer.parent_id, 0u);
+  EXPECT_EQ(afters[0].operation.parent_id, outer.id);
+  EXPECT_EQ(afters[1].operation.parent_id, outer.id);
+  EXPECT_NE(afters[0].operation.id, afters[1].operation.id);
+  // The outer call's span covers the inner ones.
+  EXPECT_LE(afters[2].outcome.started_at, afters[0].outcome.started_at);
+  EXPECT_GE(afters[2].outcome.duration, afters[0].outcome.duration);
 }
 
 TEST(OperationHook, ProcessWideHooksRunFirstAndCanBeRemoved) {

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <regex>
 
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "mlflow/prompt_cache.hpp"
@@ -191,6 +192,13 @@ PromptVersion register_version(const MlflowClient& client,
                                const std::string& text, const RegisterPromptOptions& options) {
   validate_prompt_name(name);
   // Everything that can be refused locally is checked before the registry is touched.
+  internal::utf8::require_valid(text, "template");
+  if (options.commit_message)
+    internal::utf8::require_valid(*options.commit_message, "commit_message");
+  for (const auto& [k, v] : options.tags) {
+    internal::utf8::require_valid(k, "tag key");
+    internal::utf8::require_valid(v, "tag value");
+  }
   std::optional<std::string> response_format;
   if (options.response_format) {
     const auto j = internal::pyjson::parse(*options.response_format, "The response format");

@@ -10,6 +10,7 @@
 #include "core/log.hpp"
 #include "core/posix_path.hpp"
 #include "core/strings.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "store/models_uri.hpp"
@@ -185,6 +186,7 @@ const std::shared_ptr<internal::RegistryStore>& MlflowClient::registry_store() c
 RegisteredModel MlflowClient::create_registered_model(const std::string& name,
                                                       const CreateRegisteredModelOptions& options) {
   internal::validate_model_name(name);
+  if (options.description) internal::utf8::require_valid(*options.description, "description");
   refuse_prompt_tag(options.tags);
   std::vector<RegisteredModelTag> tags;
   for (const auto& [key, value] : options.tags) {
@@ -209,6 +211,7 @@ RegisteredModel MlflowClient::rename_registered_model(const std::string& name,
 RegisteredModel MlflowClient::update_registered_model(
     const std::string& name, const std::optional<std::string>& description) {
   internal::validate_model_name(name);
+  if (description) internal::utf8::require_valid(*description, "description");
   return registry_store()->update_registered_model(name, description);
 }
 
@@ -266,6 +269,15 @@ ModelVersion MlflowClient::create_model_version(const std::string& name, const s
     throw_error(ErrorCode::kInvalidParameterValue,
                 "Missing value for required parameter 'source'.");
   }
+  internal::utf8::require_valid(source, "source");
+  const std::pair<const std::optional<std::string>*, const char*> fields[] = {
+      {&options.run_id, "run_id"},
+      {&options.run_link, "run_link"},
+      {&options.description, "description"},
+      {&options.model_id, "model_id"}};
+  for (const auto& [field, field_name] : fields) {
+    if (*field) internal::utf8::require_valid(**field, field_name);
+  }
   refuse_prompt_tag(options.tags);
   validate_source(*this, source, options.run_id);
   internal::CreateModelVersionRequest request;
@@ -290,6 +302,7 @@ ModelVersion MlflowClient::get_model_version(const std::string& name, const std:
 ModelVersion MlflowClient::update_model_version(const std::string& name, const std::string& version,
                                                 const std::optional<std::string>& description) {
   check_name_version(name, version);
+  if (description) internal::utf8::require_valid(*description, "description");
   return registry_store()->update_model_version(name, version, description);
 }
 

@@ -41,8 +41,8 @@ void require_model_id(const std::string& model_id) {
 }
 
 // The items in order, refusing text Python could not hold ("tags", "params" name them).
-internal::KeyValues to_key_values(const std::map<std::string, std::string>& items,
-                                  const std::string& what) {
+template <class Items>
+internal::KeyValues to_key_values(const Items& items, const std::string& what) {
   for (const auto& [key, value] : items) {
     internal::utf8::require_valid(key, what + " key");
     internal::utf8::require_valid(value, what + " value");
@@ -167,7 +167,7 @@ PagedList<LoggedModel> MlflowClient::search_logged_models(
 }
 
 void MlflowClient::set_logged_model_tags(const std::string& model_id,
-                                         const std::map<std::string, std::string>& tags) {
+                                         const OrderedDict<std::string>& tags) {
   require_model_id(model_id);
   auto& store = logged_models(store_);
   require_readable_model(store, model_id,
@@ -182,7 +182,7 @@ void MlflowClient::delete_logged_model_tag(const std::string& model_id, const st
 }
 
 void MlflowClient::log_model_params(const std::string& model_id,
-                                    const std::map<std::string, std::string>& params) {
+                                    const OrderedDict<std::string>& params) {
   require_model_id(model_id);
   auto& store = logged_models(store_);
   require_readable_model(store, model_id,

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "core/clock.hpp"
@@ -337,8 +338,11 @@ void insert_metrics(Connection& c, const std::string& run_id, Span<Metric> metri
   auto ins = c.prepare(
       "INSERT OR IGNORE INTO metrics (key, value, timestamp, run_uuid, step, is_nan) "
       "VALUES (?, ?, ?, ?, ?, ?)");
-  // Greatest (step, timestamp, value) per key within the request.
-  std::map<std::string, StoredMetric> best;
+  // Greatest (step, timestamp, value) per key within the request, keys in the order of their
+  // first appearance: Python's store inserts new latest_metrics rows in that order, and the
+  // server and the UI list a run's metrics in row order.
+  std::vector<StoredMetric> best;
+  std::unordered_map<std::string, std::size_t> best_of_key;
   for (const Metric& m : metrics) {
     const StoredMetric s = sanitise(m);
     // Exact duplicates hit the primary key and are ignored, as MLflow's store does.
@@ -350,11 +354,13 @@ void insert_metrics(Connection& c, const std::string& run_id, Span<Metric> metri
         .bind(6, static_cast<std::int64_t>(s.is_nan))
         .run();
     ins->reset();
-    auto it = best.find(s.key);
-    if (it == best.end() ||
-        std::make_tuple(s.step, s.timestamp, s.value) >
-            std::make_tuple(it->second.step, it->second.timestamp, it->second.value)) {
-      best[s.key] = s;
+    const auto [it, first] = best_of_key.emplace(s.key, best.size());
+    if (first) {
+      best.push_back(s);
+    } else if (StoredMetric& held = best[it->second];
+               std::make_tuple(s.step, s.timestamp, s.value) >
+               std::make_tuple(held.step, held.timestamp, held.value)) {
+      held = s;
     }
   }
   auto up = c.prepare(
@@ -363,8 +369,8 @@ void insert_metrics(Connection& c, const std::string& run_id, Span<Metric> metri
       "value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, "
       "is_nan = excluded.is_nan WHERE (excluded.step, excluded.timestamp, excluded.value) > "
       "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)");
-  for (const auto& [key, s] : best) {
-    up->bind(1, key)
+  for (const StoredMetric& s : best) {
+    up->bind(1, s.key)
         .bind(2, s.value)
         .bind(3, s.timestamp)
         .bind(4, s.step)

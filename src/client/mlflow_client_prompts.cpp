@@ -13,6 +13,7 @@
 #include <mutex>
 #include <regex>
 
+#include "client/registry_validation.hpp"
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
@@ -195,9 +196,16 @@ PromptVersion register_version(const MlflowClient& client,
   internal::utf8::require_valid(text, "template");
   if (options.commit_message)
     internal::utf8::require_valid(*options.commit_message, "commit_message");
+  // Python's registry store checks every tag of the new prompt and version, the template
+  // (stored as the mlflow.prompt.text tag) included.
   for (const auto& [k, v] : options.tags) {
     internal::utf8::require_valid(k, "tag key");
     internal::utf8::require_valid(v, "tag value");
+    internal::validate_registry_tag(k, v);
+  }
+  if (internal::utf8::length(text) > internal::kMaxRegistryTagValueLength) {
+    invalid("Prompt text exceeds max length of " +
+            std::to_string(internal::kMaxRegistryTagValueLength) + " characters.");
   }
   std::optional<std::string> response_format;
   if (options.response_format) {

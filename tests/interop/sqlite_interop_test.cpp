@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "sqlite/sqlite_tracking_store.hpp"
+#include "sqlite/sqlite_backend.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {

@@ -17,7 +17,7 @@
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow.hpp"
-#include "sqlite/sqlite_tracking_store.hpp"
+#include "sqlite/sqlite_backend.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {

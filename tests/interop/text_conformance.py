@@ -250,7 +250,10 @@ def one_store(job):
     cpp_read = {}
     for case in cases:
         mine = cpp[case["id"]][store]
-        cpp_read[case["id"]] = read_back(reader, case["call"], mine["loc"], mine["prefix"])
+        try:
+            cpp_read[case["id"]] = read_back(reader, case["call"], mine["loc"], mine["prefix"])
+        except Exception as e:  # e.g. "Could not decode to UTF-8": a broken row, reported
+            cpp_read[case["id"]] = {"unreadable_by_python": str(e)[:300]}
     return store, python, cpp_read
 
 

@@ -119,6 +119,21 @@ def value_cases(call, limit, key="k", units=ALL_UNITS, invalid=True):
     add(call, f"value.len_mixed{limit + 1}", key=key, value=rep("\U0001f525", limit, pre="a"))
 
 
+def tag_cases(call, invalid_keys, invalid_value, value_limit, value_units):
+    """A key/value call whose values are refused (not cut) past `value_limit`."""
+    for name, k in KEYS.items():
+        add(call, f"key.{name}", key=k, value="v")
+    for name in invalid_keys:
+        add(call, f"key.invalid_{name}", key=INVALID[name], value="v")
+    for name, v in around(250, {"zhe": "\u0436", "ext_b": "\U00020000"}):
+        add(call, f"key.len_{name}", key=v, value="v")
+    for name, v in VALUES.items():
+        add(call, f"value.{name}", key="k", value=v)
+    add(call, "value.invalid", key="k", value=INVALID[invalid_value])
+    for name, v in around(value_limit, value_units):
+        add(call, f"value.len_{name}", key="k", value=v)
+
+
 # ---- run data ----------------------------------------------------------------------------------
 key_cases("log_metric")
 key_cases("log_param", {"value": "v"})
@@ -194,17 +209,7 @@ add("create_experiment", "tags.cyrillic", name="t", tags=[[KEYS["cyrillic"], VAL
 add("create_experiment", "tags.emoji_key", name="t", tags=[[KEYS["emoji"], "v"]])
 add("create_experiment", "tags.invalid_value", name="t", tags=[["k", INVALID["lone_ff"]]])
 add("create_experiment", "tags.value_zhe20001", name="t", tags=[["k", rep("\u0436", 20001)]])
-for name, k in KEYS.items():
-    add("set_experiment_tag", f"key.{name}", key=k, value="v")
-for name in ("lone_ff", "surrogate"):
-    add("set_experiment_tag", f"key.invalid_{name}", key=INVALID[name], value="v")
-for name, v in around(250, {"zhe": "\u0436", "ext_b": "\U00020000"}):
-    add("set_experiment_tag", f"key.len_{name}", key=v, value="v")
-for name, v in VALUES.items():
-    add("set_experiment_tag", f"value.{name}", key="k", value=v)
-add("set_experiment_tag", "value.invalid", key="k", value=INVALID["past_max"])
-for name, v in around(20000, ALL_UNITS):
-    add("set_experiment_tag", f"value.len_{name}", key="k", value=v)
+tag_cases("set_experiment_tag", ("lone_ff", "surrogate"), "past_max", 20000, ALL_UNITS)
 for name, v in EXP_NAMES.items():
     add("rename_experiment", f"name.{name}", name=v)
 add("rename_experiment", "name.blank_nbsp", name="\u00a0\u00a0", noprefix=True)
@@ -254,17 +259,8 @@ add("create_registered_model", "description.long_fire30000", name="m",
     description=rep("\U0001f525", 30000))
 for name in ("cyrillic", "emoji", "nbsp", "double_slash"):
     add("create_registered_model", f"tag_key.{name}", name="m", tags=[[KEYS[name], "v"]])
-for name, k in KEYS.items():
-    add("set_registered_model_tag", f"key.{name}", key=k, value="v")
-for name in ("lone_ff", "truncated_4"):
-    add("set_registered_model_tag", f"key.invalid_{name}", key=INVALID[name], value="v")
-for name, v in around(250, {"zhe": "\u0436", "ext_b": "\U00020000"}):
-    add("set_registered_model_tag", f"key.len_{name}", key=v, value="v")
-for name, v in VALUES.items():
-    add("set_registered_model_tag", f"value.{name}", key="k", value=v)
-add("set_registered_model_tag", "value.invalid", key="k", value=INVALID["overlong"])
-for name, v in around(100000, {"zhe": "\u0436", "fire": "\U0001f525"}):
-    add("set_registered_model_tag", f"value.len_{name}", key="k", value=v)
+tag_cases("set_registered_model_tag", ("lone_ff", "truncated_4"), "overlong", 100000,
+          {"zhe": "\u0436", "fire": "\U0001f525"})
 for name in ("cyrillic", "emoji", "combining", "newline"):
     add("create_model_version", f"description.{name}", description=VALUES.get(name, NAMES.get(name)))
 add("create_model_version", "description.invalid", description=INVALID["lone_ff"])

@@ -28,6 +28,7 @@
 #include "mlflow/image.hpp"
 #include "mlflow/logged_model.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "mlflow/ordered_dict.hpp"
 #include "mlflow/run.hpp"
 #include "mlflow/run_status.hpp"
 #include "mlflow/tracking_options.hpp"
@@ -68,7 +69,7 @@ std::vector<Experiment> search_experiments(ViewType view_type = ViewType::kActiv
                                            const std::vector<std::string>& order_by = {});
 /// Tags of the active experiment (set_experiment, else the environment, else "0").
 void set_experiment_tag(const std::string& key, const std::string& value);
-void set_experiment_tags(const std::map<std::string, std::string>& tags);
+void set_experiment_tags(const OrderedDict<std::string>& tags);
 void delete_experiment_tag(const std::string& key);
 
 // ---- Runs -----------------------------------------------------------------------------------
@@ -138,21 +139,24 @@ std::vector<Run> search_runs(const FluentSearchRunsOptions& options = {});
 // ---- Logging to the active run (started automatically when there is none, as Python) -----
 
 void log_metric(const std::string& key, double value, const LogMetricOptions& options = {});
-/// All with the same timestamp (now) and `step` (0 when absent).
+/// All with the same timestamp (now) and `step` (0 when absent), stored in the order given
+/// (see OrderedDict; a std::map still works).
 /// `synchronous` here and below: as LogMetricOptions::synchronous (false = queued for the
 /// client's asynchronous logger; absent = MLFLOW_ENABLE_ASYNC_LOGGING).
-void log_metrics(const std::map<std::string, double>& metrics,
+void log_metrics(const OrderedDict<double>& metrics,
                  std::optional<std::int64_t> step = std::nullopt,
                  std::optional<bool> synchronous = std::nullopt);
 /// Returns `value` (as Python).
 std::string log_param(const std::string& key, const std::string& value,
                       std::optional<bool> synchronous = std::nullopt);
-void log_params(const std::map<std::string, std::string>& params,
+/// Stored in the order given, as Python's log_params keeps its dict's order (the UI lists params
+/// in that order): `mlflow::log_params({{"lr", "0.1"}, {"epochs", "10"}});`.
+void log_params(const OrderedDict<std::string>& params,
                 std::optional<bool> synchronous = std::nullopt);
 void set_tag(const std::string& key, const std::string& value,
              std::optional<bool> synchronous = std::nullopt);
-void set_tags(const std::map<std::string, std::string>& tags,
-              std::optional<bool> synchronous = std::nullopt);
+/// Stored in the order given.
+void set_tags(const OrderedDict<std::string>& tags, std::optional<bool> synchronous = std::nullopt);
 /// Waits until everything logged asynchronously by this process (every client) is stored;
 /// throws MlflowException naming what was lost and why when something was given up. Ending a
 /// run (end_run, ActiveRun) and process exit drain it too. Python's flush_async_logging().

@@ -23,6 +23,7 @@
 #include "mlflow/model_signature.hpp"
 #include "mlflow/model_version.hpp"
 #include "mlflow/operation_hook.hpp"
+#include "mlflow/ordered_dict.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
 #include "mlflow/prompt.hpp"

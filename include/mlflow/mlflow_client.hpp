@@ -21,6 +21,7 @@
 #include "mlflow/logged_model.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/model_version.hpp"
+#include "mlflow/ordered_dict.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
 #include "mlflow/prompt.hpp"
@@ -252,13 +253,13 @@ class MlflowClient {
   /// One page; see SearchLoggedModelsOptions for the filter grammar and ordering.
   PagedList<LoggedModel> search_logged_models(const std::vector<std::string>& experiment_ids,
                                               const SearchLoggedModelsOptions& options = {});
-  /// Upserts tags. Throws InvalidArgument when the model cannot be read (as Python).
-  void set_logged_model_tags(const std::string& model_id,
-                             const std::map<std::string, std::string>& tags);
+  /// Upserts tags (in the order given). Throws InvalidArgument when the model cannot be read
+  /// (as Python).
+  void set_logged_model_tags(const std::string& model_id, const OrderedDict<std::string>& tags);
   void delete_logged_model_tag(const std::string& model_id, const std::string& key);
-  /// Adds params (batches of 100). Throws InvalidArgument when the model cannot be read.
-  void log_model_params(const std::string& model_id,
-                        const std::map<std::string, std::string>& params);
+  /// Adds params (batches of 100, in the order given, as Python keeps its dict's order).
+  /// Throws InvalidArgument when the model cannot be read.
+  void log_model_params(const std::string& model_id, const OrderedDict<std::string>& params);
   /// Records that the run produced these models (at their steps).
   void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models);
   /// Uploads a file (or a directory, keeping its name) under the model's artifact location.

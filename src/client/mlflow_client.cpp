@@ -15,6 +15,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "store/tracking_store.hpp"
 
@@ -98,6 +99,9 @@ std::string MlflowClient::create_experiment(const std::string& name,
                                             const CreateExperimentOptions& options) {
   return impl_->hooks().run("create_experiment", kTracking, no_target(), [&](Operation* op) {
     internal::validate_experiment_name(name);
+    if (options.artifact_location) {
+      internal::utf8::require_valid(*options.artifact_location, "artifact_location");
+    }
     std::vector<ExperimentTag> tags;
     for (const auto& [key, value] : options.tags) {
       ExperimentTag tag{key, value};
@@ -197,8 +201,13 @@ Run MlflowClient::create_run(const std::string& experiment_id, const CreateRunOp
         request.user_id = user != options.tags.end() ? user->second : "unknown";
         request.start_time = options.start_time.value_or(internal::now_millis());
         request.run_name = options.run_name;
+        if (options.run_name) internal::utf8::require_valid(*options.run_name, "run_name");
+        // Python's create_run checks neither tag keys nor lengths (store and server alike);
+        // only text that Python could not hold is refused.
         for (const auto& [key, value] : options.tags) {
-          request.tags.push_back(internal::validate_tag(RunTag{key, value}));
+          internal::utf8::require_valid(key, "tag key");
+          internal::utf8::require_valid(value, "tag value");
+          request.tags.push_back(RunTag{key, value});
         }
         Run run = impl_->tracking().create_run(request);
         if (op) {
@@ -231,6 +240,7 @@ void MlflowClient::update_run(const std::string& run_id, const UpdateRunOptions&
   impl_->hooks().run("update_run", kTracking, on_run(run_id), [&] {
     require_non_empty(run_id, "run_id");
     if (!options.status && !options.name) return;  // Python returns early too.
+    if (options.name) internal::utf8::require_valid(*options.name, "name");
     // Python re-sends the current status and end time when only the name changes.
     const Run current = impl_->tracking().get_run(run_id);
     impl_->tracking().update_run_info(run_id, options.status.value_or(current.info.status),

@@ -10,6 +10,7 @@
 #include "artifacts/artifact_repository.hpp"
 #include "client/client_impl.hpp"
 #include "client/mlmodel_file.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 
@@ -30,7 +31,13 @@ void require_model_id(const std::string& model_id) {
   }
 }
 
-internal::KeyValues to_key_values(const std::map<std::string, std::string>& items) {
+// The items in order, refusing text Python could not hold ("tag", "param" name them).
+template <class Items>
+internal::KeyValues to_key_values(const Items& items, const std::string& what) {
+  for (const auto& [key, value] : items) {
+    internal::utf8::require_valid(key, what + " key");
+    internal::utf8::require_valid(value, what + " value");
+  }
   return internal::KeyValues(items.begin(), items.end());
 }
 
@@ -125,13 +132,18 @@ LoggedModel MlflowClient::create_logged_model(const std::string& experiment_id,
                       "') provided. Model name must be a non-empty string and cannot contain the "
                       "following characters: ('/', ':', '.', '%', '\"', \"'\")");
     }
+    if (options.name) internal::utf8::require_valid(*options.name, "name");
+    if (options.model_type) internal::utf8::require_valid(*options.model_type, "model_type");
+    if (options.source_run_id) {
+      internal::utf8::require_valid(*options.source_run_id, "source_run_id");
+    }
     internal::CreateLoggedModelRequest request;
     request.experiment_id = experiment_id;
     request.name = options.name;
     request.source_run_id = options.source_run_id;
     request.model_type = options.model_type;
-    request.tags = to_key_values(options.tags);
-    internal::KeyValues params = to_key_values(options.params);
+    request.tags = to_key_values(options.tags, "tag");
+    internal::KeyValues params = to_key_values(options.params, "param");
     const std::size_t first = std::min(params.size(), kParamsBatch);
     request.params.assign(params.begin(), params.begin() + static_cast<std::ptrdiff_t>(first));
     LoggedModel model = store.create_logged_model(request);
@@ -179,7 +191,7 @@ PagedList<LoggedModel> MlflowClient::search_logged_models(
 }
 
 void MlflowClient::set_logged_model_tags(const std::string& model_id,
-                                         const std::map<std::string, std::string>& tags) {
+                                         const OrderedDict<std::string>& tags) {
   const auto describe = [&](Operation& op) {
     op.target.model_id = model_id;
     op.items = tags.size();
@@ -190,7 +202,7 @@ void MlflowClient::set_logged_model_tags(const std::string& model_id,
     require_readable_model(store, model_id,
                            "If you are attempting to set tags on a Registered Model Version, use "
                            "`set_model_version_tag` instead.");
-    store.set_logged_model_tags(model_id, to_key_values(tags));
+    store.set_logged_model_tags(model_id, to_key_values(tags, "tag"));
   });
 }
 
@@ -202,7 +214,7 @@ void MlflowClient::delete_logged_model_tag(const std::string& model_id, const st
 }
 
 void MlflowClient::log_model_params(const std::string& model_id,
-                                    const std::map<std::string, std::string>& params) {
+                                    const OrderedDict<std::string>& params) {
   const auto describe = [&](Operation& op) {
     op.target.model_id = model_id;
     op.items = params.size();
@@ -213,7 +225,7 @@ void MlflowClient::log_model_params(const std::string& model_id,
     require_readable_model(store, model_id,
                            "If you are attempting to log parameters to a Registered Model "
                            "Version, this is not supported.");
-    const internal::KeyValues all = to_key_values(params);
+    const internal::KeyValues all = to_key_values(params, "param");
     for (std::size_t i = 0; i < all.size(); i += kParamsBatch) {
       const std::size_t end = std::min(all.size(), i + kParamsBatch);
       store.log_logged_model_params(

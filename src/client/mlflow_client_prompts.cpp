@@ -14,6 +14,8 @@
 #include <regex>
 
 #include "client/client_impl.hpp"
+#include "client/registry_validation.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "mlflow/prompt_cache.hpp"
@@ -193,6 +195,20 @@ PromptVersion register_version(const MlflowClient& client,
                                const std::string& text, const RegisterPromptOptions& options) {
   validate_prompt_name(name);
   // Everything that can be refused locally is checked before the registry is touched.
+  internal::utf8::require_valid(text, "template");
+  if (options.commit_message)
+    internal::utf8::require_valid(*options.commit_message, "commit_message");
+  // Python's registry store checks every tag of the new prompt and version, the template
+  // (stored as the mlflow.prompt.text tag) included.
+  for (const auto& [k, v] : options.tags) {
+    internal::utf8::require_valid(k, "tag key");
+    internal::utf8::require_valid(v, "tag value");
+    internal::validate_registry_tag(k, v);
+  }
+  if (internal::utf8::length(text) > internal::kMaxRegistryTagValueLength) {
+    invalid("Prompt text exceeds max length of " +
+            std::to_string(internal::kMaxRegistryTagValueLength) + " characters.");
+  }
   std::optional<std::string> response_format;
   if (options.response_format) {
     const auto j = internal::pyjson::parse(*options.response_format, "The response format");

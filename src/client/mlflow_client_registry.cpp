@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "core/posix_path.hpp"
 #include "core/strings.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "prompts/python_json.hpp"
@@ -186,6 +187,7 @@ RegisteredModel MlflowClient::create_registered_model(const std::string& name,
                                                       const CreateRegisteredModelOptions& options) {
   return impl_->hooks().run("create_registered_model", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
+    if (options.description) internal::utf8::require_valid(*options.description, "description");
     refuse_prompt_tag(options.tags);
     std::vector<RegisteredModelTag> tags;
     for (const auto& [key, value] : options.tags) {
@@ -216,6 +218,7 @@ RegisteredModel MlflowClient::update_registered_model(
     const std::string& name, const std::optional<std::string>& description) {
   return impl_->hooks().run("update_registered_model", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
+    if (description) internal::utf8::require_valid(*description, "description");
     return impl_->registry()->update_registered_model(name, description);
   });
 }
@@ -291,6 +294,15 @@ ModelVersion MlflowClient::create_model_version(const std::string& name, const s
       throw_error(ErrorCode::kInvalidParameterValue,
                   "Missing value for required parameter 'source'.");
     }
+    internal::utf8::require_valid(source, "source");
+    const std::pair<const std::optional<std::string>*, const char*> fields[] = {
+        {&options.run_id, "run_id"},
+        {&options.run_link, "run_link"},
+        {&options.description, "description"},
+        {&options.model_id, "model_id"}};
+    for (const auto& [field, field_name] : fields) {
+      if (*field) internal::utf8::require_valid(**field, field_name);
+    }
     refuse_prompt_tag(options.tags);
     validate_source(*this, source, options.run_id);
     internal::CreateModelVersionRequest request;
@@ -323,6 +335,7 @@ ModelVersion MlflowClient::update_model_version(const std::string& name, const s
   return impl_->hooks().run(
       "update_model_version", kRegistry, on_registered_model(name, version), [&] {
         check_name_version(name, version);
+        if (description) internal::utf8::require_valid(*description, "description");
         return impl_->registry()->update_model_version(name, version, description);
       });
 }

@@ -173,7 +173,7 @@ void set_experiment_tag(const std::string& key, const std::string& value) {
   default_client().set_experiment_tag(internal::resolve_experiment_id(), key, value);
 }
 
-void set_experiment_tags(const std::map<std::string, std::string>& tags) {
+void set_experiment_tags(const OrderedDict<std::string>& tags) {
   const std::string experiment_id = internal::resolve_experiment_id();
   auto client = default_client();
   for (const auto& [key, value] : tags) client.set_experiment_tag(experiment_id, key, value);
@@ -318,7 +318,7 @@ void log_metric(const std::string& key, double value, const LogMetricOptions& op
   client.log_metric(run_id, key, value, options);
 }
 
-void log_metrics(const std::map<std::string, double>& metrics, std::optional<std::int64_t> step,
+void log_metrics(const OrderedDict<double>& metrics, std::optional<std::int64_t> step,
                  std::optional<bool> synchronous) {
   auto [run_id, client] = active_run_or_start();
   const std::int64_t timestamp = internal::now_millis();
@@ -341,7 +341,7 @@ std::string log_param(const std::string& key, const std::string& value,
   return value;
 }
 
-void log_params(const std::map<std::string, std::string>& params, std::optional<bool> synchronous) {
+void log_params(const OrderedDict<std::string>& params, std::optional<bool> synchronous) {
   auto [run_id, client] = active_run_or_start();
   std::vector<Param> batch;
   for (const auto& [key, value] : params) batch.push_back(Param{key, value});
@@ -353,7 +353,7 @@ void set_tag(const std::string& key, const std::string& value, std::optional<boo
   client.set_tag(run_id, key, value, SetTagOptions{synchronous});
 }
 
-void set_tags(const std::map<std::string, std::string>& tags, std::optional<bool> synchronous) {
+void set_tags(const OrderedDict<std::string>& tags, std::optional<bool> synchronous) {
   auto [run_id, client] = active_run_or_start();
   std::vector<RunTag> batch;
   for (const auto& [key, value] : tags) batch.push_back(RunTag{key, value});

@@ -6,60 +6,27 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal::pyjson {
 namespace {
 
 void append_u_escape(std::string& out, unsigned unit) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "\\u%04x", unit);
   out += buf;
-}
-
-// Decodes one UTF-8 sequence at text[i]; returns the code point and advances i. -1 if invalid.
-long decode_utf8(const std::string& text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  int len = 0;
-  long cp = 0;
-  if (c < 0x80) {
-    ++i;
-    return c;
-  } else if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return -1;
-  }
-  if (i + len > text.size()) return -1;
-  for (int k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  const long min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  i += len;
-  return cp;
 }
 
 }  // namespace
 
 void append_string(std::string& out, const std::string& text) {
   out.push_back('"');
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const long cp = decode_utf8(text, i);
-    if (cp < 0) {
-      throw InvalidArgument(ErrorCode::kInvalidParameterValue,
-                            "Prompt text is not valid UTF-8; pass UTF-8 encoded strings.");
-    }
+  for (std::size_t i = 0; i < text.size();) {
+    const utf8::Decoded d = utf8::decode(text, i);
+    if (d.length == 0) utf8::require_valid(text, "prompt text");  // throws
+    i += d.length;
+    const long cp = static_cast<long>(d.code_point);
     switch (cp) {
       case '"':
         out += "\\\"";

@@ -4,48 +4,18 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal::json_writer {
-namespace {
-
-// Length of the UTF-8 sequence starting at s[i], or 0 when it is malformed (overlong forms,
-// surrogates and code points above U+10FFFF included).
-std::size_t utf8_sequence_length(const std::string& s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  const auto continuation = [&](std::size_t k) { return k < s.size() && (byte(k) & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) return continuation(i + 1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!continuation(i + 1) || !continuation(i + 2)) return 0;
-    if (c == 0xE0 && byte(i + 1) < 0xA0) return 0;   // overlong
-    if (c == 0xED && byte(i + 1) >= 0xA0) return 0;  // surrogates
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3)) return 0;
-    if (c == 0xF0 && byte(i + 1) < 0x90) return 0;   // overlong
-    if (c == 0xF4 && byte(i + 1) >= 0x90) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-}  // namespace
-
 void append_string(std::string& out, const std::string& text, const char* field) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   for (std::size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      const std::size_t n = utf8_sequence_length(text, i);
-      if (n == 0) {
-        throw_error(ErrorCode::kInvalidParameterValue,
-                    std::string("The value of '") + field + "' is not valid UTF-8 (byte " +
-                        std::to_string(i) +
-                        "). MLflow stores text as UTF-8: convert the string before logging it.");
-      }
+      const std::size_t n = utf8::decode(text, i).length;
+      if (n == 0) utf8::require_valid(text, field);  // throws, naming the field and offset
       out.append(text, i, n);
       i += n;
       continue;

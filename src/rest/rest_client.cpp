@@ -8,6 +8,7 @@
 
 #include "core/log.hpp"
 #include "core/strings.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
@@ -248,6 +249,36 @@ nlohmann::json RestClient::call(const std::string& method, const std::string& pa
   return call_endpoint(method, kApiV2 + path, query, body, idempotency);
 }
 
+namespace {
+
+struct InvalidText {
+  std::string path;  // JSON path, e.g. "tags[2].value"
+  std::string text;
+};
+
+// The first string of `j` (object keys included) that is not valid UTF-8.
+InvalidText find_invalid_text(const nlohmann::json& j, const std::string& path) {
+  if (j.is_string()) {
+    const auto& text = j.get_ref<const std::string&>();
+    if (!utf8::is_valid(text)) return {path, text};
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      InvalidText found = find_invalid_text(j[i], path + "[" + std::to_string(i) + "]");
+      if (!found.text.empty()) return found;
+    }
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string field = path.empty() ? it.key() : path + "." + it.key();
+      if (!utf8::is_valid(it.key())) return {field, it.key()};
+      InvalidText found = find_invalid_text(it.value(), field);
+      if (!found.text.empty()) return found;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 nlohmann::json RestClient::call_endpoint(const std::string& method, const std::string& endpoint,
                                          const QueryParams& query, const nlohmann::json& body,
                                          Idempotency idempotency) {
@@ -256,11 +287,10 @@ nlohmann::json RestClient::call_endpoint(const std::string& method, const std::s
     try {
       text = body.dump();
     } catch (const nlohmann::json::exception&) {
-      // nlohmann refuses invalid UTF-8; the server could not decode it either.
-      throw_error(ErrorCode::kInvalidParameterValue,
-                  "A string sent to " + endpoint +
-                      " is not valid UTF-8. MLflow stores text as UTF-8: convert it before "
-                      "logging it.");
+      // nlohmann refuses invalid UTF-8; the server could not decode it either. Name the field.
+      const InvalidText bad = find_invalid_text(body, "");
+      utf8::require_valid(bad.text, bad.path.empty() ? endpoint : bad.path);
+      throw;
     }
   }
   return send(method, endpoint, query, std::move(text), idempotency);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/strings.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "sqlite/sql_builder.hpp"
 
@@ -275,8 +276,7 @@ std::vector<Token> tokenize(const std::string& s) {
       continue;
     }
     // Anything else, a UTF-8 sequence kept whole so messages stay valid text.
-    std::size_t n = 1;
-    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+    const std::size_t n = utf8::step(s, i);
     out.push_back({Tok::kOther, s.substr(i, n)});
     i += n;
   }

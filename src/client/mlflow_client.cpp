@@ -8,13 +8,13 @@
 #include <utility>
 
 #include "async/async_logger.hpp"
-#include "client/batching.hpp"
 #include "client/store_factory.hpp"
 #include "client/validation.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "mlflow/errors.hpp"
+#include "store/batching.hpp"
 #include "store/tracking_store.hpp"
 
 namespace mlflow {
@@ -24,6 +24,12 @@ namespace {
 constexpr int kMetricHistoryPageSize = 25000;
 constexpr const char* kParentRunIdTag = "mlflow.parentRunId";
 constexpr const char* kUserTag = "mlflow.user";
+
+// The asynchronous logger checks a metric on the caller's thread with the client's rules (once
+// per run id and key per thread; src/async includes nothing of src/client).
+const internal::MetricCheck kMetricCheck{
+    [](const std::string& run_id) { internal::validate_run_id(run_id); },
+    [](const Metric& metric) { internal::validate_metric(metric); }};
 
 void require_non_empty(const std::string& value, const std::string& name) {
   if (value.empty()) {
@@ -49,15 +55,16 @@ MlflowClient::MlflowClient(ClientOptions options) {
   store_ = internal::make_tracking_store(config);
   registry_store_ = internal::make_registry_store(options, config, store_);
   tracking_uri_ = internal::redact_secrets(config.tracking_uri);
-  async_ = std::make_shared<internal::AsyncLogHolder>();
-  async_by_default_ = internal::async_logging_enabled_by_env();
+  async_ = std::make_shared<internal::AsyncLogHolder>(kMetricCheck);
+  async_by_default_ = config.async_logging;
 }
 
 MlflowClient::MlflowClient(std::shared_ptr<internal::TrackingStore> store)
     : store_(std::move(store)),
       tracking_uri_("custom-store"),
-      async_(std::make_shared<internal::AsyncLogHolder>()),
-      async_by_default_(internal::async_logging_enabled_by_env()) {
+      async_(std::make_shared<internal::AsyncLogHolder>(kMetricCheck)),
+      async_by_default_(internal::env_bool(internal::process_env(), "MLFLOW_ENABLE_ASYNC_LOGGING")
+                            .value_or(false)) {
   if (!store_) {
     throw_error(ErrorCode::kInvalidParameterValue, "MlflowClient needs a non-null store.");
   }
@@ -181,7 +188,8 @@ void MlflowClient::update_run(const std::string& run_id, const UpdateRunOptions&
 void MlflowClient::set_terminated(const std::string& run_id, const SetTerminatedOptions& options) {
   require_non_empty(run_id, "run_id");
   // As Python's set_terminated: what was queued asynchronously is stored before the run ends
-  // (failures were reported to on_error and stay for the next flush_async_logging).
+  // (failures were reported to on_error and stay for the next flush_async_logging). On an
+  // exit path the wait ends at the exit deadline (core/deadline.hpp).
   if (internal::AsyncLogger* logger = async_ ? async_->existing() : nullptr) logger->drain();
   store_->update_run_info(run_id, options.status, options.end_time.value_or(internal::now_millis()),
                           std::nullopt);
@@ -239,21 +247,23 @@ void MlflowClient::log_metric(const std::string& run_id, const std::string& key,
 void MlflowClient::log_param(const std::string& run_id, const std::string& key,
                              const std::string& value, const LogParamOptions& options) {
   require_non_empty(run_id, "run_id");
-  if (!options.synchronous.value_or(!async_by_default_) &&
-      async_->get(store_).log_param(run_id, key, value)) {
-    return;
+  Param param = internal::validate_param(Param{key, value});
+  if (!options.synchronous.value_or(!async_by_default_)) {
+    internal::validate_run_id(run_id);
+    if (async_->get(store_).log_param(run_id, param)) return;
   }
-  store_->log_param(run_id, internal::validate_param(Param{key, value}));
+  store_->log_param(run_id, param);
 }
 
 void MlflowClient::set_tag(const std::string& run_id, const std::string& key,
                            const std::string& value, const SetTagOptions& options) {
   require_non_empty(run_id, "run_id");
-  if (!options.synchronous.value_or(!async_by_default_) &&
-      async_->get(store_).set_tag(run_id, key, value)) {
-    return;
+  RunTag tag = internal::validate_tag(RunTag{key, value});
+  if (!options.synchronous.value_or(!async_by_default_)) {
+    internal::validate_run_id(run_id);
+    if (async_->get(store_).set_tag(run_id, tag)) return;
   }
-  store_->set_tag(run_id, internal::validate_tag(RunTag{key, value}));
+  store_->set_tag(run_id, tag);
 }
 
 void MlflowClient::delete_tag(const std::string& run_id, const std::string& key) {
@@ -324,13 +334,24 @@ void MlflowClient::flush_async_logging() {
   if (internal::AsyncLogger* logger = async_->existing()) logger->flush();
 }
 
+bool MlflowClient::flush_async_logging(std::chrono::milliseconds timeout) {
+  internal::AsyncLogger* logger = async_->existing();
+  return logger == nullptr || logger->flush(timeout);
+}
+
+bool MlflowClient::shutdown_async_logging(std::chrono::milliseconds timeout) {
+  // Made even when nothing was logged asynchronously yet, so that later asynchronous calls
+  // are sent synchronously, as after a shutdown with data.
+  return async_->get(store_).shutdown(timeout);
+}
+
 void MlflowClient::set_async_logging_options(AsyncLoggingOptions options) {
   std::lock_guard<std::mutex> lock(async_->mutex);
   if (async_->logger) {
     async_->logger->set_options(options);
-  } else if (options.queue_capacity == 0) {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "AsyncLoggingOptions::queue_capacity must be at least 1.");
+  } else {
+    // Checked now (values and environment) rather than at the first asynchronous call.
+    internal::resolve_async_logging_options(options, internal::process_env());
   }
   async_->options = std::move(options);
 }

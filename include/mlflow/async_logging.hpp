@@ -65,7 +65,7 @@ struct AsyncLoggingOptions {
   /// Called for every batch given up (in addition to the error thrown by the next flush and a
   /// line to the SDK's log handler, mlflow/logging.hpp). Runs on the worker thread, or, for
   /// what is left at a deadline, on the thread that waited for it. Must not call
-  /// flush_async_logging.
+  /// flush_async_logging or shutdown_async_logging.
   std::function<void(const AsyncLoggingError&)> on_error{};
 };
 

@@ -313,10 +313,11 @@ std::vector<AsyncLoggingError> AsyncLogger::take_errors() {
 
 bool AsyncLogger::wait_for_round(const Clock::time_point* at) {
   std::unique_lock<std::mutex> lock(worker_mutex_);
-  if (worker_exited_) return true;
+  if (worker_exited_ || abandoned_) return true;
   const std::uint64_t ticket = ++flush_requested_;
   worker_cv_.notify_one();
-  const auto done = [&] { return flush_done_ >= ticket || worker_exited_; };
+  // An abandoned worker may stay in its store call for long: nothing is waited for then.
+  const auto done = [&] { return flush_done_ >= ticket || worker_exited_ || abandoned_; };
   if (at == nullptr || *at == Clock::time_point::max()) {
     flushed_cv_.wait(lock, done);
     return true;
@@ -425,6 +426,11 @@ void AsyncLogger::abandon() noexcept {
   // process) past the deadline. Whatever it still holds, and whatever is queued, is counted
   // as undelivered here; the worker, when its call returns, counts and reports nothing more.
   try {
+    {
+      std::lock_guard<std::mutex> lock(worker_mutex_);
+      abandoned_ = true;
+    }
+    flushed_cv_.notify_all();
     queue_.close();
     const EntryCounts left = sender_.abandon(queue_.stats().enqueued);
     if (left.total() == 0) return;

@@ -127,6 +127,7 @@ class AsyncLogger : public std::enable_shared_from_this<AsyncLogger> {
   std::uint64_t flush_done_ = 0;
   bool stopping_ = false;
   bool worker_exited_ = false;
+  bool abandoned_ = false;  // left in a store call at a deadline
   std::atomic<bool> has_work_{false};
   std::atomic<bool> worker_sleeping_{false};
   std::thread::id worker_id_{};

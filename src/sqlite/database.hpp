@@ -4,7 +4,8 @@
 // The embedded store's database: one connection per `sqlite:///` URI, the lock that guards it,
 // and the two ways a store call uses it (read, write). The tracking, logged-model, registry
 // and workspace stores of a URI share one Database (sqlite_backend.hpp builds them).
-// Opening follows ADR 0005 (which files may be opened).
+// Opening follows ADR 0005 (which files may be opened) and ADR 0015 (read-only files, the
+// journal mode, the lock wait).
 
 #include <chrono>
 #include <memory>
@@ -26,8 +27,10 @@ struct DatabaseOptions {
 class Database {
  public:
   /// Opens `path` (":memory:" or an absolute file path). A missing or empty file becomes a
-  /// new MLflow 3.18 database; an existing one must hold 3.18's schema (ADR 0005). New
-  /// experiments get `<artifact_root>/<id>`.
+  /// new MLflow 3.18 database in WAL journal mode; an existing one must hold 3.18's schema
+  /// (ADR 0005) and keeps its journal mode. A file this process cannot write (read-only file
+  /// system, no write permission on it or its directory) opens read-only: reads work, writes
+  /// fail with PERMISSION_DENIED. New experiments get `<artifact_root>/<id>`.
   static std::shared_ptr<Database> open(const std::string& path, std::string artifact_root,
                                         const DatabaseOptions& options = {});
 

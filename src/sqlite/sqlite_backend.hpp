@@ -42,7 +42,7 @@ struct SqliteStoreOptions {
 /// stores. Each `:memory:` URI opened is a private database. Throws InvalidArgument for a URI
 /// that is not sqlite:// or a file that is not an MLflow database, and
 /// MlflowException(INVALID_STATE) for a schema revision other than MLflow 3.18's; such files
-/// are left unmodified.
+/// are left unmodified. A file this process may not write opens read-only (ADR 0015).
 SqliteStores make_sqlite_stores(const std::string& uri, const SqliteStoreOptions& options = {});
 
 /// Resolves the database path of a sqlite URI: ":memory:" or an absolute file path (the query

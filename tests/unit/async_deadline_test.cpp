@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "async/async_logger.hpp"
+#include "client/client_impl.hpp"
 #include "core/config.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/logging.hpp"
@@ -101,7 +102,7 @@ class AsyncDeadlineTest : public ::testing::Test {
   void SetUp() override {
     const std::string dir = testing::make_temp_dir("async-deadline");
     store_ = std::make_shared<ScriptedStore>(dir + "/mlflow.db", dir + "/artifacts");
-    MlflowClient setup(store_);
+    MlflowClient setup = internal::make_client(store_);
     run_id_ = setup.create_run(setup.create_experiment("deadlines")).info.run_id;
     set_log_handler(
         [this](LogLevel level, const std::string& line) {
@@ -141,7 +142,7 @@ class AsyncDeadlineTest : public ::testing::Test {
 };
 
 TEST_F(AsyncDeadlineTest, ShutdownEndsAtItsDeadlineAndReportsEveryEntryItCouldNotStore) {
-  MlflowClient client(store_);
+  MlflowClient client = internal::make_client(store_);
   client.set_async_logging_options(options());
   store_->mode = ScriptedStore::Mode::kTransient;
   for (int i = 0; i < 100; ++i) client.log_metric(run_id_, "m", i, async_step(i));
@@ -185,7 +186,7 @@ TEST_F(AsyncDeadlineTest, ShutdownEndsAtItsDeadlineAndReportsEveryEntryItCouldNo
 }
 
 TEST_F(AsyncDeadlineTest, FlushWithTimeoutIsFalseWhileTheStoreIsDownAndTrueOnceItIsBack) {
-  MlflowClient client(store_);
+  MlflowClient client = internal::make_client(store_);
   client.set_async_logging_options(options());
   store_->mode = ScriptedStore::Mode::kTransient;
   for (int i = 0; i < 10; ++i) client.log_metric(run_id_, "m", i, async_step(i));
@@ -198,7 +199,7 @@ TEST_F(AsyncDeadlineTest, FlushWithTimeoutIsFalseWhileTheStoreIsDownAndTrueOnceI
 }
 
 TEST_F(AsyncDeadlineTest, FlushWithTimeoutIsFalseWhenDataWasLostAndConsumesTheFailure) {
-  MlflowClient client(store_);
+  MlflowClient client = internal::make_client(store_);
   client.set_async_logging_options(options());
   client.log_metric("0123456789abcdef0123456789abcdef", "m", 1.0, async_step(0));
   EXPECT_FALSE(client.flush_async_logging(milliseconds(60000)));
@@ -207,7 +208,7 @@ TEST_F(AsyncDeadlineTest, FlushWithTimeoutIsFalseWhenDataWasLostAndConsumesTheFa
 }
 
 TEST_F(AsyncDeadlineTest, AWorkerStuckInAStoreCallIsAbandonedAtTheDeadline) {
-  MlflowClient client(store_);
+  MlflowClient client = internal::make_client(store_);
   client.set_async_logging_options(options());
   store_->mode = ScriptedStore::Mode::kHang;
   for (int i = 0; i < 50; ++i) client.log_metric(run_id_, "m", i, async_step(i));
@@ -242,7 +243,7 @@ TEST_F(AsyncDeadlineTest, TheLastClientsDestructorWaitsNoLongerThanTheExitTimeou
   store_->mode = ScriptedStore::Mode::kTransient;
   const auto start = Clock::now();
   {
-    MlflowClient client(store_);
+    MlflowClient client = internal::make_client(store_);
     AsyncLoggingOptions o = options();
     o.exit_timeout = milliseconds(300);
     client.set_async_logging_options(o);
@@ -281,7 +282,7 @@ TEST_F(AsyncDeadlineTest, HeldRequestsWaitOnTheSharedBackoffThroughTheInjectedSl
 }
 
 TEST_F(AsyncDeadlineTest, BufferingDoesNotHoldUpAFlush) {
-  MlflowClient client(store_);
+  MlflowClient client = internal::make_client(store_);
   AsyncLoggingOptions o = options();
   o.buffering = std::chrono::hours(1);
   client.set_async_logging_options(o);

@@ -16,6 +16,7 @@
 ///   An active run keeps the client that started it: logging to it and ending it go to the
 ///   store it lives in even after set_tracking_uri.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -161,6 +162,14 @@ void set_tags(const OrderedDict<std::string>& tags, std::optional<bool> synchron
 /// throws MlflowException naming what was lost and why when something was given up. Ending a
 /// run (end_run, ActiveRun) and process exit drain it too. Python's flush_async_logging().
 void flush_async_logging();
+/// The same within `timeout` for all clients together: true when everything was stored and
+/// nothing given up (see MlflowClient::flush_async_logging(timeout)).
+bool flush_async_logging(std::chrono::milliseconds timeout);
+/// Stops asynchronous logging of every client of the process, all at once, within `timeout`
+/// (see MlflowClient::shutdown_async_logging): later asynchronous calls are sent
+/// synchronously (a client that had not logged asynchronously yet starts afresh). True when
+/// everything was stored.
+bool shutdown_async_logging(std::chrono::milliseconds timeout);
 void delete_tag(const std::string& key);
 /// One dataset; `context` becomes the `mlflow.data.context` input tag.
 void log_input(const Dataset& dataset, const std::optional<std::string>& context = std::nullopt,

@@ -11,6 +11,7 @@
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/errors.hpp"
+#include "mlflow/exit_handling.hpp"
 #include "mlflow/experiment.hpp"
 #include "mlflow/file_info.hpp"
 #include "mlflow/fluent.hpp"

@@ -4,6 +4,7 @@
 /// @file
 /// MlflowClient: the explicit-id client, with the names of Python's `mlflow.MlflowClient`.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -223,14 +224,26 @@ class MlflowClient {
   ModelVersion register_model(const std::string& model_uri, const std::string& name,
                               const RegisterModelOptions& options = {});
 
-  // ---- Asynchronous logging (docs/adr/0012-async-logging.md) -------------------------------
+  // ---- Asynchronous logging (docs/adr/0012-async-logging.md, 0016) -------------------------
   // `synchronous = false` on log_metric/log_param/set_tag/log_batch (or
-  // MLFLOW_ENABLE_ASYNC_LOGGING=true) queues the data for one worker thread per client (shared
-  // by its copies), which sends it as merged log_batch requests. set_terminated drains it.
+  // ClientOptions::async_logging / MLFLOW_ENABLE_ASYNC_LOGGING=true) queues the data for one
+  // worker thread per client (shared by its copies), which sends it as merged log_batch
+  // requests. set_terminated drains it. When the last copy of the client is destroyed, and at
+  // exit, the queue is stored within AsyncLoggingOptions::exit_timeout (default 30 s); what is
+  // left then is reported, never dropped silently (mlflow/exit_handling.hpp).
 
   /// Waits until everything queued so far is stored. Throws MlflowException naming what was
   /// lost and why when data was given up since the last flush (also reported to on_error).
   void flush_async_logging();
+  /// The same, waiting at most `timeout`: true when everything queued before the call was
+  /// stored and nothing was given up since the last flush; false when time ran out (sending
+  /// goes on) or data was lost (reported to on_error; not thrown again by a later flush).
+  bool flush_async_logging(std::chrono::milliseconds timeout);
+  /// Stops this client's asynchronous logging for good (its copies' too): later asynchronous
+  /// calls are sent synchronously, what is queued is sent until `timeout`, then what is left
+  /// is counted and reported (on_error and the SDK log handler). True when everything was
+  /// stored. OpenTelemetry's Shutdown(timeout); idempotent.
+  bool shutdown_async_logging(std::chrono::milliseconds timeout);
   /// Settings of this client's asynchronous logger (queue size, full-queue policy, how long
   /// to hold data through an outage, error callback). Applies to its copies too.
   void set_async_logging_options(AsyncLoggingOptions options);

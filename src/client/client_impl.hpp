@@ -19,9 +19,11 @@ namespace mlflow {
 
 class MlflowClient::Impl {
  public:
-  /// Missing stores of `backend` answer through the seam defaults.
+  /// Missing stores of `backend` answer through the seam defaults. `async_by_default`: log
+  /// asynchronously when a call does not say (ClientOptions::async_logging, else
+  /// MLFLOW_ENABLE_ASYNC_LOGGING).
   Impl(internal::Backend backend, std::string tracking_uri,
-       std::vector<std::shared_ptr<OperationHook>> hooks);
+       std::vector<std::shared_ptr<OperationHook>> hooks, bool async_by_default);
 
   internal::TrackingStore& tracking() const noexcept { return *backend_.tracking; }
   const std::shared_ptr<internal::TrackingStore>& tracking_ptr() const noexcept {
@@ -40,7 +42,7 @@ class MlflowClient::Impl {
 
   /// The asynchronous logger, made on first use.
   internal::AsyncLogHolder& async() noexcept { return async_; }
-  /// MLFLOW_ENABLE_ASYNC_LOGGING at construction.
+  /// ClientOptions::async_logging / MLFLOW_ENABLE_ASYNC_LOGGING at construction.
   bool async_by_default() const noexcept { return async_by_default_; }
 
  private:

@@ -9,7 +9,6 @@
 
 #include "async/async_logger.hpp"
 #include "client/backend_factory.hpp"
-#include "client/batching.hpp"
 #include "client/client_impl.hpp"
 #include "client/validation.hpp"
 #include "core/clock.hpp"
@@ -17,6 +16,7 @@
 #include "core/log.hpp"
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
+#include "store/batching.hpp"
 #include "store/tracking_store.hpp"
 
 namespace mlflow {
@@ -31,6 +31,12 @@ constexpr OperationKind kTracking = OperationKind::kTracking;
 constexpr int kMetricHistoryPageSize = 25000;
 constexpr const char* kParentRunIdTag = "mlflow.parentRunId";
 constexpr const char* kUserTag = "mlflow.user";
+
+// The asynchronous logger checks a metric on the caller's thread with the client's rules (once
+// per run id and key per thread; src/async includes nothing of src/client).
+const internal::MetricCheck kMetricCheck{
+    [](const std::string& run_id) { internal::validate_run_id(run_id); },
+    [](const Metric& metric) { internal::validate_metric(metric); }};
 
 void require_non_empty(const std::string& value, const std::string& name) {
   if (value.empty()) {
@@ -55,7 +61,7 @@ MlflowClient::MlflowClient(ClientOptions options) {
   const internal::ResolvedConfig config = internal::resolve_config(options, env);
   impl_ = std::make_shared<Impl>(internal::make_backend(config, options, env),
                                  internal::redact_secrets(config.tracking_uri),
-                                 std::move(options.operation_hooks));
+                                 std::move(options.operation_hooks), config.async_logging);
 }
 
 MlflowClient::MlflowClient(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {
@@ -63,18 +69,22 @@ MlflowClient::MlflowClient(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) 
 }
 
 MlflowClient::Impl::Impl(internal::Backend backend, std::string tracking_uri,
-                         std::vector<std::shared_ptr<OperationHook>> hooks)
+                         std::vector<std::shared_ptr<OperationHook>> hooks, bool async_by_default)
     : backend_(internal::with_seam_defaults(std::move(backend))),
       tracking_uri_(std::move(tracking_uri)),
       hooks_(std::move(hooks), tracking_uri_),
-      async_by_default_(internal::async_logging_enabled_by_env()) {}
+      async_(kMetricCheck),
+      async_by_default_(async_by_default) {}
 
 namespace internal {
 
 MlflowClient make_client(Backend backend, std::string tracking_uri,
                          std::vector<std::shared_ptr<OperationHook>> hooks) {
+  // Without ClientOptions, only the environment says whether to log asynchronously.
+  const bool async_by_default =
+      env_bool(process_env(), "MLFLOW_ENABLE_ASYNC_LOGGING").value_or(false);
   return MlflowClient(std::make_shared<MlflowClient::Impl>(
-      std::move(backend), std::move(tracking_uri), std::move(hooks)));
+      std::move(backend), std::move(tracking_uri), std::move(hooks), async_by_default));
 }
 
 MlflowClient make_client(std::shared_ptr<TrackingStore> tracking) {
@@ -252,7 +262,8 @@ void MlflowClient::set_terminated(const std::string& run_id, const SetTerminated
   impl_->hooks().run("set_terminated", kTracking, on_run(run_id), [&] {
     require_non_empty(run_id, "run_id");
     // As Python's set_terminated: what was queued asynchronously is stored before the run ends
-    // (failures were reported to on_error and stay for the next flush_async_logging).
+    // (failures were reported to on_error and stay for the next flush_async_logging). On an
+    // exit path the wait ends at the exit deadline (core/deadline.hpp).
     if (internal::AsyncLogger* logger = impl_->async().existing()) logger->drain();
     impl_->tracking().update_run_info(
         run_id, options.status, options.end_time.value_or(internal::now_millis()), std::nullopt);
@@ -337,8 +348,12 @@ void MlflowClient::log_param(const std::string& run_id, const std::string& key,
   const bool queue = !options.synchronous.value_or(!impl_->async_by_default());
   impl_->hooks().run("log_param", kTracking, on_logging(run_id, 1, queue), [&] {
     require_non_empty(run_id, "run_id");
-    if (queue && impl_->async().get(impl_->tracking_ptr()).log_param(run_id, key, value)) return;
-    impl_->tracking().log_param(run_id, internal::validate_param(Param{key, value}));
+    Param param = internal::validate_param(Param{key, value});
+    if (queue) {
+      internal::validate_run_id(run_id);
+      if (impl_->async().get(impl_->tracking_ptr()).log_param(run_id, param)) return;
+    }
+    impl_->tracking().log_param(run_id, param);
   });
 }
 
@@ -347,8 +362,12 @@ void MlflowClient::set_tag(const std::string& run_id, const std::string& key,
   const bool queue = !options.synchronous.value_or(!impl_->async_by_default());
   impl_->hooks().run("set_tag", kTracking, on_logging(run_id, 1, queue), [&] {
     require_non_empty(run_id, "run_id");
-    if (queue && impl_->async().get(impl_->tracking_ptr()).set_tag(run_id, key, value)) return;
-    impl_->tracking().set_tag(run_id, internal::validate_tag(RunTag{key, value}));
+    RunTag tag = internal::validate_tag(RunTag{key, value});
+    if (queue) {
+      internal::validate_run_id(run_id);
+      if (impl_->async().get(impl_->tracking_ptr()).set_tag(run_id, tag)) return;
+    }
+    impl_->tracking().set_tag(run_id, tag);
   });
 }
 
@@ -429,14 +448,25 @@ void MlflowClient::flush_async_logging() {
   if (internal::AsyncLogger* logger = impl_->async().existing()) logger->flush();
 }
 
+bool MlflowClient::flush_async_logging(std::chrono::milliseconds timeout) {
+  internal::AsyncLogger* logger = impl_->async().existing();
+  return logger == nullptr || logger->flush(timeout);
+}
+
+bool MlflowClient::shutdown_async_logging(std::chrono::milliseconds timeout) {
+  // Made even when nothing was logged asynchronously yet, so that later asynchronous calls
+  // are sent synchronously, as after a shutdown with data.
+  return impl_->async().get(impl_->tracking_ptr()).shutdown(timeout);
+}
+
 void MlflowClient::set_async_logging_options(AsyncLoggingOptions options) {
   internal::AsyncLogHolder& async = impl_->async();
   std::lock_guard<std::mutex> lock(async.mutex);
   if (async.logger) {
     async.logger->set_options(options);
-  } else if (options.queue_capacity == 0) {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "AsyncLoggingOptions::queue_capacity must be at least 1.");
+  } else {
+    // Checked now (values and environment) rather than at the first asynchronous call.
+    internal::resolve_async_logging_options(options, internal::process_env());
   }
   async.options = std::move(options);
 }

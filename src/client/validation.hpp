@@ -9,23 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "core/mlflow_limits.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/param.hpp"
 #include "mlflow/tag.hpp"
 
 namespace mlflow::internal {
-
-inline constexpr std::size_t kMaxEntityKeyLength = 250;
-inline constexpr std::size_t kMaxParamValueLength = 6000;
-inline constexpr std::size_t kMaxTagValueLength = 8000;
-inline constexpr std::size_t kMaxExperimentNameLength = 500;
-inline constexpr std::size_t kMaxExperimentTagKeyLength = 250;
-inline constexpr std::size_t kMaxExperimentTagValueLength = 20000;
-inline constexpr std::size_t kMaxMetricsPerBatch = 1000;
-inline constexpr std::size_t kMaxParamsTagsPerBatch = 100;
-inline constexpr std::size_t kMaxEntitiesPerBatch = 1000;
-inline constexpr std::int64_t kMaxSearchResults = 50000;
 
 /// Python's _validate_length_limit: more than `limit` code points (Python's len()) throws
 /// "'<entity>' exceeds the maximum length of <limit> characters".

@@ -18,9 +18,8 @@ namespace {
 // stays active until end_run() (Python's _get_or_start_run).
 std::pair<std::string, MlflowClient> target_run(const std::optional<std::string>& run_id) {
   if (run_id && !run_id->empty()) return {*run_id, default_client()};
-  if (auto top = internal::current_top()) return std::move(*top);
-  start_run().detach();
-  return internal::current_top().value();
+  internal::Activation& run = internal::active_run_or_start();
+  return {run.run_id(), run.client};
 }
 
 }  // namespace
@@ -78,7 +77,7 @@ LoggedModel log_model(const std::string& local_path, const LogModelOptions& opti
 }
 
 std::string get_artifact_uri(const std::optional<std::string>& artifact_path) {
-  if (!internal::current_top()) {
+  if (internal::current_activation() == nullptr) {
     internal::log(LogLevel::kWarning,
                   "No active run found. A new active run will be created. If this is not "
                   "intended, please create a run using `mlflow.start_run()` first.");

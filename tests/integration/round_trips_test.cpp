@@ -73,7 +73,7 @@ TEST_F(RoundTrips, GetRunAndHistoryAndSearchPages) {
   paged.max_results = 2;
   int seen = 0;
   EXPECT_EQ(requests([&] {
-              for (const Run& run : client_.search_runs_all({exp}, paged)) {
+              for (const mlflow::Run& run : client_.search_runs_all({exp}, paged)) {
                 (void)run;
                 ++seen;
               }

@@ -15,13 +15,12 @@
 
 #include "core/strings.hpp"
 #include "mlflow/errors.hpp"
+#include "sqlite/sql_builder.hpp"
 
 namespace mlflow::internal::sqlite_search {
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) {
-  throw_error(ErrorCode::kInvalidParameterValue, message);
-}
+[[noreturn]] void invalid(const std::string& message) { sqlite::invalid_parameter(message); }
 
 bool is_word_char(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -857,7 +856,12 @@ OrderByClause parse_experiments_order_by(const std::string& order_by) {
   return parse_order_by(kExperiments, order_by);
 }
 
-std::string python_repr(const std::string& text) {
+namespace {
+
+// Python's repr() quoting: single quotes, double ones when the text holds only the single kind;
+// backslash, the quote, \n, \r and \t escaped; other control bytes (and, for bytes, every
+// byte >= 0x80) as \xNN.
+std::string python_quoted(const std::string& text, bool bytes) {
   const bool has_single = text.find('\'') != std::string::npos;
   const bool has_double = text.find('"') != std::string::npos;
   const char q = (has_single && !has_double) ? '"' : '\'';
@@ -865,9 +869,7 @@ std::string python_repr(const std::string& text) {
   static const char* hex = "0123456789abcdef";
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == q) {
+    if (c == '\\' || c == q) {
       out += '\\';
       out += c;
     } else if (c == '\n') {
@@ -876,7 +878,7 @@ std::string python_repr(const std::string& text) {
       out += "\\r";
     } else if (c == '\t') {
       out += "\\t";
-    } else if (u < 0x20 || u == 0x7f) {
+    } else if (u < 0x20 || u == 0x7f || (bytes && u > 0x7f)) {
       out += "\\x";
       out += hex[u >> 4];
       out += hex[u & 0xF];
@@ -887,5 +889,11 @@ std::string python_repr(const std::string& text) {
   out += q;
   return out;
 }
+
+}  // namespace
+
+std::string python_repr(const std::string& text) { return python_quoted(text, false); }
+
+std::string python_bytes_repr(const std::string& bytes) { return "b" + python_quoted(bytes, true); }
 
 }  // namespace mlflow::internal::sqlite_search

@@ -66,5 +66,7 @@ OrderByClause parse_experiments_order_by(const std::string& order_by);
 
 /// Python's repr() of a str, as MLflow's messages embed it (`{value!r}`).
 std::string python_repr(const std::string& text);
+/// Python's repr() of bytes (b'...'), as MLflow's page-token messages embed decoded tokens.
+std::string python_bytes_repr(const std::string& bytes);
 
 }  // namespace mlflow::internal::sqlite_search

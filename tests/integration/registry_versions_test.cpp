@@ -12,6 +12,7 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "store/registry_store.hpp"
+#include "support/backend_access.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -26,6 +27,7 @@ using mlflow::ModelVersionStage;
 using mlflow::ModelVersionStatus;
 using mlflow::NotFound;
 using mlflow::SearchModelVersionsOptions;
+using mlflow::testing::registry_store_of;
 using mlflow::testing::unique_name;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -284,7 +286,9 @@ TEST_P(RegistryVersions, PromptVersionsAreHiddenUnlessAskedFor) {
   const std::string p = unique_name("mvp");
   c.create_registered_model(p + "-model");
   c.create_model_version(p + "-model", src("m"));
-  auto store = c.registry_store();
+  // Prompts are made by the prompt layer, which talks to the store directly (here: a second
+  // backend on the same store).
+  const auto store = registry_store_of(c);
   store->create_registered_model(p + "-prompt", {{"mlflow.prompt.is_prompt", "true"}},
                                  std::nullopt);
   mlflow::internal::CreateModelVersionRequest r;

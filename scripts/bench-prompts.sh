@@ -7,7 +7,7 @@
 # by side and the RATIO lines. See bench/README.md.
 #   bench-prompts.sh BUILD_DIR
 # Env: BENCH_PROMPTS_ARGS  extra arguments for both benches, e.g. "--calls 1000" for a quick run
-#                          or "--uncached-calls 1000" on a loaded machine (two server round
+#                          or "--uncached-calls 1000" on a loaded machine (server round
 #                          trips per uncached call).
 #      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
 set -euo pipefail

@@ -6,8 +6,8 @@
 # then prints both side by side and the RATIO lines. See bench/README.md.
 #   bench-rest.sh BUILD_DIR
 # Env: BENCH_REST_ARGS  extra arguments for both benches, e.g. "--keys 20 --steps 100
-#                       --singles 200" for a quick run (default: 200 keys x 1000 steps, 2000
-#                       single calls).
+#                       --singles 200 --get-runs 200" for a quick run (default: 200 keys x
+#                       1000 steps, 2000 single calls, 1000 get_run calls).
 #      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
 set -euo pipefail
 # shellcheck source=scripts/bench-lib.sh
@@ -37,7 +37,8 @@ for path in sys.argv[1:]:
             r = json.loads(line[len("BENCH_JSON "):])
             rows[(r["variant"], r["client"])] = r
 
-variants = [("log_batch", "log_batch (1 call)"), ("log_metric", "log_metric (singles)")]
+variants = [("log_batch", "log_batch (1 call)"), ("log_metric", "log_metric (singles)"),
+            ("get_run", "get_run (sequential)")]
 hdr = (f"{'variant':<21} {'client':<7} {'points':>7} {'requests':>8} {'wall s':>9} "
        f"{'points/s':>10} {'cpu s':>8} {'cpu us/pt':>10} {'verified':>15}")
 print(hdr)
@@ -76,6 +77,9 @@ if not ok:
 r = ratio("log_metric")
 if r is not None:
     print(f"RATIO single_log_metric_cpu_python_over_cpp {r:.2f}")
+r = ratio("get_run")
+if r is not None:
+    print(f"RATIO get_run_cpu_python_over_cpp {r:.2f}")
 r = ratio("log_batch")
 print(f"RATIO client_cpu_python_over_cpp {r:.2f}")
 PY

@@ -15,6 +15,7 @@
 
 #include "client/client_impl.hpp"
 #include "client/registry_validation.hpp"
+#include "core/strings.hpp"
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
@@ -152,6 +153,49 @@ std::string cache_namespace(const MlflowClient& client,
     slot = {store, ++next_id};
   }
   return client.tracking_uri() + "#" + std::to_string(slot.second);
+}
+
+// The version `uri` names, taken from the registered model's own answer when that answer
+// carries it: `latest_versions` holds the newest version of each stage with all its tags, and
+// `aliases` maps every alias to its version. Python asks the registry a second time
+// (get_model_version / get_model_version_by_alias) and gets the same version back, its
+// aliases being those of the model that point at it (in the store's alias order, by name).
+// So a prompt's newest version (by number, by an alias on it, or as `@latest`) costs one
+// round trip; any other version, or an alias the model does not list, costs Python's second
+// request, whose answer (or error) is then the store's own.
+std::optional<ModelVersion> version_carried_by(const RegisteredModel& rm, const PromptUri& uri) {
+  std::string wanted;
+  if (uri.version) {
+    wanted = std::to_string(*uri.version);
+  } else if (uri.alias && internal::to_lower(*uri.alias) == "latest") {
+    // MLflow 3.18's `latest`: the highest version among the newest of each stage.
+    long long best = -1;
+    for (const ModelVersion& mv : rm.latest_versions) {
+      try {
+        if (std::stoll(mv.version) > best) {
+          best = std::stoll(mv.version);
+          wanted = mv.version;
+        }
+      } catch (const std::exception&) {
+        return std::nullopt;  // not a number: let the store answer
+      }
+    }
+  } else if (uri.alias) {
+    const auto it = rm.aliases.find(*uri.alias);
+    if (it == rm.aliases.end()) return std::nullopt;
+    wanted = it->second;
+  }
+  if (wanted.empty()) return std::nullopt;
+  for (const ModelVersion& mv : rm.latest_versions) {
+    if (mv.version != wanted) continue;
+    ModelVersion out = mv;
+    out.aliases.clear();
+    for (const auto& [alias, version] : rm.aliases) {
+      if (version == wanted) out.aliases.push_back(alias);
+    }
+    return out;
+  }
+  return std::nullopt;
 }
 
 std::string version_text(int version) {
@@ -329,12 +373,15 @@ std::optional<PromptVersion> MlflowClient::load_prompt(const std::string& name_o
           if (auto cached = PromptCache::instance().get(ns, "", uri)) return cached;
         }
         try {
-          // get_prompt_version of Python: the registered model must be a prompt, then the version.
+          // get_prompt_version of Python: the registered model must be a prompt, then the
+          // version (from the model's answer when it carries it: see version_carried_by).
           const RegisteredModel rm = store->get_registered_model(uri.name);
           require_prompt(rm, "get_model_version() or load_model()");
+          std::optional<ModelVersion> carried = version_carried_by(rm, uri);
           const ModelVersion mv =
-              uri.version ? store->get_model_version(uri.name, std::to_string(*uri.version))
-                          : store->get_model_version_by_alias(uri.name, *uri.alias);
+              carried       ? std::move(*carried)
+              : uri.version ? store->get_model_version(uri.name, std::to_string(*uri.version))
+                            : store->get_model_version_by_alias(uri.name, *uri.alias);
           if (!has_prompt_tag(mv.tags)) return std::nullopt;
           PromptVersion pv = to_prompt_version(mv);
           if (use_cache) PromptCache::instance().set(ns, "", uri, pv, ttl);

@@ -1,113 +1,67 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "rest/json_writer.hpp"
 
-#include <charconv>
-#include <cmath>
-
-#include "core/utf8.hpp"
-#include "mlflow/errors.hpp"
+#include "core/json_text.hpp"
 
 namespace mlflow::internal::json_writer {
-void append_string(std::string& out, const std::string& text, const char* field) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (std::size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      const std::size_t n = utf8::decode(text, i).length;
-      if (n == 0) utf8::require_valid(text, field);  // throws, naming the field and offset
-      out.append(text, i, n);
-      i += n;
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out.push_back('"');
+namespace {
+
+using json_text::NonAscii;
+
+void append_text(std::string& out, const std::string& text, const char* field) {
+  json_text::append_string(out, text, NonAscii::kKeep, field);
 }
 
-void append_int(std::string& out, std::int64_t value) {
-  char buf[24];
-  const auto result = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, result.ptr);
+// The metric's fields in alphabetical order; `run_id`, when given, goes in its place as
+// "run_id" and "run_uuid".
+void append_metric(std::string& out, const Metric& m, const std::string* run_id) {
+  out.push_back('{');
+  if (m.dataset_digest) {
+    out += "\"dataset_digest\":";
+    append_text(out, *m.dataset_digest, "metrics.dataset_digest");
+    out.push_back(',');
+  }
+  if (m.dataset_name) {
+    out += "\"dataset_name\":";
+    append_text(out, *m.dataset_name, "metrics.dataset_name");
+    out.push_back(',');
+  }
+  out += "\"key\":";
+  append_text(out, m.key, "metrics.key");
+  if (m.model_id) {
+    out += ",\"model_id\":";
+    append_text(out, *m.model_id, "metrics.model_id");
+  }
+  if (run_id != nullptr) {
+    out += ",\"run_id\":";
+    append_text(out, *run_id, "run_id");
+    out += ",\"run_uuid\":";
+    append_text(out, *run_id, "run_id");
+  }
+  out += ",\"step\":";
+  json_text::append_int(out, m.step);
+  out += ",\"timestamp\":";
+  json_text::append_int(out, m.timestamp);
+  out += ",\"value\":";
+  json_text::append_double(out, m.value);
+  out.push_back('}');
 }
 
-void append_double(std::string& out, double value) {
-  if (std::isnan(value)) {
-    out += "\"NaN\"";
-  } else if (std::isinf(value)) {
-    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-  } else {
-    char buf[32];
-    // Shortest text that reads back as the same double: exact round trip on the server.
-    const auto result = std::to_chars(buf, buf + sizeof buf, value);
-    out.append(buf, result.ptr);
-  }
-}
+}  // namespace
 
 std::string log_batch_body(const std::string& run_id, Span<Metric> metrics, Span<Param> params,
                            Span<RunTag> tags) {
   std::string out;
   out.reserve(64 + metrics.size() * 96 + (params.size() + tags.size()) * 64);
   out += "{\"run_id\":";
-  append_string(out, run_id, "run_id");
+  append_text(out, run_id, "run_id");
   if (!metrics.empty()) {
     out += ",\"metrics\":[";
     bool first = true;
     for (const Metric& m : metrics) {
       if (!first) out.push_back(',');
       first = false;
-      out += "{\"key\":";
-      append_string(out, m.key, "metrics.key");
-      out += ",\"value\":";
-      append_double(out, m.value);
-      out += ",\"timestamp\":";
-      append_int(out, m.timestamp);
-      out += ",\"step\":";
-      append_int(out, m.step);
-      if (m.model_id) {
-        out += ",\"model_id\":";
-        append_string(out, *m.model_id, "metrics.model_id");
-      }
-      if (m.dataset_name) {
-        out += ",\"dataset_name\":";
-        append_string(out, *m.dataset_name, "metrics.dataset_name");
-      }
-      if (m.dataset_digest) {
-        out += ",\"dataset_digest\":";
-        append_string(out, *m.dataset_digest, "metrics.dataset_digest");
-      }
-      out.push_back('}');
+      append_metric(out, m, nullptr);
     }
     out.push_back(']');
   }
@@ -121,9 +75,9 @@ std::string log_batch_body(const std::string& run_id, Span<Metric> metrics, Span
       if (!first) out.push_back(',');
       first = false;
       out += "{\"key\":";
-      append_string(out, item.key, "key");
+      append_text(out, item.key, "key");
       out += ",\"value\":";
-      append_string(out, item.value, "value");
+      append_text(out, item.value, "value");
       out.push_back('}');
     }
     out.push_back(']');
@@ -131,6 +85,18 @@ std::string log_batch_body(const std::string& run_id, Span<Metric> metrics, Span
   key_values("params", params);
   key_values("tags", tags);
   out.push_back('}');
+  return out;
+}
+
+std::string log_metric_body(const std::string& run_id, const Metric& metric) {
+  std::string out;
+  append_metric(out, metric, &run_id);
+  return out;
+}
+
+std::string metric_json(const Metric& metric) {
+  std::string out;
+  append_metric(out, metric, nullptr);
   return out;
 }
 

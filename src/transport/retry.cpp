@@ -170,6 +170,16 @@ const char* failure_text(TransportErrorKind kind) {
                       "(tracking URI); to keep retrying longer raise "
                       "MLFLOW_HTTP_REQUEST_MAX_RETRIES or MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR.");
     case TransportErrorKind::kTls:
+      if (error.plain_http_peer) {
+        // Certificate advice would send the user the wrong way: nothing is wrong with any
+        // certificate, the server does not speak TLS at all.
+        throw_error(ErrorCode::kIoError,
+                    what +
+                        "The server answered in plain HTTP: this URL uses https:// but the "
+                        "server does not speak TLS on that port. Use http:// in the tracking "
+                        "URI (MLFLOW_TRACKING_URI) if the server is plain HTTP, or put it behind "
+                        "a TLS endpoint.");
+      }
       throw_error(ErrorCode::kIoError,
                   what +
                       "TLS errors are not retried. Check the server certificate: set "

@@ -244,4 +244,22 @@ TEST(TrackingErrors, HtmlNotFoundFromWrongPathPrefix) {
   EXPECT_THAT(message, Not(HasSubstr("<html")));
 }
 
+// Issue 15: https:// to the (plain-HTTP) real server. The TLS handshake reads the server's
+// HTTP answer as a record of an unknown version; the message must say to use http://, not
+// send the user after certificates. One attempt: TLS failures are never retried.
+TEST(TrackingErrors, HttpsToPlainHttpServerSaysUseHttp) {
+  std::string uri = server_uri();
+  ASSERT_EQ(uri.rfind("http://", 0), 0u) << uri;
+  uri.replace(0, 4, "https");
+  MlflowClient client(uri);
+  const auto e = expect_throw<mlflow::MlflowException>([&] { client.get_experiment("0"); });
+  const std::string message = e.what();
+  EXPECT_EQ(e.error_code(), ErrorCode::kIoError);
+  EXPECT_THAT(message, HasSubstr("1 attempt"));
+  EXPECT_THAT(message, HasSubstr("plain HTTP"));
+  EXPECT_THAT(message, HasSubstr("Use http://"));
+  EXPECT_THAT(message, Not(HasSubstr("CERT_PATH")));
+  EXPECT_THAT(message, Not(HasSubstr("INSECURE_TLS")));
+}
+
 }  // namespace

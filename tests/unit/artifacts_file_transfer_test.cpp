@@ -169,5 +169,20 @@ TEST(ArtifactsFileTransferTest, ConnectFailureIsReportedAsSuch) {
   EXPECT_FALSE(fs::exists(dir / "f"));
 }
 
+// The file transfers share the JSON transport's connection options: https:// to a plain-HTTP
+// server is recognised there too (issue 15).
+TEST(ArtifactsFileTransferTest, HttpsToPlainHttpServerIsRecognised) {
+  FaultProxy server;
+  std::string url = server.url();
+  url.replace(0, 4, "https");
+  const fs::path dir = make_temp_dir("ft-tls");
+  auto t = make_file_transfer_transport({}, FileTransfer{{}, dir / "f", {}});
+  const auto r = t->send(request("GET", url + "/x"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error->kind, TransportErrorKind::kTls);
+  EXPECT_TRUE(r.error->plain_http_peer) << r.error->message;
+  EXPECT_FALSE(fs::exists(dir / "f"));
+}
+
 }  // namespace
 }  // namespace mlflow::internal

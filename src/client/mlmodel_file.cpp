@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/version.hpp"
 #include "prompts/python_json.hpp"
@@ -62,11 +63,8 @@ std::string double_quoted(const std::string& s) {
 }  // namespace
 
 std::string yaml_quote(const std::string& text) {
-  // A YAML file is Unicode text: refuse bytes that are not UTF-8 (the one decoder is JSON's).
-  try {
-    std::string scratch;
-    pyjson::append_string(scratch, text);
-  } catch (const MlflowException&) {
+  // A YAML file is Unicode text: refuse bytes that are not UTF-8.
+  if (!utf8::is_valid(text)) {
     throw_error(
         ErrorCode::kInvalidParameterValue,
         "The MLmodel file cannot hold '" + text + "': it is not valid UTF-8. Pass UTF-8 text.");

@@ -15,7 +15,6 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "prompts/python_json.hpp"
-#include "sqlite/sqlite_registry_store.hpp"
 #include "store/models_uri.hpp"
 
 namespace mlflow {
@@ -525,9 +524,8 @@ ModelVersion MlflowClient::register_model(const std::string& model_uri, const st
     mv.model_id = logged_model_id;
     ModelVersion version = create_model_version(name, source, mv);
     if (logged_model_id) {
-      const bool embedded =
-          dynamic_cast<internal::SqliteRegistryStore*>(impl_->registry().get()) != nullptr;
-      link_model_version(*this, *logged_model_id, version, embedded);
+      link_model_version(*this, *logged_model_id, version,
+                         impl_->registry()->python_versions_are_integers());
     }
     note_version(op, version);
     return version;

@@ -41,6 +41,11 @@ class RegistryStore {
   explicit RegistryStore(Unserved why) : why_(std::move(why)) {}
   virtual ~RegistryStore() = default;
 
+  /// Whether Python's store of this kind returns version numbers as int (its SQL store) rather
+  /// than the proto's string (a server): JSON that Python writes from them differs
+  /// ("version": 1 against "version": "1"), e.g. a logged model's mlflow.modelVersions tag.
+  virtual bool python_versions_are_integers() const { return false; }
+
   // Registered models
   virtual RegisteredModel create_registered_model(const std::string& name,
                                                   const std::vector<RegisteredModelTag>& tags,

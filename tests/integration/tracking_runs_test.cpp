@@ -14,19 +14,10 @@
 #include "mlflow/mlflow_client.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::CreateRunOptions;
-using mlflow::MlflowClient;
-using mlflow::RunStatus;
-using mlflow::SearchRunsOptions;
-using mlflow::SetTerminatedOptions;
-using mlflow::UpdateRunOptions;
-using mlflow::ViewType;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
-
-MlflowClient server_client() { return MlflowClient(server_uri()); }
+MlflowClient server_client() { return MlflowClient(testing::server_uri()); }
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -46,7 +37,7 @@ std::vector<std::string> run_ids(const std::vector<mlflow::Run>& runs) {
 
 TEST(TrackingRuns, CreateRunWithStartTimeTagsAndName) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-create"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-create"));
   CreateRunOptions options;
   options.start_time = 1718000000123;
   options.run_name = "my-run";
@@ -86,7 +77,7 @@ TEST(TrackingRuns, CreateRunWithStartTimeTagsAndName) {
 
 TEST(TrackingRuns, RunNameGeneratedWhenAbsentAndStartTimeDefaultsToNow) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-noname"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-noname"));
   const std::int64_t before = now_ms();
   const mlflow::Run run = client.create_run(exp);
   const std::int64_t after = now_ms();
@@ -105,7 +96,7 @@ TEST(TrackingRuns, RunNameGeneratedWhenAbsentAndStartTimeDefaultsToNow) {
 
 TEST(TrackingRuns, RunNameTagAloneNamesTheRun) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-nametag"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-nametag"));
   CreateRunOptions options;
   options.tags = {{"mlflow.runName", "from-tag"}};
   const mlflow::Run run = client.create_run(exp, options);
@@ -114,7 +105,7 @@ TEST(TrackingRuns, RunNameTagAloneNamesTheRun) {
 
 TEST(TrackingRuns, GetParentRun) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-parent"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-parent"));
   CreateRunOptions parent_opts;
   parent_opts.run_name = "parent";
   const mlflow::Run parent = client.create_run(exp, parent_opts);
@@ -132,7 +123,7 @@ TEST(TrackingRuns, GetParentRun) {
 
 TEST(TrackingRuns, SetTerminatedDefaultsToFinishedNow) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-term"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-term"));
   const mlflow::Run run = client.create_run(exp);
   const std::int64_t before = now_ms();
   client.set_terminated(run.info.run_id);
@@ -146,7 +137,7 @@ TEST(TrackingRuns, SetTerminatedDefaultsToFinishedNow) {
 
 TEST(TrackingRuns, SetTerminatedWithStatusAndEndTime) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-term2"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-term2"));
   CreateRunOptions c;
   c.start_time = 1718000000000;
   const mlflow::Run run = client.create_run(exp, c);
@@ -162,7 +153,7 @@ TEST(TrackingRuns, SetTerminatedWithStatusAndEndTime) {
 
 TEST(TrackingRuns, UpdateRunChangesStatusAndNameKeepsEndTime) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-update"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-update"));
   CreateRunOptions c;
   c.run_name = "before";
   const mlflow::Run run = client.create_run(exp, c);
@@ -209,7 +200,7 @@ TEST(TrackingRuns, UpdateRunChangesStatusAndNameKeepsEndTime) {
 
 TEST(TrackingRuns, DeleteAndRestoreRun) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-delete"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-delete"));
   const mlflow::Run keep = client.create_run(exp);
   const mlflow::Run victim = client.create_run(exp);
   const std::string id = victim.info.run_id;
@@ -241,7 +232,7 @@ TEST(TrackingRuns, DeleteAndRestoreRun) {
 
 TEST(TrackingRuns, CreateRunInDeletedExperimentFails) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-deleted-exp"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-deleted-exp"));
   client.delete_experiment(exp);
   try {
     client.create_run(exp);
@@ -253,3 +244,4 @@ TEST(TrackingRuns, CreateRunInDeletedExperimentFails) {
 }
 
 }  // namespace
+}  // namespace mlflow

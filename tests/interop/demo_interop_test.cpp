@@ -23,6 +23,8 @@
 
 #include "mlflow/mlflow.hpp"
 #include "sqlite/db.hpp"
+#include "support/files.hpp"
+#include "support/python_peer.hpp"
 #include "support/scoped_server.hpp"
 #include "support/test_env.hpp"
 
@@ -32,16 +34,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using mlflow::testing::file_bytes;
+using mlflow::testing::shell_quote;
 
 // The demo is built next to this program: <build>/tests/<this> -> <build>/examples/train_demo
 // (tests/CMakeLists.txt makes the integration tests depend on it).
@@ -153,11 +147,11 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
 
   // 3. The logged model, as the UI reads it over HTTP: the run's output at the last epoch, the
   // run's params and that epoch's metrics, its files, its MLmodel and signature.
-  const std::string script = testing::source_dir() + "/tests/interop/demo_interop.py";
   const auto fetched =
-      testing::run_command(shell_quote(testing::mlflow_python()) + " " + shell_quote(script) + " " +
-                           shell_quote(server.uri()) + " " + shell_quote(run_id) + " " +
-                           shell_quote(model_id) + " two-moons-mlp two-moons-mlp-explainer 2>&1");
+      testing::run_command(testing::python_peer_command(
+                               "demo_interop.py", {server.uri(), run_id, model_id, "two-moons-mlp",
+                                                   "two-moons-mlp-explainer"}) +
+                           " 2>&1");
   ASSERT_EQ(fetched.exit_code, 0) << fetched.output << "\n" << server.log();
   const json got = json::parse(fetched.output.substr(fetched.output.rfind("\n{") + 1));
   // The UI's "training run": a run with a model output.
@@ -195,8 +189,8 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
   for (const auto& entry : got["listing"]) listed.push_back(entry["path"]);
   EXPECT_EQ(listed, (std::vector<std::string>{"MLmodel", "README.txt", "weights.json"}));
   const std::string weights_text = got["files"]["weights.json"];
-  EXPECT_EQ(weights_text, read(fs::path(info["artifact_uri"].get<std::string>()) /
-                               "weights.json"));  // same bytes
+  EXPECT_EQ(weights_text, file_bytes(fs::path(info["artifact_uri"].get<std::string>()) /
+                                     "weights.json"));  // same bytes
   const json weights = json::parse(weights_text);
   ASSERT_EQ(weights["layers"].size(), 3u);
   EXPECT_EQ(weights["layers"][0]["shape"], json::array({16, 2}));

@@ -11,24 +11,13 @@
 #include <string>
 
 #include "mlflow/mlflow.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace {
 namespace fs = std::filesystem;
 using mlflow::MlflowClient;
 using nlohmann::json;
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 // A tiny file shaped like an ONNX ModelProto (ir_version, producer, opset); Model.load reads
 // only the MLmodel metadata, never the model bytes.
@@ -45,12 +34,8 @@ fs::path write_tiny_onnx(const fs::path& dir) {
 json run_python(const std::string& tracking_uri, const std::string& exp,
                 const std::string& model_id, const std::string& registered_name,
                 const std::string& cpp_name) {
-  const std::string script =
-      mlflow::testing::source_dir() + "/tests/interop/logged_model_interop.py";
-  const std::string cmd = shell_quote(mlflow::testing::mlflow_python()) + " " +
-                          shell_quote(script) + " " + shell_quote(tracking_uri) + " " +
-                          shell_quote(exp) + " " + shell_quote(model_id) + " " +
-                          shell_quote(registered_name) + " " + shell_quote(cpp_name);
+  const std::string cmd = mlflow::testing::python_peer_command(
+      "logged_model_interop.py", {tracking_uri, exp, model_id, registered_name, cpp_name});
   const auto result = mlflow::testing::run_command(cmd);
   EXPECT_EQ(result.exit_code, 0) << cmd << "\n" << result.output;
   const auto at = result.output.rfind("RESULT ");

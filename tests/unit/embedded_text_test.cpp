@@ -19,6 +19,7 @@
 #include "mlflow/mlflow.hpp"
 #include "sqlite/sqlite_backend.hpp"
 #include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace mlflow {
 namespace {
@@ -82,24 +83,14 @@ class EmbeddedText : public ::testing::Test {
   std::string experiment_id, run_id;
 };
 
-std::string refusal(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const InvalidArgument& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kInvalidParameterValue);
-    return e.what();
-  }
-  ADD_FAILURE() << "accepted";
-  return "";
-}
-
 TEST_F(EmbeddedText, KeysThatPythonRefusesAreRefused) {
   const std::string bad_keys[] = {u8"loss_\U0001F525", u8"a\u00a0b", u8"e\u0301"};
   for (const auto& key : bad_keys) {
-    EXPECT_THAT(refusal([&] { client.log_metric(run_id, key, 1.0); }), HasSubstr("Names may only"))
+    EXPECT_THAT(testing::refusal_message([&] { client.log_metric(run_id, key, 1.0); }),
+                HasSubstr("Names may only"))
         << key;
-    EXPECT_FALSE(refusal([&] { client.log_param(run_id, key, "v"); }).empty());
-    EXPECT_FALSE(refusal([&] { client.set_tag(run_id, key, "v"); }).empty());
+    EXPECT_FALSE(testing::refusal_message([&] { client.log_param(run_id, key, "v"); }).empty());
+    EXPECT_FALSE(testing::refusal_message([&] { client.set_tag(run_id, key, "v"); }).empty());
   }
   const std::string cyrillic = u8"\u043f\u043e\u0442\u0435\u0440\u044f";
   client.log_metric(run_id, cyrillic, 1.0);
@@ -174,7 +165,7 @@ TEST_F(EmbeddedText, InvalidUtf8IsRefusedOnEveryWritingCallAndNothingIsStored) {
       {"'template'", [&] { client.register_prompt("p", bad); }},
   };
   for (const auto& [field, call] : calls) {
-    const std::string msg = refusal(call);
+    const std::string msg = testing::refusal_message(call);
     EXPECT_THAT(msg, HasSubstr(field + " is not valid UTF-8 (byte 0xC3 at offset 2 of 4)"));
     EXPECT_THAT(msg, HasSubstr("convert the string before logging it"));
   }
@@ -201,8 +192,9 @@ TEST_F(EmbeddedText, LengthLimitsCountCharactersAndLongValuesStayWhole) {
   EXPECT_EQ(run.data.params.at(key_200), value_6000);  // Python stores it whole
   EXPECT_EQ(run.data.tags.at("t"), tag_8000);
   EXPECT_EQ(run.data.params.at("cut"), repeat(u8"\U0001F525", 6000));  // value[:6000]
-  EXPECT_THAT(refusal([&] { client.log_param(run_id, repeat(u8"\u0436", 251), "v"); }),
-              HasSubstr("exceeds the maximum length of 250 characters"));
+  EXPECT_THAT(
+      testing::refusal_message([&] { client.log_param(run_id, repeat(u8"\u0436", 251), "v"); }),
+      HasSubstr("exceeds the maximum length of 250 characters"));
   EXPECT_TRUE(invalid_utf8_cells(path).empty());
 }
 

@@ -14,27 +14,15 @@
 #include "mlflow/fluent.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "sqlite/db.hpp"
+#include "support/files.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 namespace fs = std::filesystem;
-using mlflow::LoggedModelStatus;
-using mlflow::MlflowClient;
-using mlflow::testing::make_temp_dir;
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void write(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out << data;
-}
 
 struct Fixture {
-  fs::path base = make_temp_dir("logged-model-unit");
+  fs::path base = testing::make_temp_dir("logged-model-unit");
   fs::path db = base / "mlflow.db";
   MlflowClient client{"sqlite:///" + db.string()};
   std::string exp;
@@ -115,7 +103,7 @@ TEST(LoggedModelTest, MlmodelRenderingWithSignatureAndMetadata) {
 
 TEST(LoggedModelTest, LogModelOfAnOnnxFileWritesFilesRowsAndOutputs) {
   Fixture fx;
-  write(fx.base / "in" / "net.onnx", "onnx-bytes");
+  testing::write_file(fx.base / "in" / "net.onnx", "onnx-bytes");
   mlflow::LogModelOptions o;
   o.name = "net";
   o.step = 2;
@@ -125,8 +113,8 @@ TEST(LoggedModelTest, LogModelOfAnOnnxFileWritesFilesRowsAndOutputs) {
   EXPECT_EQ(m.artifact_location,
             (fx.base / "root").string() + "/models/" + m.model_id + "/artifacts");
   const fs::path dir = m.artifact_location;
-  EXPECT_EQ(read(dir / "net.onnx"), "onnx-bytes");
-  const std::string mlmodel = read(dir / "MLmodel");
+  EXPECT_EQ(testing::file_bytes(dir / "net.onnx"), "onnx-bytes");
+  const std::string mlmodel = testing::file_bytes(dir / "MLmodel");
   EXPECT_NE(mlmodel.find("  onnx:\n"), std::string::npos) << mlmodel;
   EXPECT_NE(mlmodel.find("data: 'net.onnx'"), std::string::npos) << mlmodel;
   EXPECT_NE(mlmodel.find("run_id: '" + fx.run_id + "'"), std::string::npos) << mlmodel;
@@ -147,13 +135,13 @@ TEST(LoggedModelTest, LogModelOfAnOnnxFileWritesFilesRowsAndOutputs) {
 
 TEST(LoggedModelTest, LogModelOfADirectoryUploadsItsContents) {
   Fixture fx;
-  write(fx.base / "gguf" / "weights.gguf", "gguf");
-  write(fx.base / "gguf" / "tok" / "vocab.txt", "a b c");
+  testing::write_file(fx.base / "gguf" / "weights.gguf", "gguf");
+  testing::write_file(fx.base / "gguf" / "tok" / "vocab.txt", "a b c");
   const mlflow::LoggedModel m = fx.client.log_model(fx.run_id, (fx.base / "gguf").string());
   const fs::path dir = m.artifact_location;
-  EXPECT_EQ(read(dir / "weights.gguf"), "gguf");
-  EXPECT_EQ(read(dir / "tok" / "vocab.txt"), "a b c");
-  const std::string mlmodel = read(dir / "MLmodel");
+  EXPECT_EQ(testing::file_bytes(dir / "weights.gguf"), "gguf");
+  EXPECT_EQ(testing::file_bytes(dir / "tok" / "vocab.txt"), "a b c");
+  const std::string mlmodel = testing::file_bytes(dir / "MLmodel");
   EXPECT_NE(mlmodel.find("flavors: {}\n"), std::string::npos) << mlmodel;
   // Python's get_total_file_size of the model directory, before MLmodel is added.
   EXPECT_NE(mlmodel.find("\nmodel_size_bytes: 9\n"), std::string::npos) << mlmodel;
@@ -165,7 +153,7 @@ TEST(LoggedModelTest, LogModelErrors) {
   Fixture fx;
   EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "missing.onnx").string()),
                mlflow::InvalidArgument);
-  write(fx.base / "x.pt", "torchscript");
+  testing::write_file(fx.base / "x.pt", "torchscript");
   mlflow::LogModelOptions onnx;
   onnx.flavor = "onnx";
   EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), onnx),
@@ -189,7 +177,7 @@ TEST(LoggedModelTest, LogModelErrors) {
 
 TEST(LoggedModelTest, AFailedLogModelLeavesTheModelFailed) {
   Fixture fx;
-  write(fx.base / "m.onnx", "x");
+  testing::write_file(fx.base / "m.onnx", "x");
   fx.client.set_terminated(fx.run_id);
   fx.client.delete_run(fx.run_id);  // log_outputs will refuse a deleted run
   EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "m.onnx").string()),
@@ -254,7 +242,7 @@ TEST(LoggedModelTest, FluentLogModelAddsContextTagsAndWritesTheSignature) {
     mlflow::StartRunOptions so;
     so.experiment_id = fx.exp;
     mlflow::ActiveRun run = mlflow::start_run(so);
-    write(fx.base / "w" / "weights.json", "{}");
+    testing::write_file(fx.base / "w" / "weights.json", "{}");
     mlflow::LogModelOptions o;
     o.name = "fluent-model";
     o.tags = {{"mlflow.source.type", "JOB"}};
@@ -266,7 +254,7 @@ TEST(LoggedModelTest, FluentLogModelAddsContextTagsAndWritesTheSignature) {
     EXPECT_EQ(m.tags.count("mlflow.user"), 1u);
     EXPECT_EQ(m.tags.count("mlflow.source.name"), 1u);
     EXPECT_EQ(m.source_run_id, run.info().run_id);
-    const std::string mlmodel = read(fs::path(m.artifact_location) / "MLmodel");
+    const std::string mlmodel = testing::file_bytes(fs::path(m.artifact_location) / "MLmodel");
     EXPECT_NE(mlmodel.find("  outputs: '[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": "
                            "\"float64\", \"shape\": [-1]}}]'\n"),
               std::string::npos)
@@ -276,3 +264,4 @@ TEST(LoggedModelTest, FluentLogModelAddsContextTagsAndWritesTheSignature) {
 }
 
 }  // namespace
+}  // namespace mlflow

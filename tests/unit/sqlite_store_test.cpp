@@ -20,6 +20,7 @@
 #include "mlflow/errors.hpp"
 #include "sqlite/schema.hpp"
 #include "sqlite/sqlite_backend.hpp"
+#include "support/builders.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
@@ -38,15 +39,6 @@ CreateRunRequest run_request(const std::string& experiment_id) {
   r.user_id = "tester";
   r.start_time = 1000;
   return r;
-}
-
-Metric metric(const std::string& key, double value, std::int64_t ts, std::int64_t step) {
-  Metric m;
-  m.key = key;
-  m.value = value;
-  m.timestamp = ts;
-  m.step = step;
-  return m;
 }
 
 std::string read_bytes(const std::string& path) {
@@ -138,7 +130,7 @@ TEST(SqliteUri, ResolvesRelativeAbsoluteAndMemory) {
 }
 
 TEST(SqliteOpen, NewFileGetsSchemaWorkspaceAndDefaultExperiment) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-open");
+  const std::string dir = testing::make_temp_dir("sqlite-open");
   const std::string path = dir + "/nested/deeper/mlflow.db";
   auto store = make_sqlite_tracking_store("sqlite:///" + path);  // creates parent dirs
   ASSERT_TRUE(fs::exists(path));
@@ -159,7 +151,7 @@ TEST(SqliteOpen, NewFileGetsSchemaWorkspaceAndDefaultExperiment) {
 }
 
 TEST(SqliteOpen, ReopenKeepsDataAndEmptyFileIsInitialised) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-reopen");
+  const std::string dir = testing::make_temp_dir("sqlite-reopen");
   const std::string path = dir + "/m.db";
   { std::ofstream(path).flush(); }  // zero-byte file counts as new
   std::string id;
@@ -174,7 +166,7 @@ TEST(SqliteOpen, ReopenKeepsDataAndEmptyFileIsInitialised) {
 }
 
 TEST(SqliteOpen, GarbageFileIsRefusedAndUntouched) {
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-garbage") + "/g.db";
+  const std::string path = testing::make_temp_dir("sqlite-garbage") + "/g.db";
   { std::ofstream(path, std::ios::binary) << "this is not a database at all, just text\n"; }
   const std::string before = read_bytes(path);
   const auto e = expect_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
@@ -184,7 +176,7 @@ TEST(SqliteOpen, GarbageFileIsRefusedAndUntouched) {
 }
 
 TEST(SqliteOpen, ForeignSqliteFileIsRefusedAndUntouched) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-foreign");
+  const std::string dir = testing::make_temp_dir("sqlite-foreign");
   const std::string path = dir + "/foreign.db";
   exec_raw(path, "CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ada');");
   const std::string before = read_bytes(path);
@@ -196,7 +188,7 @@ TEST(SqliteOpen, ForeignSqliteFileIsRefusedAndUntouched) {
 }
 
 TEST(SqliteOpen, OlderAndUnknownRevisionsAreRefusedUntouched) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-rev");
+  const std::string dir = testing::make_temp_dir("sqlite-rev");
   const std::string path = dir + "/old.db";
   { make_sqlite_tracking_store("sqlite:///" + path); }
   // A revision MLflow 3.18 ships as an older migration (the 3.3-era head).
@@ -283,7 +275,7 @@ TEST(SqliteExperiments, RenameDeleteRestoreCascadeToRuns) {
 }
 
 TEST(SqliteExperiments, DeleteSetsRunDeletedTimeOnFile) {
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-deltime") + "/d.db";
+  const std::string path = testing::make_temp_dir("sqlite-deltime") + "/d.db";
   auto s = make_sqlite_tracking_store("sqlite:///" + path);
   const std::string id = s->create_experiment("exp", std::nullopt, {});
   const mlflow::Run run = s->create_run(run_request(id));
@@ -376,7 +368,7 @@ TEST(SqliteRuns, DeleteRestoreAndWritesNeedActiveRun) {
       ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(std::string(e.what()),
             "The run " + rid + " must be in the 'active' state. Current state is deleted.");
-  expect_error([&] { s->log_metric(rid, metric("m", 1, 1, 1)); },
+  expect_error([&] { s->log_metric(rid, testing::metric_point("m", 1, 1, 1)); },
                ErrorCode::kInvalidParameterValue);
   expect_error([&] { s->set_tag(rid, {"t", "v"}); }, ErrorCode::kInvalidParameterValue);
   expect_error([&] { s->update_run_info(rid, RunStatus::kFailed, std::nullopt, std::nullopt); },
@@ -398,32 +390,36 @@ TEST(SqliteLogging, LatestMetricFollowsStepTimestampValueOrder) {
     EXPECT_EQ(r.data.latest_metrics.size(), 1u);
     return r.data.latest_metrics.at(0);
   };
-  s->log_metric(rid, metric("m", 5, 100, 2));
-  s->log_metric(rid, metric("m", 9, 999, 1));  // lower step: not latest
+  s->log_metric(rid, testing::metric_point("m", 5, 100, 2));
+  s->log_metric(rid, testing::metric_point("m", 9, 999, 1));  // lower step: not latest
   EXPECT_EQ(latest().value, 5);
-  s->log_metric(rid, metric("m", 1, 50, 3));  // higher step wins despite older timestamp
+  s->log_metric(rid,
+                testing::metric_point("m", 1, 50, 3));  // higher step wins despite older timestamp
   EXPECT_EQ(latest().value, 1);
   EXPECT_EQ(latest().step, 3);
-  s->log_metric(rid, metric("m", 0.5, 60, 3));  // same step, newer timestamp
+  s->log_metric(rid, testing::metric_point("m", 0.5, 60, 3));  // same step, newer timestamp
   EXPECT_EQ(latest().value, 0.5);
-  s->log_metric(rid, metric("m", 0.7, 60, 3));  // same step & ts, greater value
+  s->log_metric(rid, testing::metric_point("m", 0.7, 60, 3));  // same step & ts, greater value
   EXPECT_EQ(latest().value, 0.7);
-  s->log_metric(rid, metric("m", 0.6, 60, 3));  // smaller value: unchanged
+  s->log_metric(rid, testing::metric_point("m", 0.6, 60, 3));  // smaller value: unchanged
   EXPECT_EQ(latest().value, 0.7);
   EXPECT_EQ(s->get_run(rid).data.metrics.at("m"), 0.7);
   // In one batch the greatest wins, whatever the order.
-  s->log_batch(rid, {metric("b", 3, 10, 7), metric("b", 4, 10, 8), metric("b", 1, 99, 2)}, {}, {});
+  s->log_batch(rid,
+               {testing::metric_point("b", 3, 10, 7), testing::metric_point("b", 4, 10, 8),
+                testing::metric_point("b", 1, 99, 2)},
+               {}, {});
   EXPECT_EQ(s->get_run(rid).data.metrics.at("b"), 4);
 }
 
 TEST(SqliteLogging, NanAndInfinityEncodingAndDuplicates) {
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-nan") + "/n.db";
+  const std::string path = testing::make_temp_dir("sqlite-nan") + "/n.db";
   auto s = make_sqlite_tracking_store("sqlite:///" + path);
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   const double inf = std::numeric_limits<double>::infinity();
-  s->log_metric(rid, metric("nan", std::nan(""), 1, 0));
-  s->log_metric(rid, metric("pinf", inf, 1, 0));
-  s->log_metric(rid, metric("ninf", -inf, 1, 0));
+  s->log_metric(rid, testing::metric_point("nan", std::nan(""), 1, 0));
+  s->log_metric(rid, testing::metric_point("pinf", inf, 1, 0));
+  s->log_metric(rid, testing::metric_point("ninf", -inf, 1, 0));
   EXPECT_EQ(query(path, "SELECT key, value, is_nan FROM metrics ORDER BY key"),
             (std::vector<std::string>{"nan|0.0|1", "ninf|-1.79769313486232e+308|0",
                                       "pinf|1.79769313486232e+308|0"}));
@@ -432,9 +428,10 @@ TEST(SqliteLogging, NanAndInfinityEncodingAndDuplicates) {
   EXPECT_EQ(r.data.metrics.at("pinf"), std::numeric_limits<double>::max());
   EXPECT_EQ(r.data.metrics.at("ninf"), std::numeric_limits<double>::lowest());
   // Exact duplicates (also within a batch) are ignored; a different value is a new point.
-  s->log_batch(rid, {metric("d", 1, 5, 0), metric("d", 1, 5, 0)}, {}, {});
-  s->log_metric(rid, metric("d", 1, 5, 0));
-  s->log_metric(rid, metric("d", 2, 5, 0));
+  s->log_batch(rid, {testing::metric_point("d", 1, 5, 0), testing::metric_point("d", 1, 5, 0)}, {},
+               {});
+  s->log_metric(rid, testing::metric_point("d", 1, 5, 0));
+  s->log_metric(rid, testing::metric_point("d", 2, 5, 0));
   EXPECT_EQ(s->get_metric_history_page(rid, "d", 100, "").items.size(), 2u);
   EXPECT_TRUE(std::isnan(s->get_metric_history_page(rid, "nan", 100, "").items.at(0).value));
 }
@@ -485,7 +482,8 @@ TEST(SqliteLogging, BatchOfThousandMetricsIsOneTransaction) {
   auto s = memory_store();
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   std::vector<Metric> ms;
-  for (int i = 0; i < 1000; ++i) ms.push_back(metric("k" + std::to_string(i % 10), i, i, i));
+  for (int i = 0; i < 1000; ++i)
+    ms.push_back(testing::metric_point("k" + std::to_string(i % 10), i, i, i));
   std::vector<Param> ps;
   for (int i = 0; i < 5; ++i) ps.push_back({"p" + std::to_string(i), "v"});
   s->log_batch(rid, ms, ps, {{"tag", "x"}});
@@ -495,7 +493,7 @@ TEST(SqliteLogging, BatchOfThousandMetricsIsOneTransaction) {
   EXPECT_EQ(r.data.params.size(), 5u);
   EXPECT_EQ(s->get_metric_history_page(rid, "k3", 0, "").items.size(), 100u);
   // A batch that fails half-way (param conflict after metrics were queued) leaves no trace.
-  std::vector<Metric> more = {metric("late", 1, 1, 1)};
+  std::vector<Metric> more = {testing::metric_point("late", 1, 1, 1)};
   expect_error(
       [&] {
         s->log_batch(rid, more, {{"p0", "changed"}}, {});
@@ -524,7 +522,7 @@ TEST(SqliteLogging, InputsAreDeduplicated) {
 }
 
 TEST(SqliteLogging, DatasetsAreSharedPerExperimentOnFile) {
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-ds") + "/d.db";
+  const std::string path = testing::make_temp_dir("sqlite-ds") + "/d.db";
   auto s = make_sqlite_tracking_store("sqlite:///" + path);
   const std::string r1 = s->create_run(run_request("0")).info.run_id;
   const std::string r2 = s->create_run(run_request("0")).info.run_id;
@@ -543,7 +541,7 @@ TEST(SqliteHistory, PagedInTimestampStepValueOrder) {
   auto s = memory_store();
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   std::vector<Metric> ms;
-  for (int i = 0; i < 25; ++i) ms.push_back(metric("loss", 25 - i, 1000 - i, i));
+  for (int i = 0; i < 25; ++i) ms.push_back(testing::metric_point("loss", 25 - i, 1000 - i, i));
   s->log_batch(rid, ms, {}, {});
   std::vector<Metric> all;
   std::string token;
@@ -572,9 +570,9 @@ TEST(SqliteHistory, BulkIntervalSamplesKeepingEnds) {
   const std::string r1 = s->create_run(run_request("0")).info.run_id;
   const std::string r2 = s->create_run(run_request("0")).info.run_id;
   std::vector<Metric> ms;
-  for (int i = 0; i < 100; ++i) ms.push_back(metric("m", i, i, i));
+  for (int i = 0; i < 100; ++i) ms.push_back(testing::metric_point("m", i, i, i));
   s->log_batch(r1, ms, {}, {});
-  s->log_batch(r2, {metric("m", 1, 1, 1)}, {}, {});
+  s->log_batch(r2, {testing::metric_point("m", 1, 1, 1)}, {}, {});
   MetricHistoryBulkIntervalOptions o;
   o.max_results = 10;
   const std::vector<Metric> got = s->get_metric_history_bulk_interval({r1, r2}, "m", o);
@@ -612,8 +610,8 @@ TEST(SqliteSearch, RunsFilterOrderPageAndView) {
     req.start_time = 1000 + i;
     req.run_name = "run-" + std::to_string(i);
     const std::string rid = s->create_run(req).info.run_id;
-    s->log_batch(rid, {metric("acc", i * 0.1, 1, 0)}, {{"model", i % 2 ? "cnn" : "rnn"}},
-                 {{"parity", i % 2 ? "odd" : "even"}});
+    s->log_batch(rid, {testing::metric_point("acc", i * 0.1, 1, 0)},
+                 {{"model", i % 2 ? "cnn" : "rnn"}}, {{"parity", i % 2 ? "odd" : "even"}});
     ids.push_back(rid);
   }
   SearchRunsOptions o;
@@ -704,7 +702,7 @@ TEST(SqliteConcurrency, ThreadsShareOneStore) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
-        s->log_metric(rid, metric("t" + std::to_string(t), i, i, i));
+        s->log_metric(rid, testing::metric_point("t" + std::to_string(t), i, i, i));
         s->log_param(rid, {"p" + std::to_string(t) + "_" + std::to_string(i), "v"});
       }
     });
@@ -720,7 +718,7 @@ TEST(SqliteConcurrency, ThreadsShareOneStore) {
 
 TEST(SqliteConcurrency, SeparateStoresOnOneFile) {
   // Each store has its own connection, as separate processes would.
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-multi") + "/m.db";
+  const std::string path = testing::make_temp_dir("sqlite-multi") + "/m.db";
   const std::string uri = "sqlite:///" + path;
   const std::string rid = make_sqlite_tracking_store(uri)->create_run(run_request("0")).info.run_id;
   std::vector<std::thread> threads;
@@ -730,7 +728,7 @@ TEST(SqliteConcurrency, SeparateStoresOnOneFile) {
       try {
         auto s = make_sqlite_tracking_store(uri);
         for (int i = 0; i < 50; ++i) {
-          s->log_metric(rid, metric("w" + std::to_string(t), i, i, i));
+          s->log_metric(rid, testing::metric_point("w" + std::to_string(t), i, i, i));
           s->create_experiment("e" + std::to_string(t) + "_" + std::to_string(i), std::nullopt, {});
         }
       } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 #include "rest/rest_backend.hpp"
 #include "rest/rest_client.hpp"
 #include "sqlite/database.hpp"
+#include "support/fake_transport.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
@@ -21,48 +22,13 @@ namespace {
 
 using Json = nlohmann::json;
 
-class FakeTransport : public HttpTransport {
- public:
-  TransportResult send(const HttpRequest& request) override {
-    requests.push_back(request);
-    TransportResult result;
-    if (answers.empty()) {
-      result.response = HttpResponse{200, {{"Content-Type", "application/json"}}, "{}"};
-    } else {
-      result = answers.front();
-      answers.pop_front();
-    }
-    return result;
-  }
-  void reply(long status, std::string body) {
-    TransportResult r;
-    r.response = HttpResponse{status, {{"Content-Type", "application/json"}}, std::move(body)};
-    answers.push_back(std::move(r));
-  }
-  std::vector<HttpRequest> requests;
-  std::deque<TransportResult> answers;
-};
-
 constexpr const char* kUri = "http://127.0.0.1:5000/pfx";
 constexpr const char* kEnabled = R"({"store_type":"SqlStore","workspaces_enabled":true})";
 constexpr const char* kDisabled = R"({"store_type":"SqlStore","workspaces_enabled":false})";
 
-std::optional<std::string> header(const HttpRequest& r, const std::string& name) {
-  HttpResponse tmp;
-  tmp.headers = r.headers;
-  return tmp.header(name);
-}
-
-RetryHooks no_wait_hooks() {
-  RetryHooks hooks;
-  hooks.sleep = [](std::chrono::milliseconds) {};
-  hooks.random = [] { return 0.0; };
-  return hooks;
-}
-
 class WorkspaceRestTest : public ::testing::Test {
  protected:
-  WorkspaceRestTest() : transport_(std::make_shared<FakeTransport>()) {}
+  WorkspaceRestTest() : transport_(std::make_shared<testing::FakeTransport>()) {}
   MlflowClient client(const std::string& workspace = "team-a",
                       std::map<std::string, std::string> headers = {}) {
     ResolvedConfig config;
@@ -70,10 +36,10 @@ class WorkspaceRestTest : public ::testing::Test {
     config.retry.max_retries = 0;
     config.workspace = workspace;
     config.headers = std::move(headers);
-    return make_client(make_rest_backend(config, transport_, no_wait_hooks()));
+    return make_client(make_rest_backend(config, transport_, testing::no_wait_retry_hooks()));
   }
   const std::vector<HttpRequest>& requests() const { return transport_->requests; }
-  std::shared_ptr<FakeTransport> transport_;
+  std::shared_ptr<testing::FakeTransport> transport_;
 };
 
 // ---- header placement ----
@@ -87,17 +53,19 @@ TEST_F(WorkspaceRestTest, TrackingCallsCarryTheHeaderAfterOneServerInfoProbe) {
   // The probe: once, without the header (server-info never resolves a workspace).
   EXPECT_EQ(requests()[0].method, "GET");
   EXPECT_EQ(requests()[0].url, std::string(kUri) + "/api/3.0/mlflow/server-info");
-  EXPECT_FALSE(header(requests()[0], "X-MLFLOW-WORKSPACE").has_value());
+  EXPECT_FALSE(testing::request_header(requests()[0], "X-MLFLOW-WORKSPACE").has_value());
   EXPECT_EQ(requests()[1].url, std::string(kUri) + "/api/2.0/mlflow/runs/delete");
-  EXPECT_EQ(header(requests()[1], "X-MLFLOW-WORKSPACE"), std::optional<std::string>("team-a"));
-  EXPECT_EQ(header(requests()[2], "X-MLFLOW-WORKSPACE"), std::optional<std::string>("team-a"));
+  EXPECT_EQ(testing::request_header(requests()[1], "X-MLFLOW-WORKSPACE"),
+            std::optional<std::string>("team-a"));
+  EXPECT_EQ(testing::request_header(requests()[2], "X-MLFLOW-WORKSPACE"),
+            std::optional<std::string>("team-a"));
 }
 
 TEST_F(WorkspaceRestTest, NoWorkspaceNoProbeNoHeader) {
   auto c = client("");
   c.delete_run("r1");
   ASSERT_EQ(requests().size(), 1u);
-  EXPECT_FALSE(header(requests()[0], "X-MLFLOW-WORKSPACE").has_value());
+  EXPECT_FALSE(testing::request_header(requests()[0], "X-MLFLOW-WORKSPACE").has_value());
 }
 
 TEST_F(WorkspaceRestTest, AdminEndpointsNeverCarryTheHeaderNotEvenACustomOne) {
@@ -109,9 +77,10 @@ TEST_F(WorkspaceRestTest, AdminEndpointsNeverCarryTheHeaderNotEvenACustomOne) {
   c.set_tag("r1", "k", "v");
   ASSERT_EQ(requests().size(), 3u);
   EXPECT_EQ(requests()[1].url, std::string(kUri) + "/api/3.0/mlflow/workspaces");
-  EXPECT_FALSE(header(requests()[1], "X-MLFLOW-WORKSPACE").has_value());
+  EXPECT_FALSE(testing::request_header(requests()[1], "X-MLFLOW-WORKSPACE").has_value());
   // ... while the tracking call keeps the custom header.
-  EXPECT_EQ(header(requests()[2], "X-MLFLOW-WORKSPACE"), std::optional<std::string>("team-b"));
+  EXPECT_EQ(testing::request_header(requests()[2], "X-MLFLOW-WORKSPACE"),
+            std::optional<std::string>("team-b"));
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].name, "team-b");
 }

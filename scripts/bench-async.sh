@@ -22,30 +22,20 @@ cpp_args=(${BENCH_ASYNC_CPP_ARGS:-})
 # shellcheck disable=SC2206
 py_args=(${BENCH_ASYNC_PY_ARGS:---calls 2000 --threads 8})
 
-# One client at a time, so neither competes with the other for the cores.
-echo "== mlflow-cpp (C++) against $uri"
-"$bin" "$uri" "${cpp_args[@]}" | tee "$dir/cpp.out"
-echo "== mlflow $("$py" -c 'import mlflow; print(mlflow.__version__)') (Python) against $uri"
-"$py" "$root/bench/python/bench_async.py" "$uri" "${py_args[@]}" 2>"$dir/python.err" |
-  tee "$dir/python.out"
+bench_run_cpp "${cpp_args[@]}"
+bench_run_python bench_async.py "${py_args[@]}" 2>"$dir/python.err"
 
 echo "== results"
-"$py" - "$dir/cpp.out" "$dir/python.out" <<'PY'
-import json, sys
+bench_report "$dir/cpp.out" "$dir/python.out" <<'PY'
+import sys
+from bench_report import read_rows, stop_unless
 
-rows = {}
-for path in sys.argv[1:]:
-    for line in open(path):
-        if line.startswith("BENCH_JSON "):
-            r = json.loads(line[len("BENCH_JSON "):])
-            rows[(r["client"], r["variant"])] = r
+rows = read_rows(sys.argv[1:], key=lambda r: (r["client"], r["variant"]))
 
 cpp, py, e2e = rows.get(("cpp", "async_call")), rows.get(("python", "async_call")), \
     rows.get(("cpp", "end_to_end"))
 client = rows.get(("cpp", "async_call_client"))
-if not cpp or not py or not e2e:
-    print("bench-async: a result is missing; no ratio printed", file=sys.stderr)
-    sys.exit(1)
+stop_unless(cpp and py and e2e, "bench-async", "a result is missing")
 print(f"{'(a) async log_metric call':<36} {'calls':>8} {'median ns':>10} {'p99 ns':>10} "
       f"{'stored':>8}")
 calls = [("mlflow-cpp mlflow::log_metric", cpp)]
@@ -74,9 +64,8 @@ print(f"{'mlflow-cpp async (log + flush)':<36} {e2e['points'] * e2e.get('rounds'
 print(f"{'ceiling (raw keep-alive replay)':<36} {e2e['points'] * e2e.get('rounds', 1):>8} "
       f"{e2e['ceiling_points_per_s']:>10.0f}")
 print()
-if not (cpp["verified"] and py["verified"] and e2e["verified"]):
-    print("bench-async: points did not all arrive; no ratio printed", file=sys.stderr)
-    sys.exit(1)
+stop_unless(cpp["verified"] and py["verified"] and e2e["verified"], "bench-async",
+            "points did not all arrive")
 print(f"RATIO async_call_python_over_cpp {py['median_ns'] / max(cpp['median_ns'], 1):.1f}")
 print(f"RATIO server_ceiling_fraction "
       f"{e2e['sdk_points_per_s'] / e2e['ceiling_points_per_s']:.3f}")

@@ -81,3 +81,26 @@ bench_wait_server_idle() {
   echo "== server settled after ${waited} s (start-up work: $(((after - start) / hz)) s of CPU" \
     "after /health answered)"
 }
+
+# The two clients run one at a time, so neither competes with the other for the cores; each
+# prints its lines as it goes, and its output is kept ($dir/cpp.out, $dir/python.out) for the
+# table.
+#   bench_run_cpp ARGS...                 runs $bin against $uri
+#   bench_run_python SCRIPT ARGS...       runs bench/python/SCRIPT against $uri
+bench_run_cpp() {
+  echo "== mlflow-cpp (C++) against $uri"
+  "$bin" "$uri" "$@" | tee "$dir/cpp.out"
+}
+
+bench_run_python() {
+  local script="$1"
+  shift
+  echo "== mlflow $("$py" -c 'import mlflow; print(mlflow.__version__)') (Python) against $uri"
+  "$py" "$root/bench/python/$script" "$uri" "$@" | tee "$dir/python.out"
+}
+
+# Runs the Python report read from stdin with ARGS; it can `import bench_report` (the row
+# reader and table printer every bench shares).
+bench_report() {
+  PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$py" - "$@"
+}

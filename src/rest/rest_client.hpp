@@ -22,6 +22,12 @@ namespace mlflow::internal {
 /// Query parameters in order; a key may repeat (MLflow reads repeated fields that way).
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+/// The retry class of each call in the REST stores' call lists: kSafe calls are repeated after
+/// any failure, kUnsafe ones only when the server surely did not act. Each store says why its
+/// calls fall in each class.
+inline constexpr Idempotency kSafe = Idempotency::kIdempotent;
+inline constexpr Idempotency kUnsafe = Idempotency::kNonIdempotent;
+
 /// Percent-encodes everything except RFC 3986 unreserved characters (so '/', '+', '=' and
 /// ' ' are all encoded, which every server decodes the same way).
 std::string url_encode(const std::string& text);

@@ -13,10 +13,9 @@ namespace {
 namespace codec = json_codec;
 using Json = nlohmann::json;
 
-// Python retries only the POSTs on its retry-safe list (SearchLoggedModels is; creates, params
-// and outputs are not). PATCH/DELETE/GET are repeated freely: MLflow applies them as upserts.
-constexpr Idempotency kSafe = Idempotency::kIdempotent;
-constexpr Idempotency kUnsafe = Idempotency::kNonIdempotent;
+// Retry classes of the calls below (kSafe, kUnsafe): Python retries only the POSTs on its
+// retry-safe list (SearchLoggedModels is; creates, params and outputs are not).
+// PATCH/DELETE/GET are repeated freely: MLflow applies them as upserts.
 
 Json key_values(const KeyValues& items) {
   Json out = Json::array();

@@ -14,11 +14,10 @@ namespace {
 namespace codec = json_codec;
 using Json = nlohmann::json;
 
-// Reads, and writes that upsert (tags, aliases, descriptions, stage moves), may be repeated
-// after a timeout; creates, renames and deletes would fail spuriously on a repeat the server
-// had already applied, so they are retried only when the server surely did not act.
-constexpr Idempotency kSafe = Idempotency::kIdempotent;
-constexpr Idempotency kUnsafe = Idempotency::kNonIdempotent;
+// Retry classes of the calls below (kSafe, kUnsafe): reads, and writes that upsert (tags,
+// aliases, descriptions, stage moves), may be repeated after a timeout; creates, renames and
+// deletes would fail spuriously on a repeat the server had already applied, so they are
+// retried only when the server surely did not act.
 
 QueryParams search_query(const std::string& filter, int max_results,
                          const std::vector<std::string>& order_by, const std::string& token) {

@@ -15,15 +15,13 @@ namespace {
 namespace codec = json_codec;
 using Json = nlohmann::json;
 
-// Retry classes, exactly as MLflow 3.18's Python client assigns them (rest_utils.py
-// _RETRY_SAFE_POST_RESPONSES): reads, searches and the writes the server deduplicates or
-// upserts (log-metric, log-batch, log-parameter, set-tag, set-experiment-tag, update-run,
-// delete-run, restore-run) may be repeated after a timeout. Every other write (creates,
+// Retry classes of the calls below (kSafe, kUnsafe), exactly as MLflow 3.18's Python client assigns
+// them (rest_utils.py _RETRY_SAFE_POST_RESPONSES): reads, searches and the writes the server
+// deduplicates or upserts (log-metric, log-batch, log-parameter, set-tag, set-experiment-tag,
+// update-run, delete-run, restore-run) may be repeated after a timeout. Every other write (creates,
 // experiment rename/delete/restore, tag deletes, log-inputs) would create a second object or
 // fail spuriously on a repeat the server had already applied, so it is retried only when the
 // server surely did not act on it.
-constexpr Idempotency kSafe = Idempotency::kIdempotent;
-constexpr Idempotency kUnsafe = Idempotency::kNonIdempotent;
 
 }  // namespace
 

@@ -120,16 +120,27 @@ std::map<std::string, std::optional<std::string>> clean_env(
   return env;
 }
 
+ClientOptions server_options() {
+  ClientOptions options;
+  options.tracking_uri = testing::server_uri();
+  return options;
+}
+
+// Exercises the client; neither the log nor the failure's message may show a secret.
+void exercise_and_expect_clean(MlflowClient& client, const testing::LogCapture& capture,
+                               const std::vector<std::string>& secrets) {
+  const std::string message = exercise(client);
+  expect_clean(capture.text(), secrets);
+  expect_clean_message(message, secrets);
+}
+
 TEST(SecretsLogging, TokenFromOptionsNeverLogged) {
   testing::ScopedEnv env(clean_env({}));
   testing::LogCapture capture(LogLevel::kTrace);
-  ClientOptions options;
-  options.tracking_uri = testing::server_uri();
+  ClientOptions options = server_options();
   options.token = kToken;
   MlflowClient client(options);
-  const std::string message = exercise(client);
-  expect_clean(capture.text(), token_secrets());
-  expect_clean_message(message, token_secrets());
+  exercise_and_expect_clean(client, capture, token_secrets());
   EXPECT_THAT(client.tracking_uri(), Not(HasSubstr("SECRET")));
 }
 
@@ -139,22 +150,17 @@ TEST(SecretsLogging, TokenFromEnvironmentNeverLogged) {
   testing::LogCapture capture(LogLevel::kTrace);
   MlflowClient client;
   EXPECT_EQ(client.tracking_uri(), testing::server_uri());
-  const std::string message = exercise(client);
-  expect_clean(capture.text(), token_secrets());
-  expect_clean_message(message, token_secrets());
+  exercise_and_expect_clean(client, capture, token_secrets());
 }
 
 TEST(SecretsLogging, BasicCredentialsFromOptionsNeverLogged) {
   testing::ScopedEnv env(clean_env({}));
   testing::LogCapture capture(LogLevel::kTrace);
-  ClientOptions options;
-  options.tracking_uri = testing::server_uri();
+  ClientOptions options = server_options();
   options.username = kUser;
   options.password = kPassword;
   MlflowClient client(options);
-  const std::string message = exercise(client);
-  expect_clean(capture.text(), basic_secrets());
-  expect_clean_message(message, basic_secrets());
+  exercise_and_expect_clean(client, capture, basic_secrets());
 }
 
 TEST(SecretsLogging, BasicCredentialsFromEnvironmentNeverLogged) {
@@ -163,9 +169,7 @@ TEST(SecretsLogging, BasicCredentialsFromEnvironmentNeverLogged) {
                                     {"MLFLOW_TRACKING_PASSWORD", kPassword}}));
   testing::LogCapture capture(LogLevel::kTrace);
   MlflowClient client(testing::server_uri());
-  const std::string message = exercise(client);
-  expect_clean(capture.text(), basic_secrets());
-  expect_clean_message(message, basic_secrets());
+  exercise_and_expect_clean(client, capture, basic_secrets());
 }
 
 TEST(SecretsLogging, BothCredentialsAndFailingConnectionNeverLogged) {

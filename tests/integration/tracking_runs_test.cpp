@@ -35,6 +35,13 @@ std::vector<std::string> run_ids(const std::vector<mlflow::Run>& runs) {
   return out;
 }
 
+mlflow::Run create_named_run(MlflowClient& client, const std::string& exp,
+                             const std::string& name) {
+  CreateRunOptions options;
+  options.run_name = name;
+  return client.create_run(exp, options);
+}
+
 TEST(TrackingRuns, CreateRunWithStartTimeTagsAndName) {
   MlflowClient client = server_client();
   const std::string exp = client.create_experiment(testing::unique_name("runs-create"));
@@ -106,9 +113,7 @@ TEST(TrackingRuns, RunNameTagAloneNamesTheRun) {
 TEST(TrackingRuns, GetParentRun) {
   MlflowClient client = server_client();
   const std::string exp = client.create_experiment(testing::unique_name("runs-parent"));
-  CreateRunOptions parent_opts;
-  parent_opts.run_name = "parent";
-  const mlflow::Run parent = client.create_run(exp, parent_opts);
+  const mlflow::Run parent = create_named_run(client, exp, "parent");
   CreateRunOptions child_opts;
   child_opts.run_name = "child";
   child_opts.tags = {{"mlflow.parentRunId", parent.info.run_id}};
@@ -154,9 +159,7 @@ TEST(TrackingRuns, SetTerminatedWithStatusAndEndTime) {
 TEST(TrackingRuns, UpdateRunChangesStatusAndNameKeepsEndTime) {
   MlflowClient client = server_client();
   const std::string exp = client.create_experiment(testing::unique_name("runs-update"));
-  CreateRunOptions c;
-  c.run_name = "before";
-  const mlflow::Run run = client.create_run(exp, c);
+  const mlflow::Run run = create_named_run(client, exp, "before");
   const std::string id = run.info.run_id;
   SetTerminatedOptions t;
   t.end_time = 1718000100000;

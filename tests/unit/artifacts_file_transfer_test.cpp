@@ -13,6 +13,7 @@
 #include "support/fault_proxy.hpp"
 #include "support/files.hpp"
 #include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
 #include "transport/file_transfer.hpp"
 
 namespace mlflow::internal {
@@ -126,20 +127,12 @@ TEST(ArtifactsFileTransferTest, LocalFileProblemsAreIoErrorsNotRetries) {
   server.set_default(testing::FaultAction::respond(200, "data"));
   const fs::path dir = testing::make_temp_dir("ft-io");
   auto upload = make_file_transfer_transport({}, FileTransfer{dir / "does-not-exist", {}, {}});
-  try {
-    upload->send(request("PUT", server.url() + "/x"));
-    ADD_FAILURE();
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kIoError);
-  }
+  EXPECT_THAT([&] { upload->send(request("PUT", server.url() + "/x")); },
+              testing::ThrowsMlflow(ErrorCode::kIoError));
   auto download =
       make_file_transfer_transport({}, FileTransfer{{}, dir / "no-such-dir" / "file", {}});
-  try {
-    download->send(request("GET", server.url() + "/x"));
-    ADD_FAILURE();
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kIoError);
-  }
+  EXPECT_THAT([&] { download->send(request("GET", server.url() + "/x")); },
+              testing::ThrowsMlflow(ErrorCode::kIoError));
   EXPECT_EQ(server.total_requests(), 1);  // the upload never connected; the download did
 }
 

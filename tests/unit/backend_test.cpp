@@ -13,6 +13,7 @@
 #include "mlflow/mlflow_client.hpp"
 #include "store/tracking_store.hpp"
 #include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace mlflow::internal {
 namespace {
@@ -133,13 +134,10 @@ class OnlyGetRun : public TrackingStore {
 TEST(BackendSeamDefaults, ACustomStoreServesWhatItOverridesAndNamesWhatItDoesNot) {
   MlflowClient client = make_client(std::make_shared<OnlyGetRun>());
   EXPECT_EQ(client.get_run("r1").info.run_id, "r1");
-  try {
-    client.create_experiment("x");
-    FAIL() << "an unimplemented call succeeded";
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kNotImplemented);
-    EXPECT_THAT(e.what(), HasSubstr("create_experiment: not implemented by this tracking store"));
-  }
+  EXPECT_THAT([&] { client.create_experiment("x"); },
+              testing::ThrowsMlflow(
+                  ErrorCode::kNotImplemented,
+                  HasSubstr("create_experiment: not implemented by this tracking store")));
   EXPECT_THAT(message_of([&] { client.get_logged_model("m-1"); }),
               HasSubstr("does not support logged models"));
   EXPECT_THAT(message_of([&] { client.list_workspaces(); }), HasSubstr("no workspace support"));

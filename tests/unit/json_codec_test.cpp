@@ -12,9 +12,12 @@
 #include "mlflow/errors.hpp"
 #include "rest/json_writer.hpp"
 #include "support/files.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace mlflow::internal::json_codec {
 namespace {
+
+using ::testing::HasSubstr;
 
 // Answers of a real MLflow 3.18.0 server, verbatim, in tests/data/server-3.18/. get_run: the
 // run had log-batch metrics loss@1=0.5, loss@2=0.25, nanm="NaN", infm="Infinity" (stored
@@ -60,13 +63,8 @@ TEST(JsonCodecTest, RejectsDoubleSpellingsProtobufRejects) {
   EXPECT_THROW(decode_double(Json("inf"), "v"), MlflowException);
   EXPECT_THROW(decode_double(Json("0x1p3"), "v"), MlflowException);
   EXPECT_THROW(decode_double(Json(true), "v"), MlflowException);
-  try {
-    decode_double(Json("oops"), "metrics.value");
-    FAIL() << "expected a throw";
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kUnparseableHttpError);
-    EXPECT_NE(std::string(e.what()).find("metrics.value"), std::string::npos) << e.what();
-  }
+  EXPECT_THAT([] { decode_double(Json("oops"), "metrics.value"); },
+              testing::ThrowsMlflow(ErrorCode::kUnparseableHttpError, HasSubstr("metrics.value")));
 }
 
 TEST(JsonCodecTest, DecodesInt64AsNumberOrDecimalString) {
@@ -262,13 +260,8 @@ TEST(JsonCodecTest, DuplicateKeysInRunDataKeepTheLastLikePython) {
 }
 
 TEST(JsonCodecTest, WrongTypesFailWithTheFieldName) {
-  try {
-    decode_run_info(Json::parse(R"({"run_id":"r","start_time":"yesterday"})"));
-    FAIL() << "expected a throw";
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kUnparseableHttpError);
-    EXPECT_NE(std::string(e.what()).find("start_time"), std::string::npos) << e.what();
-  }
+  EXPECT_THAT([] { decode_run_info(Json::parse(R"({"run_id":"r","start_time":"yesterday"})")); },
+              testing::ThrowsMlflow(ErrorCode::kUnparseableHttpError, HasSubstr("start_time")));
   EXPECT_THROW(decode_run_data(Json::parse(R"({"tags":{"k":"v"}})")), MlflowException);
   EXPECT_THROW(decode_experiment(Json::parse(R"({"name":5})")), MlflowException);
   EXPECT_THROW(decode_run(Json::array()), MlflowException);

@@ -293,57 +293,65 @@ class GatedStore : public internal::SqliteTrackingStore {
   bool open_ = false;
 };
 
-TEST(AsyncLogging, FullQueueDropsAndCountsWhenConfigured) {
+struct GatedSetup {
+  std::shared_ptr<GatedStore> store;
+  MlflowClient client;
+  std::string run_id;
+};
+
+// A client over a fresh GatedStore with one run, logging asynchronously with `options`.
+GatedSetup gated_setup(const AsyncLoggingOptions& options) {
   const std::string dir = make_temp_dir("async-gated");
   auto store = std::make_shared<GatedStore>(dir + "/mlflow.db", dir + "/artifacts");
   MlflowClient client = internal::make_client(store);
   const std::string run_id = new_run(client);
+  client.set_async_logging_options(options);
+  return {store, std::move(client), run_id};
+}
+
+TEST(AsyncLogging, FullQueueDropsAndCountsWhenConfigured) {
   AsyncLoggingOptions options;
   options.queue_capacity = 10;
   options.when_full = AsyncQueueFullPolicy::kDrop;
-  client.set_async_logging_options(options);
+  GatedSetup gated = gated_setup(options);
   LogMetricOptions metric_options;
   metric_options.synchronous = false;
-  client.log_metric(run_id, "m", 0, metric_options);
-  store->wait_for_worker();  // the worker holds point 0 and waits at the gate
+  gated.client.log_metric(gated.run_id, "m", 0, metric_options);
+  gated.store->wait_for_worker();  // the worker holds point 0 and waits at the gate
   for (int i = 1; i <= 100; ++i) {
     metric_options.step = i;
-    client.log_metric(run_id, "m", i, metric_options);
+    gated.client.log_metric(gated.run_id, "m", i, metric_options);
   }
-  AsyncLoggingStats stats = client.async_logging_stats();
+  AsyncLoggingStats stats = gated.client.async_logging_stats();
   EXPECT_EQ(stats.enqueued, 11u);  // point 0 and a full queue of 10
   EXPECT_EQ(stats.dropped, 90u);
-  store->open();
-  client.flush_async_logging();
-  EXPECT_EQ(client.get_metric_history(run_id, "m").size(), 11u);
+  gated.store->open();
+  gated.client.flush_async_logging();
+  EXPECT_EQ(gated.client.get_metric_history(gated.run_id, "m").size(), 11u);
 }
 
 TEST(AsyncLogging, FullQueueBlocksByDefaultAndLosesNothing) {
-  const std::string dir = make_temp_dir("async-gated");
-  auto store = std::make_shared<GatedStore>(dir + "/mlflow.db", dir + "/artifacts");
-  MlflowClient client = internal::make_client(store);
-  const std::string run_id = new_run(client);
   AsyncLoggingOptions options;
   options.queue_capacity = 10;
-  client.set_async_logging_options(options);
+  GatedSetup gated = gated_setup(options);
   LogMetricOptions metric_options;
   metric_options.synchronous = false;
-  client.log_metric(run_id, "m", 0, metric_options);
-  store->wait_for_worker();
+  gated.client.log_metric(gated.run_id, "m", 0, metric_options);
+  gated.store->wait_for_worker();
   std::thread producer([&] {
     LogMetricOptions o = metric_options;
     for (int i = 1; i <= 100; ++i) {
       o.step = i;
-      client.log_metric(run_id, "m", i, o);
+      gated.client.log_metric(gated.run_id, "m", i, o);
     }
   });
   // The producer fills its queue and waits for room; the gate opening lets it finish.
-  while (client.async_logging_stats().blocked == 0) std::this_thread::yield();
-  store->open();
+  while (gated.client.async_logging_stats().blocked == 0) std::this_thread::yield();
+  gated.store->open();
   producer.join();
-  client.flush_async_logging();
-  EXPECT_EQ(client.get_metric_history(run_id, "m").size(), 101u);
-  EXPECT_EQ(client.async_logging_stats().dropped, 0u);
+  gated.client.flush_async_logging();
+  EXPECT_EQ(gated.client.get_metric_history(gated.run_id, "m").size(), 101u);
+  EXPECT_EQ(gated.client.async_logging_stats().dropped, 0u);
 }
 
 TEST(AsyncLogging, RunEndDrainsTheQueueOnBothStores) {

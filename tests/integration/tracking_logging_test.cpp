@@ -305,20 +305,12 @@ TEST(TrackingLogging, LogBatchSmall) {
 
 TEST(TrackingLogging, LogInputsVisibleInGetRun) {
   Fixture f("log-inputs");
-  DatasetInput train;
-  train.dataset.name = "train";
-  train.dataset.digest = "abc123";
-  train.dataset.source_type = "local";
-  train.dataset.source = R"({"uri": "/data/train.csv"})";
+  DatasetInput train = testing::dataset_input("train", "abc123", "local",
+                                              R"({"uri": "/data/train.csv"})", "training");
   train.dataset.schema = R"({"mlflow_colspec": [{"type": "double", "name": "x"}]})";
   train.dataset.profile = R"({"num_rows": 100})";
-  train.tags = {{"mlflow.data.context", "training"}};
-  DatasetInput eval;
-  eval.dataset.name = "eval";
-  eval.dataset.digest = "def456";
-  eval.dataset.source_type = "http";
-  eval.dataset.source = R"({"url": "https://example.com/eval.csv"})";
-  eval.tags = {{"mlflow.data.context", "eval"}};
+  const DatasetInput eval = testing::dataset_input(
+      "eval", "def456", "http", R"({"url": "https://example.com/eval.csv"})", "eval");
   f.client.log_inputs(f.run_id, {train, eval});
   f.client.log_inputs(f.run_id, {train});  // same dataset again: de-duplicated
 

@@ -217,14 +217,10 @@ TEST(PythonCrosscheck, PythonSeesDatasetInputs) {
   MlflowClient client(server_uri());
   const std::string exp = client.create_experiment(unique_name("crosscheck-inputs"));
   const std::string run = client.create_run(exp).info.run_id;
-  mlflow::DatasetInput in;
-  in.dataset.name = "train";
-  in.dataset.digest = "0123abcd";
-  in.dataset.source_type = "local";
-  in.dataset.source = R"({"uri": "/data/train.parquet"})";
+  DatasetInput in = testing::dataset_input("train", "0123abcd", "local",
+                                           R"({"uri": "/data/train.parquet"})", "training");
   in.dataset.schema = R"({"mlflow_colspec": [{"type": "long", "name": "id"}]})";
   in.dataset.profile = R"({"num_rows": 7})";
-  in.tags = {{"mlflow.data.context", "training"}};
   client.log_inputs(run, {in});
 
   const json py = read_with_python({run});

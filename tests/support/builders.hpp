@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "mlflow/dataset.hpp"
 #include "mlflow/metric.hpp"
 
 namespace mlflow::testing {
@@ -20,6 +21,21 @@ inline Metric metric_point(const std::string& key, double value, std::int64_t ti
   m.timestamp = timestamp;
   m.step = step;
   return m;
+}
+
+/// A dataset input as mlflow.log_input records it: the dataset's name, digest and source (its
+/// type and JSON), used in `context` (the mlflow.data.context tag). Schema and profile stay
+/// empty for the test to fill.
+inline DatasetInput dataset_input(const std::string& name, const std::string& digest,
+                                  const std::string& source_type, const std::string& source,
+                                  const std::string& context) {
+  DatasetInput input;
+  input.dataset.name = name;
+  input.dataset.digest = digest;
+  input.dataset.source_type = source_type;
+  input.dataset.source = source;
+  input.tags = {{"mlflow.data.context", context}};
+  return input;
 }
 
 }  // namespace mlflow::testing

@@ -41,11 +41,4 @@ std::optional<std::string> request_header(const HttpRequest& request, const std:
   return holder.header(name);
 }
 
-internal::RetryHooks no_wait_retry_hooks() {
-  internal::RetryHooks hooks;
-  hooks.sleep = [](std::chrono::milliseconds) {};
-  hooks.random = [] { return 0.0; };
-  return hooks;
-}
-
 }  // namespace mlflow::testing

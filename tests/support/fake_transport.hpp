@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.hpp"
 #include "transport/http_transport.hpp"
 
 namespace mlflow::testing {
@@ -34,8 +33,5 @@ class FakeTransport : public internal::HttpTransport {
 /// The value of a request header (case-insensitive name), as HttpResponse::header reads it.
 std::optional<std::string> request_header(const internal::HttpRequest& request,
                                           const std::string& name);
-
-/// Retry hooks that never sleep and always draw 0, so retry schedules run instantly.
-internal::RetryHooks no_wait_retry_hooks();
 
 }  // namespace mlflow::testing

@@ -12,6 +12,7 @@
 #include "mlflow/errors.hpp"
 #include "support/fault_proxy.hpp"
 #include "support/files.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
 #include "support/throws_mlflow.hpp"
 #include "transport/file_transfer.hpp"
@@ -34,8 +35,7 @@ std::unique_ptr<ArtifactRepository> repo_for(const testing::FaultProxy& server) 
   c.config.tracking_uri = server.url();
   c.config.timeout = std::chrono::milliseconds(20000);
   c.config.retry.max_retries = 2;
-  c.hooks.sleep = [](std::chrono::milliseconds) {};
-  c.hooks.random = [] { return 0.0; };
+  c.hooks = testing::no_wait_retry_hooks();
   return make_artifact_repository("mlflow-artifacts:/3/r/artifacts", c);
 }
 

@@ -14,6 +14,7 @@
 #include "mlflow/errors.hpp"
 #include "support/fault_proxy.hpp"
 #include "support/files.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
@@ -30,8 +31,7 @@ ArtifactClientContext context_for(const testing::FaultProxy& server) {
   c.config.headers = {{"X-Gateway", "g1"}};
   c.config.timeout = std::chrono::milliseconds(10000);
   c.config.retry.max_retries = 2;
-  c.hooks.sleep = [](std::chrono::milliseconds) {};
-  c.hooks.random = [] { return 0.0; };
+  c.hooks = testing::no_wait_retry_hooks();
   return c;
 }
 

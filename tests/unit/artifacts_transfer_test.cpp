@@ -21,6 +21,7 @@
 #include "mlflow/mlflow_client.hpp"
 #include "support/fault_proxy.hpp"
 #include "support/files.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
@@ -81,8 +82,7 @@ ArtifactClientContext streaming_context(const testing::FaultProxy& server) {
   c.config.tracking_uri = server.url();
   c.config.timeout = std::chrono::milliseconds(10000);
   c.config.retry.max_retries = 2;
-  c.hooks.sleep = [](std::chrono::milliseconds) {};
-  c.hooks.random = [] { return 0.0; };
+  c.hooks = testing::no_wait_retry_hooks();
   return c;  // no transport injected: file bodies are streamed by libcurl
 }
 

@@ -12,6 +12,7 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/version.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "transport/curl_common.hpp"
 #include "transport/http_transport.hpp"
 #include "transport/retry.hpp"
@@ -322,9 +323,7 @@ TEST(CurlTransportTest, NonIdempotentNotRepeatedAfterServerActed) {
   FaultProxy server;
   server.script("/api/2.0/mlflow/runs/create", FaultAction::reset_after());
   server.set_default(FaultAction::respond(200, "{}"));
-  RetryHooks hooks;
-  hooks.sleep = [](milliseconds) {};
-  hooks.random = [] { return 0.0; };
+  const RetryHooks hooks = testing::no_wait_retry_hooks();
   auto t = transport();
   EXPECT_THROW(
       send_with_retry(*t, request("POST", server.url() + "/api/2.0/mlflow/runs/create", "{}"),
@@ -356,9 +355,7 @@ TEST(CurlTransportTest, NonIdempotentNotRepeatedOnReusedConnection) {
   server.script("/api/2.0/mlflow/experiments/get", FaultAction::respond(200, "{}"));
   server.script("/api/2.0/mlflow/runs/create", FaultAction::reset_after());
   server.set_default(FaultAction::respond(200, "{}"));
-  RetryHooks hooks;
-  hooks.sleep = [](milliseconds) {};
-  hooks.random = [] { return 0.0; };
+  const RetryHooks hooks = testing::no_wait_retry_hooks();
   auto t = transport();
   send_with_retry(*t, request("GET", server.url() + "/api/2.0/mlflow/experiments/get"),
                   RetryPolicy{}, hooks, Idempotency::kIdempotent);

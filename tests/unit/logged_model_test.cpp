@@ -33,6 +33,13 @@ struct Fixture {
     exp = client.create_experiment("logged-model-unit", o);
     run_id = client.create_run(exp).info.run_id;
   }
+  // Points the fluent API at this store and starts a run in its experiment.
+  ActiveRun start_fluent_run() const {
+    set_tracking_uri("sqlite:///" + db.string());
+    StartRunOptions options;
+    options.experiment_id = exp;
+    return start_run(options);
+  }
 };
 
 TEST(LoggedModelTest, StatusNames) {
@@ -213,11 +220,8 @@ TEST(LoggedModelTest, FilterErrorsNameTheProblem) {
 
 TEST(LoggedModelTest, FluentInitializeUsesTheActiveRunAndContextTags) {
   Fixture fx;
-  mlflow::set_tracking_uri("sqlite:///" + fx.db.string());
   {
-    mlflow::StartRunOptions so;
-    so.experiment_id = fx.exp;
-    mlflow::ActiveRun run = mlflow::start_run(so);
+    ActiveRun run = fx.start_fluent_run();
     mlflow::CreateLoggedModelOptions o;
     o.name = "fluent";
     o.tags = {{"mlflow.user", "someone-else"}};
@@ -237,11 +241,8 @@ TEST(LoggedModelTest, FluentInitializeUsesTheActiveRunAndContextTags) {
 // from"), the caller's tags winning; the signature lands in MLmodel.
 TEST(LoggedModelTest, FluentLogModelAddsContextTagsAndWritesTheSignature) {
   Fixture fx;
-  mlflow::set_tracking_uri("sqlite:///" + fx.db.string());
   {
-    mlflow::StartRunOptions so;
-    so.experiment_id = fx.exp;
-    mlflow::ActiveRun run = mlflow::start_run(so);
+    ActiveRun run = fx.start_fluent_run();
     testing::write_file(fx.base / "w" / "weights.json", "{}");
     mlflow::LogModelOptions o;
     o.name = "fluent-model";

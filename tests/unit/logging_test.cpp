@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "mlflow/errors.hpp"
 #include "support/log_capture.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "transport/retry.hpp"
 
 namespace mlflow::internal {
@@ -136,9 +137,7 @@ TEST(LoggingTest, DebugCaptureOfRequestNeverContainsSecrets) {
       "http://alice:" + password + "@127.0.0.1:5000/api/2.0/mlflow/runs/create?token=" + token;
   request.headers = {{"Authorization", config.authorization}, {"X-Token", token}};
   request.body = R"({"password": ")" + password + R"("})";
-  RetryHooks hooks;
-  hooks.sleep = [](std::chrono::milliseconds) {};
-  hooks.random = [] { return 0.0; };
+  const RetryHooks hooks = testing::no_wait_retry_hooks();
   FlakyTransport transport;
   EXPECT_EQ(
       send_with_retry(transport, request, config.retry, hooks, Idempotency::kIdempotent).status,

@@ -17,6 +17,7 @@
 #include "rest/rest_client.hpp"
 #include "support/fake_transport.hpp"
 #include "support/files.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "transport/transport_config.hpp"
 
 namespace mlflow::internal {

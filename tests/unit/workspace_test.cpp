@@ -15,6 +15,7 @@
 #include "rest/rest_client.hpp"
 #include "sqlite/database.hpp"
 #include "support/fake_transport.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {

@@ -13,6 +13,7 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/fluent.hpp"
 #include "support/files.hpp"
+#include "support/fluent_runs.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
@@ -103,11 +104,7 @@ TEST_P(FluentArtifactsTest, LogsToTheActiveRunAndDownloadsTheSameBytes) {
 }
 
 TEST_P(FluentArtifactsTest, ExplicitRunIdAndAutoStartedRun) {
-  std::string first;
-  {
-    ActiveRun run = start_run();
-    first = run.run_id();
-  }
+  const std::string first = testing::run_that_finished();
   // With a run id: that run (ended or not), no run is started.
   log_text("late", "late.txt", first);
   EXPECT_FALSE(active_run());

@@ -15,6 +15,7 @@
 
 #include "fluent/state.hpp"
 #include "mlflow/errors.hpp"
+#include "support/fluent_runs.hpp"
 #include "support/forked_child.hpp"
 #include "support/test_env.hpp"
 
@@ -102,13 +103,7 @@ TEST_F(FluentServerTest, RunsEndFinishedOrFailedWithTheirScope) {
   ASSERT_EQ(ok.inputs.dataset_inputs.size(), 1u);
   EXPECT_EQ(last_active_run()->info.run_id, ok_id);
 
-  std::string failed_id;
-  try {
-    ActiveRun run = start_run();
-    failed_id = run.run_id();
-    throw std::runtime_error("diverged");
-  } catch (const std::runtime_error&) {
-  }
+  const std::string failed_id = testing::run_left_by_an_exception();
   EXPECT_EQ(get_run(failed_id).info.status, RunStatus::kFailed);
   EXPECT_FALSE(active_run());
 }
@@ -149,11 +144,7 @@ TEST_F(FluentServerTest, NestedRunsAndContextTags) {
 }
 
 TEST_F(FluentServerTest, ResumeByRunIdAndByEnvironment) {
-  std::string id;
-  {
-    ActiveRun run = start_run();
-    id = run.run_id();
-  }
+  const std::string id = testing::run_that_finished();
   StartRunOptions resume;
   resume.run_id = id;
   {

@@ -14,4 +14,15 @@ std::string refusal_message(const std::function<void()>& call) {
   return "";
 }
 
+CaughtError expect_mlflow_error(const std::function<void()>& call, ErrorCode code) {
+  try {
+    call();
+  } catch (const MlflowException& e) {
+    EXPECT_EQ(e.error_code(), code) << e.what();
+    return CaughtError{e.what(), e.http_status(), is_not_found(e), is_already_exists(e)};
+  }
+  ADD_FAILURE() << "expected an MlflowException with code " << error_code_name(code);
+  return CaughtError{"no exception"};
+}
+
 }  // namespace mlflow::testing

@@ -29,6 +29,20 @@ auto ThrowsMlflow(ErrorCode code, MessageMatcher message) {
                           message)));
 }
 
+/// What a failing call threw, as values: a copy of the exception would lose its class, which
+/// is_not_found / is_already_exists read.
+struct CaughtError {
+  std::string message;
+  int http_status = 0;
+  bool not_found = false;
+  bool already_exists = false;
+  const char* what() const { return message.c_str(); }
+};
+
+/// Runs `call`, expects an MlflowException whose error_code() is `code`, and returns what it
+/// threw. When nothing is thrown, the test fails and the message is "no exception".
+CaughtError expect_mlflow_error(const std::function<void()>& call, ErrorCode code);
+
 /// Runs `call`, which must refuse its input the way Python's MLflow does (InvalidArgument with
 /// INVALID_PARAMETER_VALUE), and returns the message for checks of its wording. When it throws
 /// nothing, the test fails and "" is returned.

@@ -22,6 +22,7 @@
 #include "sqlite/sqlite_backend.hpp"
 #include "support/builders.hpp"
 #include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace mlflow::internal {
 namespace {
@@ -80,17 +81,7 @@ void exec_raw(const std::string& path, const std::string& sql) {
   ASSERT_EQ(rc, SQLITE_OK) << msg;
 }
 
-template <typename F>
-MlflowException expect_error(F&& f, ErrorCode code) {
-  try {
-    f();
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), code) << e.what();
-    return e;
-  }
-  ADD_FAILURE() << "expected an MlflowException with code " << error_code_name(code);
-  return MlflowException(ErrorCode::kUnknown, "no exception");
-}
+using testing::expect_mlflow_error;
 
 // ---------------------------------------------------------------- ids
 
@@ -123,10 +114,10 @@ TEST(SqliteUri, ResolvesRelativeAbsoluteAndMemory) {
   EXPECT_EQ(sqlite_path_from_uri("sqlite://"), ":memory:");
   EXPECT_EQ(sqlite_path_from_uri("sqlite:////tmp/x/y.db"), "/tmp/x/y.db");
   EXPECT_EQ(sqlite_path_from_uri("sqlite:///rel/y.db"), (fs::current_path() / "rel/y.db").string());
-  expect_error([] { sqlite_path_from_uri("http://localhost:5000"); },
-               ErrorCode::kInvalidParameterValue);
-  expect_error([] { sqlite_path_from_uri("sqlite://host/x.db"); },
-               ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([] { sqlite_path_from_uri("http://localhost:5000"); },
+                      ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([] { sqlite_path_from_uri("sqlite://host/x.db"); },
+                      ErrorCode::kInvalidParameterValue);
 }
 
 TEST(SqliteOpen, NewFileGetsSchemaWorkspaceAndDefaultExperiment) {
@@ -169,8 +160,8 @@ TEST(SqliteOpen, GarbageFileIsRefusedAndUntouched) {
   const std::string path = testing::make_temp_dir("sqlite-garbage") + "/g.db";
   { std::ofstream(path, std::ios::binary) << "this is not a database at all, just text\n"; }
   const std::string before = read_bytes(path);
-  const auto e = expect_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
-                              ErrorCode::kInvalidParameterValue);
+  const auto e = expect_mlflow_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
+                                     ErrorCode::kInvalidParameterValue);
   EXPECT_THAT(e.what(), HasSubstr("not a SQLite database"));
   EXPECT_EQ(read_bytes(path), before);
 }
@@ -180,8 +171,8 @@ TEST(SqliteOpen, ForeignSqliteFileIsRefusedAndUntouched) {
   const std::string path = dir + "/foreign.db";
   exec_raw(path, "CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ada');");
   const std::string before = read_bytes(path);
-  const auto e = expect_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
-                              ErrorCode::kInvalidParameterValue);
+  const auto e = expect_mlflow_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
+                                     ErrorCode::kInvalidParameterValue);
   EXPECT_THAT(e.what(), HasSubstr("not an MLflow tracking database"));
   EXPECT_EQ(read_bytes(path), before);
   EXPECT_FALSE(fs::exists(path + "-wal"));
@@ -196,16 +187,16 @@ TEST(SqliteOpen, OlderAndUnknownRevisionsAreRefusedUntouched) {
            "PRAGMA journal_mode=DELETE; UPDATE alembic_version SET version_num = "
            "'534353b11cbc'");
   std::string before = read_bytes(path);
-  auto e = expect_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
-                        ErrorCode::kInvalidState);
+  auto e = expect_mlflow_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
+                               ErrorCode::kInvalidState);
   EXPECT_THAT(e.what(), HasSubstr("mlflow db upgrade sqlite:///" + path));
   EXPECT_THAT(e.what(), HasSubstr("534353b11cbc"));
   EXPECT_EQ(read_bytes(path), before);
 
   exec_raw(path, "UPDATE alembic_version SET version_num = 'ffffffffffff'");
   before = read_bytes(path);
-  e = expect_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
-                   ErrorCode::kInvalidState);
+  e = expect_mlflow_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
+                          ErrorCode::kInvalidState);
   EXPECT_THAT(e.what(), HasSubstr("ffffffffffff"));
   EXPECT_THAT(e.what(), HasSubstr(sqlite::schema_head_revision()));
   EXPECT_EQ(read_bytes(path), before);
@@ -234,13 +225,13 @@ TEST(SqliteExperiments, CreateGetAndErrors) {
   EXPECT_EQ(e1.lifecycle_stage, "active");
   EXPECT_EQ(s->get_experiment(id2).artifact_location, "/custom/place");
 
-  auto e = expect_error([&] { s->create_experiment("one", std::nullopt, {}); },
-                        ErrorCode::kResourceAlreadyExists);
+  auto e = expect_mlflow_error([&] { s->create_experiment("one", std::nullopt, {}); },
+                               ErrorCode::kResourceAlreadyExists);
   EXPECT_THAT(e.what(), HasSubstr("Experiment(name=one) already exists."));
   EXPECT_THROW(s->create_experiment("one", std::nullopt, {}), AlreadyExists);
-  e = expect_error([&] { s->get_experiment("42"); }, ErrorCode::kResourceDoesNotExist);
+  e = expect_mlflow_error([&] { s->get_experiment("42"); }, ErrorCode::kResourceDoesNotExist);
   EXPECT_STREQ(e.what(), "No Experiment with id=42 exists");
-  e = expect_error([&] { s->get_experiment("abc"); }, ErrorCode::kInvalidParameterValue);
+  e = expect_mlflow_error([&] { s->get_experiment("abc"); }, ErrorCode::kInvalidParameterValue);
   EXPECT_STREQ(e.what(), "Invalid experiment ID 'abc'. Experiment ID must be a valid integer.");
 
   ASSERT_TRUE(s->get_experiment_by_name("two").has_value());
@@ -253,7 +244,8 @@ TEST(SqliteExperiments, RenameDeleteRestoreCascadeToRuns) {
   const std::string id = s->create_experiment("exp", std::nullopt, {});
   const mlflow::Run run = s->create_run(run_request(id));
   s->create_experiment("taken", std::nullopt, {});
-  expect_error([&] { s->rename_experiment(id, "taken"); }, ErrorCode::kResourceAlreadyExists);
+  expect_mlflow_error([&] { s->rename_experiment(id, "taken"); },
+                      ErrorCode::kResourceAlreadyExists);
   s->rename_experiment(id, "renamed");
   EXPECT_EQ(s->get_experiment(id).name, "renamed");
 
@@ -261,17 +253,18 @@ TEST(SqliteExperiments, RenameDeleteRestoreCascadeToRuns) {
   EXPECT_EQ(s->get_experiment(id).lifecycle_stage, "deleted");
   EXPECT_EQ(s->get_run(run.info.run_id).info.lifecycle_stage, "deleted");
   // Deleting twice: the experiment is not active any more.
-  expect_error([&] { s->delete_experiment(id); }, ErrorCode::kResourceDoesNotExist);
-  auto e = expect_error([&] { s->rename_experiment(id, "x"); }, ErrorCode::kInvalidState);
+  expect_mlflow_error([&] { s->delete_experiment(id); }, ErrorCode::kResourceDoesNotExist);
+  auto e = expect_mlflow_error([&] { s->rename_experiment(id, "x"); }, ErrorCode::kInvalidState);
   EXPECT_STREQ(e.what(), "Cannot rename a non-active experiment.");
-  e = expect_error([&] { s->create_run(run_request(id)); }, ErrorCode::kInvalidParameterValue);
+  e = expect_mlflow_error([&] { s->create_run(run_request(id)); },
+                          ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(std::string(e.what()),
             "The experiment " + id + " must be in the 'active' state. Current state is deleted.");
 
   s->restore_experiment(id);
   EXPECT_EQ(s->get_experiment(id).lifecycle_stage, "active");
   EXPECT_EQ(s->get_run(run.info.run_id).info.lifecycle_stage, "active");
-  expect_error([&] { s->restore_experiment(id); }, ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { s->restore_experiment(id); }, ErrorCode::kResourceDoesNotExist);
 }
 
 TEST(SqliteExperiments, DeleteSetsRunDeletedTimeOnFile) {
@@ -297,10 +290,14 @@ TEST(SqliteExperiments, Tags) {
   EXPECT_EQ(s->get_experiment(id).tags.at("k"), "v2");
   s->delete_experiment_tag(id, "k");
   EXPECT_TRUE(s->get_experiment(id).tags.empty());
-  const auto e =
-      expect_error([&] { s->delete_experiment_tag(id, "k"); }, ErrorCode::kResourceDoesNotExist);
+  const auto e = expect_mlflow_error([&] { s->delete_experiment_tag(id, "k"); },
+                                     ErrorCode::kResourceDoesNotExist);
   EXPECT_EQ(std::string(e.what()), "No tag with name: k in experiment with id " + id);
-  expect_error([&] { s->set_experiment_tag("77", {"k", "v"}); }, ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error(
+      [&] {
+        s->set_experiment_tag("77", {"k", "v"});
+      },
+      ErrorCode::kResourceDoesNotExist);
 }
 
 // ---------------------------------------------------------------- runs
@@ -331,12 +328,12 @@ TEST(SqliteRuns, CreateRunDefaults) {
   req.tags = {{"mlflow.runName", "from-tag"}};
   EXPECT_EQ(s->create_run(req).info.run_name, "from-tag");
   req.run_name = "other";
-  expect_error([&] { s->create_run(req); }, ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->create_run(req); }, ErrorCode::kInvalidParameterValue);
 
-  const auto e = expect_error([&] { s->get_run("0123456789abcdef0123456789abcdef"); },
-                              ErrorCode::kResourceDoesNotExist);
+  const auto e = expect_mlflow_error([&] { s->get_run("0123456789abcdef0123456789abcdef"); },
+                                     ErrorCode::kResourceDoesNotExist);
   EXPECT_STREQ(e.what(), "Run with id=0123456789abcdef0123456789abcdef not found");
-  expect_error([&] { s->create_run(run_request("99")); }, ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { s->create_run(run_request("99")); }, ErrorCode::kResourceDoesNotExist);
 }
 
 TEST(SqliteRuns, UpdateRunInfoAndRunNameTag) {
@@ -361,23 +358,24 @@ TEST(SqliteRuns, DeleteRestoreAndWritesNeedActiveRun) {
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   s->delete_run(rid);
   EXPECT_EQ(s->get_run(rid).info.lifecycle_stage, "deleted");
-  const auto e = expect_error(
+  const auto e = expect_mlflow_error(
       [&] {
         s->log_param(rid, {"p", "1"});
       },
       ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(std::string(e.what()),
             "The run " + rid + " must be in the 'active' state. Current state is deleted.");
-  expect_error([&] { s->log_metric(rid, testing::metric_point("m", 1, 1, 1)); },
-               ErrorCode::kInvalidParameterValue);
-  expect_error([&] { s->set_tag(rid, {"t", "v"}); }, ErrorCode::kInvalidParameterValue);
-  expect_error([&] { s->update_run_info(rid, RunStatus::kFailed, std::nullopt, std::nullopt); },
-               ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->log_metric(rid, testing::metric_point("m", 1, 1, 1)); },
+                      ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->set_tag(rid, {"t", "v"}); }, ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error(
+      [&] { s->update_run_info(rid, RunStatus::kFailed, std::nullopt, std::nullopt); },
+      ErrorCode::kInvalidParameterValue);
   s->restore_run(rid);
   EXPECT_EQ(s->get_run(rid).info.lifecycle_stage, "active");
   s->log_param(rid, {"p", "1"});
-  expect_error([&] { s->delete_run("ffffffffffffffffffffffffffffffff"); },
-               ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { s->delete_run("ffffffffffffffffffffffffffffffff"); },
+                      ErrorCode::kResourceDoesNotExist);
 }
 
 // ---------------------------------------------------------------- logging
@@ -441,7 +439,7 @@ TEST(SqliteLogging, ParamsAreImmutable) {
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   s->log_param(rid, {"lr", "0.1"});
   s->log_param(rid, {"lr", "0.1"});  // same value: no-op
-  auto e = expect_error(
+  auto e = expect_mlflow_error(
       [&] {
         s->log_param(rid, {"lr", "0.2"});
       },
@@ -450,7 +448,7 @@ TEST(SqliteLogging, ParamsAreImmutable) {
             "Changing param values is not allowed. Param with key='lr' was already logged with "
             "value='0.1' for run ID='" +
                 rid + "'. Attempted logging new value '0.2'.");
-  e = expect_error(
+  e = expect_mlflow_error(
       [&] {
         s->log_batch(rid, {}, {{"lr", "0.3"}, {"x", "1"}}, {});
       },
@@ -474,7 +472,8 @@ TEST(SqliteLogging, TagsUpsertAndDelete) {
   EXPECT_EQ(r.data.tags.at("u"), "3");
   s->delete_tag(rid, "t");
   EXPECT_EQ(s->get_run(rid).data.tags.count("t"), 0u);
-  const auto e = expect_error([&] { s->delete_tag(rid, "t"); }, ErrorCode::kResourceDoesNotExist);
+  const auto e =
+      expect_mlflow_error([&] { s->delete_tag(rid, "t"); }, ErrorCode::kResourceDoesNotExist);
   EXPECT_EQ(std::string(e.what()), "No tag with name: t in run with id " + rid);
 }
 
@@ -494,7 +493,7 @@ TEST(SqliteLogging, BatchOfThousandMetricsIsOneTransaction) {
   EXPECT_EQ(s->get_metric_history_page(rid, "k3", 0, "").items.size(), 100u);
   // A batch that fails half-way (param conflict after metrics were queued) leaves no trace.
   std::vector<Metric> more = {testing::metric_point("late", 1, 1, 1)};
-  expect_error(
+  expect_mlflow_error(
       [&] {
         s->log_batch(rid, more, {{"p0", "changed"}}, {});
       },
@@ -558,8 +557,8 @@ TEST(SqliteHistory, PagedInTimestampStepValueOrder) {
   EXPECT_EQ(all.front().step, 24);
   // MLflow's token format: base64 of {"offset": 10}.
   EXPECT_EQ(s->get_metric_history_page(rid, "loss", 10, "").token, "eyJvZmZzZXQiOiAxMH0=");
-  expect_error([&] { s->get_metric_history_page(rid, "loss", 10, "!!!"); },
-               ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->get_metric_history_page(rid, "loss", 10, "!!!"); },
+                      ErrorCode::kInvalidParameterValue);
   // As MLflow's server: an unknown run has an empty history, not an error.
   EXPECT_TRUE(s->get_metric_history_page("nope", "loss", 10, "").items.empty());
   EXPECT_TRUE(s->get_metric_history_page(rid, "absent", 10, "").items.empty());
@@ -595,8 +594,8 @@ TEST(SqliteHistory, BulkIntervalSamplesKeepingEnds) {
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0].step, 29);
   o.end_step.reset();
-  expect_error([&] { s->get_metric_history_bulk_interval({r1}, "m", o); },
-               ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->get_metric_history_bulk_interval({r1}, "m", o); },
+                      ErrorCode::kInvalidParameterValue);
 }
 
 // ---------------------------------------------------------------- search
@@ -653,7 +652,7 @@ TEST(SqliteSearch, RunsFilterOrderPageAndView) {
   EXPECT_EQ(s->search_runs({exp}, o)[0].info.run_id, ids[2]);
 
   o.filter_string = "metrics.acc >>> 1";
-  expect_error([&] { s->search_runs({exp}, o); }, ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->search_runs({exp}, o); }, ErrorCode::kInvalidParameterValue);
 }
 
 TEST(SqliteSearch, Experiments) {

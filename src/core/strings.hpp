@@ -15,5 +15,7 @@ std::string to_lower(std::string text);
 std::string to_upper(std::string text);
 /// Case-insensitive ASCII equality.
 bool iequals(std::string_view a, std::string_view b) noexcept;
+/// Python's repr() of a str, as MLflow's messages embed it (`{value!r}`).
+std::string python_repr(const std::string& text);
 
 }  // namespace mlflow::internal

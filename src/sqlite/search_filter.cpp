@@ -857,35 +857,4 @@ OrderByClause parse_experiments_order_by(const std::string& order_by) {
   return parse_order_by(kExperiments, order_by);
 }
 
-std::string python_repr(const std::string& text) {
-  const bool has_single = text.find('\'') != std::string::npos;
-  const bool has_double = text.find('"') != std::string::npos;
-  const char q = (has_single && !has_double) ? '"' : '\'';
-  std::string out(1, q);
-  static const char* hex = "0123456789abcdef";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == q) {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += q;
-  return out;
-}
-
 }  // namespace mlflow::internal::sqlite_search

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/strings.hpp"
+
 namespace mlflow::internal::sqlite_search {
 
 enum class EntityType { kMetric, kParam, kTag, kAttribute, kDataset };
@@ -64,7 +66,6 @@ OrderByClause parse_runs_order_by(const std::string& order_by);
 /// One SearchExperiments order_by entry (type may be kTag; the caller rejects it as MLflow does).
 OrderByClause parse_experiments_order_by(const std::string& order_by);
 
-/// Python's repr() of a str, as MLflow's messages embed it (`{value!r}`).
-std::string python_repr(const std::string& text);
+using internal::python_repr;
 
 }  // namespace mlflow::internal::sqlite_search

@@ -93,7 +93,7 @@ ModelVersion read_version_row(const Statement& s) {
   mv.version = std::to_string(s.int64(1));
   mv.creation_timestamp = s.is_null(2) ? 0 : s.int64(2);
   mv.last_updated_timestamp = s.is_null(3) ? 0 : s.int64(3);
-  mv.description = s.opt_text(4).value_or("");
+  mv.description = s.opt_text(4);
   mv.user_id = s.opt_text(5).value_or("");
   mv.current_stage = model_version_stage_from_string(s.opt_text(6).value_or("None"));
   mv.source = s.opt_text(7).value_or("");
@@ -174,7 +174,7 @@ RegisteredModel load_model(Connection& c, const std::string& name) {
     rm.name = s->text(0);
     rm.creation_timestamp = s->is_null(1) ? 0 : s->int64(1);
     rm.last_updated_timestamp = s->is_null(2) ? 0 : s->int64(2);
-    rm.description = s->opt_text(3).value_or("");
+    rm.description = s->opt_text(3);
   }
   {
     auto s = c.prepare(

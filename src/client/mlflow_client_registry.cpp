@@ -2,16 +2,19 @@
 // MlflowClient's model registry methods: validation as MLflow 3.18's server does it (so both
 // stores refuse bad input alike), paging ranges, and register_model's resolution of
 // `runs:/` URIs as Python's mlflow.register_model does it.
+#include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "client/prompt_marker.hpp"
 #include "client/registry_validation.hpp"
 #include "core/log.hpp"
 #include "core/posix_path.hpp"
 #include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "prompts/python_json.hpp"
 #include "store/models_uri.hpp"
 #include "store/registry_store.hpp"
 #include "store/tracking_store.hpp"
@@ -24,7 +27,7 @@ constexpr const char* kModelVersionsTag = "mlflow.modelVersions";
 void refuse_prompt_tag(const std::map<std::string, std::string>& tags) {
   // Python's MlflowClient refuses the prompt marker on models and versions; prompts are made
   // by the prompt registry, which calls the store directly.
-  if (tags.count(internal::kIsPromptTag) != 0) {
+  if (internal::has_prompt_tag(tags)) {
     throw_error(ErrorCode::kInvalidParameterValue, "Prompts cannot be registered as models.");
   }
 }
@@ -35,19 +38,29 @@ void check_name_version(const std::string& name, const std::string& version) {
   internal::validate_model_version(version);
 }
 
+// The checks of a registry call on one version of a model: Python refuses a prompt's name
+// before the store looks at the version.
+void guard_version_call(const MlflowClient& client, const std::string& name,
+                        const std::string& version) {
+  internal::validate_model_name(name);
+  internal::raise_if_prompt(*client.registry_store(), name);
+  internal::validate_model_version(version);
+}
+
 // Python's register_model appends {"name", "version"} to the logged model's
 // mlflow.modelVersions tag (a JSON list), so the model lists its registrations.
 void link_model_version(MlflowClient& client, const std::string& model_id,
                         const ModelVersion& version) {
-  nlohmann::json links = nlohmann::json::array();
+  nlohmann::ordered_json links = nlohmann::ordered_json::array();
   const LoggedModel model = client.get_logged_model(model_id);
   const auto it = model.tags.find(kModelVersionsTag);
   if (it != model.tags.end()) {
-    links = nlohmann::json::parse(it->second, nullptr, false);
-    if (!links.is_array()) links = nlohmann::json::array();
+    links = nlohmann::ordered_json::parse(it->second, nullptr, false);
+    if (!links.is_array()) links = nlohmann::ordered_json::array();
   }
   links.push_back({{"name", version.name}, {"version", version.version}});
-  client.set_logged_model_tags(model_id, {{kModelVersionsTag, links.dump()}});
+  // json.dumps of the list, as Python writes the tag.
+  client.set_logged_model_tags(model_id, {{kModelVersionsTag, internal::pyjson::dumps(links)}});
 }
 
 // The scheme of a URI as urllib.parse.urlparse finds it ("" for a plain path).
@@ -163,6 +176,43 @@ void validate_source(MlflowClient& client, const std::string& source,
   }
 }
 
+// Python's _get_logged_models_from_run and its choice among them: the logged models named
+// `name` that `run` produced; with several, the one the run logged at the largest step.
+std::string logged_model_of_run(MlflowClient& client, const Run& run, const std::string& name) {
+  std::vector<LoggedModel> found;
+  SearchLoggedModelsOptions search;
+  search.filter_string = "name = '" + name + "'";
+  for (;;) {
+    const PagedList<LoggedModel> page =
+        client.search_logged_models({run.info.experiment_id}, search);
+    for (const LoggedModel& m : page.items) {
+      if (m.source_run_id == run.info.run_id) found.push_back(m);
+    }
+    if (!page.has_next_page()) break;
+    search.page_token = page.token;
+  }
+  if (found.empty()) {
+    // Python means NOT_FOUND but passes its name where a number is expected, so the exception
+    // carries INTERNAL_ERROR; the code is Python's.
+    throw_error(ErrorCode::kInternalError, "Unable to find a logged_model with artifact_path " +
+                                               name + " under run " + run.info.run_id);
+  }
+  if (found.size() == 1) return found.front().model_id;
+  if (run.outputs.model_outputs.empty()) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "Multiple logged models found for run " + run.info.run_id +
+                    ". Cannot determine which model to register. Please use "
+                    "`models:/<model_id>` instead.");
+  }
+  std::map<std::string, std::int64_t> step_of;
+  for (const ModelOutput& o : run.outputs.model_outputs) step_of[o.model_id] = o.step;
+  const auto best =
+      std::max_element(found.begin(), found.end(), [&](const LoggedModel& a, const LoggedModel& b) {
+        return step_of[a.model_id] < step_of[b.model_id];
+      });
+  return best->model_id;
+}
+
 }  // namespace
 
 MlflowClient::MlflowClient(std::shared_ptr<internal::TrackingStore> tracking,
@@ -181,11 +231,14 @@ const std::shared_ptr<internal::RegistryStore>& MlflowClient::registry_store() c
 }
 
 // ---- Registered models ------------------------------------------------------------------------
+// The order of the checks is Python MlflowClient's (a prompt's name is refused before the rest of
+// the input is looked at, as Python's _raise_if_prompt runs before the store validates), so the
+// first error reported for a call with several faults is Python's.
 
 RegisteredModel MlflowClient::create_registered_model(const std::string& name,
                                                       const CreateRegisteredModelOptions& options) {
-  internal::validate_model_name(name);
   refuse_prompt_tag(options.tags);
+  internal::validate_model_name(name);
   std::vector<RegisteredModelTag> tags;
   for (const auto& [key, value] : options.tags) {
     internal::validate_registry_tag(key, value);
@@ -196,12 +249,18 @@ RegisteredModel MlflowClient::create_registered_model(const std::string& name,
 
 RegisteredModel MlflowClient::get_registered_model(const std::string& name) {
   internal::validate_model_name(name);
-  return registry_store()->get_registered_model(name);
+  RegisteredModel rm = registry_store()->get_registered_model(name);
+  if (internal::has_prompt_tag(rm.tags)) internal::throw_model_not_found(name);
+  return rm;
 }
 
 RegisteredModel MlflowClient::rename_registered_model(const std::string& name,
                                                       const std::string& new_name) {
   internal::validate_model_name(name);
+  internal::raise_if_prompt(*registry_store(), name);
+  if (internal::trim(new_name).empty()) {
+    throw_error(ErrorCode::kInternalError, "The name must not be an empty string.");
+  }
   internal::validate_model_name(new_name, "new_name");
   return registry_store()->rename_registered_model(name, new_name);
 }
@@ -209,18 +268,19 @@ RegisteredModel MlflowClient::rename_registered_model(const std::string& name,
 RegisteredModel MlflowClient::update_registered_model(
     const std::string& name, const std::optional<std::string>& description) {
   internal::validate_model_name(name);
+  internal::raise_if_prompt(*registry_store(), name);
   return registry_store()->update_registered_model(name, description);
 }
 
 void MlflowClient::delete_registered_model(const std::string& name) {
   internal::validate_model_name(name);
+  internal::raise_if_prompt(*registry_store(), name);
   registry_store()->delete_registered_model(name);
 }
 
 PagedList<RegisteredModel> MlflowClient::search_registered_models(
     const SearchRegisteredModelsOptions& options) {
-  internal::validate_registry_max_results(options.max_results,
-                                          internal::kMaxSearchRegisteredModels);
+  internal::validate_max_results_at_most(options.max_results, internal::kMaxSearchRegisteredModels);
   return registry_store()->search_registered_models(options);
 }
 
@@ -238,6 +298,7 @@ PageRange<RegisteredModel> MlflowClient::search_registered_models_all(
 std::vector<ModelVersion> MlflowClient::get_latest_versions(
     const std::string& name, const std::vector<std::string>& stages) {
   internal::validate_model_name(name);
+  internal::raise_if_prompt(*registry_store(), name);
   std::vector<std::string> canonical;
   for (const auto& s : stages)
     canonical.emplace_back(to_string(model_version_stage_from_string(s)));
@@ -247,12 +308,14 @@ std::vector<ModelVersion> MlflowClient::get_latest_versions(
 void MlflowClient::set_registered_model_tag(const std::string& name, const std::string& key,
                                             const std::string& value) {
   internal::validate_model_name(name);
+  internal::raise_if_prompt(*registry_store(), name);
   internal::validate_registry_tag(key, value);
   registry_store()->set_registered_model_tag(name, {key, value});
 }
 
 void MlflowClient::delete_registered_model_tag(const std::string& name, const std::string& key) {
   internal::validate_model_name(name);
+  internal::raise_if_prompt(*registry_store(), name);
   internal::validate_registry_tag_key(key);
   registry_store()->delete_registered_model_tag(name, key);
 }
@@ -261,12 +324,13 @@ void MlflowClient::delete_registered_model_tag(const std::string& name, const st
 
 ModelVersion MlflowClient::create_model_version(const std::string& name, const std::string& source,
                                                 const CreateModelVersionOptions& options) {
+  refuse_prompt_tag(options.tags);
   internal::validate_model_name(name);
   if (source.empty()) {
     throw_error(ErrorCode::kInvalidParameterValue,
-                "Missing value for required parameter 'source'.");
+                "Missing value for required parameter 'source'. See the API docs for more "
+                "information about request parameters.");
   }
-  refuse_prompt_tag(options.tags);
   validate_source(*this, source, options.run_id);
   internal::CreateModelVersionRequest request;
   request.name = name;
@@ -284,12 +348,18 @@ ModelVersion MlflowClient::create_model_version(const std::string& name, const s
 
 ModelVersion MlflowClient::get_model_version(const std::string& name, const std::string& version) {
   check_name_version(name, version);
-  return registry_store()->get_model_version(name, version);
+  ModelVersion mv = registry_store()->get_model_version(name, version);
+  if (internal::has_prompt_tag(mv.tags)) internal::throw_model_not_found(name);
+  return mv;
 }
 
 ModelVersion MlflowClient::update_model_version(const std::string& name, const std::string& version,
                                                 const std::optional<std::string>& description) {
-  check_name_version(name, version);
+  if (!description) {
+    throw_error(ErrorCode::kInternalError,
+                "Attempting to update model version with no new field values.");
+  }
+  guard_version_call(*this, name, version);
   return registry_store()->update_model_version(name, version, description);
 }
 
@@ -297,35 +367,41 @@ ModelVersion MlflowClient::transition_model_version_stage(const std::string& nam
                                                           const std::string& version,
                                                           const std::string& stage,
                                                           bool archive_existing_versions) {
-  check_name_version(name, version);
+  internal::validate_model_name(name);
+  internal::raise_if_prompt(*registry_store(), name);
+  if (internal::trim(stage).empty()) {
+    throw_error(ErrorCode::kInternalError, "The stage must not be an empty string.");
+  }
   const ModelVersionStage target = model_version_stage_from_string(stage);
   if (archive_existing_versions && target != ModelVersionStage::kStaging &&
       target != ModelVersionStage::kProduction) {
-    // The server refuses this with INTERNAL_ERROR (HTTP 500), which clients retry for minutes;
-    // it is bad input, so it fails here at once with the server's wording.
-    throw_error(ErrorCode::kInvalidParameterValue,
+    // The server and Python's SQL store refuse this with INTERNAL_ERROR; over REST that is an
+    // HTTP 500, which clients retry for minutes, so it is refused here at once, same code and
+    // wording.
+    throw_error(ErrorCode::kInternalError,
                 "Model version transition cannot archive existing model versions because '" +
                     stage + "' is not an Active stage. Valid stages are ['Staging', 'Production']");
   }
+  internal::validate_model_version(version);
   const std::string canonical = to_string(target);
   return registry_store()->transition_model_version_stage(name, version, canonical,
                                                           archive_existing_versions);
 }
 
 void MlflowClient::delete_model_version(const std::string& name, const std::string& version) {
-  check_name_version(name, version);
+  guard_version_call(*this, name, version);
   registry_store()->delete_model_version(name, version);
 }
 
 PagedList<ModelVersion> MlflowClient::search_model_versions(
     const SearchModelVersionsOptions& options) {
-  internal::validate_registry_max_results(options.max_results, internal::kMaxSearchModelVersions);
+  internal::validate_model_versions_max_results(options.max_results);
   return registry_store()->search_model_versions(options);
 }
 
 PageRange<ModelVersion> MlflowClient::search_model_versions_all(
     SearchModelVersionsOptions options) {
-  internal::validate_registry_max_results(options.max_results, internal::kMaxSearchModelVersions);
+  internal::validate_model_versions_max_results(options.max_results);
   auto store = registry_store();
   return PageRange<ModelVersion>([store, options](const std::string& token) mutable {
     options.page_token = token;
@@ -335,20 +411,20 @@ PageRange<ModelVersion> MlflowClient::search_model_versions_all(
 
 std::string MlflowClient::get_model_version_download_uri(const std::string& name,
                                                          const std::string& version) {
-  check_name_version(name, version);
+  guard_version_call(*this, name, version);
   return registry_store()->get_model_version_download_uri(name, version);
 }
 
 void MlflowClient::set_model_version_tag(const std::string& name, const std::string& version,
                                          const std::string& key, const std::string& value) {
-  check_name_version(name, version);
+  guard_version_call(*this, name, version);
   internal::validate_registry_tag(key, value);
   registry_store()->set_model_version_tag(name, version, {key, value});
 }
 
 void MlflowClient::delete_model_version_tag(const std::string& name, const std::string& version,
                                             const std::string& key) {
-  check_name_version(name, version);
+  guard_version_call(*this, name, version);
   internal::validate_registry_tag_key(key);
   registry_store()->delete_model_version_tag(name, version, key);
 }
@@ -357,8 +433,9 @@ void MlflowClient::set_registered_model_alias(const std::string& name, const std
                                               const std::string& version) {
   internal::validate_model_name(name);
   internal::validate_alias_name(alias);
-  internal::validate_alias_not_reserved(alias);
   internal::validate_model_version(version);
+  internal::raise_if_prompt(*registry_store(), name);
+  internal::validate_alias_not_reserved(alias);
   registry_store()->set_registered_model_alias(name, alias, version);
 }
 
@@ -366,6 +443,7 @@ void MlflowClient::delete_registered_model_alias(const std::string& name,
                                                  const std::string& alias) {
   internal::validate_model_name(name);
   internal::validate_alias_name(alias);
+  internal::raise_if_prompt(*registry_store(), name);
   registry_store()->delete_registered_model_alias(name, alias);
 }
 
@@ -373,17 +451,26 @@ ModelVersion MlflowClient::get_model_version_by_alias(const std::string& name,
                                                       const std::string& alias) {
   internal::validate_model_name(name);
   internal::validate_alias_name(alias);
-  return registry_store()->get_model_version_by_alias(name, alias);
+  ModelVersion mv = registry_store()->get_model_version_by_alias(name, alias);
+  if (internal::has_prompt_tag(mv.tags)) internal::throw_model_not_found(name);
+  return mv;
 }
 
 // ---- register_model ---------------------------------------------------------------------------
 
 ModelVersion MlflowClient::register_model(const std::string& model_uri, const std::string& name,
                                           const RegisterModelOptions& options) {
-  internal::validate_model_name(name);
-  refuse_prompt_tag(options.tags);
+  // Python's _register_model creates the registered model first (an existing one is kept), then
+  // resolves the URI and creates the version: a failure after that leaves the model, as there.
+  try {
+    create_registered_model(name);
+    internal::log(LogLevel::kInfo, "Successfully registered model '" + name + "'.");
+  } catch (const AlreadyExists&) {
+    internal::log(LogLevel::kInfo, "Registered model " + internal::python_repr(name) +
+                                       " already exists. Creating a new version of this model...");
+  }
   // models:/<model_id>: a logged model (MLflow 3), registered as Python's register_model does.
-  const std::optional<std::string> logged_model_id = internal::logged_model_id_of_uri(model_uri);
+  std::optional<std::string> logged_model_id = internal::logged_model_id_of_uri(model_uri);
   if (model_uri.rfind("models:/", 0) == 0 && !logged_model_id) {
     throw_error(ErrorCode::kInvalidParameterValue,
                 "register_model('" + model_uri +
@@ -412,9 +499,9 @@ ModelVersion MlflowClient::register_model(const std::string& model_uri, const st
                       "'. Runs URIs must be of the form 'runs:/<run_id>/run-relative/path/to/"
                       "artifact'");
     }
-    const Run run = get_run(id);
-    // Python uses the run's artifact directory when it holds an MLmodel file; otherwise it
-    // looks for a logged model of that name, which mlflow-cpp cannot do yet.
+    run_id = id;
+    // Python uses the run's artifact directory when it holds an MLmodel file, else the logged
+    // model of that name that the run produced.
     bool has_mlmodel = false;
     for (const FileInfo& f : list_artifacts(id, path)) {
       const auto pos = f.path.rfind('/');
@@ -422,23 +509,18 @@ ModelVersion MlflowClient::register_model(const std::string& model_uri, const st
         has_mlmodel = true;
       }
     }
-    if (!has_mlmodel) {
-      throw_error(ErrorCode::kNotFound,
-                  "Unable to find a logged_model with artifact_path " + path + " under run " + id +
-                      " (no MLmodel file at that path, and logged models are not resolved by "
-                      "this release of mlflow-cpp).");
+    if (has_mlmodel) {
+      std::string root = get_run(id).info.artifact_uri;
+      while (!root.empty() && root.back() == '/') root.pop_back();
+      source = path.empty() ? root : root + "/" + path;
+    } else {
+      logged_model_id = logged_model_of_run(*this, get_run(id), path);
+      source = "models:/" + *logged_model_id;
+      internal::log(LogLevel::kWarning, "Run with id " + id +
+                                            " has no artifacts at artifact path " +
+                                            internal::python_repr(path) +
+                                            ", registering model based on " + source + " instead");
     }
-    std::string root = run.info.artifact_uri;
-    while (!root.empty() && root.back() == '/') root.pop_back();
-    source = path.empty() ? root : root + "/" + path;
-    run_id = id;
-  }
-  try {
-    create_registered_model(name);
-    internal::log(LogLevel::kInfo, "Successfully registered model '" + name + "'.");
-  } catch (const AlreadyExists&) {
-    internal::log(LogLevel::kInfo, "Registered model '" + name +
-                                       "' already exists. Creating a new version of this model...");
   }
   CreateModelVersionOptions mv;
   mv.run_id = run_id;

@@ -8,8 +8,7 @@
 #include "mlflow/errors.hpp"
 #include "rest/rest_registry_store.hpp"
 #include "rest/rest_tracking_store.hpp"
-#include "sqlite/sqlite_registry_store.hpp"
-#include "sqlite/sqlite_tracking_store.hpp"
+#include "sqlite/sqlite_backend.hpp"
 
 namespace mlflow::internal {
 namespace {

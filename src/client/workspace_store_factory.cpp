@@ -7,7 +7,8 @@
 
 #include "mlflow/errors.hpp"
 #include "rest/rest_workspace_store.hpp"
-#include "sqlite/sqlite_workspace_store.hpp"
+#include "sqlite/sqlite_backend.hpp"
+#include "sqlite/sqlite_tracking_store.hpp"
 
 namespace mlflow::internal {
 
@@ -15,8 +16,8 @@ std::shared_ptr<WorkspaceStore> make_workspace_store(const std::shared_ptr<Track
   if (auto rest = std::dynamic_pointer_cast<RestTrackingStore>(store)) {
     return std::make_shared<RestWorkspaceStore>(std::move(rest));
   }
-  if (auto sqlite = std::dynamic_pointer_cast<SqliteTrackingStore>(store)) {
-    return std::make_shared<SqliteWorkspaceStore>(std::move(sqlite));
+  if (std::dynamic_pointer_cast<SqliteTrackingStore>(store)) {
+    return sqlite_stores_sharing(store).workspaces;
   }
   throw_error(ErrorCode::kInvalidParameterValue,
               "This MlflowClient's custom store has no workspace support; workspaces need an "

@@ -3,14 +3,26 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
+#include <algorithm>
+#include <cstdio>
 #include <thread>
 
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal::sqlite {
 
-void throw_sqlite_error(sqlite3* db, int rc, const std::string& context) {
+namespace {
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(ms.count()) / 1000.0);
+  return buf;
+}
+
+}  // namespace
+
+void throw_sqlite_error(const Connection& conn, int rc, const std::string& context) {
+  sqlite3* db = conn.handle();
   const std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   const std::string message = context + ": " + detail;
   switch (rc & 0xff) {
@@ -19,7 +31,21 @@ void throw_sqlite_error(sqlite3* db, int rc, const std::string& context) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       throw_error(ErrorCode::kTemporarilyUnavailable,
-                  message + " (another connection holds the database lock; retry later)");
+                  message +
+                      ". Another connection (another process or thread, or an open "
+                      "sqlite3 shell) held the lock of '" +
+                      conn.path() + "' for all of this call's lock timeout (" +
+                      seconds_text(conn.lock_timeout()) +
+                      "). Retry once it has finished; to wait longer or shorter, set "
+                      "?timeout=<seconds> in the sqlite:/// URI.");
+    // A file opened read-only, or one that became read-only under us (ADR 0015). Retrying
+    // cannot help, so this is not MLflow's TEMPORARILY_UNAVAILABLE.
+    case SQLITE_READONLY:
+      throw_error(ErrorCode::kPermissionDenied,
+                  message + ". '" + conn.path() +
+                      "' cannot be written (a read-only file system, or no write permission "
+                      "on the file or its directory); reads still work. To write, open a "
+                      "writable copy of the file.");
     // Other SQLAlchemy errors (IntegrityError for constraints) become BAD_REQUEST there.
     case SQLITE_CONSTRAINT:
       throw_error(ErrorCode::kBadRequest, message);
@@ -27,45 +53,50 @@ void throw_sqlite_error(sqlite3* db, int rc, const std::string& context) {
     case SQLITE_CORRUPT:
       throw_error(ErrorCode::kInvalidParameterValue,
                   message + " (the file is not a usable SQLite database)");
+    case SQLITE_CANTOPEN:
+      throw_error(ErrorCode::kInternalError,
+                  message + " (SQLite could not open '" + conn.path() +
+                      "' or the journal, -wal or -shm file it keeps next to it: check that "
+                      "the file and its directory are readable and, to write, writable)");
     default:
       throw_error(ErrorCode::kInternalError, message);
   }
 }
 
-Statement::Statement(sqlite3* db, const std::string& sql) : db_(db), sql_(sql) {
-  const int rc =
-      sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr);
+Statement::Statement(Connection& conn, const std::string& sql) : conn_(conn) {
+  const int rc = sqlite3_prepare_v2(conn_.handle(), sql.c_str(), static_cast<int>(sql.size()),
+                                    &stmt_, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
-    throw_sqlite_error(db_, rc, "Failed to prepare SQL statement");
+    throw_sqlite_error(conn_, rc, "Failed to prepare SQL statement");
   }
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 namespace {
-void check_bind(sqlite3* db, int rc) {
-  if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "Failed to bind SQL parameter");
+void check_bind(const Connection& conn, int rc) {
+  if (rc != SQLITE_OK) throw_sqlite_error(conn, rc, "Failed to bind SQL parameter");
 }
 }  // namespace
 
 Statement& Statement::bind(int index, const std::string& value) {
-  check_bind(db_, sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                      SQLITE_UTF8));
+  check_bind(conn_, sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                                        SQLITE_UTF8));
   return *this;
 }
 Statement& Statement::bind(int index, const char* value) { return bind(index, std::string(value)); }
 Statement& Statement::bind(int index, std::int64_t value) {
-  check_bind(db_, sqlite3_bind_int64(stmt_, index, value));
+  check_bind(conn_, sqlite3_bind_int64(stmt_, index, value));
   return *this;
 }
 Statement& Statement::bind(int index, double value) {
-  check_bind(db_, sqlite3_bind_double(stmt_, index, value));
+  check_bind(conn_, sqlite3_bind_double(stmt_, index, value));
   return *this;
 }
 Statement& Statement::bind_null(int index) {
-  check_bind(db_, sqlite3_bind_null(stmt_, index));
+  check_bind(conn_, sqlite3_bind_null(stmt_, index));
   return *this;
 }
 Statement& Statement::bind(int index, const std::optional<std::string>& value) {
@@ -74,6 +105,17 @@ Statement& Statement::bind(int index, const std::optional<std::string>& value) {
 Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
   return value ? bind(index, *value) : bind_null(index);
 }
+Statement& Statement::bind(int index, const Bind& value) {
+  switch (value.kind) {
+    case Bind::kInt:
+      return bind(index, value.i);
+    case Bind::kReal:
+      return bind(index, value.r);
+    case Bind::kText:
+      break;
+  }
+  return bind(index, value.text);
+}
 
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
@@ -81,7 +123,7 @@ bool Statement::step() {
   if (rc == SQLITE_DONE) return false;
   // Keep the statement reusable after a failure (e.g. a constraint hit inside a transaction).
   sqlite3_reset(stmt_);
-  throw_sqlite_error(db_, rc, "SQL statement failed");
+  throw_sqlite_error(conn_, rc, "SQL statement failed");
 }
 
 void Statement::run() {
@@ -114,21 +156,56 @@ std::optional<std::int64_t> Statement::opt_int64(int column) const {
 }
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
 
-Connection::Connection(const std::string& path, OpenMode mode) {
-  const int flags = (mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
-                                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+namespace {
+
+// SQLite's URI form of a file path (for query parameters such as immutable=1).
+std::string file_uri(const std::string& path, const std::string& query) {
+  std::string out = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out + "?" + query;
+}
+
+}  // namespace
+
+Connection::Connection(const std::string& path, OpenMode mode,
+                       std::chrono::milliseconds lock_timeout)
+    : path_(path), lock_timeout_(lock_timeout) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  std::string name = path;
+  switch (mode) {
+    case OpenMode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
+    case OpenMode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case OpenMode::kReadWriteCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case OpenMode::kReadOnlyImmutable:
+      flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+      name = file_uri(path, "immutable=1");
+      break;
+  }
+  const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
     throw_error(ErrorCode::kInvalidParameterValue,
                 "Cannot open SQLite database '" + path + "': " + detail +
-                    ". Check that the path in the sqlite:/// URI is correct and writable.");
+                    ". Check that the path in the sqlite:/// URI is correct and that its "
+                    "directory exists and is writable (readable, to only read a file).");
   }
-  // MLflow waits up to 20 s for another writer before reporting "database is locked".
-  sqlite3_busy_timeout(db_, 20000);
+  sqlite3_busy_handler(db_, &Connection::on_busy, this);
   sqlite3_extended_result_codes(db_, 0);
 }
 
@@ -137,39 +214,84 @@ Connection::~Connection() {
   sqlite3_close(db_);
 }
 
+int Connection::on_busy(void* self, int attempt) {
+  auto& conn = *static_cast<Connection*>(self);
+  const auto now = std::chrono::steady_clock::now();
+  if (!conn.call_deadline_ && attempt == 0) conn.statement_deadline_ = now + conn.lock_timeout_;
+  const auto deadline = conn.call_deadline_ ? *conn.call_deadline_ : conn.statement_deadline_;
+  if (now >= deadline) return 0;  // give up: SQLite answers SQLITE_BUSY
+  // sqlite3_busy_timeout's back-off: short sleeps first, then 100 ms between tries.
+  static constexpr int kDelaysMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+  constexpr int kLast = static_cast<int>(sizeof kDelaysMs / sizeof kDelaysMs[0]) - 1;
+  const std::chrono::milliseconds delay(kDelaysMs[std::min(attempt, kLast)]);
+  std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(delay, deadline - now));
+  return 1;
+}
+
+bool Connection::lock_time_left() const {
+  return call_deadline_ && std::chrono::steady_clock::now() < *call_deadline_;
+}
+
 void Connection::exec(const std::string& sql) {
   char* err = nullptr;
   const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
     sqlite3_free(err);
-    throw_sqlite_error(db_, rc, "SQL execution failed");
+    throw_sqlite_error(*this, rc, "SQL execution failed");
   }
 }
 
 StatementRef Connection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
-    it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+    it = cache_.emplace(sql, std::make_unique<Statement>(*this, sql)).first;
   }
   return StatementRef(*it->second);
+}
+
+std::unique_ptr<Statement> Connection::statement(const SqlQuery& query) {
+  auto stmt = std::make_unique<Statement>(*this, query.sql);
+  int index = 0;
+  for (const Bind& b : query.binds) stmt->bind(++index, b);
+  return stmt;
+}
+
+std::vector<std::string> Connection::first_column(const SqlQuery& query) {
+  auto stmt = statement(query);
+  std::vector<std::string> out;
+  while (stmt->step()) out.push_back(stmt->text(0));
+  return out;
 }
 
 int Connection::changes() const { return sqlite3_changes(db_); }
 std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
-Transaction::Transaction(Connection& conn) : conn_(conn) {
-  // The busy timeout already waits inside BEGIN IMMEDIATE; a few extra attempts cover the
-  // case where the busy handler gives up early (e.g. a WAL checkpoint in another process).
-  for (int attempt = 0;; ++attempt) {
-    char* err = nullptr;
-    const int rc = sqlite3_exec(conn_.handle(), "BEGIN IMMEDIATE", nullptr, nullptr, &err);
-    sqlite3_free(err);
+std::string Connection::journal_mode() {
+  auto stmt = prepare("PRAGMA journal_mode");
+  return stmt->step() ? stmt->text(0) : std::string();
+}
+
+bool Connection::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
+
+LockBudget::LockBudget(Connection& conn) : conn_(conn) {
+  conn_.call_deadline_ = std::chrono::steady_clock::now() + conn_.lock_timeout_;
+}
+
+LockBudget::~LockBudget() { conn_.call_deadline_.reset(); }
+
+Transaction::Transaction(Connection& conn, Kind kind) : conn_(conn) {
+  const char* begin = kind == Kind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN";
+  for (;;) {
+    const int rc = sqlite3_exec(conn_.handle(), begin, nullptr, nullptr, nullptr);
     if (rc == SQLITE_OK) return;
-    if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 3) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
+    // The busy handler already waits inside BEGIN until the call's deadline. SQLite may still
+    // answer BUSY sooner without asking it (e.g. while another process recovers the WAL), so
+    // a call with time left tries again -- within the same deadline, never beyond it.
+    if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && conn_.lock_time_left()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
       continue;
     }
-    throw_sqlite_error(conn_.handle(), rc, "Failed to begin a transaction");
+    throw_sqlite_error(conn_, rc, "Failed to begin a transaction");
   }
 }
 

@@ -13,37 +13,9 @@ namespace {
 
 constexpr const char* kIsPrompt = "mlflow.prompt.is_prompt";
 
-[[noreturn]] void invalid(const std::string& message) {
-  throw_error(ErrorCode::kInvalidParameterValue, message);
-}
+using Builder = sqlite::SqlBuilder;
 
-class Builder {
- public:
-  Builder& sql(const std::string& s) {
-    q_.sql += s;
-    return *this;
-  }
-  Builder& text(const std::string& v) {
-    q_.sql += "?";
-    Bind b;
-    b.kind = Bind::kText;
-    b.text = v;
-    q_.binds.push_back(std::move(b));
-    return *this;
-  }
-  Builder& integer(std::int64_t v) {
-    q_.sql += "?";
-    Bind b;
-    b.kind = Bind::kInt;
-    b.i = v;
-    q_.binds.push_back(std::move(b));
-    return *this;
-  }
-  SqlQuery done() { return std::move(q_); }
-
- private:
-  SqlQuery q_;
-};
+[[noreturn]] void invalid(const std::string& message) { sqlite::invalid_parameter(message); }
 
 bool one_of(const std::string& c, std::initializer_list<const char*> set) {
   for (const char* s : set) {
@@ -52,21 +24,9 @@ bool one_of(const std::string& c, std::initializer_list<const char*> set) {
   return false;
 }
 
-// `<column> <comparator> ?` for =, !=, LIKE, ILIKE, IN, NOT IN (SQLAlchemy's SQLite rendering).
 void compare(Builder& b, const std::string& column, const std::string& comparator,
              const FilterValue& v) {
-  if (comparator == "ILIKE") {
-    b.sql("lower(" + column + ") LIKE lower(").text(v.text).sql(")");
-  } else if (comparator == "IN" || comparator == "NOT IN") {
-    b.sql("(" + column + (comparator == "IN" ? " IN (" : " NOT IN ("));
-    for (std::size_t k = 0; k < v.list.size(); ++k) {
-      if (k > 0) b.sql(", ");
-      b.text(v.list[k]);
-    }
-    b.sql("))");
-  } else {
-    b.sql(column + " " + comparator + " ").text(v.text);
-  }
+  sqlite::append_string_comparison(b, column, comparator, v.text, v.list);
 }
 
 // Python's _is_querying_prompt: the first clause on the prompt tag decides.
@@ -187,7 +147,7 @@ SqlQuery build_search_registered_models_query(const std::string& filter,
   b.sql(" ORDER BY ");
   for (std::size_t i = 0; i < order_sql.size(); ++i) b.sql((i ? ", " : "") + order_sql[i]);
   add_page(b, offset, limit);
-  return b.done();
+  return b.take();
 }
 
 SqlQuery build_search_model_versions_query(const std::string& filter,
@@ -291,7 +251,7 @@ SqlQuery build_search_model_versions_query(const std::string& filter,
   b.sql(" ORDER BY ");
   for (std::size_t i = 0; i < order_sql.size(); ++i) b.sql((i ? ", " : "") + order_sql[i]);
   add_page(b, offset, limit);
-  return b.done();
+  return b.take();
 }
 
 }  // namespace mlflow::internal::sqlite_search

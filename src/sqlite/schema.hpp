@@ -1,10 +1,9 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #pragma once
 
-// MLflow 3.18's SQL schema and the policy for opening a database file (ADR 0005): create it
-// when new, open it at 3.18's head revision, refuse everything else without touching it.
+// MLflow 3.18's SQL schema (ADR 0005): what a file must hold to be opened, and how a new
+// database gets it. The opening policy itself is sqlite::Database::open.
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,12 +18,26 @@ const char* schema_mlflow_version();
 /// The CREATE statements of the full schema, in the order MLflow's database lists them.
 std::vector<std::string> schema_statements();
 
-/// Opens `path` (a file path or ":memory:") following the opening policy, creating the
-/// schema, the `default` workspace row and the Default experiment (artifact location
-/// `<artifact_root>/0`) when the database is new. Sets the per-connection pragmas.
-/// Throws InvalidArgument for a file that is not an MLflow database (left unmodified) and
-/// MlflowException(INVALID_STATE) for another schema revision (also left unmodified).
-std::unique_ptr<Connection> open_mlflow_database(const std::string& path,
-                                                 const std::string& artifact_root);
+/// What an existing file holds, decided without writing to it (ADR 0005).
+enum class SchemaState {
+  kEmpty,    // a SQLite database without any table: the schema is created in it
+  kCurrent,  // MLflow 3.18's schema at its head revision
+};
+
+/// Inspects `path` through `reader` (a read-only connection): the header must be SQLite's, the
+/// tables MLflow's and the revision 3.18's head. Throws InvalidArgument for a file that is not
+/// an MLflow database and MlflowException(INVALID_STATE) for another schema revision; neither
+/// touches the file. `uri_hint` is the URI to name in messages.
+SchemaState inspect_schema(Connection& reader, const std::string& path,
+                           const std::string& uri_hint);
+
+/// Throws InvalidArgument (naming `uri_hint`) unless `path` starts with SQLite's 16-byte
+/// header. Reads the bytes only; the file is not opened as a database.
+void require_sqlite_header(const std::string& path, const std::string& uri_hint);
+
+/// Creates the whole schema, the `default` workspace row and the Default experiment
+/// (artifact location `<artifact_root>/0`) in one write transaction, unless another
+/// connection created it first.
+void create_schema(Connection& conn, const std::string& artifact_root);
 
 }  // namespace mlflow::internal::sqlite

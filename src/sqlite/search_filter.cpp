@@ -15,13 +15,12 @@
 
 #include "core/strings.hpp"
 #include "mlflow/errors.hpp"
+#include "sqlite/sql_builder.hpp"
 
 namespace mlflow::internal::sqlite_search {
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) {
-  throw_error(ErrorCode::kInvalidParameterValue, message);
-}
+[[noreturn]] void invalid(const std::string& message) { sqlite::invalid_parameter(message); }
 
 bool is_word_char(char c) {
   const auto u = static_cast<unsigned char>(c);

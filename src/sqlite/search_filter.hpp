@@ -66,6 +66,7 @@ OrderByClause parse_runs_order_by(const std::string& order_by);
 /// One SearchExperiments order_by entry (type may be kTag; the caller rejects it as MLflow does).
 OrderByClause parse_experiments_order_by(const std::string& order_by);
 
+using internal::python_bytes_repr;
 using internal::python_repr;
 
 }  // namespace mlflow::internal::sqlite_search

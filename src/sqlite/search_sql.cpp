@@ -28,52 +28,9 @@
 namespace mlflow::internal::sqlite_search {
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) {
-  throw_error(ErrorCode::kInvalidParameterValue, message);
-}
+using sqlite::SqlBuilder;
 
-// SQL text plus the values for its `?` placeholders, in textual order.
-class SqlBuilder {
- public:
-  SqlBuilder& sql(const std::string& fragment) {
-    query_.sql += fragment;
-    return *this;
-  }
-  SqlBuilder& text(const std::string& value) {
-    query_.sql += '?';
-    Bind b;
-    b.kind = Bind::kText;
-    b.text = value;
-    query_.binds.push_back(std::move(b));
-    return *this;
-  }
-  SqlBuilder& integer(std::int64_t value) {
-    query_.sql += '?';
-    Bind b;
-    b.kind = Bind::kInt;
-    b.i = value;
-    query_.binds.push_back(std::move(b));
-    return *this;
-  }
-  SqlBuilder& real(double value) {
-    query_.sql += '?';
-    Bind b;
-    b.kind = Bind::kReal;
-    b.r = value;
-    query_.binds.push_back(std::move(b));
-    return *this;
-  }
-  SqlBuilder& append(const SqlBuilder& other) {
-    query_.sql += other.query_.sql;
-    query_.binds.insert(query_.binds.end(), other.query_.binds.begin(), other.query_.binds.end());
-    return *this;
-  }
-  bool empty() const { return query_.sql.empty(); }
-  SqlQuery take() { return std::move(query_); }
-
- private:
-  SqlQuery query_;
-};
+[[noreturn]] void invalid(const std::string& message) { sqlite::invalid_parameter(message); }
 
 // Python's int(text) for the decimal literals the filter grammar and experiment ids allow.
 bool parse_int64(const std::string& text, std::int64_t* out) {
@@ -150,22 +107,10 @@ void bind_number(SqlBuilder& b, const FilterValue& v) {
   }
 }
 
-// `<column> <comparator> <value>` for the string comparators MLflow allows; `column` is fixed
-// SQL text. ILIKE is lower() on both sides, as SQLAlchemy renders it for SQLite.
+// `<column> <comparator> <value>` for the string comparators MLflow allows.
 void string_comparison(SqlBuilder& b, const std::string& column, const std::string& comparator,
                        const FilterValue& v) {
-  if (comparator == "ILIKE") {
-    b.sql("lower(" + column + ") LIKE lower(").text(v.text).sql(")");
-  } else if (comparator == "IN" || comparator == "NOT IN") {
-    b.sql("(" + column + (comparator == "IN" ? " IN (" : " NOT IN ("));
-    for (std::size_t k = 0; k < v.list.size(); ++k) {
-      if (k > 0) b.sql(", ");
-      b.text(v.list[k]);
-    }
-    b.sql("))");
-  } else {
-    b.sql(column + " " + comparator + " ").text(v.text);
-  }
+  sqlite::append_string_comparison(b, column, comparator, v.text, v.list);
 }
 
 const char* const kMetricComparators = "{'<=', '<', '=', '!=', '>', '>='}";
@@ -412,36 +357,6 @@ std::string base64_decode(const std::string& in) {
   std::optional<std::string> out = python_b64decode(in);
   if (!out) undecodable_token();
   return std::move(*out);
-}
-
-std::string python_bytes_repr(const std::string& bytes) {
-  const bool has_single = bytes.find('\'') != std::string::npos;
-  const bool has_double = bytes.find('"') != std::string::npos;
-  const char q = (has_single && !has_double) ? '"' : '\'';
-  std::string out = "b";
-  out += q;
-  static const char* hex = "0123456789abcdef";
-  for (const char c : bytes) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == q) {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u >= 0x7f) {
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += q;
-  return out;
 }
 
 std::string python_json_repr(const nlohmann::json& j) {

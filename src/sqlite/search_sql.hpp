@@ -10,21 +10,12 @@
 #include <vector>
 
 #include "mlflow/view_type.hpp"
+#include "sqlite/sql_builder.hpp"
 
 namespace mlflow::internal::sqlite_search {
 
-/// One positional parameter (`?`) of a query, bound in order.
-struct Bind {
-  enum Kind { kText, kInt, kReal } kind = kText;
-  std::string text;
-  std::int64_t i = 0;
-  double r = 0;
-};
-
-struct SqlQuery {
-  std::string sql;
-  std::vector<Bind> binds;
-};
+using sqlite::Bind;
+using sqlite::SqlQuery;
 
 /// Full SELECT of runs.run_uuid for one page: experiment ids, view type (lifecycle_stage),
 /// filter, order_by, offset and limit (the caller passes max_results + 1) applied, ordered

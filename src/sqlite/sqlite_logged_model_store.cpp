@@ -6,37 +6,33 @@
 #include "sqlite/sqlite_logged_model_store.hpp"
 
 #include <cctype>
-#include <cmath>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "core/base64.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "mlflow/errors.hpp"
-#include "sqlite/db.hpp"
+#include "sqlite/metric_value.hpp"
 #include "sqlite/search_filter.hpp"
 #include "sqlite/search_sql.hpp"
-#include "sqlite/sqlite_tracking_store.hpp"
+#include "sqlite/sql_builder.hpp"
 
 namespace mlflow::internal {
 
 using sqlite::Connection;
-using sqlite::Statement;
-using sqlite::Transaction;
-using sqlite_search::Bind;
+using sqlite::SqlBuilder;
 using sqlite_search::python_repr;
 
 namespace {
 
 constexpr int kDefaultMaxResults = 100;  // SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT
 
-[[noreturn]] void invalid(const std::string& message) {
-  throw_error(ErrorCode::kInvalidParameterValue, message);
-}
+[[noreturn]] void invalid(const std::string& message) { sqlite::invalid_parameter(message); }
 
 [[noreturn]] void throw_model_not_found(const std::string& model_id) {
   throw_error(ErrorCode::kResourceDoesNotExist,
@@ -85,9 +81,9 @@ LoggedModelStatus status_from_int(std::int64_t n) {
 LoggedModel load_model(Connection& c, const std::string& model_id, bool allow_deleted) {
   LoggedModel m;
   {
-    auto s = c.prepare(std::string("SELECT ") + kModelColumns +
-                       ", lifecycle_stage FROM logged_models WHERE model_id = ?");
-    s->bind(1, model_id);
+    auto s = c.query(std::string("SELECT ") + kModelColumns +
+                         ", lifecycle_stage FROM logged_models WHERE model_id = ?",
+                     model_id);
     if (!s->step()) throw_model_not_found(model_id);
     if (!allow_deleted && s->text(10) == "deleted") throw_model_not_found(model_id);
     m.model_id = s->text(0);
@@ -101,41 +97,32 @@ LoggedModel load_model(Connection& c, const std::string& model_id, bool allow_de
     m.source_run_id = s->opt_text(8);
     m.status_message = s->opt_text(9);
   }
-  {
-    auto s = c.prepare("SELECT tag_key, tag_value FROM logged_model_tags WHERE model_id = ?");
-    s->bind(1, model_id);
-    while (s->step()) m.tags[s->text(0)] = s->text(1);
-  }
-  {
-    auto s = c.prepare("SELECT param_key, param_value FROM logged_model_params WHERE model_id = ?");
-    s->bind(1, model_id);
-    while (s->step()) m.params[s->text(0)] = s->text(1);
-  }
-  {
-    auto s = c.prepare(
-        "SELECT metric_name, metric_value, metric_timestamp_ms, metric_step, run_id, "
-        "dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id = ?");
-    s->bind(1, model_id);
-    while (s->step()) {
-      Metric metric;
-      metric.key = s->text(0);
-      metric.value = s->is_null(1) ? std::numeric_limits<double>::quiet_NaN() : s->real(1);
-      metric.timestamp = s->int64(2);
-      metric.step = s->int64(3);
-      metric.run_id = s->text(4);
-      metric.dataset_name = s->opt_text(5);
-      metric.dataset_digest = s->opt_text(6);
-      metric.model_id = model_id;
-      m.metrics.push_back(std::move(metric));
-    }
+  m.tags =
+      c.key_values("SELECT tag_key, tag_value FROM logged_model_tags WHERE model_id = ?", model_id);
+  m.params = c.key_values(
+      "SELECT param_key, param_value FROM logged_model_params WHERE model_id = ?", model_id);
+  auto s = c.query(
+      "SELECT metric_name, metric_value, metric_timestamp_ms, metric_step, run_id, "
+      "dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id = ?",
+      model_id);
+  while (s->step()) {
+    Metric metric;
+    metric.key = s->text(0);
+    metric.value = s->is_null(1) ? std::numeric_limits<double>::quiet_NaN() : s->real(1);
+    metric.timestamp = s->int64(2);
+    metric.step = s->int64(3);
+    metric.run_id = s->text(4);
+    metric.dataset_name = s->opt_text(5);
+    metric.dataset_digest = s->opt_text(6);
+    metric.model_id = model_id;
+    m.metrics.push_back(std::move(metric));
   }
   return m;
 }
 
 // _get_logged_model_record: any lifecycle stage; returns the experiment id.
 std::int64_t require_model(Connection& c, const std::string& model_id) {
-  auto s = c.prepare("SELECT experiment_id FROM logged_models WHERE model_id = ?");
-  s->bind(1, model_id);
+  auto s = c.query("SELECT experiment_id FROM logged_models WHERE model_id = ?", model_id);
   if (!s->step()) throw_model_not_found(model_id);
   return s->int64(0);
 }
@@ -377,79 +364,17 @@ class FilterParser {
 
 // ---- search: SQL ----
 
-class QueryBuilder {
- public:
-  QueryBuilder& sql(const std::string& text) {
-    q_.sql += text;
-    return *this;
-  }
-  QueryBuilder& text(const std::string& v) {
-    q_.sql += "?";
-    Bind b;
-    b.kind = Bind::kText;
-    b.text = v;
-    q_.binds.push_back(std::move(b));
-    return *this;
-  }
-  QueryBuilder& integer(std::int64_t v) {
-    q_.sql += "?";
-    Bind b;
-    b.kind = Bind::kInt;
-    b.i = v;
-    q_.binds.push_back(std::move(b));
-    return *this;
-  }
-  QueryBuilder& real(double v) {
-    q_.sql += "?";
-    Bind b;
-    b.kind = Bind::kReal;
-    b.r = v;
-    q_.binds.push_back(std::move(b));
-    return *this;
-  }
-  QueryBuilder& id_list(const std::vector<std::int64_t>& ids) {
-    sql("(");
-    for (std::size_t k = 0; k < ids.size(); ++k) {
-      if (k) sql(", ");
-      integer(ids[k]);
-    }
-    return sql(")");
-  }
-  QueryBuilder& text_list(const std::vector<std::string>& items) {
-    sql("(");
-    for (std::size_t k = 0; k < items.size(); ++k) {
-      if (k) sql(", ");
-      text(items[k]);
-    }
-    return sql(")");
-  }
-  const sqlite_search::SqlQuery& query() const { return q_; }
-
- private:
-  sqlite_search::SqlQuery q_;
-};
-
-// `column <op> value` as SearchUtils.get_sql_comparison_func renders it for SQLite (LIKE is
-// case-sensitive on this connection; ILIKE lowers both sides).
-void compare(QueryBuilder& b, const std::string& column, const Comparison& c) {
-  if (c.op == "IN" || c.op == "NOT IN") {
-    b.sql(column + (c.op == "IN" ? " IN " : " NOT IN ")).text_list(c.list);
-  } else if (c.op == "ILIKE") {
-    b.sql("lower(" + column + ") LIKE lower(").text(c.text).sql(")");
-  } else if (c.op == "LIKE") {
-    b.sql(column + " LIKE ").text(c.text);
+// `column <op> value` as SearchUtils.get_sql_comparison_func renders it for SQLite.
+void compare(SqlBuilder& b, const std::string& column, const Comparison& c) {
+  if (is_numeric(c)) {
+    b.sql(column + " " + c.op + " ").real(c.number);
   } else {
-    b.sql(column + " " + c.op + " ");
-    if (is_numeric(c)) {
-      b.real(c.number);
-    } else {
-      b.text(c.text);
-    }
+    sqlite::append_string_comparison(b, column, c.op, c.text, c.list);
   }
 }
 
 // The datasets clause: any of the (name[, digest]) pairs, over logged_model_metrics columns.
-void datasets_condition(QueryBuilder& b, const std::vector<LoggedModelDatasetFilter>& datasets) {
+void datasets_condition(SqlBuilder& b, const std::vector<LoggedModelDatasetFilter>& datasets) {
   b.sql("(");
   for (std::size_t k = 0; k < datasets.size(); ++k) {
     if (k) b.sql(" OR ");
@@ -469,7 +394,7 @@ void datasets_condition(QueryBuilder& b, const std::vector<LoggedModelDatasetFil
 
 // _get_latest_logged_model_metrics_subquery: (model_id, metric_value) of the latest point
 // (step, then timestamp, then value) of one metric per model of the experiments.
-void latest_metric_subquery(QueryBuilder& b, const std::string& metric,
+void latest_metric_subquery(SqlBuilder& b, const std::string& metric,
                             const std::vector<LoggedModelDatasetFilter>& datasets,
                             const std::optional<std::string>& dataset_name,
                             const std::optional<std::string>& dataset_digest,
@@ -486,15 +411,15 @@ void latest_metric_subquery(QueryBuilder& b, const std::string& metric,
   if (dataset_name) b.sql(" AND dataset_name = ").text(*dataset_name);
   if (dataset_digest) b.sql(" AND dataset_digest = ").text(*dataset_digest);
   b.sql(" AND model_id IN (SELECT model_id FROM logged_models WHERE experiment_id IN ")
-      .id_list(experiment_ids)
+      .integer_list(experiment_ids)
       .sql(")) WHERE row_num = 1)");
 }
 
-sqlite_search::SqlQuery build_query(const std::vector<std::int64_t>& experiment_ids,
-                                    const SearchLoggedModelsOptions& options, std::int64_t offset,
-                                    std::int64_t limit) {
+sqlite::SqlQuery build_query(const std::vector<std::int64_t>& experiment_ids,
+                             const SearchLoggedModelsOptions& options, std::int64_t offset,
+                             std::int64_t limit) {
   const std::vector<Comparison> comparisons = FilterParser(options.filter_string).parse();
-  QueryBuilder b;
+  SqlBuilder b;
   b.sql("SELECT lm.model_id FROM logged_models lm");
   int alias_n = 0;
   auto next_alias = [&] { return "f" + std::to_string(alias_n++); };
@@ -570,7 +495,8 @@ sqlite_search::SqlQuery build_query(const std::vector<std::int64_t>& experiment_
   if (!has_creation) order_terms.push_back("lm.creation_timestamp_ms DESC");
   if (!has_model_id) order_terms.push_back("lm.model_id ASC");
 
-  b.sql(" WHERE lm.lifecycle_stage != 'deleted' AND lm.experiment_id IN ").id_list(experiment_ids);
+  b.sql(" WHERE lm.lifecycle_stage != 'deleted' AND lm.experiment_id IN ")
+      .integer_list(experiment_ids);
   for (const Comparison* c : attributes) {
     b.sql(" AND ");
     if (c->key == "status") {
@@ -589,7 +515,7 @@ sqlite_search::SqlQuery build_query(const std::vector<std::int64_t>& experiment_
         ints.push_back(static_cast<std::int64_t>(logged_model_status_from_string(n)));
       }
       if (c->is_list) {
-        b.sql(std::string("lm.status") + (c->op == "IN" ? " IN " : " NOT IN ")).id_list(ints);
+        b.sql(std::string("lm.status") + (c->op == "IN" ? " IN " : " NOT IN ")).integer_list(ints);
       } else {
         b.sql("lm.status " + c->op + " ").integer(ints[0]);
       }
@@ -600,7 +526,7 @@ sqlite_search::SqlQuery build_query(const std::vector<std::int64_t>& experiment_
   b.sql(" ORDER BY ");
   for (std::size_t k = 0; k < order_terms.size(); ++k) b.sql(k ? ", " : "").sql(order_terms[k]);
   b.sql(" LIMIT ").integer(limit).sql(" OFFSET ").integer(offset);
-  return b.query();
+  return b.take();
 }
 
 // ---- page token: base64 JSON of (experiment_ids, filter_string, order_by, offset), as
@@ -659,66 +585,29 @@ std::int64_t decode_token(const std::string& token, const std::vector<std::strin
   return offset.is_number_integer() ? offset.get<std::int64_t>() : 0;
 }
 
-std::vector<std::string> run_ids_query(Connection& c, const sqlite_search::SqlQuery& q) {
-  Statement stmt(c.handle(), q.sql);
-  int index = 1;
-  for (const Bind& b : q.binds) {
-    switch (b.kind) {
-      case Bind::kText:
-        stmt.bind(index, b.text);
-        break;
-      case Bind::kInt:
-        stmt.bind(index, b.i);
-        break;
-      case Bind::kReal:
-        stmt.bind(index, b.r);
-        break;
-    }
-    ++index;
-  }
-  std::vector<std::string> ids;
-  while (stmt.step()) ids.push_back(stmt.text(0));
-  return ids;
-}
-
 }  // namespace
 
 // ---- metrics linked to models (called from log_batch) ----
 
 void insert_logged_model_metrics(Connection& c, const std::string& run_id,
                                  std::int64_t experiment_id, Span<Metric> metrics) {
-  auto ins = c.prepare(
-      "INSERT INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, "
-      "metric_step, metric_value, experiment_id, run_id, dataset_uuid, dataset_name, "
-      "dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING");
   for (const Metric& m : metrics) {
     if (!m.model_id) continue;
-    double value = m.value;
-    if (std::isnan(value)) {
-      value = 0;
-    } else if (std::isinf(value)) {
-      value =
-          value > 0 ? std::numeric_limits<double>::max() : std::numeric_limits<double>::lowest();
-    }
-    ins->bind(1, *m.model_id)
-        .bind(2, m.key)
-        .bind(3, m.timestamp)
-        .bind(4, m.step)
-        .bind(5, value)
-        .bind(6, experiment_id)
-        .bind(7, run_id)
-        .bind(8, m.dataset_name)
-        .bind(9, m.dataset_digest)
-        .run();
-    ins->reset();
+    const double value = sqlite::to_stored(m.value).value;  // the table has no is_nan column
+    c.run(
+        "INSERT INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, "
+        "metric_step, metric_value, experiment_id, run_id, dataset_uuid, dataset_name, "
+        "dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING",
+        *m.model_id, m.key, m.timestamp, m.step, value, experiment_id, run_id, m.dataset_name,
+        m.dataset_digest);
     if (c.changes() != 0) continue;
     // Python ignores an exact duplicate of an existing point and fails on the primary key
     // for a point that differs only in value or dataset.
-    auto s = c.prepare(
+    auto s = c.query(
         "SELECT metric_value, dataset_name, dataset_digest FROM logged_model_metrics WHERE "
         "model_id = ? AND metric_name = ? AND metric_timestamp_ms = ? AND metric_step = ? AND "
-        "run_id = ?");
-    s->bind(1, *m.model_id).bind(2, m.key).bind(3, m.timestamp).bind(4, m.step).bind(5, run_id);
+        "run_id = ?",
+        *m.model_id, m.key, m.timestamp, m.step, run_id);
     if (s->step() && s->real(0) == value && s->opt_text(1) == m.dataset_name &&
         s->opt_text(2) == m.dataset_digest) {
       continue;
@@ -733,154 +622,127 @@ void insert_logged_model_metrics(Connection& c, const std::string& run_id,
   }
 }
 
-// ---- SqliteTrackingStore: logged models ----
+// ---- the store ----
 
-LoggedModel SqliteTrackingStore::create_logged_model(const CreateLoggedModelRequest& request) {
+namespace {
+
+// The experiment a new model goes to: it must exist and be active; returns its artifact
+// location.
+std::string require_active_experiment_location(Connection& c, std::int64_t exp_id) {
+  auto s = c.query(
+      "SELECT lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?", exp_id);
+  if (!s->step()) {
+    throw_error(ErrorCode::kResourceDoesNotExist,
+                "No Experiment with id=" + std::to_string(exp_id) + " exists");
+  }
+  if (s->text(0) != "active") {
+    invalid("The experiment " + std::to_string(exp_id) +
+            " must be in the 'active' state. Current state is " + s->text(0) + ".");
+  }
+  return s->text(1);
+}
+
+void insert_params(Connection& c, const std::string& model_id, std::int64_t exp_id,
+                   const KeyValues& params) {
+  for (const auto& [k, v] : params) {
+    c.run(
+        "INSERT INTO logged_model_params (model_id, experiment_id, param_key, param_value) "
+        "VALUES (?, ?, ?, ?)",
+        model_id, exp_id, k, v);
+  }
+}
+
+void upsert_tags(Connection& c, const std::string& model_id, std::int64_t exp_id,
+                 const KeyValues& tags) {
+  for (const auto& [k, v] : tags) {
+    c.run(
+        "INSERT INTO logged_model_tags (model_id, experiment_id, tag_key, tag_value) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (model_id, tag_key) DO UPDATE SET "
+        "tag_value = excluded.tag_value",
+        model_id, exp_id, k, v);
+  }
+}
+
+}  // namespace
+
+SqliteLoggedModelStore::SqliteLoggedModelStore(std::shared_ptr<sqlite::Database> db)
+    : db_(std::move(db)) {}
+
+LoggedModel SqliteLoggedModelStore::create_logged_model(const CreateLoggedModelRequest& request) {
   validate_name(request.name);
   const std::int64_t exp_id = to_experiment_id(request.experiment_id);
-  std::lock_guard<std::mutex> lock(mutex_);
-  Connection& c = *conn_;
-  Transaction tx(c);
-  std::string location;
-  {
-    auto s = c.prepare(
-        "SELECT lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?");
-    s->bind(1, exp_id);
-    if (!s->step()) {
-      throw_error(ErrorCode::kResourceDoesNotExist,
-                  "No Experiment with id=" + std::to_string(exp_id) + " exists");
-    }
-    if (s->text(0) != "active") {
-      invalid("The experiment " + std::to_string(exp_id) +
-              " must be in the 'active' state. Current state is " + s->text(0) + ".");
-    }
-    location = s->text(1);
-  }
-  const std::string model_id = "m-" + uuid4_hex();
-  const std::int64_t now = now_millis();
-  c.prepare(
-       "INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, "
-       "creation_timestamp_ms, last_updated_timestamp_ms, status, lifecycle_stage, model_type, "
-       "source_run_id, status_message) VALUES (?, ?, ?, ?, ?, ?, 1, 'active', ?, ?, NULL)")
-      ->bind(1, model_id)
-      .bind(2, exp_id)
-      .bind(3, request.name ? *request.name : random_run_name())
-      .bind(4, model_artifact_location(location, model_id))
-      .bind(5, now)
-      .bind(6, now)
-      .bind(7, request.model_type)
-      .bind(8, request.source_run_id)
-      .run();
-  {
-    auto p = c.prepare(
-        "INSERT INTO logged_model_params (model_id, experiment_id, param_key, param_value) "
-        "VALUES (?, ?, ?, ?)");
-    for (const auto& [k, v] : request.params) {
-      p->bind(1, model_id).bind(2, exp_id).bind(3, k).bind(4, v).run();
-      p->reset();
-    }
-  }
-  {
-    auto t = c.prepare(
-        "INSERT INTO logged_model_tags (model_id, experiment_id, tag_key, tag_value) "
-        "VALUES (?, ?, ?, ?)");
+  return db_->write([&](Connection& c) {
+    const std::string location = require_active_experiment_location(c, exp_id);
+    const std::string model_id = "m-" + uuid4_hex();
+    const std::int64_t now = now_millis();
+    c.run(
+        "INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, "
+        "creation_timestamp_ms, last_updated_timestamp_ms, status, lifecycle_stage, model_type, "
+        "source_run_id, status_message) VALUES (?, ?, ?, ?, ?, ?, 1, 'active', ?, ?, NULL)",
+        model_id, exp_id, request.name ? *request.name : random_run_name(),
+        model_artifact_location(location, model_id), now, now, request.model_type,
+        request.source_run_id);
+    insert_params(c, model_id, exp_id, request.params);
     for (const auto& [k, v] : request.tags) {
-      t->bind(1, model_id).bind(2, exp_id).bind(3, k).bind(4, v).run();
-      t->reset();
+      c.run(
+          "INSERT INTO logged_model_tags (model_id, experiment_id, tag_key, tag_value) "
+          "VALUES (?, ?, ?, ?)",
+          model_id, exp_id, k, v);
     }
-  }
-  LoggedModel model = load_model(c, model_id, true);
-  tx.commit();
-  return model;
+    return load_model(c, model_id, true);
+  });
 }
 
-void SqliteTrackingStore::log_logged_model_params(const std::string& model_id,
-                                                  const KeyValues& params) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Connection& c = *conn_;
-  Transaction tx(c);
-  const std::int64_t exp_id = require_model(c, model_id);
-  auto p = c.prepare(
-      "INSERT INTO logged_model_params (model_id, experiment_id, param_key, param_value) "
-      "VALUES (?, ?, ?, ?)");
-  for (const auto& [k, v] : params) {
-    p->bind(1, model_id).bind(2, exp_id).bind(3, k).bind(4, v).run();
-    p->reset();
-  }
-  tx.commit();
+void SqliteLoggedModelStore::log_logged_model_params(const std::string& model_id,
+                                                     const KeyValues& params) {
+  db_->write(
+      [&](Connection& c) { insert_params(c, model_id, require_model(c, model_id), params); });
 }
 
-LoggedModel SqliteTrackingStore::get_logged_model(const std::string& model_id, bool allow_deleted) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return load_model(*conn_, model_id, allow_deleted);
+LoggedModel SqliteLoggedModelStore::get_logged_model(const std::string& model_id,
+                                                     bool allow_deleted) {
+  return db_->read([&](Connection& c) { return load_model(c, model_id, allow_deleted); });
 }
 
-void SqliteTrackingStore::delete_logged_model(const std::string& model_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Connection& c = *conn_;
-  Transaction tx(c);
-  require_model(c, model_id);
-  c.prepare(
-       "UPDATE logged_models SET lifecycle_stage = 'deleted', last_updated_timestamp_ms = ? "
-       "WHERE model_id = ?")
-      ->bind(1, now_millis())
-      .bind(2, model_id)
-      .run();
-  tx.commit();
+void SqliteLoggedModelStore::delete_logged_model(const std::string& model_id) {
+  db_->write([&](Connection& c) {
+    require_model(c, model_id);
+    c.run(
+        "UPDATE logged_models SET lifecycle_stage = 'deleted', last_updated_timestamp_ms = ? "
+        "WHERE model_id = ?",
+        now_millis(), model_id);
+  });
 }
 
-LoggedModel SqliteTrackingStore::finalize_logged_model(const std::string& model_id,
-                                                       LoggedModelStatus status) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Connection& c = *conn_;
-  Transaction tx(c);
-  require_model(c, model_id);
-  c.prepare("UPDATE logged_models SET status = ?, last_updated_timestamp_ms = ? WHERE model_id = ?")
-      ->bind(1, static_cast<std::int64_t>(status))
-      .bind(2, now_millis())
-      .bind(3, model_id)
-      .run();
-  LoggedModel model = load_model(c, model_id, true);
-  tx.commit();
-  return model;
+LoggedModel SqliteLoggedModelStore::finalize_logged_model(const std::string& model_id,
+                                                          LoggedModelStatus status) {
+  return db_->write([&](Connection& c) {
+    require_model(c, model_id);
+    c.run("UPDATE logged_models SET status = ?, last_updated_timestamp_ms = ? WHERE model_id = ?",
+          static_cast<std::int64_t>(status), now_millis(), model_id);
+    return load_model(c, model_id, true);
+  });
 }
 
-void SqliteTrackingStore::set_logged_model_tags(const std::string& model_id,
-                                                const KeyValues& tags) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Connection& c = *conn_;
-  Transaction tx(c);
-  const std::int64_t exp_id = require_model(c, model_id);
-  auto t = c.prepare(
-      "INSERT INTO logged_model_tags (model_id, experiment_id, tag_key, tag_value) "
-      "VALUES (?, ?, ?, ?) ON CONFLICT (model_id, tag_key) DO UPDATE SET "
-      "tag_value = excluded.tag_value");
-  for (const auto& [k, v] : tags) {
-    t->bind(1, model_id).bind(2, exp_id).bind(3, k).bind(4, v).run();
-    t->reset();
-  }
-  tx.commit();
+void SqliteLoggedModelStore::set_logged_model_tags(const std::string& model_id,
+                                                   const KeyValues& tags) {
+  db_->write([&](Connection& c) { upsert_tags(c, model_id, require_model(c, model_id), tags); });
 }
 
-void SqliteTrackingStore::delete_logged_model_tag(const std::string& model_id,
-                                                  const std::string& key) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Connection& c = *conn_;
-  Transaction tx(c);
-  require_model(c, model_id);
-  c.prepare("DELETE FROM logged_model_tags WHERE model_id = ? AND tag_key = ?")
-      ->bind(1, model_id)
-      .bind(2, key)
-      .run();
-  if (c.changes() == 0) {
-    throw_error(ErrorCode::kResourceDoesNotExist, "No tag with key " + python_repr(key) +
-                                                      " found for model with ID " +
-                                                      python_repr(model_id) + ".");
-  }
-  tx.commit();
+void SqliteLoggedModelStore::delete_logged_model_tag(const std::string& model_id,
+                                                     const std::string& key) {
+  db_->write([&](Connection& c) {
+    require_model(c, model_id);
+    c.run("DELETE FROM logged_model_tags WHERE model_id = ? AND tag_key = ?", model_id, key);
+    if (c.changes() == 0) {
+      throw_error(ErrorCode::kResourceDoesNotExist, "No tag with key " + python_repr(key) +
+                                                        " found for model with ID " +
+                                                        python_repr(model_id) + ".");
+    }
+  });
 }
 
-PagedList<LoggedModel> SqliteTrackingStore::search_logged_models(
+PagedList<LoggedModel> SqliteLoggedModelStore::search_logged_models(
     const std::vector<std::string>& experiment_ids, const SearchLoggedModelsOptions& options) {
   for (const auto& d : options.datasets) {
     if (d.dataset_name.empty())
@@ -891,12 +753,12 @@ PagedList<LoggedModel> SqliteTrackingStore::search_logged_models(
       options.max_results && *options.max_results > 0 ? *options.max_results : kDefaultMaxResults;
   std::vector<std::int64_t> ids;
   for (const std::string& id : experiment_ids) ids.push_back(to_experiment_id(id));
-  const sqlite_search::SqlQuery q = build_query(ids, options, offset, max_results + 1);
-  std::lock_guard<std::mutex> lock(mutex_);
-  PagedList<LoggedModel> page;
-  for (const std::string& id : run_ids_query(*conn_, q)) {
-    page.items.push_back(load_model(*conn_, id, true));
-  }
+  const sqlite::SqlQuery q = build_query(ids, options, offset, max_results + 1);
+  PagedList<LoggedModel> page = db_->read([&](Connection& c) {
+    PagedList<LoggedModel> found;
+    for (const std::string& id : c.first_column(q)) found.items.push_back(load_model(c, id, true));
+    return found;
+  });
   if (static_cast<std::int64_t>(page.items.size()) > max_results) {
     page.items.resize(static_cast<std::size_t>(max_results));
     page.token = encode_token(experiment_ids, options, offset + max_results);
@@ -904,29 +766,26 @@ PagedList<LoggedModel> SqliteTrackingStore::search_logged_models(
   return page;
 }
 
-void SqliteTrackingStore::log_outputs(const std::string& run_id,
-                                      const std::vector<ModelOutput>& models) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Connection& c = *conn_;
-  Transaction tx(c);
-  {
-    auto s = c.prepare("SELECT lifecycle_stage FROM runs WHERE run_uuid = ?");
-    s->bind(1, run_id);
-    if (!s->step())
-      throw_error(ErrorCode::kResourceDoesNotExist, "Run with id=" + run_id + " not found");
-    if (s->text(0) != "active") {
-      invalid("The run " + run_id + " must be in the 'active' state. Current state is " +
-              s->text(0) + ".");
+void SqliteLoggedModelStore::log_outputs(const std::string& run_id,
+                                         const std::vector<ModelOutput>& models) {
+  db_->write([&](Connection& c) {
+    {
+      auto s = c.query("SELECT lifecycle_stage FROM runs WHERE run_uuid = ?", run_id);
+      if (!s->step()) {
+        throw_error(ErrorCode::kResourceDoesNotExist, "Run with id=" + run_id + " not found");
+      }
+      if (s->text(0) != "active") {
+        invalid("The run " + run_id + " must be in the 'active' state. Current state is " +
+                s->text(0) + ".");
+      }
     }
-  }
-  auto ins = c.prepare(
-      "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, "
-      "destination_id, step) VALUES (?, 'RUN_OUTPUT', ?, 'MODEL_OUTPUT', ?, ?)");
-  for (const ModelOutput& m : models) {
-    ins->bind(1, uuid4_hex()).bind(2, run_id).bind(3, m.model_id).bind(4, m.step).run();
-    ins->reset();
-  }
-  tx.commit();
+    for (const ModelOutput& m : models) {
+      c.run(
+          "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, "
+          "destination_id, step) VALUES (?, 'RUN_OUTPUT', ?, 'MODEL_OUTPUT', ?, ?)",
+          uuid4_hex(), run_id, m.model_id, m.step);
+    }
+  });
 }
 
 }  // namespace mlflow::internal

@@ -1,23 +1,44 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #pragma once
 
-// Pieces of the embedded logged-model store that the tracking half needs: metrics logged with a
-// model_id are also rows of logged_model_metrics (MLflow's SqlAlchemyStore._log_model_metrics).
+// Logged models (MLflow 3) on the embedded store: the logged_models tables and the run ->
+// model edges, with the rows, ids, errors and search semantics of MLflow 3.18's
+// SqlAlchemyStore, on the sqlite::Database the URI's other stores share.
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "mlflow/metric.hpp"
+#include "sqlite/database.hpp"
+#include "store/logged_model_store.hpp"
 #include "store/span.hpp"
 
 namespace mlflow::internal {
 
-namespace sqlite {
-class Connection;
-}
+class SqliteLoggedModelStore : public LoggedModelStore {
+ public:
+  explicit SqliteLoggedModelStore(std::shared_ptr<sqlite::Database> db);
 
-/// Writes the metrics that carry a model_id to logged_model_metrics (run's experiment id,
-/// sanitised value, exact duplicates ignored), inside the caller's transaction.
+  LoggedModel create_logged_model(const CreateLoggedModelRequest& request) override;
+  void log_logged_model_params(const std::string& model_id, const KeyValues& params) override;
+  LoggedModel get_logged_model(const std::string& model_id, bool allow_deleted) override;
+  void delete_logged_model(const std::string& model_id) override;
+  LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status) override;
+  void set_logged_model_tags(const std::string& model_id, const KeyValues& tags) override;
+  void delete_logged_model_tag(const std::string& model_id, const std::string& key) override;
+  PagedList<LoggedModel> search_logged_models(const std::vector<std::string>& experiment_ids,
+                                              const SearchLoggedModelsOptions& options) override;
+  void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
+
+ private:
+  std::shared_ptr<sqlite::Database> db_;
+};
+
+/// Writes the metrics that carry a model_id to logged_model_metrics (the run's experiment id,
+/// the stored value, exact duplicates ignored) inside the caller's transaction: the tracking
+/// store's log_batch does this, as MLflow's SqlAlchemyStore._log_model_metrics.
 void insert_logged_model_metrics(sqlite::Connection& c, const std::string& run_id,
                                  std::int64_t experiment_id, Span<Metric> metrics);
 

@@ -5,22 +5,18 @@
 #include "sqlite/sqlite_registry_store.hpp"
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 #include <utility>
 
 #include "core/clock.hpp"
 #include "mlflow/errors.hpp"
-#include "sqlite/db.hpp"
+#include "sqlite/registry_rows.hpp"
 #include "sqlite/registry_search_sql.hpp"
-#include "sqlite/sqlite_tracking_store.hpp"
 #include "store/models_uri.hpp"
 
 namespace mlflow::internal {
 
 using sqlite::Connection;
-using sqlite::Statement;
-using sqlite::Transaction;
+using namespace registry_rows;
 
 namespace {
 
@@ -45,164 +41,6 @@ std::int64_t parse_version(const std::string& version) {
   return std::stoll(s);
 }
 
-[[noreturn]] void throw_no_model(const std::string& name) {
-  throw_error(ErrorCode::kResourceDoesNotExist,
-              "Registered Model with name=" + name + " not found");
-}
-
-[[noreturn]] void throw_no_version(const std::string& name, std::int64_t version) {
-  throw_error(ErrorCode::kResourceDoesNotExist, "Model Version (name=" + name + ", version=" +
-                                                    std::to_string(version) + ") not found");
-}
-
-bool model_exists(Connection& c, const std::string& name) {
-  auto s = c.prepare("SELECT 1 FROM registered_models WHERE workspace = 'default' AND name = ?");
-  s->bind(1, name);
-  return s->step();
-}
-
-void require_model(Connection& c, const std::string& name) {
-  if (!model_exists(c, name)) throw_no_model(name);
-}
-
-// A live (not deleted) version must exist.
-void require_version(Connection& c, const std::string& name, std::int64_t version) {
-  auto s = c.prepare(
-      "SELECT 1 FROM model_versions WHERE workspace = 'default' AND name = ? AND version = ? AND "
-      "current_stage != 'Deleted_Internal'");
-  s->bind(1, name).bind(2, version);
-  if (!s->step()) throw_no_version(name, version);
-}
-
-void touch_model(Connection& c, const std::string& name, std::int64_t now) {
-  c.prepare(
-       "UPDATE registered_models SET last_updated_time = ? WHERE workspace = 'default' AND "
-       "name = ?")
-      ->bind(1, now)
-      .bind(2, name)
-      .run();
-}
-
-constexpr const char* kVersionColumns =
-    "name, version, creation_time, last_updated_time, description, user_id, current_stage, "
-    "source, run_id, status, status_message, run_link";
-
-ModelVersion read_version_row(const Statement& s) {
-  ModelVersion mv;
-  mv.name = s.text(0);
-  mv.version = std::to_string(s.int64(1));
-  mv.creation_timestamp = s.is_null(2) ? 0 : s.int64(2);
-  mv.last_updated_timestamp = s.is_null(3) ? 0 : s.int64(3);
-  mv.description = s.opt_text(4);
-  mv.user_id = s.opt_text(5).value_or("");
-  mv.current_stage = model_version_stage_from_string(s.opt_text(6).value_or("None"));
-  mv.source = s.opt_text(7).value_or("");
-  mv.run_id = s.opt_text(8).value_or("");
-  mv.status = model_version_status_from_string(s.opt_text(9).value_or("READY"));
-  mv.status_message = s.opt_text(10).value_or("");
-  mv.run_link = s.opt_text(11).value_or("");
-  return mv;
-}
-
-void read_version_tags(Connection& c, ModelVersion& mv) {
-  auto s = c.prepare(
-      "SELECT key, value FROM model_version_tags WHERE workspace = 'default' AND name = ? AND "
-      "version = ?");
-  s->bind(1, mv.name).bind(2, static_cast<std::int64_t>(std::stoll(mv.version)));
-  while (s->step()) mv.tags[s->text(0)] = s->opt_text(1).value_or("");
-}
-
-void read_version_aliases(Connection& c, ModelVersion& mv) {
-  auto s = c.prepare(
-      "SELECT alias FROM registered_model_aliases WHERE workspace = 'default' AND name = ? AND "
-      "version = ? ORDER BY alias");
-  s->bind(1, mv.name).bind(2, static_cast<std::int64_t>(std::stoll(mv.version)));
-  while (s->step()) mv.aliases.push_back(s->text(0));
-}
-
-// A live version with its tags (and aliases when asked: Python's search leaves them out).
-ModelVersion load_version(Connection& c, const std::string& name, std::int64_t version,
-                          bool with_aliases) {
-  ModelVersion mv;
-  {
-    auto s = c.prepare(std::string("SELECT ") + kVersionColumns +
-                       " FROM model_versions WHERE workspace = 'default' AND name = ? AND "
-                       "version = ? AND current_stage != 'Deleted_Internal'");
-    s->bind(1, name).bind(2, version);
-    if (!s->step()) throw_no_version(name, version);
-    mv = read_version_row(*s);
-  }
-  read_version_tags(c, mv);
-  if (with_aliases) read_version_aliases(c, mv);
-  return mv;
-}
-
-// The newest live version of each stage, stages in the order their first version appears
-// (what iterating Python's model_versions relationship gives).
-std::vector<ModelVersion> latest_versions(Connection& c, const std::string& name) {
-  std::vector<ModelVersion> all;
-  {
-    auto s = c.prepare(std::string("SELECT ") + kVersionColumns +
-                       " FROM model_versions WHERE workspace = 'default' AND name = ? AND "
-                       "current_stage != 'Deleted_Internal' ORDER BY version");
-    s->bind(1, name);
-    while (s->step()) all.push_back(read_version_row(*s));
-  }
-  std::vector<ModelVersion> latest;
-  for (auto& mv : all) {
-    auto it = std::find_if(latest.begin(), latest.end(), [&](const ModelVersion& m) {
-      return m.current_stage == mv.current_stage;
-    });
-    if (it == latest.end()) {
-      latest.push_back(std::move(mv));
-    } else {
-      *it = std::move(mv);  // ascending order: a later one is newer
-    }
-  }
-  for (auto& mv : latest) read_version_tags(c, mv);
-  return latest;
-}
-
-RegisteredModel load_model(Connection& c, const std::string& name) {
-  RegisteredModel rm;
-  {
-    auto s = c.prepare(
-        "SELECT name, creation_time, last_updated_time, description FROM registered_models "
-        "WHERE workspace = 'default' AND name = ?");
-    s->bind(1, name);
-    if (!s->step()) throw_no_model(name);
-    rm.name = s->text(0);
-    rm.creation_timestamp = s->is_null(1) ? 0 : s->int64(1);
-    rm.last_updated_timestamp = s->is_null(2) ? 0 : s->int64(2);
-    rm.description = s->opt_text(3);
-  }
-  {
-    auto s = c.prepare(
-        "SELECT key, value FROM registered_model_tags WHERE workspace = 'default' AND name = ?");
-    s->bind(1, name);
-    while (s->step()) rm.tags[s->text(0)] = s->opt_text(1).value_or("");
-  }
-  {
-    auto s = c.prepare(
-        "SELECT alias, version FROM registered_model_aliases WHERE workspace = 'default' AND "
-        "name = ?");
-    s->bind(1, name);
-    while (s->step()) rm.aliases[s->text(0)] = std::to_string(s->int64(1));
-  }
-  rm.latest_versions = latest_versions(c, name);
-  return rm;
-}
-
-std::optional<std::string> tag_value(Connection& c, const std::string& name,
-                                     const std::string& key) {
-  auto s = c.prepare(
-      "SELECT value FROM registered_model_tags WHERE workspace = 'default' AND name = ? AND "
-      "key = ?");
-  s->bind(1, name).bind(2, key);
-  if (!s->step()) return std::nullopt;
-  return s->opt_text(0).value_or("");
-}
-
 // Python's has_prompt_tag: the tag is present with value "true" (case-insensitive).
 bool is_prompt_value(const std::optional<std::string>& v) {
   if (!v) return false;
@@ -211,152 +49,125 @@ bool is_prompt_value(const std::optional<std::string>& v) {
   return lower == "true";
 }
 
-void bind_all(Statement& s, const std::vector<sqlite_search::Bind>& binds) {
-  int i = 1;
-  for (const auto& b : binds) {
-    if (b.kind == sqlite_search::Bind::kInt) {
-      s.bind(i++, b.i);
-    } else if (b.kind == sqlite_search::Bind::kReal) {
-      s.bind(i++, b.r);
-    } else {
-      s.bind(i++, b.text);
-    }
+// handle_resource_already_exist_error: models and prompts may not share a name.
+[[noreturn]] void throw_name_taken(Connection& c, const std::string& name,
+                                   const std::vector<RegisteredModelTag>& tags) {
+  const bool old_prompt = is_prompt_value(model_tag(c, name, kIsPromptTag));
+  bool new_prompt = false;
+  for (const auto& t : tags) {
+    if (t.key == kIsPromptTag) new_prompt = is_prompt_value(t.value);
   }
+  if (old_prompt != new_prompt) {
+    throw_error(ErrorCode::kResourceAlreadyExists,
+                std::string("Tried to create a ") + (new_prompt ? "prompt" : "registered model") +
+                    " with name '" + name + "', but the name is already taken by a " +
+                    (old_prompt ? "prompt" : "registered model") +
+                    ". MLflow does not allow creating a model and a prompt with the same name.");
+  }
+  throw_error(ErrorCode::kResourceAlreadyExists,
+              std::string(new_prompt ? "Prompt" : "Registered Model") + " (name=" + name +
+                  ") already exists.");
+}
+
+void set_model_tag(Connection& c, const std::string& name, const RegisteredModelTag& tag) {
+  c.run(
+      "INSERT OR REPLACE INTO registered_model_tags (key, value, name, workspace) VALUES "
+      "(?, ?, ?, 'default')",
+      tag.key, tag.value, name);
+}
+
+void set_version_tag(Connection& c, const std::string& name, std::int64_t version,
+                     const ModelVersionTag& tag) {
+  c.run(
+      "INSERT OR REPLACE INTO model_version_tags (key, value, name, version, workspace) "
+      "VALUES (?, ?, ?, ?, 'default')",
+      tag.key, tag.value, name, version);
+}
+
+// The storage location and run of a new version: a models:/<model_id> source is stored at the
+// logged model's artifact location, and the version takes the model's source run when given
+// none (Python's SqlAlchemyStore).
+std::pair<std::string, std::optional<std::string>> version_source(
+    Connection& c, const CreateModelVersionRequest& request) {
+  std::optional<std::string> run_id = request.run_id;
+  const auto logged_id = logged_model_id_of_uri(request.source);
+  if (!logged_id) return {request.source, run_id};
+  auto s = c.query(
+      "SELECT artifact_location, source_run_id FROM logged_models WHERE model_id = ? AND "
+      "lifecycle_stage != 'deleted'",
+      *logged_id);
+  if (!s->step()) {
+    throw_error(ErrorCode::kInternalError,
+                "Unable to fetch model from model URI source artifact location '" + request.source +
+                    "'.Error: Logged model with ID '" + *logged_id + "' not found.");
+  }
+  if (!run_id || run_id->empty()) run_id = s->opt_text(1);
+  return {s->text(0), run_id};
 }
 
 }  // namespace
 
-// ---- factory ----
-
-std::shared_ptr<RegistryStore> make_sqlite_registry_store(std::shared_ptr<TrackingStore> tracking) {
-  auto sqlite_store = std::dynamic_pointer_cast<SqliteTrackingStore>(tracking);
-  if (!sqlite_store) {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "The embedded model registry needs the embedded tracking store of the same "
-                "sqlite:/// URI.");
-  }
-  return std::make_shared<SqliteRegistryStore>(std::move(sqlite_store));
-}
-
-SqliteRegistryStore::SqliteRegistryStore(std::shared_ptr<SqliteTrackingStore> tracking)
-    : tracking_(std::move(tracking)) {}
+SqliteRegistryStore::SqliteRegistryStore(std::shared_ptr<sqlite::Database> db)
+    : db_(std::move(db)) {}
 
 // ---- registered models ----
 
 RegisteredModel SqliteRegistryStore::create_registered_model(
     const std::string& name, const std::vector<RegisteredModelTag>& tags,
     const std::optional<std::string>& description) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  if (model_exists(c, name)) {
-    // handle_resource_already_exist_error: models and prompts may not share a name.
-    const bool old_prompt = is_prompt_value(tag_value(c, name, kIsPromptTag));
-    bool new_prompt = false;
-    for (const auto& t : tags) {
-      if (t.key == kIsPromptTag) new_prompt = is_prompt_value(t.value);
-    }
-    const char* old_entity = old_prompt ? "Prompt" : "Registered Model";
-    const char* new_entity = new_prompt ? "Prompt" : "Registered Model";
-    if (old_prompt != new_prompt) {
-      throw_error(ErrorCode::kResourceAlreadyExists,
-                  std::string("Tried to create a ") + (new_prompt ? "prompt" : "registered model") +
-                      " with name '" + name + "', but the name is already taken by a " +
-                      (old_prompt ? "prompt" : "registered model") +
-                      ". MLflow does not allow creating a model and a prompt with the same name.");
-    }
-    (void)old_entity;
-    throw_error(ErrorCode::kResourceAlreadyExists,
-                std::string(new_entity) + " (name=" + name + ") already exists.");
-  }
-  const std::int64_t now = now_millis();
-  c.prepare(
-       "INSERT INTO registered_models (name, creation_time, last_updated_time, description, "
-       "workspace) VALUES (?, ?, ?, ?, 'default')")
-      ->bind(1, name)
-      .bind(2, now)
-      .bind(3, now)
-      .bind(4, description)
-      .run();
-  {
-    auto s = c.prepare(
-        "INSERT OR REPLACE INTO registered_model_tags (key, value, name, workspace) VALUES "
-        "(?, ?, ?, 'default')");
-    for (const auto& t : tags) {
-      s->bind(1, t.key).bind(2, t.value).bind(3, name).run();
-      s->reset();
-    }
-  }
-  RegisteredModel rm = load_model(c, name);
-  tx.commit();
-  return rm;
+  return db_->write([&](Connection& c) {
+    if (model_exists(c, name)) throw_name_taken(c, name, tags);
+    const std::int64_t now = now_millis();
+    c.run(
+        "INSERT INTO registered_models (name, creation_time, last_updated_time, description, "
+        "workspace) VALUES (?, ?, ?, ?, 'default')",
+        name, now, now, description);
+    for (const auto& t : tags) set_model_tag(c, name, t);
+    return load_model(c, name);
+  });
 }
 
 RegisteredModel SqliteRegistryStore::get_registered_model(const std::string& name) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  return load_model(tracking_->connection(), name);
+  return db_->read([&](Connection& c) { return load_model(c, name); });
 }
 
 RegisteredModel SqliteRegistryStore::rename_registered_model(const std::string& name,
                                                              const std::string& new_name) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_model(c, name);
-  if (new_name != name && model_exists(c, new_name)) {
-    throw_error(ErrorCode::kResourceAlreadyExists,
-                "Registered Model (name=" + new_name + ") already exists.");
-  }
-  const std::int64_t now = now_millis();
-  // ON UPDATE CASCADE carries the name to versions, tags and aliases.
-  c.prepare(
-       "UPDATE registered_models SET name = ?, last_updated_time = ? WHERE workspace = "
-       "'default' AND name = ?")
-      ->bind(1, new_name)
-      .bind(2, now)
-      .bind(3, name)
-      .run();
-  c.prepare(
-       "UPDATE model_versions SET last_updated_time = ? WHERE workspace = 'default' AND "
-       "name = ?")
-      ->bind(1, now)
-      .bind(2, new_name)
-      .run();
-  RegisteredModel rm = load_model(c, new_name);
-  tx.commit();
-  return rm;
+  return db_->write([&](Connection& c) {
+    require_model(c, name);
+    if (new_name != name && model_exists(c, new_name)) {
+      throw_error(ErrorCode::kResourceAlreadyExists,
+                  "Registered Model (name=" + new_name + ") already exists.");
+    }
+    const std::int64_t now = now_millis();
+    // ON UPDATE CASCADE carries the name to versions, tags and aliases.
+    update_model(c, name, "name = ?, last_updated_time = ?", new_name, now);
+    c.run(
+        "UPDATE model_versions SET last_updated_time = ? WHERE workspace = 'default' AND "
+        "name = ?",
+        now, new_name);
+    return load_model(c, new_name);
+  });
 }
 
 RegisteredModel SqliteRegistryStore::update_registered_model(
     const std::string& name, const std::optional<std::string>& description) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_model(c, name);
-  c.prepare(
-       "UPDATE registered_models SET description = ?, last_updated_time = ? WHERE workspace = "
-       "'default' AND name = ?")
-      ->bind(1, description)
-      .bind(2, now_millis())
-      .bind(3, name)
-      .run();
-  RegisteredModel rm = load_model(c, name);
-  tx.commit();
-  return rm;
+  return db_->write([&](Connection& c) {
+    require_model(c, name);
+    update_model(c, name, "description = ?, last_updated_time = ?", description, now_millis());
+    return load_model(c, name);
+  });
 }
 
 void SqliteRegistryStore::delete_registered_model(const std::string& name) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_model(c, name);
-  for (const char* table : {"model_version_tags", "registered_model_aliases", "model_versions",
-                            "registered_model_tags", "registered_models"}) {
-    c.prepare(std::string("DELETE FROM ") + table + " WHERE workspace = 'default' AND name = ?")
-        ->bind(1, name)
-        .run();
-  }
-  tx.commit();
+  db_->write([&](Connection& c) {
+    require_model(c, name);
+    for (const char* table : {"model_version_tags", "registered_model_aliases", "model_versions",
+                              "registered_model_tags", "registered_models"}) {
+      c.run(std::string("DELETE FROM ") + table + " WHERE workspace = 'default' AND name = ?",
+            name);
+    }
+  });
 }
 
 PagedList<RegisteredModel> SqliteRegistryStore::search_registered_models(
@@ -365,232 +176,156 @@ PagedList<RegisteredModel> SqliteRegistryStore::search_registered_models(
       options.page_token.empty() ? 0 : sqlite_search::decode_page_token(options.page_token);
   const auto query = sqlite_search::build_search_registered_models_query(
       options.filter_string, options.order_by, offset, options.max_results + 1);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  std::vector<std::string> names;
-  {
-    Statement s(c.handle(), query.sql);
-    bind_all(s, query.binds);
-    while (s.step()) names.push_back(s.text(0));
-  }
-  PagedList<RegisteredModel> page;
-  if (names.size() > static_cast<std::size_t>(options.max_results)) {
-    names.resize(static_cast<std::size_t>(options.max_results));
-    page.token = sqlite_search::encode_page_token(offset + options.max_results);
-  }
-  for (const auto& n : names) page.items.push_back(load_model(c, n));
-  return page;
+  return db_->read([&](Connection& c) {
+    std::vector<std::string> names = c.first_column(query);
+    PagedList<RegisteredModel> page;
+    if (names.size() > static_cast<std::size_t>(options.max_results)) {
+      names.resize(static_cast<std::size_t>(options.max_results));
+      page.token = sqlite_search::encode_page_token(offset + options.max_results);
+    }
+    for (const auto& n : names) page.items.push_back(load_model(c, n));
+    return page;
+  });
 }
 
 std::vector<ModelVersion> SqliteRegistryStore::get_latest_versions(
     const std::string& name, const std::vector<std::string>& stages) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  require_model(c, name);
-  std::vector<ModelVersion> out;
-  for (auto& mv : latest_versions(c, name)) {
-    bool wanted = stages.empty();
-    for (const auto& s : stages) {
-      if (model_version_stage_from_string(s) == mv.current_stage) wanted = true;
+  return db_->read([&](Connection& c) {
+    require_model(c, name);
+    std::vector<ModelVersion> out;
+    for (auto& mv : latest_versions(c, name)) {
+      bool wanted = stages.empty();
+      for (const auto& s : stages) {
+        if (model_version_stage_from_string(s) == mv.current_stage) wanted = true;
+      }
+      if (!wanted) continue;
+      read_version_aliases(c, mv);
+      out.push_back(std::move(mv));
     }
-    if (!wanted) continue;
-    read_version_aliases(c, mv);
-    out.push_back(std::move(mv));
-  }
-  return out;
+    return out;
+  });
 }
 
 void SqliteRegistryStore::set_registered_model_tag(const std::string& name,
                                                    const RegisteredModelTag& tag) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_model(c, name);
-  c.prepare(
-       "INSERT OR REPLACE INTO registered_model_tags (key, value, name, workspace) VALUES "
-       "(?, ?, ?, 'default')")
-      ->bind(1, tag.key)
-      .bind(2, tag.value)
-      .bind(3, name)
-      .run();
-  tx.commit();
+  db_->write([&](Connection& c) {
+    require_model(c, name);
+    set_model_tag(c, name, tag);
+  });
 }
 
 void SqliteRegistryStore::delete_registered_model_tag(const std::string& name,
                                                       const std::string& key) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_model(c, name);
-  c.prepare(
-       "DELETE FROM registered_model_tags WHERE workspace = 'default' AND name = ? AND key = ?")
-      ->bind(1, name)
-      .bind(2, key)
-      .run();
-  tx.commit();
+  db_->write([&](Connection& c) {
+    require_model(c, name);
+    c.run("DELETE FROM registered_model_tags WHERE workspace = 'default' AND name = ? AND key = ?",
+          name, key);
+  });
 }
 
 void SqliteRegistryStore::set_registered_model_alias(const std::string& name,
                                                      const std::string& alias,
                                                      const std::string& version) {
   const std::int64_t v = parse_version(version);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_version(c, name, v);
-  c.prepare(
-       "INSERT OR REPLACE INTO registered_model_aliases (alias, version, name, workspace) "
-       "VALUES (?, ?, ?, 'default')")
-      ->bind(1, alias)
-      .bind(2, v)
-      .bind(3, name)
-      .run();
-  tx.commit();
+  db_->write([&](Connection& c) {
+    require_version(c, name, v);
+    c.run(
+        "INSERT OR REPLACE INTO registered_model_aliases (alias, version, name, workspace) "
+        "VALUES (?, ?, ?, 'default')",
+        alias, v, name);
+  });
 }
 
 void SqliteRegistryStore::delete_registered_model_alias(const std::string& name,
                                                         const std::string& alias) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_model(c, name);
-  c.prepare(
-       "DELETE FROM registered_model_aliases WHERE workspace = 'default' AND name = ? AND "
-       "alias = ?")
-      ->bind(1, name)
-      .bind(2, alias)
-      .run();
-  tx.commit();
+  db_->write([&](Connection& c) {
+    require_model(c, name);
+    c.run(
+        "DELETE FROM registered_model_aliases WHERE workspace = 'default' AND name = ? AND "
+        "alias = ?",
+        name, alias);
+  });
 }
 
 ModelVersion SqliteRegistryStore::get_model_version_by_alias(const std::string& name,
                                                              const std::string& alias) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
   std::string lower = alias;
   for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (lower == "latest") {
-    // 3.18: the highest version among the latest of each stage.
+  return db_->read([&](Connection& c) {
     require_model(c, name);
-    std::vector<ModelVersion> latest = latest_versions(c, name);
-    if (latest.empty()) {
-      throw_error(ErrorCode::kResourceDoesNotExist,
-                  "Latest version not found for model " + name + ".");
+    if (lower == "latest") {
+      // 3.18: the highest version among the latest of each stage.
+      std::vector<ModelVersion> latest = latest_versions(c, name);
+      if (latest.empty()) {
+        throw_error(ErrorCode::kResourceDoesNotExist,
+                    "Latest version not found for model " + name + ".");
+      }
+      ModelVersion mv = *std::max_element(latest.begin(), latest.end(),
+                                          [](const ModelVersion& a, const ModelVersion& b) {
+                                            return std::stoll(a.version) < std::stoll(b.version);
+                                          });
+      read_version_aliases(c, mv);
+      return mv;
     }
-    auto best = std::max_element(latest.begin(), latest.end(),
-                                 [](const ModelVersion& a, const ModelVersion& b) {
-                                   return std::stoll(a.version) < std::stoll(b.version);
-                                 });
-    ModelVersion mv = *best;
-    read_version_aliases(c, mv);
-    return mv;
-  }
-  require_model(c, name);
-  std::optional<std::int64_t> version;
-  {
-    auto s = c.prepare(
-        "SELECT version FROM registered_model_aliases WHERE workspace = 'default' AND name = ? "
-        "AND alias = ?");
-    s->bind(1, name).bind(2, alias);
-    if (s->step()) version = s->int64(0);
-  }
-  if (!version) {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "Registered model alias " + alias + " not found.");
-  }
-  return load_version(c, name, *version, true);
+    std::optional<std::int64_t> version;
+    {
+      auto s = c.query(
+          "SELECT version FROM registered_model_aliases WHERE workspace = 'default' AND "
+          "name = ? AND alias = ?",
+          name, alias);
+      if (s->step()) version = s->int64(0);
+    }
+    if (!version) {
+      throw_error(ErrorCode::kInvalidParameterValue,
+                  "Registered model alias " + alias + " not found.");
+    }
+    return load_version(c, name, *version, true);
+  });
 }
 
 // ---- model versions ----
 
 ModelVersion SqliteRegistryStore::create_model_version(const CreateModelVersionRequest& request) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_model(c, request.name);
-  // Python's SqlAlchemyStore: a models:/<model_id> source is stored at the logged model's
-  // artifact location, and the version takes the model's source run when given none.
-  std::string storage_location = request.source;
-  std::optional<std::string> run_id = request.run_id;
-  if (const auto logged_id = logged_model_id_of_uri(request.source)) {
-    auto s = c.prepare(
-        "SELECT artifact_location, source_run_id FROM logged_models WHERE model_id = ? AND "
-        "lifecycle_stage != 'deleted'");
-    s->bind(1, *logged_id);
-    if (!s->step()) {
-      throw_error(ErrorCode::kInternalError,
-                  "Unable to fetch model from model URI source artifact location '" +
-                      request.source + "'.Error: Logged model with ID '" + *logged_id +
-                      "' not found.");
+  return db_->write([&](Connection& c) {
+    require_model(c, request.name);
+    const auto [storage_location, run_id] = version_source(c, request);
+    const std::int64_t now = now_millis();
+    touch_model(c, request.name, now);
+    std::int64_t version = 1;
+    {
+      // Deleted versions count: numbers are never reused.
+      auto s = c.query(
+          "SELECT MAX(version) FROM model_versions WHERE workspace = 'default' AND name = ?",
+          request.name);
+      if (s->step() && !s->is_null(0)) version = s->int64(0) + 1;
     }
-    storage_location = s->text(0);
-    if (!run_id || run_id->empty()) run_id = s->opt_text(1);
-  }
-  const std::int64_t now = now_millis();
-  touch_model(c, request.name, now);
-  std::int64_t version = 1;
-  {
-    // Deleted versions count: numbers are never reused.
-    auto s = c.prepare(
-        "SELECT MAX(version) FROM model_versions WHERE workspace = 'default' AND name = ?");
-    s->bind(1, request.name);
-    if (s->step() && !s->is_null(0)) version = s->int64(0) + 1;
-  }
-  c.prepare(
-       "INSERT INTO model_versions (name, version, creation_time, last_updated_time, "
-       "description, user_id, current_stage, source, run_id, status, status_message, run_link, "
-       "storage_location, workspace) VALUES (?, ?, ?, ?, ?, NULL, 'None', ?, ?, 'READY', NULL, "
-       "?, ?, 'default')")
-      ->bind(1, request.name)
-      .bind(2, version)
-      .bind(3, now)
-      .bind(4, now)
-      .bind(5, request.description)
-      .bind(6, request.source)
-      .bind(7, run_id)
-      .bind(8, request.run_link)
-      .bind(9, storage_location)
-      .run();
-  {
-    auto s = c.prepare(
-        "INSERT OR REPLACE INTO model_version_tags (key, value, name, version, workspace) "
-        "VALUES (?, ?, ?, ?, 'default')");
-    for (const auto& t : request.tags) {
-      s->bind(1, t.key).bind(2, t.value).bind(3, request.name).bind(4, version).run();
-      s->reset();
-    }
-  }
-  ModelVersion mv = load_version(c, request.name, version, true);
-  tx.commit();
-  return mv;
+    c.run(
+        "INSERT INTO model_versions (name, version, creation_time, last_updated_time, "
+        "description, user_id, current_stage, source, run_id, status, status_message, "
+        "run_link, storage_location, workspace) VALUES (?, ?, ?, ?, ?, NULL, 'None', ?, ?, "
+        "'READY', NULL, ?, ?, 'default')",
+        request.name, version, now, now, request.description, request.source, run_id,
+        request.run_link, storage_location);
+    for (const auto& t : request.tags) set_version_tag(c, request.name, version, t);
+    return load_version(c, request.name, version, true);
+  });
 }
 
 ModelVersion SqliteRegistryStore::get_model_version(const std::string& name,
                                                     const std::string& version) {
   const std::int64_t v = parse_version(version);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  return load_version(tracking_->connection(), name, v, true);
+  return db_->read([&](Connection& c) { return load_version(c, name, v, true); });
 }
 
 ModelVersion SqliteRegistryStore::update_model_version(
     const std::string& name, const std::string& version,
     const std::optional<std::string>& description) {
   const std::int64_t v = parse_version(version);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_version(c, name, v);
-  c.prepare(
-       "UPDATE model_versions SET description = ?, last_updated_time = ? WHERE workspace = "
-       "'default' AND name = ? AND version = ?")
-      ->bind(1, description)
-      .bind(2, now_millis())
-      .bind(3, name)
-      .bind(4, v)
-      .run();
-  ModelVersion mv = load_version(c, name, v, true);
-  tx.commit();
-  return mv;
+  return db_->write([&](Connection& c) {
+    require_version(c, name, v);
+    update_version(c, name, v, "description = ?, last_updated_time = ?", description, now_millis());
+    return load_version(c, name, v, true);
+  });
 }
 
 ModelVersion SqliteRegistryStore::transition_model_version_stage(const std::string& name,
@@ -607,62 +342,39 @@ ModelVersion SqliteRegistryStore::transition_model_version_stage(const std::stri
                     stage + "' is not an Active stage. Valid stages are ['Staging', 'Production']");
   }
   const std::int64_t v = parse_version(version);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  const std::int64_t now = now_millis();
-  if (archive_existing_versions) {
-    c.prepare(
-         "UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ? WHERE "
-         "workspace = 'default' AND name = ? AND version != ? AND current_stage = ?")
-        ->bind(1, now)
-        .bind(2, name)
-        .bind(3, v)
-        .bind(4, canonical)
-        .run();
-  }
-  require_version(c, name, v);
-  c.prepare(
-       "UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE workspace = "
-       "'default' AND name = ? AND version = ?")
-      ->bind(1, canonical)
-      .bind(2, now)
-      .bind(3, name)
-      .bind(4, v)
-      .run();
-  touch_model(c, name, now);
-  ModelVersion mv = load_version(c, name, v, true);
-  tx.commit();
-  return mv;
+  return db_->write([&](Connection& c) {
+    const std::int64_t now = now_millis();
+    if (archive_existing_versions) {
+      c.run(
+          "UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ? WHERE "
+          "workspace = 'default' AND name = ? AND version != ? AND current_stage = ?",
+          now, name, v, canonical);
+    }
+    require_version(c, name, v);
+    update_version(c, name, v, "current_stage = ?, last_updated_time = ?", canonical, now);
+    touch_model(c, name, now);
+    return load_version(c, name, v, true);
+  });
 }
 
 void SqliteRegistryStore::delete_model_version(const std::string& name,
                                                const std::string& version) {
   const std::int64_t v = parse_version(version);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_version(c, name, v);
-  const std::int64_t now = now_millis();
-  touch_model(c, name, now);
-  c.prepare(
-       "DELETE FROM registered_model_aliases WHERE workspace = 'default' AND name = ? AND "
-       "version = ?")
-      ->bind(1, name)
-      .bind(2, v)
-      .run();
-  // A soft delete that redacts what pointed at the model, as Python's store does.
-  c.prepare(
-       "UPDATE model_versions SET current_stage = ?, last_updated_time = ?, description = NULL, "
-       "user_id = NULL, source = 'REDACTED-SOURCE-PATH', run_id = 'REDACTED-RUN-ID', "
-       "run_link = 'REDACTED-RUN-LINK', status_message = NULL WHERE workspace = 'default' AND "
-       "name = ? AND version = ?")
-      ->bind(1, kDeletedInternal)
-      .bind(2, now)
-      .bind(3, name)
-      .bind(4, v)
-      .run();
-  tx.commit();
+  db_->write([&](Connection& c) {
+    require_version(c, name, v);
+    const std::int64_t now = now_millis();
+    touch_model(c, name, now);
+    c.run(
+        "DELETE FROM registered_model_aliases WHERE workspace = 'default' AND name = ? AND "
+        "version = ?",
+        name, v);
+    // A soft delete that redacts what pointed at the model, as Python's store does.
+    update_version(c, name, v,
+                   "current_stage = ?, last_updated_time = ?, description = NULL, user_id = NULL, "
+                   "source = 'REDACTED-SOURCE-PATH', run_id = 'REDACTED-RUN-ID', "
+                   "run_link = 'REDACTED-RUN-LINK', status_message = NULL",
+                   kDeletedInternal, now);
+  });
 }
 
 PagedList<ModelVersion> SqliteRegistryStore::search_model_versions(
@@ -671,71 +383,56 @@ PagedList<ModelVersion> SqliteRegistryStore::search_model_versions(
       options.page_token.empty() ? 0 : sqlite_search::decode_page_token(options.page_token);
   const auto query = sqlite_search::build_search_model_versions_query(
       options.filter_string, options.order_by, offset, options.max_results + 1);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  std::vector<std::pair<std::string, std::int64_t>> keys;
-  {
-    Statement s(c.handle(), query.sql);
-    bind_all(s, query.binds);
-    while (s.step()) keys.emplace_back(s.text(0), s.int64(1));
-  }
-  PagedList<ModelVersion> page;
-  if (keys.size() > static_cast<std::size_t>(options.max_results)) {
-    keys.resize(static_cast<std::size_t>(options.max_results));
-    page.token = sqlite_search::encode_page_token(offset + options.max_results);
-  }
-  for (const auto& [n, v] : keys) page.items.push_back(load_version(c, n, v, false));
-  return page;
+  return db_->read([&](Connection& c) {
+    std::vector<std::pair<std::string, std::int64_t>> keys;
+    {
+      auto s = c.statement(query);
+      while (s->step()) keys.emplace_back(s->text(0), s->int64(1));
+    }
+    PagedList<ModelVersion> page;
+    if (keys.size() > static_cast<std::size_t>(options.max_results)) {
+      keys.resize(static_cast<std::size_t>(options.max_results));
+      page.token = sqlite_search::encode_page_token(offset + options.max_results);
+    }
+    for (const auto& [n, v] : keys) page.items.push_back(load_version(c, n, v, false));
+    return page;
+  });
 }
 
 std::string SqliteRegistryStore::get_model_version_download_uri(const std::string& name,
                                                                 const std::string& version) {
   const std::int64_t v = parse_version(version);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  auto s = c.prepare(
-      "SELECT storage_location, source FROM model_versions WHERE workspace = 'default' AND "
-      "name = ? AND version = ? AND current_stage != 'Deleted_Internal'");
-  s->bind(1, name).bind(2, v);
-  if (!s->step()) throw_no_version(name, v);
-  const std::string storage = s->opt_text(0).value_or("");
-  return storage.empty() ? s->opt_text(1).value_or("") : storage;
+  return db_->read([&](Connection& c) {
+    auto s = c.query(
+        "SELECT storage_location, source FROM model_versions WHERE workspace = 'default' AND "
+        "name = ? AND version = ? AND current_stage != 'Deleted_Internal'",
+        name, v);
+    if (!s->step()) throw_no_version(name, v);
+    const std::string storage = s->text(0);
+    return storage.empty() ? s->text(1) : storage;
+  });
 }
 
 void SqliteRegistryStore::set_model_version_tag(const std::string& name, const std::string& version,
                                                 const ModelVersionTag& tag) {
   const std::int64_t v = parse_version(version);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_version(c, name, v);
-  c.prepare(
-       "INSERT OR REPLACE INTO model_version_tags (key, value, name, version, workspace) VALUES "
-       "(?, ?, ?, ?, 'default')")
-      ->bind(1, tag.key)
-      .bind(2, tag.value)
-      .bind(3, name)
-      .bind(4, v)
-      .run();
-  tx.commit();
+  db_->write([&](Connection& c) {
+    require_version(c, name, v);
+    set_version_tag(c, name, v, tag);
+  });
 }
 
 void SqliteRegistryStore::delete_model_version_tag(const std::string& name,
                                                    const std::string& version,
                                                    const std::string& key) {
   const std::int64_t v = parse_version(version);
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require_version(c, name, v);
-  c.prepare(
-       "DELETE FROM model_version_tags WHERE workspace = 'default' AND name = ? AND version = ? "
-       "AND key = ?")
-      ->bind(1, name)
-      .bind(2, v)
-      .bind(3, key)
-      .run();
-  tx.commit();
+  db_->write([&](Connection& c) {
+    require_version(c, name, v);
+    c.run(
+        "DELETE FROM model_version_tags WHERE workspace = 'default' AND name = ? AND "
+        "version = ? AND key = ?",
+        name, v, key);
+  });
 }
 
 }  // namespace mlflow::internal

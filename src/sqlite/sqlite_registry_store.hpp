@@ -8,21 +8,15 @@
 
 #include <memory>
 
+#include "sqlite/database.hpp"
 #include "store/registry_store.hpp"
-#include "store/tracking_store.hpp"
 
 namespace mlflow::internal {
 
-class SqliteTrackingStore;
-
-/// A registry store on the database of `tracking`, which must be a SqliteTrackingStore: the
-/// two share its connection and lock (one writer per file, WAL readers elsewhere unblocked).
-/// Throws InvalidArgument for any other tracking store.
-std::shared_ptr<RegistryStore> make_sqlite_registry_store(std::shared_ptr<TrackingStore> tracking);
-
+/// On the sqlite::Database the URI's other stores share (sqlite_backend.hpp builds them).
 class SqliteRegistryStore : public RegistryStore {
  public:
-  explicit SqliteRegistryStore(std::shared_ptr<SqliteTrackingStore> tracking);
+  explicit SqliteRegistryStore(std::shared_ptr<sqlite::Database> db);
 
   RegisteredModel create_registered_model(const std::string& name,
                                           const std::vector<RegisteredModelTag>& tags,
@@ -62,7 +56,7 @@ class SqliteRegistryStore : public RegistryStore {
                                 const std::string& key) override;
 
  private:
-  std::shared_ptr<SqliteTrackingStore> tracking_;
+  std::shared_ptr<sqlite::Database> db_;
 };
 
 }  // namespace mlflow::internal

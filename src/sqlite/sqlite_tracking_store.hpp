@@ -6,35 +6,23 @@
 // semantics (ids, latest_metrics, soft deletion, error codes) are those of MLflow's SQL store.
 
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "sqlite/database.hpp"
+#include "sqlite/sqlite_logged_model_store.hpp"
 #include "store/logged_model_store.hpp"
 #include "store/tracking_store.hpp"
 
 namespace mlflow::internal {
 
-namespace sqlite {
-class Connection;
-}
-
-/// Opens (creating when new) the database of a `sqlite:///relative.db`,
-/// `sqlite:////abs/path.db` or `sqlite:///:memory:` URI. Missing parent directories are
-/// created. Each `:memory:` store is a private database. Throws InvalidArgument for a file
-/// that is not an MLflow database, and MlflowException(INVALID_STATE) for a schema revision
-/// other than MLflow 3.18's; such files are left unmodified.
-std::shared_ptr<TrackingStore> make_sqlite_tracking_store(const std::string& tracking_uri);
-
-/// Resolves the database path of a sqlite URI: ":memory:" or an absolute file path.
-/// Throws InvalidArgument for a URI that is not `sqlite://...`.
-std::string sqlite_path_from_uri(const std::string& tracking_uri);
-
-/// One connection guarded by a mutex: SQLite serialises writers anyway, and WAL keeps
-/// readers in other processes (e.g. `mlflow ui`) unblocked. Every write call is one
-/// transaction.
+/// Runs, experiments, metrics, params, tags and inputs on a sqlite::Database shared with the
+/// other stores of the URI (sqlite_backend.hpp builds them). Every write call is one
+/// transaction; reads see one snapshot.
 class SqliteTrackingStore : public TrackingStore, public LoggedModelStore {
  public:
-  /// `db_path` is ":memory:" or a file path; new experiments get `<artifact_root>/<id>`.
+  explicit SqliteTrackingStore(std::shared_ptr<sqlite::Database> db);
+  /// A store on a database of its own: `db_path` is ":memory:" or a file path, and new
+  /// experiments get `<artifact_root>/<id>` (tests and tools).
   SqliteTrackingStore(const std::string& db_path, std::string artifact_root);
   ~SqliteTrackingStore() override;
 
@@ -75,12 +63,11 @@ class SqliteTrackingStore : public TrackingStore, public LoggedModelStore {
       const std::vector<std::string>& run_ids, const std::string& metric_key,
       const MetricHistoryBulkIntervalOptions& options) override;
 
-  /// The connection and the lock that guards it, for the model registry store on the same
-  /// database (one connection per database file, whichever store writes).
-  sqlite::Connection& connection() noexcept { return *conn_; }
-  std::mutex& mutex() noexcept { return mutex_; }
-  // Logged models (MLflow 3): src/sqlite/sqlite_logged_model_store.cpp, on the same
-  // connection and under the same mutex.
+  const std::shared_ptr<sqlite::Database>& database() const noexcept { return db_; }
+
+  // Transitional, until the client takes the logged-model store from make_sqlite_stores
+  // (branch `backend`): the client finds logged models on its tracking store, so this store
+  // answers for them by handing each call to a SqliteLoggedModelStore on the same database.
   LoggedModel create_logged_model(const CreateLoggedModelRequest& request) override;
   void log_logged_model_params(const std::string& model_id, const KeyValues& params) override;
   LoggedModel get_logged_model(const std::string& model_id, bool allow_deleted) override;
@@ -93,9 +80,8 @@ class SqliteTrackingStore : public TrackingStore, public LoggedModelStore {
   void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
 
  private:
-  std::mutex mutex_;
-  std::unique_ptr<sqlite::Connection> conn_;
-  std::string artifact_root_;
+  std::shared_ptr<sqlite::Database> db_;
+  SqliteLoggedModelStore logged_models_;
 };
 
 }  // namespace mlflow::internal

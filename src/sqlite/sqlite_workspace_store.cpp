@@ -3,17 +3,14 @@
 // (mlflow/store/workspace/sqlalchemy_store.py).
 #include "sqlite/sqlite_workspace_store.hpp"
 
-#include <mutex>
 #include <utility>
 
 #include "mlflow/errors.hpp"
-#include "sqlite/db.hpp"
 
 namespace mlflow::internal {
 namespace {
 
 using sqlite::Connection;
-using sqlite::Transaction;
 
 // Python's _WORKSPACE_ROOT_MODELS: the tables whose rows belong to a workspace directly
 // (everything else hangs off one of them). Constants, never user text.
@@ -22,17 +19,19 @@ constexpr const char* kRootTables[] = {
     "secrets",           "endpoints",   "model_definitions",   "budget_policies",
     "guardrails",        "jobs",        "mcp_servers",         "skills"};
 
+constexpr const char* kWorkspaceColumns =
+    "name, description, default_artifact_root, trace_archival_location, "
+    "trace_archival_retention";
+
+Workspace read_workspace_row(const sqlite::Statement& s) {
+  return Workspace{s.text(0), s.opt_text(1), s.opt_text(2), s.opt_text(3), s.opt_text(4)};
+}
+
 std::optional<Workspace> find(Connection& c, const std::string& name) {
-  auto s = c.prepare(
-      "SELECT name, description, default_artifact_root, trace_archival_location, "
-      "trace_archival_retention FROM workspaces WHERE name = ?");
-  s->bind(1, name);
-  std::optional<Workspace> out;
-  if (s->step()) {
-    out = Workspace{s->text(0), s->opt_text(1), s->opt_text(2), s->opt_text(3), s->opt_text(4)};
-  }
-  s->reset();
-  return out;
+  auto s =
+      c.query(std::string("SELECT ") + kWorkspaceColumns + " FROM workspaces WHERE name = ?", name);
+  if (!s->step()) return std::nullopt;
+  return read_workspace_row(*s);
 }
 
 Workspace require(Connection& c, const std::string& name) {
@@ -49,48 +48,34 @@ std::optional<std::string> or_null(const std::optional<std::string>& value) {
 
 }  // namespace
 
-SqliteWorkspaceStore::SqliteWorkspaceStore(std::shared_ptr<SqliteTrackingStore> tracking)
-    : tracking_(std::move(tracking)) {}
+SqliteWorkspaceStore::SqliteWorkspaceStore(std::shared_ptr<sqlite::Database> db)
+    : db_(std::move(db)) {}
 
 std::vector<Workspace> SqliteWorkspaceStore::list_workspaces() {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  auto s = tracking_->connection().prepare(
-      "SELECT name, description, default_artifact_root, trace_archival_location, "
-      "trace_archival_retention FROM workspaces ORDER BY name ASC");
-  std::vector<Workspace> out;
-  while (s->step()) {
-    out.push_back(
-        Workspace{s->text(0), s->opt_text(1), s->opt_text(2), s->opt_text(3), s->opt_text(4)});
-  }
-  s->reset();
-  return out;
+  return db_->read([](Connection& c) {
+    auto s =
+        c.query(std::string("SELECT ") + kWorkspaceColumns + " FROM workspaces ORDER BY name ASC");
+    std::vector<Workspace> out;
+    while (s->step()) out.push_back(read_workspace_row(*s));
+    return out;
+  });
 }
 
 Workspace SqliteWorkspaceStore::get_workspace(const std::string& name) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  return require(tracking_->connection(), name);
+  return db_->read([&](Connection& c) { return require(c, name); });
 }
 
 Workspace SqliteWorkspaceStore::create_workspace(const Workspace& workspace) {
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  if (find(c, workspace.name)) {
-    throw_error(ErrorCode::kResourceAlreadyExists,
-                "Workspace '" + workspace.name + "' already exists.");
-  }
-  c.prepare(
-       "INSERT INTO workspaces (name, description, default_artifact_root, "
-       "trace_archival_location, trace_archival_retention) VALUES (?, ?, ?, ?, ?)")
-      ->bind(1, workspace.name)
-      .bind(2, workspace.description)
-      .bind(3, or_null(workspace.default_artifact_root))
-      .bind(4, or_null(workspace.trace_archival_location))
-      .bind(5, or_null(workspace.trace_archival_retention))
-      .run();
-  Workspace created = require(c, workspace.name);
-  tx.commit();
-  return created;
+  return db_->write([&](Connection& c) {
+    if (find(c, workspace.name)) {
+      throw_error(ErrorCode::kResourceAlreadyExists,
+                  "Workspace '" + workspace.name + "' already exists.");
+    }
+    c.run(std::string("INSERT INTO workspaces (") + kWorkspaceColumns + ") VALUES (?, ?, ?, ?, ?)",
+          workspace.name, workspace.description, or_null(workspace.default_artifact_root),
+          or_null(workspace.trace_archival_location), or_null(workspace.trace_archival_retention));
+    return require(c, workspace.name);
+  });
 }
 
 Workspace SqliteWorkspaceStore::update_workspace(const Workspace& workspace) {
@@ -99,31 +84,25 @@ Workspace SqliteWorkspaceStore::update_workspace(const Workspace& workspace) {
     // The server's wording for the same request.
     throw_error(ErrorCode::kInvalidParameterValue, "Workspace update must have at least one key");
   }
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  Workspace current = require(c, workspace.name);
-  if (workspace.description) current.description = workspace.description;
-  if (workspace.default_artifact_root) {
-    current.default_artifact_root = or_null(workspace.default_artifact_root);
-  }
-  if (workspace.trace_archival_location) {
-    current.trace_archival_location = or_null(workspace.trace_archival_location);
-  }
-  if (workspace.trace_archival_retention) {
-    current.trace_archival_retention = or_null(workspace.trace_archival_retention);
-  }
-  c.prepare(
-       "UPDATE workspaces SET description = ?, default_artifact_root = ?, "
-       "trace_archival_location = ?, trace_archival_retention = ? WHERE name = ?")
-      ->bind(1, current.description)
-      .bind(2, current.default_artifact_root)
-      .bind(3, current.trace_archival_location)
-      .bind(4, current.trace_archival_retention)
-      .bind(5, current.name)
-      .run();
-  tx.commit();
-  return current;
+  return db_->write([&](Connection& c) {
+    Workspace current = require(c, workspace.name);
+    if (workspace.description) current.description = workspace.description;
+    if (workspace.default_artifact_root) {
+      current.default_artifact_root = or_null(workspace.default_artifact_root);
+    }
+    if (workspace.trace_archival_location) {
+      current.trace_archival_location = or_null(workspace.trace_archival_location);
+    }
+    if (workspace.trace_archival_retention) {
+      current.trace_archival_retention = or_null(workspace.trace_archival_retention);
+    }
+    c.run(
+        "UPDATE workspaces SET description = ?, default_artifact_root = ?, "
+        "trace_archival_location = ?, trace_archival_retention = ? WHERE name = ?",
+        current.description, current.default_artifact_root, current.trace_archival_location,
+        current.trace_archival_retention, current.name);
+    return current;
+  });
 }
 
 void SqliteWorkspaceStore::delete_workspace(const std::string& name, WorkspaceDeletionMode mode) {
@@ -131,32 +110,33 @@ void SqliteWorkspaceStore::delete_workspace(const std::string& name, WorkspaceDe
     throw_error(ErrorCode::kInvalidParameterValue,
                 "The 'default' workspace is reserved and cannot be deleted");
   }
-  std::lock_guard<std::mutex> lock(tracking_->mutex());
-  Connection& c = tracking_->connection();
-  Transaction tx(c);
-  require(c, name);
-  for (const char* table : kRootTables) {
-    auto s = c.prepare(std::string("SELECT COUNT(*) FROM ") + table + " WHERE workspace = ?");
-    s->bind(1, name);
-    const std::int64_t count = s->step() ? s->int64(0) : 0;
-    s->reset();
-    if (count == 0) continue;
-    if (mode == WorkspaceDeletionMode::kRestrict) {
-      throw_error(ErrorCode::kInvalidState,
-                  "Cannot delete workspace '" + name + "': table '" + table + "' still contains " +
-                      std::to_string(count) +
-                      " resource(s). Remove or reassign them before deleting the workspace.");
+  db_->write([&](Connection& c) {
+    require(c, name);
+    for (const char* table : kRootTables) {
+      std::int64_t count = 0;
+      {
+        auto s =
+            c.query(std::string("SELECT COUNT(*) FROM ") + table + " WHERE workspace = ?", name);
+        if (s->step()) count = s->int64(0);
+      }
+      if (count == 0) continue;
+      if (mode == WorkspaceDeletionMode::kRestrict) {
+        throw_error(ErrorCode::kInvalidState,
+                    "Cannot delete workspace '" + name + "': table '" + table +
+                        "' still contains " + std::to_string(count) +
+                        " resource(s). Remove or reassign them before deleting the workspace.");
+      }
+      throw_error(ErrorCode::kNotImplemented,
+                  std::string("Deleting workspace '") + name + "' in " + to_string(mode) +
+                      " mode would " +
+                      (mode == WorkspaceDeletionMode::kCascade ? "delete" : "move") +
+                      " its resources (table '" + table +
+                      "'), which the embedded store does not implement. Serve this database "
+                      "with `mlflow server --enable-workspaces --backend-store-uri "
+                      "sqlite:///<file>` and delete the workspace through that server.");
     }
-    throw_error(ErrorCode::kNotImplemented,
-                std::string("Deleting workspace '") + name + "' in " + to_string(mode) +
-                    " mode would " + (mode == WorkspaceDeletionMode::kCascade ? "delete" : "move") +
-                    " its resources (table '" + table +
-                    "'), which the embedded store does not implement. Serve this database with "
-                    "`mlflow server --enable-workspaces --backend-store-uri sqlite:///<file>` "
-                    "and delete the workspace through that server.");
-  }
-  c.prepare("DELETE FROM workspaces WHERE name = ?")->bind(1, name).run();
-  tx.commit();
+    c.run("DELETE FROM workspaces WHERE name = ?", name);
+  });
 }
 
 }  // namespace mlflow::internal

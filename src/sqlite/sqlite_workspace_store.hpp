@@ -1,20 +1,21 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #pragma once
 
-// WorkspaceStore on the embedded database's `workspaces` table (ADR 0010), on the tracking
-// store's connection and under its lock. The embedded store itself serves only the `default`
-// workspace; this manages the rows, as Python's SQL workspace store does for a sqlite URI.
+// WorkspaceStore on the embedded database's `workspaces` table (ADR 0010), on the
+// sqlite::Database the URI's other stores share. The embedded store itself serves only the
+// `default` workspace; this manages the rows, as Python's SQL workspace store does for a
+// sqlite URI.
 
 #include <memory>
 
-#include "sqlite/sqlite_tracking_store.hpp"
+#include "sqlite/database.hpp"
 #include "store/workspace_store.hpp"
 
 namespace mlflow::internal {
 
 class SqliteWorkspaceStore : public WorkspaceStore {
  public:
-  explicit SqliteWorkspaceStore(std::shared_ptr<SqliteTrackingStore> tracking);
+  explicit SqliteWorkspaceStore(std::shared_ptr<sqlite::Database> db);
 
   std::vector<Workspace> list_workspaces() override;
   Workspace get_workspace(const std::string& name) override;
@@ -25,7 +26,7 @@ class SqliteWorkspaceStore : public WorkspaceStore {
   void delete_workspace(const std::string& name, WorkspaceDeletionMode mode) override;
 
  private:
-  std::shared_ptr<SqliteTrackingStore> tracking_;
+  std::shared_ptr<sqlite::Database> db_;
 };
 
 }  // namespace mlflow::internal

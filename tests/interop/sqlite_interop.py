@@ -4,6 +4,8 @@
   sqlite_interop.py read   <tracking-uri> <history-key>  -> JSON of everything in the store
   sqlite_interop.py write  <tracking-uri>                -> writes a known data set, prints ids
   sqlite_interop.py schema <db-path>                     -> normalised schema + seed rows
+  sqlite_interop.py write-all <tracking-uri>             -> write, plus a registered model
+  sqlite_interop.py read-all <tracking-uri> <history-key> -> read, plus the registry
 """
 import json
 import math
@@ -73,7 +75,7 @@ def dump_store(uri, history_key):
     return out
 
 
-def write_store(uri):
+def write_store(uri, with_registry=False):
     from mlflow import MlflowClient
     from mlflow.entities import Dataset, DatasetInput, InputTag, Metric, Param, RunTag
 
@@ -90,7 +92,37 @@ def write_store(uri):
     client.set_terminated(rid, "FINISHED", end_time=2222)
     gone = client.create_run(exp, run_name="py-deleted", start_time=1112)
     client.delete_run(gone.info.run_id)
+    if with_registry:
+        write_registry(uri, rid)
     print(json.dumps({"experiment_id": exp, "run_id": rid, "deleted_run_id": gone.info.run_id}))
+
+
+def write_registry(uri, run_id):
+    from mlflow import MlflowClient
+
+    client = MlflowClient(uri)
+    client.create_registered_model("py-model", tags={"owner": "python"})
+    client.create_model_version("py-model", f"runs:/{run_id}/model", run_id)
+    client.set_registered_model_alias("py-model", "champion", "1")
+
+
+def dump_registry(uri):
+    from mlflow import MlflowClient
+
+    client = MlflowClient(uri)
+    models = []
+    for m in client.search_registered_models():
+        models.append({
+            "name": m.name,
+            "tags": dict(m.tags),
+            "aliases": dict(m.aliases),
+            "latest_versions": [v.version for v in m.latest_versions],
+        })
+    versions = [
+        {"name": v.name, "version": v.version, "run_id": v.run_id, "source": v.source}
+        for v in client.search_model_versions()
+    ]
+    return {"registered_models": models, "model_versions": versions}
 
 
 def split_top_level(body):
@@ -149,6 +181,12 @@ def main():
         print(json.dumps(dump_store(sys.argv[2], sys.argv[3]), sort_keys=True))
     elif cmd == "write":
         write_store(sys.argv[2])
+    elif cmd == "write-all":
+        write_store(sys.argv[2], with_registry=True)
+    elif cmd == "read-all":
+        out = dump_store(sys.argv[2], sys.argv[3])
+        out.update(dump_registry(sys.argv[2]))
+        print(json.dumps(out, sort_keys=True))
     elif cmd == "schema":
         print(json.dumps(schema(sys.argv[2]), sort_keys=True))
     elif cmd == "create":

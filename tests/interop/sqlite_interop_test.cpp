@@ -7,11 +7,16 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
-#include "sqlite/sqlite_tracking_store.hpp"
+#include "mlflow/mlflow_client.hpp"
+#include "sqlite/sqlite_backend.hpp"
+#include "support/read_only_view.hpp"
+#include "support/sqlite_file.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
@@ -213,6 +218,102 @@ TEST(SqliteInterop, SchemaEqualsMlflowCreatedSchema) {
   EXPECT_EQ(cpp["alembic"], py["alembic"]);
   EXPECT_EQ(cpp["workspaces"], py["workspaces"]);
   EXPECT_EQ(cpp["default_experiment"], py["default_experiment"]);
+}
+
+// What C++ reads from a Python-created file it may not write, and how its writes fail; ""
+// when everything is as Python wrote it.
+std::string read_python_file(const std::string& uri, const json& ids) {
+  std::ostringstream failures;
+  auto check = [&](bool ok, const std::string& what) {
+    if (!ok) failures << what << "; ";
+  };
+  mlflow::MlflowClient client(uri);
+  const std::string run_id = ids["run_id"];
+  SearchRunsOptions search;
+  search.filter_string = "params.lr = '0.01' AND metrics.loss < 1";
+  const auto runs = client.search_runs({ids["experiment_id"].get<std::string>()}, search);
+  check(runs.size() == 1 && runs[0].info.run_id == run_id, "search_runs");
+  const mlflow::Run run = client.get_run(run_id);
+  check(run.info.run_name == "py-run" && run.data.metrics.at("loss") == 1.0 / 500, "get_run");
+  check(client.get_metric_history(run_id, "loss").size() == 500, "get_metric_history");
+  const RegisteredModel model = client.get_registered_model("py-model");
+  check(model.tags.at("owner") == "python" && model.aliases.at("champion") == "1",
+        "get_registered_model");
+  check(client.get_model_version_by_alias("py-model", "champion").run_id == run_id,
+        "get_model_version_by_alias");
+  check(client.search_model_versions().size() == 1, "search_model_versions");
+  check(client.get_latest_versions("py-model").size() == 1, "get_latest_versions");
+  auto refused = [&](const std::string& what, const std::function<void()>& write) {
+    try {
+      write();
+      check(false, what + " was not refused");
+    } catch (const MlflowException& e) {
+      const std::string message = e.what();
+      check(e.error_code() == ErrorCode::kPermissionDenied &&
+                message.find("read-only") != std::string::npos &&
+                message.find("writable location") != std::string::npos,
+            what + ": " + message);
+    }
+  };
+  refused("log_metric", [&] { client.log_metric(run_id, "loss", 0.5); });
+  refused("set_registered_model_tag",
+          [&] { client.set_registered_model_tag("py-model", "k", "v"); });
+  return failures.str();
+}
+
+// Issue 15: a file Python created, on a read-only bind mount, is searched and read through
+// tracking and registry, writes fail saying why, and the file keeps its bytes and journal mode;
+// Python still reads it afterwards (also after C++ wrote to it where it may).
+TEST(SqliteInterop, PythonFileInAReadOnlyPlaceIsReadAndLeftAsFound) {
+  const std::string dir = mlflow::testing::make_temp_dir("sqlite-interop-ro");
+  const std::string src = dir + "/src";
+  std::filesystem::create_directories(src);
+  const std::string db = src + "/py.db";
+  const json ids = run_python(dir, "write-all 'sqlite:///" + db + "'");
+  ASSERT_FALSE(ids.is_null());
+  ASSERT_EQ(mlflow::testing::recorded_journal_mode(db), "rollback")
+      << "MLflow 3.18 leaves the default journal";
+  const std::string before = mlflow::testing::file_bytes(db);
+  {
+    mlflow::testing::ReadOnlyView view(src);
+    SCOPED_TRACE(view.describe());
+    EXPECT_EQ(view.run_reader(
+                  [&] { return read_python_file("sqlite:///" + view.path() + "/py.db", ids); }),
+              "");
+  }
+  EXPECT_TRUE(mlflow::testing::file_bytes(db) == before) << "C++ changed a file it only read";
+  EXPECT_EQ(mlflow::testing::recorded_journal_mode(db), "rollback");
+  EXPECT_EQ(mlflow::testing::sqlite_sidecar_files(db), std::vector<std::string>{});
+
+  // Where it may write, C++ writes in the file's own journal mode.
+  {
+    mlflow::MlflowClient client("sqlite:///" + db);
+    client.log_metric(ids["run_id"], "from_cpp", 7.0);
+    client.set_registered_model_tag("py-model", "cpp", "yes");
+  }
+  EXPECT_EQ(mlflow::testing::recorded_journal_mode(db), "rollback");
+  EXPECT_EQ(mlflow::testing::sqlite_sidecar_files(db), std::vector<std::string>{});
+
+  // Python reads it from a read-only place afterwards. (In the permission fallback Python
+  // runs as root, for which the file is not read-only: there this checks only that Python
+  // reads what both wrote.)
+  mlflow::testing::ReadOnlyView view(src);
+  SCOPED_TRACE(view.describe());
+  const json got = run_python(dir, "read-all 'sqlite:///" + view.path() + "/py.db' loss");
+  ASSERT_FALSE(got.is_null());
+  bool seen = false;
+  for (const json& r : got["runs"]) {
+    if (r["run_id"] != ids["run_id"]) continue;
+    seen = true;
+    EXPECT_EQ(r["metrics"]["from_cpp"].get<double>(), 7.0);
+    EXPECT_EQ(r["history"].size(), 500u);
+  }
+  EXPECT_TRUE(seen);
+  ASSERT_EQ(got["registered_models"].size(), 1u);
+  EXPECT_EQ(got["registered_models"][0]["tags"], (json{{"owner", "python"}, {"cpp", "yes"}}));
+  EXPECT_EQ(got["registered_models"][0]["aliases"], (json{{"champion", 1}}));  // Python: int
+  ASSERT_EQ(got["model_versions"].size(), 1u);
+  EXPECT_EQ(got["model_versions"][0]["run_id"], ids["run_id"]);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@
 #include "core/ids.hpp"
 #include "mlflow/errors.hpp"
 #include "sqlite/schema.hpp"
-#include "sqlite/sqlite_tracking_store.hpp"
+#include "sqlite/sqlite_backend.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {

@@ -13,6 +13,7 @@
 #include "rest/rest_client.hpp"
 #include "rest/rest_tracking_store.hpp"
 #include "sqlite/db.hpp"
+#include "sqlite/sqlite_backend.hpp"
 #include "sqlite/sqlite_tracking_store.hpp"
 
 namespace mlflow::internal {
@@ -274,12 +275,11 @@ TEST(WorkspaceEmbedded, TableCrudWithMlflowsRules) {
   EXPECT_EQ(c.list_workspaces().size(), 2u);
 
   // A resource in the workspace (as a server sharing the file would put it there).
-  auto sqlite = std::dynamic_pointer_cast<SqliteTrackingStore>(store);
+  auto database = std::dynamic_pointer_cast<SqliteTrackingStore>(store)->database();
   const std::string id = c.create_experiment("bella-exp");
-  sqlite->connection()
-      .prepare("UPDATE experiments SET workspace = 'team-bella' WHERE experiment_id = ?")
-      ->bind(1, id)
-      .run();
+  database->write([&](sqlite::Connection& conn) {
+    conn.run("UPDATE experiments SET workspace = 'team-bella' WHERE experiment_id = ?", id);
+  });
   try {
     c.delete_workspace("team-bella");
     FAIL() << "RESTRICT deleted a workspace with an experiment";
@@ -289,7 +289,8 @@ TEST(WorkspaceEmbedded, TableCrudWithMlflowsRules) {
   }
   EXPECT_THROW(c.delete_workspace("team-bella", WorkspaceDeletionMode::kCascade), MlflowException);
   EXPECT_EQ(c.list_workspaces().size(), 2u);  // nothing lost
-  sqlite->connection().prepare("UPDATE experiments SET workspace = 'default'")->run();
+  database->write(
+      [](sqlite::Connection& conn) { conn.run("UPDATE experiments SET workspace = 'default'"); });
   c.delete_workspace("team-bella", WorkspaceDeletionMode::kCascade);  // empty: same outcome
   EXPECT_THROW(c.get_workspace("team-bella"), NotFound);
   EXPECT_THROW(c.delete_workspace("default"), InvalidArgument);

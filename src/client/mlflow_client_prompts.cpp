@@ -180,15 +180,20 @@ std::string prompt_wording(const std::string& message) {
   return out;
 }
 
+// Called from a catch block: rethrows `e`, in prompt words when the registry's appear in it.
+[[noreturn]] void rethrow_in_prompt_words(const MlflowException& e) {
+  const std::string message = e.what();
+  const std::string translated = prompt_wording(message);
+  if (translated == message) throw;
+  throw_error(e.error_code(), translated, e.http_status(), e.server_error_code());
+}
+
 template <typename Call>
 auto prompt_call(Call&& call) -> decltype(call()) {
   try {
     return call();
   } catch (const MlflowException& e) {
-    const std::string message = e.what();
-    const std::string translated = prompt_wording(message);
-    if (translated == message) throw;
-    throw_error(e.error_code(), translated, e.http_status(), e.server_error_code());
+    rethrow_in_prompt_words(e);
   }
 }
 
@@ -327,44 +332,42 @@ PromptVersion MlflowClient::register_prompt(const std::string& name,
 
 std::optional<PromptVersion> MlflowClient::load_prompt(const std::string& name_or_uri,
                                                        const LoadPromptOptions& options) {
-  return prompt_call([&]() -> std::optional<PromptVersion> {
-    const PromptUri uri = PromptUri::resolve(name_or_uri, options.version);
-    std::optional<std::chrono::duration<double>> ttl;
-    if (options.cache_ttl_seconds) {
-      if (!(*options.cache_ttl_seconds >= 0)) {
-        invalid("`cache_ttl_seconds` argument must be greater than or equal to 0.");
-      }
-      if (!std::isinf(*options.cache_ttl_seconds)) {
-        ttl = std::chrono::duration<double>(*options.cache_ttl_seconds);
-      }
-    } else {
-      ttl = PromptCache::default_ttl(uri);
+  const PromptUri uri = PromptUri::resolve(name_or_uri, options.version);
+  std::optional<std::chrono::duration<double>> ttl;
+  if (options.cache_ttl_seconds) {
+    if (!(*options.cache_ttl_seconds >= 0)) {
+      invalid("`cache_ttl_seconds` argument must be greater than or equal to 0.");
     }
-    const bool use_cache = !ttl || ttl->count() > 0;
-    const auto& store = registry_store();
-    std::string ns;
-    if (use_cache) {
-      ns = cache_namespace(*this, store);
-      if (auto cached = PromptCache::instance().get(ns, "", uri)) return cached;
+    if (!std::isinf(*options.cache_ttl_seconds)) {
+      ttl = std::chrono::duration<double>(*options.cache_ttl_seconds);
     }
-    try {
-      // get_prompt_version of Python: the registered model must be a prompt, then the version.
-      const RegisteredModel rm = store->get_registered_model(uri.name);
-      require_prompt(rm, "get_model_version() or load_model()");
-      const ModelVersion mv = uri.version
-                                  ? store->get_model_version(uri.name, std::to_string(*uri.version))
-                                  : store->get_model_version_by_alias(uri.name, *uri.alias);
-      if (!has_prompt_tag(mv.tags)) return std::nullopt;
-      PromptVersion pv = to_prompt_version(mv);
-      // A load from the registry (not the cache) links the prompt to the current experiment.
-      internal::link_prompt_to_current_experiment(*store, uri.name, &rm.tags);
-      if (use_cache) PromptCache::instance().set(ns, "", uri, pv, ttl);
-      return pv;
-    } catch (const MlflowException& e) {
-      if (options.allow_missing && missing_error(e)) return std::nullopt;
-      throw;
-    }
-  });
+  } else {
+    ttl = PromptCache::default_ttl(uri);
+  }
+  const bool use_cache = !ttl || ttl->count() > 0;
+  const auto& store = registry_store();
+  std::string ns;
+  if (use_cache) {
+    ns = cache_namespace(*this, store);
+    if (auto cached = PromptCache::instance().get(ns, "", uri)) return cached;
+  }
+  try {
+    // get_prompt_version of Python: the registered model must be a prompt, then the version.
+    const RegisteredModel rm = store->get_registered_model(uri.name);
+    require_prompt(rm, "get_model_version() or load_model()");
+    const ModelVersion mv = uri.version
+                                ? store->get_model_version(uri.name, std::to_string(*uri.version))
+                                : store->get_model_version_by_alias(uri.name, *uri.alias);
+    if (!has_prompt_tag(mv.tags)) return std::nullopt;
+    PromptVersion pv = to_prompt_version(mv);
+    // A load from the registry (not the cache) links the prompt to the current experiment.
+    internal::link_prompt_to_current_experiment(*store, uri.name, &rm.tags);
+    if (use_cache) PromptCache::instance().set(ns, "", uri, pv, ttl);
+    return pv;
+  } catch (const MlflowException& e) {
+    if (options.allow_missing && missing_error(e)) return std::nullopt;
+    rethrow_in_prompt_words(e);
+  }
 }
 
 PagedList<Prompt> MlflowClient::search_prompts(const SearchPromptsOptions& options) {

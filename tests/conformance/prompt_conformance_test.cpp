@@ -35,7 +35,8 @@ std::string describe(const PromptVersion& pv) {
 }
 
 std::string describe(const Prompt& p) {
-  return p.name + " | desc=" + p.description.value_or("<none>") + " | tags=" + join(p.tags) +
+  // Never set: None on the embedded store, "" from the server (as Python reads them).
+  return p.name + " | desc=" + p.description.value_or("") + " | tags=" + join(p.tags) +
          " | created=" + (p.creation_timestamp > 0 ? "yes" : "no");
 }
 
@@ -149,7 +150,9 @@ TEST(PromptConformance, EveryPromptMethodAgreesOnBothStores) {
           "| aliases= | rf={\"type\": \"object\"} | mc={\"model_name\": \"gpt-4\", "
           "\"temperature\": 0.5, \"seed\": 1}"));
   EXPECT_TRUE(has("load alias: P-greet v1"));
-  EXPECT_TRUE(has("get prompt: P-greet | desc=first | tags=extra=x;team=b;"));
+  // Linked to the current experiment ("0" here) by register and load, as Python links it.
+  EXPECT_TRUE(
+      has("get prompt: P-greet | desc=first | tags=_mlflow_experiment_ids=,0,;extra=x;team=b;"));
   EXPECT_TRUE(has("search tag: P-greet"));
   EXPECT_TRUE(has("versions page: v2 next=yes"));
   EXPECT_TRUE(has("load deleted alias (allow_missing): none"));

@@ -2,12 +2,12 @@
 # Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 """Prompts linked to experiments, the Python side of prompt_experiment_link_test.cpp.
 
-  prompt_experiment_link.py URI PREFIX EXP1 EXP2 EXP3
+  prompt_experiment_link.py URI PREFIX EXP1 EXP2 EXP3 [URI PREFIX EXP1 EXP2 EXP3 ...]
 
-Registers PREFIX-py inside experiment EXP1, loads it from the registry inside EXP2, then loads
-it again from the cache inside EXP3 (a cache hit links nothing), as the C++ test does with
-PREFIX-cpp. Prints the `_mlflow_experiment_ids` tag of both prompts as Python reads it and the
-names search_prompts finds for each experiment.
+For each store: registers PREFIX-py inside experiment EXP1, loads it from the registry inside
+EXP2, then loads it again from the cache inside EXP3 (a cache hit links nothing), as the C++
+test does with PREFIX-cpp. Prints, per URI, the `_mlflow_experiment_ids` tag of both prompts as
+Python reads it and the names search_prompts finds for each experiment.
 """
 import json
 import logging
@@ -28,8 +28,7 @@ def join_link_threads():
             t.join(timeout=30)
 
 
-def main():
-    uri, prefix, exp1, exp2, exp3 = sys.argv[1:6]
+def run(uri, prefix, exp1, exp2, exp3):
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     name = prefix + "-py"
@@ -43,7 +42,7 @@ def main():
     mlflow.genai.load_prompt(name, version=1)  # from the cache
     join_link_threads()
     client = MlflowClient()
-    out = {
+    return {
         "tags": {p: client.get_prompt(prefix + "-" + p).tags.get("_mlflow_experiment_ids")
                  for p in ("py", "cpp")},
         "search": {
@@ -52,7 +51,11 @@ def main():
             for exp in (exp1, exp2, exp3)
         },
     }
-    json.dump(out, sys.stdout)
+
+
+def main():
+    args = sys.argv[1:]
+    json.dump({args[i]: run(*args[i:i + 5]) for i in range(0, len(args), 5)}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@
 #include "mlflow/metric.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "mlflow/model_version.hpp"
+#include "mlflow/operation_hook.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
 #include "mlflow/prompt.hpp"

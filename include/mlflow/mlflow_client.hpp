@@ -34,26 +34,25 @@
 
 namespace mlflow {
 
-namespace internal {
-class TrackingStore;
-class RegistryStore;
-struct AsyncLogHolder;
-}  // namespace internal
-
 /// A client of one tracking store: a real MLflow server (`http://`, `https://`) or the
 /// embedded SQLite store (`sqlite:///path.db`).
 ///
 /// Every method throws MlflowException (or a subclass) on failure. Copies are cheap and share
-/// the same store and connection pool. A client is safe to use from many threads at once.
+/// the same stores, connection pool, operation hooks and asynchronous logger. A client is safe
+/// to use from many threads at once. Every operation passes the operation hooks
+/// (mlflow/operation_hook.hpp).
 class MlflowClient {
  public:
+  /// The state a client shares with its copies; defined inside the library.
+  class Impl;
+
   /// Uses MLFLOW_TRACKING_URI and the other MLflow environment variables, else the default.
   MlflowClient();
   /// `tracking_uri` overrides MLFLOW_TRACKING_URI; everything else as above.
   explicit MlflowClient(const std::string& tracking_uri);
   explicit MlflowClient(ClientOptions options);
-  /// For tests and custom stores.
-  explicit MlflowClient(std::shared_ptr<internal::TrackingStore> store);
+  /// A client on state built inside the library (its factories for tests and custom stores).
+  explicit MlflowClient(std::shared_ptr<Impl> impl);
   ~MlflowClient();
   MlflowClient(const MlflowClient&);
   MlflowClient& operator=(const MlflowClient&);
@@ -167,10 +166,6 @@ class MlflowClient {
   // registered model to these calls: given a prompt's name they throw NotFound
   // ("Registered Model with name='x' not found."), most after one extra read of the model.
 
-  /// Uses `tracking` for tracking and `registry` for the model registry (tests, custom stores).
-  MlflowClient(std::shared_ptr<internal::TrackingStore> tracking,
-               std::shared_ptr<internal::RegistryStore> registry);
-
   RegisteredModel create_registered_model(const std::string& name,
                                           const CreateRegisteredModelOptions& options = {});
   RegisteredModel get_registered_model(const std::string& name);
@@ -229,9 +224,6 @@ class MlflowClient {
   ModelVersion register_model(const std::string& model_uri, const std::string& name,
                               const RegisterModelOptions& options = {});
 
-  /// The registry store behind this client (for the layers built on it, e.g. prompts). Throws
-  /// InvalidArgument when the client was built without one.
-  const std::shared_ptr<internal::RegistryStore>& registry_store() const;
   // ---- Asynchronous logging (docs/adr/0012-async-logging.md) -------------------------------
   // `synchronous = false` on log_metric/log_param/set_tag/log_batch (or
   // MLFLOW_ENABLE_ASYNC_LOGGING=true) queues the data for one worker thread per client (shared
@@ -406,17 +398,8 @@ class MlflowClient {
   /// mlflow.loggedImages=True, so the UI shows it in its image grid.
   void log_image(const std::string& run_id, const Image& image, const LogImageOptions& options);
 
-  /// The store behind this client (for the layers built on it).
-  const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }
-
  private:
-  std::shared_ptr<internal::TrackingStore> store_;
-  std::shared_ptr<internal::RegistryStore> registry_store_;
-  std::string tracking_uri_;
-  /// The asynchronous logger, created on first use and shared by copies.
-  std::shared_ptr<internal::AsyncLogHolder> async_;
-  /// MLFLOW_ENABLE_ASYNC_LOGGING at construction.
-  bool async_by_default_ = false;
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace mlflow

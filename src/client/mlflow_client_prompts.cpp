@@ -15,6 +15,7 @@
 #include <regex>
 #include <string_view>
 
+#include "client/client_impl.hpp"
 #include "client/prompt_experiment_link.hpp"
 #include "client/prompt_marker.hpp"
 #include "client/registry_validation.hpp"
@@ -23,7 +24,6 @@
 #include "mlflow/mlflow_client.hpp"
 #include "mlflow/prompt_cache.hpp"
 #include "prompts/python_json.hpp"
-#include "store/registry_store.hpp"
 
 namespace mlflow {
 namespace {
@@ -36,6 +36,8 @@ constexpr const char* kModelConfig = "_mlflow_prompt_model_config";
 // The placeholder source Python's MlflowClient.register_prompt sends; the server accepts only
 // MLflow's own placeholders as prompt sources.
 constexpr const char* kPromptSource = "dummy-source";
+constexpr OperationKind kPrompt = OperationKind::kPrompt;
+using internal::on_prompt;
 
 bool is_reserved_version_tag(const std::string& key) {
   return key == kIsPrompt || key == kText || key == kType || key == kResponseFormat ||
@@ -315,76 +317,95 @@ bool missing_error(const MlflowException& e) {
 PromptVersion MlflowClient::register_prompt(const std::string& name,
                                             const std::string& template_text,
                                             const RegisterPromptOptions& options) {
-  return prompt_call([&] {
-    return register_version(*this, registry_store(), name, "text", template_text, options);
+  return impl_->hooks().run("register_prompt", kPrompt, on_prompt(name), [&] {
+    return prompt_call([&] {
+      return register_version(*this, impl_->registry(), name, "text", template_text, options);
+    });
   });
 }
 
 PromptVersion MlflowClient::register_prompt(const std::string& name,
                                             const std::vector<ChatMessage>& messages,
                                             const RegisterPromptOptions& options) {
-  return prompt_call([&] {
-    // The constructor checks the messages; template_text() is Python's json.dumps of them.
-    const PromptVersion draft(name, 1, messages);
-    return register_version(*this, registry_store(), name, "chat", draft.template_text(), options);
+  return impl_->hooks().run("register_prompt", kPrompt, on_prompt(name), [&] {
+    return prompt_call([&] {
+      // The constructor checks the messages; template_text() is Python's json.dumps of them.
+      const PromptVersion draft(name, 1, messages);
+      return register_version(*this, impl_->registry(), name, "chat", draft.template_text(),
+                              options);
+    });
   });
 }
 
 std::optional<PromptVersion> MlflowClient::load_prompt(const std::string& name_or_uri,
                                                        const LoadPromptOptions& options) {
-  const PromptUri uri = PromptUri::resolve(name_or_uri, options.version);
-  std::optional<std::chrono::duration<double>> ttl;
-  if (options.cache_ttl_seconds) {
-    if (!(*options.cache_ttl_seconds >= 0)) {
-      invalid("`cache_ttl_seconds` argument must be greater than or equal to 0.");
+  const auto describe = [&](Operation& op) {
+    try {
+      const PromptUri uri = PromptUri::resolve(name_or_uri, options.version);
+      op.target.prompt = op.target.registered_model = uri.name;
+      if (uri.version) op.target.version = std::to_string(*uri.version);
+    } catch (const MlflowException&) {
+      op.target.prompt = name_or_uri;  // the body refuses it
     }
-    if (!std::isinf(*options.cache_ttl_seconds)) {
-      ttl = std::chrono::duration<double>(*options.cache_ttl_seconds);
-    }
-  } else {
-    ttl = PromptCache::default_ttl(uri);
-  }
-  const bool use_cache = !ttl || ttl->count() > 0;
-  const auto& store = registry_store();
-  std::string ns;
-  if (use_cache) {
-    ns = cache_namespace(*this, store);
-    if (auto cached = PromptCache::instance().get(ns, "", uri)) return cached;
-  }
-  try {
-    // get_prompt_version of Python: the registered model must be a prompt, then the version.
-    const RegisteredModel rm = store->get_registered_model(uri.name);
-    require_prompt(rm, "get_model_version() or load_model()");
-    const ModelVersion mv = uri.version
-                                ? store->get_model_version(uri.name, std::to_string(*uri.version))
-                                : store->get_model_version_by_alias(uri.name, *uri.alias);
-    if (!has_prompt_tag(mv.tags)) return std::nullopt;
-    PromptVersion pv = to_prompt_version(mv);
-    // A load from the registry (not the cache) links the prompt to the current experiment.
-    internal::link_prompt_to_current_experiment(*store, uri.name, &rm.tags);
-    if (use_cache) PromptCache::instance().set(ns, "", uri, pv, ttl);
-    return pv;
-  } catch (const MlflowException& e) {
-    if (options.allow_missing && missing_error(e)) return std::nullopt;
-    rethrow_in_prompt_words(e);
-  }
+  };
+  return impl_->hooks().run(
+      "load_prompt", kPrompt, describe, [&]() -> std::optional<PromptVersion> {
+        const PromptUri uri = PromptUri::resolve(name_or_uri, options.version);
+        std::optional<std::chrono::duration<double>> ttl;
+        if (options.cache_ttl_seconds) {
+          if (!(*options.cache_ttl_seconds >= 0)) {
+            invalid("`cache_ttl_seconds` argument must be greater than or equal to 0.");
+          }
+          if (!std::isinf(*options.cache_ttl_seconds)) {
+            ttl = std::chrono::duration<double>(*options.cache_ttl_seconds);
+          }
+        } else {
+          ttl = PromptCache::default_ttl(uri);
+        }
+        const bool use_cache = !ttl || ttl->count() > 0;
+        const auto& store = impl_->registry();
+        std::string ns;
+        if (use_cache) {
+          ns = cache_namespace(*this, store);
+          if (auto cached = PromptCache::instance().get(ns, "", uri)) return cached;
+        }
+        try {
+          // get_prompt_version of Python: the registered model must be a prompt, then the version.
+          const RegisteredModel rm = store->get_registered_model(uri.name);
+          require_prompt(rm, "get_model_version() or load_model()");
+          const ModelVersion mv =
+              uri.version ? store->get_model_version(uri.name, std::to_string(*uri.version))
+                          : store->get_model_version_by_alias(uri.name, *uri.alias);
+          if (!has_prompt_tag(mv.tags)) return std::nullopt;
+          PromptVersion pv = to_prompt_version(mv);
+          // A load from the registry (not the cache) links the prompt to the current experiment.
+          internal::link_prompt_to_current_experiment(*store, uri.name, &rm.tags);
+          if (use_cache) PromptCache::instance().set(ns, "", uri, pv, ttl);
+          return pv;
+        } catch (const MlflowException& e) {
+          if (options.allow_missing && missing_error(e)) return std::nullopt;
+          rethrow_in_prompt_words(e);
+        }
+      });
 }
 
 PagedList<Prompt> MlflowClient::search_prompts(const SearchPromptsOptions& options) {
-  return prompt_call([&] {
-    SearchRegisteredModelsOptions search;
-    search.filter_string = std::string("tags.`") + kIsPrompt + "` = 'true'";
-    if (!options.filter_string.empty()) {
-      search.filter_string += " AND " + rewrite_experiment_filter(options.filter_string);
-    }
-    search.max_results = options.max_results;
-    search.order_by = options.order_by;
-    search.page_token = options.page_token;
-    const PagedList<RegisteredModel> page = registry_store()->search_registered_models(search);
-    PagedList<Prompt> out;
-    for (const auto& rm : page.items) out.items.push_back(to_prompt(rm));
-    out.token = page.token;
-    return out;
+  return impl_->hooks().run("search_prompts", kPrompt, internal::no_target(), [&] {
+    return prompt_call([&] {
+      SearchRegisteredModelsOptions search;
+      search.filter_string = std::string("tags.`") + kIsPrompt + "` = 'true'";
+      if (!options.filter_string.empty()) {
+        search.filter_string += " AND " + rewrite_experiment_filter(options.filter_string);
+      }
+      search.max_results = options.max_results;
+      search.order_by = options.order_by;
+      search.page_token = options.page_token;
+      const PagedList<RegisteredModel> page = impl_->registry()->search_registered_models(search);
+      PagedList<Prompt> out;
+      for (const auto& rm : page.items) out.items.push_back(to_prompt(rm));
+      out.token = page.token;
+      return out;
+    });
   });
 }
 
@@ -398,24 +419,26 @@ PageRange<Prompt> MlflowClient::search_prompts_all(SearchPromptsOptions options)
 
 PagedList<PromptVersion> MlflowClient::search_prompt_versions(
     const std::string& name, const SearchPromptVersionsOptions& options) {
-  return prompt_call([&] {
-    const auto& store = registry_store();
-    require_prompt(store->get_registered_model(name), "search_model_versions()");
-    SearchModelVersionsOptions search;
-    // The prompt marker clause is what makes the server include prompt versions at all.
-    std::string quoted = name;
-    for (std::size_t i = 0; (i = quoted.find('\'', i)) != std::string::npos; i += 2) {
-      quoted.insert(i, "\\");
-    }
-    search.filter_string = "name = '" + quoted + "' AND tag.`" + kIsPrompt + "` = 'true'";
-    search.max_results = options.max_results;
-    search.order_by = {"version_number DESC"};
-    search.page_token = options.page_token;
-    const PagedList<ModelVersion> page = store->search_model_versions(search);
-    PagedList<PromptVersion> out;
-    for (const auto& mv : page.items) out.items.push_back(to_prompt_version(mv));
-    out.token = page.token;
-    return out;
+  return impl_->hooks().run("search_prompt_versions", kPrompt, on_prompt(name), [&] {
+    return prompt_call([&] {
+      const auto& store = impl_->registry();
+      require_prompt(store->get_registered_model(name), "search_model_versions()");
+      SearchModelVersionsOptions search;
+      // The prompt marker clause is what makes the server include prompt versions at all.
+      std::string quoted = name;
+      for (std::size_t i = 0; (i = quoted.find('\'', i)) != std::string::npos; i += 2) {
+        quoted.insert(i, "\\");
+      }
+      search.filter_string = "name = '" + quoted + "' AND tag.`" + kIsPrompt + "` = 'true'";
+      search.max_results = options.max_results;
+      search.order_by = {"version_number DESC"};
+      search.page_token = options.page_token;
+      const PagedList<ModelVersion> page = store->search_model_versions(search);
+      PagedList<PromptVersion> out;
+      for (const auto& mv : page.items) out.items.push_back(to_prompt_version(mv));
+      out.token = page.token;
+      return out;
+    });
   });
 }
 
@@ -429,134 +452,163 @@ PageRange<PromptVersion> MlflowClient::search_prompt_versions_all(
 }
 
 std::optional<Prompt> MlflowClient::get_prompt(const std::string& name) {
-  try {
-    const RegisteredModel rm = registry_store()->get_registered_model(name);
-    const auto it = rm.tags.find(kIsPrompt);
-    if (it == rm.tags.end() || it->second != "true") return std::nullopt;
-    return to_prompt(rm);
-  } catch (const MlflowException&) {
-    // Python's store answers None for any failure to read it.
-    return std::nullopt;
-  }
+  return impl_->hooks().run("get_prompt", kPrompt, on_prompt(name), [&]() -> std::optional<Prompt> {
+    try {
+      const RegisteredModel rm = impl_->registry()->get_registered_model(name);
+      const auto it = rm.tags.find(kIsPrompt);
+      if (it == rm.tags.end() || it->second != "true") return std::nullopt;
+      return to_prompt(rm);
+    } catch (const MlflowException&) {
+      // Python's store answers None for any failure to read it.
+      return std::nullopt;
+    }
+  });
 }
 
 std::optional<PromptVersion> MlflowClient::get_prompt_version(const std::string& name,
                                                               int version) {
-  return prompt_call([&]() -> std::optional<PromptVersion> {
-    const auto& store = registry_store();
-    require_prompt(store->get_registered_model(name), "get_model_version() or load_model()");
-    const ModelVersion mv = store->get_model_version(name, version_text(version));
-    if (!has_prompt_tag(mv.tags)) return std::nullopt;
-    return to_prompt_version(mv);
-  });
+  return impl_->hooks().run(
+      "get_prompt_version", kPrompt, on_prompt(name, version),
+      [&]() -> std::optional<PromptVersion> {
+        return prompt_call([&]() -> std::optional<PromptVersion> {
+          const auto& store = impl_->registry();
+          require_prompt(store->get_registered_model(name), "get_model_version() or load_model()");
+          const ModelVersion mv = store->get_model_version(name, version_text(version));
+          if (!has_prompt_tag(mv.tags)) return std::nullopt;
+          return to_prompt_version(mv);
+        });
+      });
 }
 
 std::optional<PromptVersion> MlflowClient::get_prompt_version_by_alias(const std::string& name,
                                                                        const std::string& alias) {
-  return prompt_call([&]() -> std::optional<PromptVersion> {
-    // Python's store reads an alias through get_prompt_version, with its wording.
-    const auto& store = registry_store();
-    require_prompt(store->get_registered_model(name), "get_model_version() or load_model()");
-    const ModelVersion mv = store->get_model_version_by_alias(name, alias);
-    if (!has_prompt_tag(mv.tags)) return std::nullopt;
-    return to_prompt_version(mv);
-  });
+  return impl_->hooks().run(
+      "get_prompt_version_by_alias", kPrompt, on_prompt(name),
+      [&]() -> std::optional<PromptVersion> {
+        return prompt_call([&]() -> std::optional<PromptVersion> {
+          // Python's store reads an alias through get_prompt_version, with its wording.
+          const auto& store = impl_->registry();
+          require_prompt(store->get_registered_model(name), "get_model_version() or load_model()");
+          const ModelVersion mv = store->get_model_version_by_alias(name, alias);
+          if (!has_prompt_tag(mv.tags)) return std::nullopt;
+          return to_prompt_version(mv);
+        });
+      });
 }
 
 // The calls below, as Python's, act on whatever registered model has the name: Python checks
 // the prompt marker only where it reads a prompt (load, get, search, set_prompt_alias).
 
 void MlflowClient::delete_prompt(const std::string& name) {
-  prompt_call([&] {
-    const auto& store = registry_store();
-    store->delete_registered_model(name);
-    PromptCache::instance().erase_all(cache_namespace(*this, store), "", name);
+  impl_->hooks().run("delete_prompt", kPrompt, on_prompt(name), [&] {
+    prompt_call([&] {
+      const auto& store = impl_->registry();
+      store->delete_registered_model(name);
+      PromptCache::instance().erase_all(cache_namespace(*this, store), "", name);
+    });
   });
 }
 
 void MlflowClient::delete_prompt_version(const std::string& name, int version) {
-  prompt_call([&] {
-    const auto& store = registry_store();
-    store->delete_model_version(name, version_text(version));
-    PromptCache::instance().erase_all(cache_namespace(*this, store), "", name);
+  impl_->hooks().run("delete_prompt_version", kPrompt, on_prompt(name, version), [&] {
+    prompt_call([&] {
+      const auto& store = impl_->registry();
+      store->delete_model_version(name, version_text(version));
+      PromptCache::instance().erase_all(cache_namespace(*this, store), "", name);
+    });
   });
 }
 
 void MlflowClient::set_prompt_alias(const std::string& name, const std::string& alias,
                                     int version) {
-  prompt_call([&] {
-    const auto& store = registry_store();
-    // _validate_prompt of Python: the version must exist as a prompt version.
-    bool exists = false;
-    try {
-      require_prompt(store->get_registered_model(name), "set_registered_model_alias()");
-      exists = has_prompt_tag(store->get_model_version(name, version_text(version)).tags);
-    } catch (const MlflowException&) {
-    }
-    if (!exists) {
-      throw NotFound(
-          ErrorCode::kResourceDoesNotExist,
-          "Prompt '" + name + "' version " + std::to_string(version) + " does not exist.");
-    }
-    // The alias rules of the store's set_registered_model_alias.
-    internal::validate_alias_name(alias);
-    internal::validate_alias_not_reserved(alias);
-    store->set_registered_model_alias(name, alias, version_text(version));
-    PromptCache::instance().erase(cache_namespace(*this, store), "", alias_uri(name, alias));
+  impl_->hooks().run("set_prompt_alias", kPrompt, on_prompt(name, version), [&] {
+    prompt_call([&] {
+      const auto& store = impl_->registry();
+      // _validate_prompt of Python: the version must exist as a prompt version.
+      bool exists = false;
+      try {
+        require_prompt(store->get_registered_model(name), "set_registered_model_alias()");
+        exists = has_prompt_tag(store->get_model_version(name, version_text(version)).tags);
+      } catch (const MlflowException&) {
+      }
+      if (!exists) {
+        throw NotFound(
+            ErrorCode::kResourceDoesNotExist,
+            "Prompt '" + name + "' version " + std::to_string(version) + " does not exist.");
+      }
+      // The alias rules of the store's set_registered_model_alias.
+      internal::validate_alias_name(alias);
+      internal::validate_alias_not_reserved(alias);
+      store->set_registered_model_alias(name, alias, version_text(version));
+      PromptCache::instance().erase(cache_namespace(*this, store), "", alias_uri(name, alias));
+    });
   });
 }
 
 void MlflowClient::delete_prompt_alias(const std::string& name, const std::string& alias) {
-  prompt_call([&] {
-    const auto& store = registry_store();
-    internal::validate_alias_name(alias);
-    store->delete_registered_model_alias(name, alias);
-    PromptCache::instance().erase(cache_namespace(*this, store), "", alias_uri(name, alias));
+  impl_->hooks().run("delete_prompt_alias", kPrompt, on_prompt(name), [&] {
+    prompt_call([&] {
+      const auto& store = impl_->registry();
+      internal::validate_alias_name(alias);
+      store->delete_registered_model_alias(name, alias);
+      PromptCache::instance().erase(cache_namespace(*this, store), "", alias_uri(name, alias));
+    });
   });
 }
 
 void MlflowClient::set_prompt_tag(const std::string& name, const std::string& key,
                                   const std::string& value) {
-  prompt_call([&] {
-    internal::validate_registry_tag(key, value);
-    registry_store()->set_registered_model_tag(name, {key, value});
+  impl_->hooks().run("set_prompt_tag", kPrompt, on_prompt(name), [&] {
+    prompt_call([&] {
+      internal::validate_registry_tag(key, value);
+      impl_->registry()->set_registered_model_tag(name, {key, value});
+    });
   });
 }
 
 void MlflowClient::delete_prompt_tag(const std::string& name, const std::string& key) {
-  prompt_call([&] {
-    internal::validate_registry_tag_key(key);
-    registry_store()->delete_registered_model_tag(name, key);
+  impl_->hooks().run("delete_prompt_tag", kPrompt, on_prompt(name), [&] {
+    prompt_call([&] {
+      internal::validate_registry_tag_key(key);
+      impl_->registry()->delete_registered_model_tag(name, key);
+    });
   });
 }
 
 void MlflowClient::set_prompt_version_tag(const std::string& name, int version,
                                           const std::string& key, const std::string& value) {
-  prompt_call([&] {
-    internal::validate_registry_tag(key, value);
-    const auto& store = registry_store();
-    store->set_model_version_tag(name, version_text(version), {key, value});
-    PromptCache::instance().erase_all(cache_namespace(*this, store), "", name);
+  impl_->hooks().run("set_prompt_version_tag", kPrompt, on_prompt(name, version), [&] {
+    prompt_call([&] {
+      internal::validate_registry_tag(key, value);
+      const auto& store = impl_->registry();
+      store->set_model_version_tag(name, version_text(version), {key, value});
+      PromptCache::instance().erase_all(cache_namespace(*this, store), "", name);
+    });
   });
 }
 
 void MlflowClient::delete_prompt_version_tag(const std::string& name, int version,
                                              const std::string& key) {
-  prompt_call([&] {
-    internal::validate_registry_tag_key(key);
-    const auto& store = registry_store();
-    store->delete_model_version_tag(name, version_text(version), key);
-    PromptCache::instance().erase_all(cache_namespace(*this, store), "", name);
+  impl_->hooks().run("delete_prompt_version_tag", kPrompt, on_prompt(name, version), [&] {
+    prompt_call([&] {
+      internal::validate_registry_tag_key(key);
+      const auto& store = impl_->registry();
+      store->delete_model_version_tag(name, version_text(version), key);
+      PromptCache::instance().erase_all(cache_namespace(*this, store), "", name);
+    });
   });
 }
 
 void MlflowClient::set_prompt_model_config(const std::string& name, int version,
                                            const PromptModelConfig& config) {
-  set_prompt_version_tag(name, version, kModelConfig, config.to_json());
+  impl_->hooks().run("set_prompt_model_config", kPrompt, on_prompt(name, version), [&] {
+    set_prompt_version_tag(name, version, kModelConfig, config.to_json());
+  });
 }
 
 void MlflowClient::delete_prompt_model_config(const std::string& name, int version) {
-  delete_prompt_version_tag(name, version, kModelConfig);
+  impl_->hooks().run("delete_prompt_model_config", kPrompt, on_prompt(name, version),
+                     [&] { delete_prompt_version_tag(name, version, kModelConfig); });
 }
 
 }  // namespace mlflow

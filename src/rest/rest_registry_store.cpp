@@ -6,7 +6,7 @@
 #include "mlflow/errors.hpp"
 #include "rest/json_codec.hpp"
 #include "rest/registry_json_codec.hpp"
-#include "rest/rest_tracking_store.hpp"
+#include "rest/rest_backend.hpp"
 
 namespace mlflow::internal {
 namespace {
@@ -57,9 +57,10 @@ QueryParams search_query(const std::string& filter, int max_results,
 
 RestRegistryStore::RestRegistryStore(const ResolvedConfig& config,
                                      std::shared_ptr<HttpTransport> transport, RetryHooks hooks)
-    : client_(config,
-              transport ? std::move(transport) : make_curl_transport(transport_options_for(config)),
-              std::move(hooks)) {}
+    : RestRegistryStore(make_rest_client(config, std::move(transport), std::move(hooks))) {}
+
+RestRegistryStore::RestRegistryStore(std::shared_ptr<RestClient> client)
+    : shared_client_(std::move(client)), client_(*shared_client_) {}
 
 // ---- Registered models ----
 

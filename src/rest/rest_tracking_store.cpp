@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "mlflow/errors.hpp"
-#include "mlflow/version.hpp"
 #include "rest/json_codec.hpp"
 #include "rest/json_writer.hpp"
+#include "rest/rest_backend.hpp"
 
 namespace mlflow::internal {
 namespace {
@@ -63,26 +63,12 @@ const Json& required_object(const Json& response, const char* key, const std::st
 
 }  // namespace
 
-TransportOptions transport_options_for(const ResolvedConfig& config) {
-  TransportOptions options;
-  options.verify_tls = config.verify_tls;
-  options.ca_bundle_path = config.server_cert_path;
-  options.client_cert_path = config.client_cert_path;
-  options.client_key_path = config.client_key_path;
-  options.follow_redirects = config.allow_redirects;
-  options.user_agent = std::string("mlflow-cpp/") + kVersion;
-  return options;
-}
-
 RestTrackingStore::RestTrackingStore(const ResolvedConfig& config,
                                      std::shared_ptr<HttpTransport> transport, RetryHooks hooks)
-    : client_(config,
-              transport ? std::move(transport) : make_curl_transport(transport_options_for(config)),
-              std::move(hooks)) {}
+    : RestTrackingStore(make_rest_client(config, std::move(transport), std::move(hooks))) {}
 
-std::shared_ptr<TrackingStore> make_rest_tracking_store(const ResolvedConfig& config) {
-  return std::make_shared<RestTrackingStore>(config);
-}
+RestTrackingStore::RestTrackingStore(std::shared_ptr<RestClient> client)
+    : shared_client_(std::move(client)), client_(*shared_client_) {}
 
 // ---- Experiments ----
 

@@ -64,11 +64,11 @@ std::string workspace_endpoint(const std::string& name) {
 
 }  // namespace
 
-RestWorkspaceStore::RestWorkspaceStore(std::shared_ptr<RestTrackingStore> tracking)
-    : tracking_(std::move(tracking)) {}
+RestWorkspaceStore::RestWorkspaceStore(std::shared_ptr<RestClient> client)
+    : client_(std::move(client)) {}
 
 RestClient& RestWorkspaceStore::client() {
-  RestClient& rest = tracking_->client();
+  RestClient& rest = *client_;
   if (!rest.workspaces_enabled()) {
     throw_error(ErrorCode::kFeatureDisabled,
                 "The MLflow server at " + strip_credentials(rest.config().tracking_uri) +

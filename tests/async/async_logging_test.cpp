@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "client/client_impl.hpp"
 #include "fluent/state.hpp"
 #include "mlflow/mlflow.hpp"
 #include "sqlite/sqlite_tracking_store.hpp"
@@ -290,7 +291,7 @@ class GatedStore : public internal::SqliteTrackingStore {
 TEST(AsyncLogging, FullQueueDropsAndCountsWhenConfigured) {
   const std::string dir = make_temp_dir("async-gated");
   auto store = std::make_shared<GatedStore>(dir + "/mlflow.db", dir + "/artifacts");
-  MlflowClient client(store);
+  MlflowClient client = internal::make_client(store);
   const std::string run_id = new_run(client);
   AsyncLoggingOptions options;
   options.queue_capacity = 10;
@@ -315,7 +316,7 @@ TEST(AsyncLogging, FullQueueDropsAndCountsWhenConfigured) {
 TEST(AsyncLogging, FullQueueBlocksByDefaultAndLosesNothing) {
   const std::string dir = make_temp_dir("async-gated");
   auto store = std::make_shared<GatedStore>(dir + "/mlflow.db", dir + "/artifacts");
-  MlflowClient client(store);
+  MlflowClient client = internal::make_client(store);
   const std::string run_id = new_run(client);
   AsyncLoggingOptions options;
   options.queue_capacity = 10;

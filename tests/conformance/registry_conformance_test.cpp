@@ -12,9 +12,12 @@
 
 #include "conformance/conformance_harness.hpp"
 #include "store/registry_store.hpp"
+#include "support/backend_access.hpp"
 
 namespace mlflow::conformance {
 namespace {
+
+using testing::registry_store_of;
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -190,14 +193,15 @@ TEST(Conformance, RegistrySearch) {
         std::this_thread::sleep_for(std::chrono::milliseconds(3));
       }
     }
-    // A prompt, made by the prompt layer through the store.
-    c.registry_store()->create_registered_model(
-        p + "-prompt", {{"mlflow.prompt.is_prompt", "true"}}, std::nullopt);
+    // A prompt, made by the prompt layer through the store (a second backend on it).
+    const auto store = registry_store_of(c);
+    store->create_registered_model(p + "-prompt", {{"mlflow.prompt.is_prompt", "true"}},
+                                   std::nullopt);
     internal::CreateModelVersionRequest r;
     r.name = p + "-prompt";
     r.source = "dummy-source";
     r.tags = {{"mlflow.prompt.is_prompt", "true"}, {"mlflow.prompt.text", "hi"}};
-    c.registry_store()->create_model_version(r);
+    store->create_model_version(r);
 
     const std::string mine = "name LIKE '" + p + "%'";
     const std::vector<std::string> model_filters = {

@@ -13,6 +13,7 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "store/registry_store.hpp"
+#include "support/backend_access.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -25,6 +26,7 @@ using mlflow::MlflowClient;
 using mlflow::NotFound;
 using mlflow::RegisteredModel;
 using mlflow::SearchRegisteredModelsOptions;
+using mlflow::testing::registry_store_of;
 using mlflow::testing::unique_name;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
@@ -221,9 +223,11 @@ TEST_P(RegistryModels, PromptsAreHiddenUnlessAskedFor) {
   MlflowClient c = client();
   const std::string p = unique_name("rmp");
   c.create_registered_model(p + "-model");
-  // Prompts are made by the prompt layer, which talks to the store directly.
-  c.registry_store()->create_registered_model(p + "-prompt", {{"mlflow.prompt.is_prompt", "true"}},
-                                              std::nullopt);
+  // Prompts are made by the prompt layer, which talks to the store directly (here: a second
+  // backend on the same store).
+  const auto store = registry_store_of(c);
+  store->create_registered_model(p + "-prompt", {{"mlflow.prompt.is_prompt", "true"}},
+                                 std::nullopt);
   SearchRegisteredModelsOptions o;
   o.filter_string = "name LIKE '" + p + "-%'";
   EXPECT_THAT(names_of(c.search_registered_models(o).items), ElementsAre(p + "-model"));
@@ -233,8 +237,8 @@ TEST_P(RegistryModels, PromptsAreHiddenUnlessAskedFor) {
   EXPECT_THAT(names_of(c.search_registered_models(o).items), ElementsAre(p + "-model"));
   // A model and a prompt may not share a name.
   try {
-    c.registry_store()->create_registered_model(p + "-model", {{"mlflow.prompt.is_prompt", "true"}},
-                                                std::nullopt);
+    store->create_registered_model(p + "-model", {{"mlflow.prompt.is_prompt", "true"}},
+                                   std::nullopt);
     FAIL() << "prompt over a model accepted";
   } catch (const AlreadyExists& e) {
     EXPECT_THAT(e.what(), HasSubstr("already taken by a registered model"));

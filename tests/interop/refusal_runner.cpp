@@ -13,6 +13,7 @@
 #include "mlflow/fluent.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "store/registry_store.hpp"
+#include "support/backend_access.hpp"
 
 namespace mlflow::testing {
 namespace {
@@ -521,7 +522,8 @@ json run_refusal_cases(const json& cases, const std::string& uri, const std::str
   set_tracking_uri(uri);
   set_registry_uri(uri);
   MlflowClient c(uri);
-  auto& store = *c.registry_store();
+  const auto store_owner = registry_store_of(c);
+  auto& store = *store_owner;
   const std::string run_id = c.create_run("0").info.run_id;
   std::set<std::string> built;
   json results = json::object();

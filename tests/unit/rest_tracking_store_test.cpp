@@ -15,6 +15,7 @@
 #include "mlflow/logging.hpp"
 #include "mlflow/version.hpp"
 #include "rest/rest_client.hpp"
+#include "transport/transport_config.hpp"
 
 namespace mlflow::internal {
 namespace {

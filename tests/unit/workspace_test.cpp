@@ -8,13 +8,13 @@
 
 #include <deque>
 
+#include "client/client_impl.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "rest/rest_backend.hpp"
 #include "rest/rest_client.hpp"
-#include "rest/rest_tracking_store.hpp"
-#include "sqlite/db.hpp"
-#include "sqlite/sqlite_backend.hpp"
-#include "sqlite/sqlite_tracking_store.hpp"
+#include "sqlite/database.hpp"
+#include "support/test_env.hpp"
 
 namespace mlflow::internal {
 namespace {
@@ -70,7 +70,7 @@ class WorkspaceRestTest : public ::testing::Test {
     config.retry.max_retries = 0;
     config.workspace = workspace;
     config.headers = std::move(headers);
-    return MlflowClient(std::make_shared<RestTrackingStore>(config, transport_, no_wait_hooks()));
+    return make_client(make_rest_backend(config, transport_, no_wait_hooks()));
   }
   const std::vector<HttpRequest>& requests() const { return transport_->requests; }
   std::shared_ptr<FakeTransport> transport_;
@@ -250,8 +250,10 @@ TEST(WorkspaceNames, DeletionModesRoundTrip) {
 // ---- embedded store ----
 
 TEST(WorkspaceEmbedded, TableCrudWithMlflowsRules) {
-  auto store = make_sqlite_tracking_store("sqlite:///:memory:");
-  MlflowClient c(store);
+  const std::string path = testing::make_temp_dir("workspace-embedded") + "/mlflow.db";
+  MlflowClient c("sqlite:///" + path);
+  // A second connection to the file, for what only a server sharing it would write.
+  const auto database = sqlite::Database::open(path, "/nonexistent-artifact-root");
   auto all = c.list_workspaces();
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].name, "default");
@@ -275,7 +277,6 @@ TEST(WorkspaceEmbedded, TableCrudWithMlflowsRules) {
   EXPECT_EQ(c.list_workspaces().size(), 2u);
 
   // A resource in the workspace (as a server sharing the file would put it there).
-  auto database = std::dynamic_pointer_cast<SqliteTrackingStore>(store)->database();
   const std::string id = c.create_experiment("bella-exp");
   database->write([&](sqlite::Connection& conn) {
     conn.run("UPDATE experiments SET workspace = 'team-bella' WHERE experiment_id = ?", id);

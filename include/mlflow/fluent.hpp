@@ -269,8 +269,9 @@ PromptVersion register_prompt(const std::string& name, const std::vector<ChatMes
 /// Python's mlflow.genai.load_prompt: a name, prompts:/name/3 or prompts:/name@alias (cached).
 std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
                                          const LoadPromptOptions& options = {});
-/// Python's mlflow.genai.search_prompts: one page.
-PagedList<Prompt> search_prompts(const SearchPromptsOptions& options = {});
+/// Python's mlflow.genai.search_prompts: every matching prompt (all pages, a list as in Python;
+/// options.max_results is the page size).
+std::vector<Prompt> search_prompts(const SearchPromptsOptions& options = {});
 void set_prompt_alias(const std::string& name, const std::string& alias, int version);
 void delete_prompt_alias(const std::string& name, const std::string& alias);
 

@@ -164,7 +164,9 @@ class MlflowClient {
   // The registry lives at the registry URI: MLFLOW_REGISTRY_URI when set, else the tracking
   // URI (server or embedded store alike). Versions are decimal integers as text ("3").
   // Unknown models/versions throw NotFound, taken names AlreadyExists, bad input
-  // InvalidArgument, with the server's messages.
+  // InvalidArgument, with the server's messages. As in Python's MlflowClient, a prompt is not a
+  // registered model to these calls: given a prompt's name they throw NotFound
+  // ("Registered Model with name='x' not found."), most after one extra read of the model.
 
   RegisteredModel create_registered_model(const std::string& name,
                                           const CreateRegisteredModelOptions& options = {});
@@ -191,7 +193,7 @@ class MlflowClient {
   ModelVersion create_model_version(const std::string& name, const std::string& source,
                                     const CreateModelVersionOptions& options = {});
   ModelVersion get_model_version(const std::string& name, const std::string& version);
-  /// Sets the description (std::nullopt clears it, as the server does).
+  /// Sets the description; std::nullopt is refused (INTERNAL_ERROR, as Python's MlflowClient).
   ModelVersion update_model_version(const std::string& name, const std::string& version,
                                     const std::optional<std::string>& description);
   /// `stage`: None, Staging, Production or Archived (any case). With
@@ -297,7 +299,11 @@ class MlflowClient {
   // ---- Prompt registry ------------------------------------------------------------------------
   // Prompts are registered models tagged `mlflow.prompt.is_prompt`, stored byte for byte as
   // Python MLflow 3.18 stores them (see docs/adr/0009-prompt-registry.md), so either client
-  // reads what the other wrote. Names: letters, digits, '_', '-', '.'.
+  // reads what the other wrote. Names: letters, digits, '_', '-', '.'. Errors say "prompt"
+  // where the registry says "registered model" or "model version", as Python's do.
+  // register_prompt and a load_prompt that reads the registry link the prompt to the current
+  // experiment (set_experiment's, else MLFLOW_EXPERIMENT_NAME / _ID, else "0") in its tag
+  // `_mlflow_experiment_ids`, as Python does (docs/adr/0018-registry-prompt-boundary.md).
 
   /// Registers a new version of a text prompt, creating the prompt when missing. Throws
   /// InvalidArgument when `name` is an ordinary registered model.
@@ -311,20 +317,31 @@ class MlflowClient {
   /// allow_missing (missing prompt, version or alias) or for a version without the prompt marker.
   std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
                                            const LoadPromptOptions& options = {});
-  /// One page of prompts (name, description, creation time, tags).
+  /// One page of prompts (name, description, creation time, tags). The filter may use
+  /// `experiment_id = 'N'` (the prompts linked to experiment N).
   PagedList<Prompt> search_prompts(const SearchPromptsOptions& options = {});
+  /// Every matching prompt, fetched page by page as the range is iterated.
+  PageRange<Prompt> search_prompts_all(SearchPromptsOptions options = {});
   /// One page of a prompt's versions, newest first.
   PagedList<PromptVersion> search_prompt_versions(const std::string& name,
                                                   const SearchPromptVersionsOptions& options = {});
+  /// Every version of a prompt, newest first, fetched page by page as the range is iterated.
+  PageRange<PromptVersion> search_prompt_versions_all(const std::string& name,
+                                                      SearchPromptVersionsOptions options = {});
   /// std::nullopt when there is no prompt of that name (or it is an ordinary model).
   std::optional<Prompt> get_prompt(const std::string& name);
-  /// Throws NotFound for a missing version, InvalidArgument for an ordinary model.
-  PromptVersion get_prompt_version(const std::string& name, int version);
-  /// `latest` is the highest version.
-  PromptVersion get_prompt_version_by_alias(const std::string& name, const std::string& alias);
-  /// Deletes the prompt with all its versions and aliases.
+  /// Throws NotFound for a missing version, InvalidArgument for an ordinary model; std::nullopt
+  /// for a version without the prompt marker (a model version added to the prompt's name by
+  /// the model registry API), as Python returns None.
+  std::optional<PromptVersion> get_prompt_version(const std::string& name, int version);
+  /// `latest` is the highest version; otherwise as get_prompt_version.
+  std::optional<PromptVersion> get_prompt_version_by_alias(const std::string& name,
+                                                           const std::string& alias);
+  /// Deletes the registered model `name` with all its versions and aliases. Like the calls
+  /// below, and as in Python, it does not check that `name` is a prompt.
   void delete_prompt(const std::string& name);
   void delete_prompt_version(const std::string& name, int version);
+  /// Throws NotFound unless `version` is a prompt version of prompt `name`.
   void set_prompt_alias(const std::string& name, const std::string& alias, int version);
   void delete_prompt_alias(const std::string& name, const std::string& alias);
   void set_prompt_tag(const std::string& name, const std::string& key, const std::string& value);

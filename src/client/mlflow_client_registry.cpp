@@ -2,11 +2,13 @@
 // MlflowClient's model registry methods: validation as MLflow 3.18's server does it (so both
 // stores refuse bad input alike), paging ranges, and register_model's resolution of
 // `runs:/` URIs as Python's mlflow.register_model does it.
+#include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "client/client_impl.hpp"
+#include "client/prompt_marker.hpp"
 #include "client/registry_validation.hpp"
 #include "core/log.hpp"
 #include "core/posix_path.hpp"
@@ -35,7 +37,7 @@ void note_version(Operation* op, const ModelVersion& version) {
 void refuse_prompt_tag(const std::map<std::string, std::string>& tags) {
   // Python's MlflowClient refuses the prompt marker on models and versions; prompts are made
   // by the prompt registry, which calls the store directly.
-  if (tags.count(internal::kIsPromptTag) != 0) {
+  if (internal::has_prompt_tag(tags)) {
     throw_error(ErrorCode::kInvalidParameterValue, "Prompts cannot be registered as models.");
   }
 }
@@ -43,6 +45,15 @@ void refuse_prompt_tag(const std::map<std::string, std::string>& tags) {
 // Python's _validate_model_version: "version" must be an integer; stages are canonical.
 void check_name_version(const std::string& name, const std::string& version) {
   internal::validate_model_name(name);
+  internal::validate_model_version(version);
+}
+
+// The checks of a registry call on one version of a model: Python refuses a prompt's name
+// before the store looks at the version.
+void guard_version_call(internal::RegistryStore& store, const std::string& name,
+                        const std::string& version) {
+  internal::validate_model_name(name);
+  internal::raise_if_prompt(store, name);
   internal::validate_model_version(version);
 }
 
@@ -178,16 +189,56 @@ void validate_source(MlflowClient& client, const std::string& source,
   }
 }
 
+// Python's _get_logged_models_from_run and its choice among them: the logged models named
+// `name` that `run` produced; with several, the one the run logged at the largest step.
+std::string logged_model_of_run(MlflowClient& client, const Run& run, const std::string& name) {
+  std::vector<LoggedModel> found;
+  SearchLoggedModelsOptions search;
+  search.filter_string = "name = '" + name + "'";
+  for (;;) {
+    const PagedList<LoggedModel> page =
+        client.search_logged_models({run.info.experiment_id}, search);
+    for (const LoggedModel& m : page.items) {
+      if (m.source_run_id == run.info.run_id) found.push_back(m);
+    }
+    if (!page.has_next_page()) break;
+    search.page_token = page.token;
+  }
+  if (found.empty()) {
+    // Python means NOT_FOUND but passes its name where a number is expected, so the exception
+    // carries INTERNAL_ERROR; the code is Python's.
+    throw_error(ErrorCode::kInternalError, "Unable to find a logged_model with artifact_path " +
+                                               name + " under run " + run.info.run_id);
+  }
+  if (found.size() == 1) return found.front().model_id;
+  if (run.outputs.model_outputs.empty()) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "Multiple logged models found for run " + run.info.run_id +
+                    ". Cannot determine which model to register. Please use "
+                    "`models:/<model_id>` instead.");
+  }
+  std::map<std::string, std::int64_t> step_of;
+  for (const ModelOutput& o : run.outputs.model_outputs) step_of[o.model_id] = o.step;
+  const auto best =
+      std::max_element(found.begin(), found.end(), [&](const LoggedModel& a, const LoggedModel& b) {
+        return step_of[a.model_id] < step_of[b.model_id];
+      });
+  return best->model_id;
+}
+
 }  // namespace
 
 // ---- Registered models ------------------------------------------------------------------------
+// The order of the checks is Python MlflowClient's (a prompt's name is refused before the rest of
+// the input is looked at, as Python's _raise_if_prompt runs before the store validates), so the
+// first error reported for a call with several faults is Python's.
 
 RegisteredModel MlflowClient::create_registered_model(const std::string& name,
                                                       const CreateRegisteredModelOptions& options) {
   return impl_->hooks().run("create_registered_model", kRegistry, on_registered_model(name), [&] {
+    refuse_prompt_tag(options.tags);
     internal::validate_model_name(name);
     if (options.description) internal::utf8::require_valid(*options.description, "description");
-    refuse_prompt_tag(options.tags);
     std::vector<RegisteredModelTag> tags;
     for (const auto& [key, value] : options.tags) {
       internal::validate_registry_tag(key, value);
@@ -200,7 +251,9 @@ RegisteredModel MlflowClient::create_registered_model(const std::string& name,
 RegisteredModel MlflowClient::get_registered_model(const std::string& name) {
   return impl_->hooks().run("get_registered_model", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
-    return impl_->registry()->get_registered_model(name);
+    RegisteredModel rm = impl_->registry()->get_registered_model(name);
+    if (internal::has_prompt_tag(rm.tags)) internal::throw_model_not_found(name);
+    return rm;
   });
 }
 
@@ -208,6 +261,10 @@ RegisteredModel MlflowClient::rename_registered_model(const std::string& name,
                                                       const std::string& new_name) {
   return impl_->hooks().run("rename_registered_model", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
+    internal::raise_if_prompt(*impl_->registry(), name);
+    if (internal::trim(new_name).empty()) {
+      throw_error(ErrorCode::kInternalError, "The name must not be an empty string.");
+    }
     internal::validate_model_name(new_name, "new_name");
     return impl_->registry()->rename_registered_model(name, new_name);
   });
@@ -217,6 +274,7 @@ RegisteredModel MlflowClient::update_registered_model(
     const std::string& name, const std::optional<std::string>& description) {
   return impl_->hooks().run("update_registered_model", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
+    internal::raise_if_prompt(*impl_->registry(), name);
     if (description) internal::utf8::require_valid(*description, "description");
     return impl_->registry()->update_registered_model(name, description);
   });
@@ -225,6 +283,7 @@ RegisteredModel MlflowClient::update_registered_model(
 void MlflowClient::delete_registered_model(const std::string& name) {
   impl_->hooks().run("delete_registered_model", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
+    internal::raise_if_prompt(*impl_->registry(), name);
     impl_->registry()->delete_registered_model(name);
   });
 }
@@ -232,8 +291,8 @@ void MlflowClient::delete_registered_model(const std::string& name) {
 PagedList<RegisteredModel> MlflowClient::search_registered_models(
     const SearchRegisteredModelsOptions& options) {
   return impl_->hooks().run("search_registered_models", kRegistry, internal::no_target(), [&] {
-    internal::validate_registry_max_results(options.max_results,
-                                            internal::kMaxSearchRegisteredModels);
+    internal::validate_max_results_at_most(options.max_results,
+                                           internal::kMaxSearchRegisteredModels);
     return impl_->registry()->search_registered_models(options);
   });
 }
@@ -254,6 +313,7 @@ std::vector<ModelVersion> MlflowClient::get_latest_versions(
     const std::string& name, const std::vector<std::string>& stages) {
   return impl_->hooks().run("get_latest_versions", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
+    internal::raise_if_prompt(*impl_->registry(), name);
     std::vector<std::string> canonical;
     for (const auto& s : stages)
       canonical.emplace_back(to_string(model_version_stage_from_string(s)));
@@ -265,6 +325,7 @@ void MlflowClient::set_registered_model_tag(const std::string& name, const std::
                                             const std::string& value) {
   impl_->hooks().run("set_registered_model_tag", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
+    internal::raise_if_prompt(*impl_->registry(), name);
     internal::validate_registry_tag(key, value);
     impl_->registry()->set_registered_model_tag(name, {key, value});
   });
@@ -273,6 +334,7 @@ void MlflowClient::set_registered_model_tag(const std::string& name, const std::
 void MlflowClient::delete_registered_model_tag(const std::string& name, const std::string& key) {
   impl_->hooks().run("delete_registered_model_tag", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
+    internal::raise_if_prompt(*impl_->registry(), name);
     internal::validate_registry_tag_key(key);
     impl_->registry()->delete_registered_model_tag(name, key);
   });
@@ -288,10 +350,12 @@ ModelVersion MlflowClient::create_model_version(const std::string& name, const s
     op.target.model_id = options.model_id.value_or("");
   };
   return impl_->hooks().run("create_model_version", kRegistry, describe, [&](Operation* op) {
+    refuse_prompt_tag(options.tags);
     internal::validate_model_name(name);
     if (source.empty()) {
       throw_error(ErrorCode::kInvalidParameterValue,
-                  "Missing value for required parameter 'source'.");
+                  "Missing value for required parameter 'source'. See the API docs for more "
+                  "information about request parameters.");
     }
     internal::utf8::require_valid(source, "source");
     const std::pair<const std::optional<std::string>*, const char*> fields[] = {
@@ -302,7 +366,6 @@ ModelVersion MlflowClient::create_model_version(const std::string& name, const s
     for (const auto& [field, field_name] : fields) {
       if (*field) internal::utf8::require_valid(**field, field_name);
     }
-    refuse_prompt_tag(options.tags);
     validate_source(*this, source, options.run_id);
     internal::CreateModelVersionRequest request;
     request.name = name;
@@ -325,7 +388,11 @@ ModelVersion MlflowClient::get_model_version(const std::string& name, const std:
   return impl_->hooks().run("get_model_version", kRegistry, on_registered_model(name, version),
                             [&] {
                               check_name_version(name, version);
-                              return impl_->registry()->get_model_version(name, version);
+                              ModelVersion mv = impl_->registry()->get_model_version(name, version);
+                              if (internal::has_prompt_tag(mv.tags)) {
+                                internal::throw_model_not_found(name);
+                              }
+                              return mv;
                             });
 }
 
@@ -333,8 +400,12 @@ ModelVersion MlflowClient::update_model_version(const std::string& name, const s
                                                 const std::optional<std::string>& description) {
   return impl_->hooks().run(
       "update_model_version", kRegistry, on_registered_model(name, version), [&] {
-        check_name_version(name, version);
-        if (description) internal::utf8::require_valid(*description, "description");
+        if (!description) {
+          throw_error(ErrorCode::kInternalError,
+                      "Attempting to update model version with no new field values.");
+        }
+        guard_version_call(*impl_->registry(), name, version);
+        internal::utf8::require_valid(*description, "description");
         return impl_->registry()->update_model_version(name, version, description);
       });
 }
@@ -345,17 +416,23 @@ ModelVersion MlflowClient::transition_model_version_stage(const std::string& nam
                                                           bool archive_existing_versions) {
   return impl_->hooks().run(
       "transition_model_version_stage", kRegistry, on_registered_model(name, version), [&] {
-        check_name_version(name, version);
+        internal::validate_model_name(name);
+        internal::raise_if_prompt(*impl_->registry(), name);
+        if (internal::trim(stage).empty()) {
+          throw_error(ErrorCode::kInternalError, "The stage must not be an empty string.");
+        }
         const ModelVersionStage target = model_version_stage_from_string(stage);
         if (archive_existing_versions && target != ModelVersionStage::kStaging &&
             target != ModelVersionStage::kProduction) {
-          // The server refuses this with INTERNAL_ERROR (HTTP 500), which clients retry for
-          // minutes; it is bad input, so it fails here at once with the server's wording.
-          throw_error(ErrorCode::kInvalidParameterValue,
+          // The server and Python's SQL store refuse this with INTERNAL_ERROR; over REST that is
+          // an HTTP 500, which clients retry for minutes, so it is refused here at once, same
+          // code and wording.
+          throw_error(ErrorCode::kInternalError,
                       "Model version transition cannot archive existing model versions because '" +
                           stage +
                           "' is not an Active stage. Valid stages are ['Staging', 'Production']");
         }
+        internal::validate_model_version(version);
         const std::string canonical = to_string(target);
         return impl_->registry()->transition_model_version_stage(name, version, canonical,
                                                                  archive_existing_versions);
@@ -364,7 +441,7 @@ ModelVersion MlflowClient::transition_model_version_stage(const std::string& nam
 
 void MlflowClient::delete_model_version(const std::string& name, const std::string& version) {
   impl_->hooks().run("delete_model_version", kRegistry, on_registered_model(name, version), [&] {
-    check_name_version(name, version);
+    guard_version_call(*impl_->registry(), name, version);
     impl_->registry()->delete_model_version(name, version);
   });
 }
@@ -372,14 +449,14 @@ void MlflowClient::delete_model_version(const std::string& name, const std::stri
 PagedList<ModelVersion> MlflowClient::search_model_versions(
     const SearchModelVersionsOptions& options) {
   return impl_->hooks().run("search_model_versions", kRegistry, internal::no_target(), [&] {
-    internal::validate_registry_max_results(options.max_results, internal::kMaxSearchModelVersions);
+    internal::validate_model_versions_max_results(options.max_results);
     return impl_->registry()->search_model_versions(options);
   });
 }
 
 PageRange<ModelVersion> MlflowClient::search_model_versions_all(
     SearchModelVersionsOptions options) {
-  internal::validate_registry_max_results(options.max_results, internal::kMaxSearchModelVersions);
+  internal::validate_model_versions_max_results(options.max_results);
   auto impl = impl_;
   return PageRange<ModelVersion>([impl, options](const std::string& token) mutable {
     options.page_token = token;
@@ -392,7 +469,7 @@ std::string MlflowClient::get_model_version_download_uri(const std::string& name
                                                          const std::string& version) {
   return impl_->hooks().run(
       "get_model_version_download_uri", kRegistry, on_registered_model(name, version), [&] {
-        check_name_version(name, version);
+        guard_version_call(*impl_->registry(), name, version);
         return impl_->registry()->get_model_version_download_uri(name, version);
       });
 }
@@ -400,7 +477,7 @@ std::string MlflowClient::get_model_version_download_uri(const std::string& name
 void MlflowClient::set_model_version_tag(const std::string& name, const std::string& version,
                                          const std::string& key, const std::string& value) {
   impl_->hooks().run("set_model_version_tag", kRegistry, on_registered_model(name, version), [&] {
-    check_name_version(name, version);
+    guard_version_call(*impl_->registry(), name, version);
     internal::validate_registry_tag(key, value);
     impl_->registry()->set_model_version_tag(name, version, {key, value});
   });
@@ -410,7 +487,7 @@ void MlflowClient::delete_model_version_tag(const std::string& name, const std::
                                             const std::string& key) {
   impl_->hooks().run("delete_model_version_tag", kRegistry, on_registered_model(name, version),
                      [&] {
-                       check_name_version(name, version);
+                       guard_version_call(*impl_->registry(), name, version);
                        internal::validate_registry_tag_key(key);
                        impl_->registry()->delete_model_version_tag(name, version, key);
                      });
@@ -422,8 +499,9 @@ void MlflowClient::set_registered_model_alias(const std::string& name, const std
                      [&] {
                        internal::validate_model_name(name);
                        internal::validate_alias_name(alias);
-                       internal::validate_alias_not_reserved(alias);
                        internal::validate_model_version(version);
+                       internal::raise_if_prompt(*impl_->registry(), name);
+                       internal::validate_alias_not_reserved(alias);
                        impl_->registry()->set_registered_model_alias(name, alias, version);
                      });
 }
@@ -433,6 +511,7 @@ void MlflowClient::delete_registered_model_alias(const std::string& name,
   impl_->hooks().run("delete_registered_model_alias", kRegistry, on_registered_model(name), [&] {
     internal::validate_model_name(name);
     internal::validate_alias_name(alias);
+    internal::raise_if_prompt(*impl_->registry(), name);
     impl_->registry()->delete_registered_model_alias(name, alias);
   });
 }
@@ -444,6 +523,7 @@ ModelVersion MlflowClient::get_model_version_by_alias(const std::string& name,
         internal::validate_model_name(name);
         internal::validate_alias_name(alias);
         ModelVersion version = impl_->registry()->get_model_version_by_alias(name, alias);
+        if (internal::has_prompt_tag(version.tags)) internal::throw_model_not_found(name);
         note_version(op, version);
         return version;
       });
@@ -455,10 +535,19 @@ ModelVersion MlflowClient::register_model(const std::string& model_uri, const st
                                           const RegisterModelOptions& options) {
   const auto describe = [&](Operation& op) { op.target.registered_model = name; };
   return impl_->hooks().run("register_model", kRegistry, describe, [&](Operation* op) {
-    internal::validate_model_name(name);
-    refuse_prompt_tag(options.tags);
+    // Python's _register_model creates the registered model first (an existing one is kept),
+    // then resolves the URI and creates the version: a failure after that leaves the model, as
+    // there.
+    try {
+      create_registered_model(name);
+      internal::log(LogLevel::kInfo, "Successfully registered model '" + name + "'.");
+    } catch (const AlreadyExists&) {
+      internal::log(LogLevel::kInfo,
+                    "Registered model " + internal::python_repr(name) +
+                        " already exists. Creating a new version of this model...");
+    }
     // models:/<model_id>: a logged model (MLflow 3), registered as Python's register_model does.
-    const std::optional<std::string> logged_model_id = internal::logged_model_id_of_uri(model_uri);
+    std::optional<std::string> logged_model_id = internal::logged_model_id_of_uri(model_uri);
     if (model_uri.rfind("models:/", 0) == 0 && !logged_model_id) {
       throw_error(ErrorCode::kInvalidParameterValue,
                   "register_model('" + model_uri +
@@ -487,9 +576,9 @@ ModelVersion MlflowClient::register_model(const std::string& model_uri, const st
                         "'. Runs URIs must be of the form 'runs:/<run_id>/run-relative/path/to/"
                         "artifact'");
       }
-      const Run run = get_run(id);
-      // Python uses the run's artifact directory when it holds an MLmodel file; otherwise it
-      // looks for a logged model of that name, which mlflow-cpp cannot do yet.
+      run_id = id;
+      // Python uses the run's artifact directory when it holds an MLmodel file, else the logged
+      // model of that name that the run produced.
       bool has_mlmodel = false;
       for (const FileInfo& f : list_artifacts(id, path)) {
         const auto pos = f.path.rfind('/');
@@ -498,25 +587,18 @@ ModelVersion MlflowClient::register_model(const std::string& model_uri, const st
           has_mlmodel = true;
         }
       }
-      if (!has_mlmodel) {
-        throw_error(ErrorCode::kNotFound,
-                    "Unable to find a logged_model with artifact_path " + path + " under run " +
-                        id +
-                        " (no MLmodel file at that path, and logged models are not resolved by "
-                        "this release of mlflow-cpp).");
+      if (has_mlmodel) {
+        std::string root = get_run(id).info.artifact_uri;
+        while (!root.empty() && root.back() == '/') root.pop_back();
+        source = path.empty() ? root : root + "/" + path;
+      } else {
+        logged_model_id = logged_model_of_run(*this, get_run(id), path);
+        source = "models:/" + *logged_model_id;
+        internal::log(LogLevel::kWarning,
+                      "Run with id " + id + " has no artifacts at artifact path " +
+                          internal::python_repr(path) + ", registering model based on " + source +
+                          " instead");
       }
-      std::string root = run.info.artifact_uri;
-      while (!root.empty() && root.back() == '/') root.pop_back();
-      source = path.empty() ? root : root + "/" + path;
-      run_id = id;
-    }
-    try {
-      create_registered_model(name);
-      internal::log(LogLevel::kInfo, "Successfully registered model '" + name + "'.");
-    } catch (const AlreadyExists&) {
-      internal::log(LogLevel::kInfo,
-                    "Registered model '" + name +
-                        "' already exists. Creating a new version of this model...");
     }
     CreateModelVersionOptions mv;
     mv.run_id = run_id;

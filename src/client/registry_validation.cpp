@@ -97,10 +97,22 @@ void validate_registry_max_results(int max_results, int limit) {
         "value " +
         std::to_string(max_results));
   }
+  validate_max_results_at_most(max_results, limit);
+}
+
+void validate_max_results_at_most(int max_results, int limit) {
   if (max_results > limit) {
     invalid("Invalid value for request parameter max_results. It must be at most " +
             std::to_string(limit) + ", but got value " + std::to_string(max_results));
   }
+}
+
+void validate_model_versions_max_results(int max_results) {
+  if (max_results < 1) {
+    invalid("Invalid value for max_results. It must be a positive integer, but got " +
+            std::to_string(max_results));
+  }
+  validate_max_results_at_most(max_results, kMaxSearchModelVersions);
 }
 
 }  // namespace mlflow::internal

@@ -41,8 +41,8 @@ std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
   return default_client().load_prompt(name_or_uri, options);
 }
 
-PagedList<Prompt> search_prompts(const SearchPromptsOptions& options) {
-  return default_client().search_prompts(options);
+std::vector<Prompt> search_prompts(const SearchPromptsOptions& options) {
+  return default_client().search_prompts_all(options).to_vector();
 }
 
 void set_prompt_alias(const std::string& name, const std::string& alias, int version) {

@@ -46,7 +46,8 @@ ModelVersion decode_model_version(const Json& j) {
       bad_field("current_stage", "None, Staging, Production or Archived", *v);
     }
   }
-  mv.description = str_or_empty(j, "description");
+  // Python's ModelVersion.from_proto: None when the field is absent.
+  if (const Json* v = find(j, "description")) mv.description = decode_string(*v, "description");
   mv.source = str_or_empty(j, "source");
   mv.run_id = str_or_empty(j, "run_id");
   mv.run_link = str_or_empty(j, "run_link");
@@ -64,6 +65,7 @@ RegisteredModel decode_registered_model(const Json& j) {
   rm.name = str_or_empty(j, "name");
   rm.creation_timestamp = int_or_zero(j, "creation_timestamp");
   rm.last_updated_timestamp = int_or_zero(j, "last_updated_timestamp");
+  // Python's RegisteredModel.from_proto reads the field as is: "" when absent, never None.
   rm.description = str_or_empty(j, "description");
   rm.user_id = str_or_empty(j, "user_id");
   for (const Json& v : array_field(j, "latest_versions")) {

@@ -197,7 +197,7 @@ TEST_P(FluentArtifactsTest, TablesImagesModelsRegistryAndPrompts) {
   EXPECT_EQ(load_prompt(prompt, no_cache)->template_text(), "Hello {{ name }}!");
   SearchPromptsOptions search;
   search.filter_string = "name = '" + prompt + "'";
-  EXPECT_EQ(search_prompts(search).items.size(), 1u);
+  EXPECT_EQ(search_prompts(search).size(), 1u);
   delete_prompt_alias(prompt, "prod");
   LoadPromptOptions missing = no_cache;
   missing.allow_missing = true;

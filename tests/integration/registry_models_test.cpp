@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,10 @@ TEST_P(RegistryModels, CreateGetUpdateRenameDelete) {
 
   EXPECT_EQ(c.update_registered_model(name, std::string("second")).description, "second");
   EXPECT_EQ(c.get_registered_model(name).description, "second");
-  EXPECT_EQ(c.update_registered_model(name, std::nullopt).description, "");
+  // Cleared: SQL NULL on the embedded store (Python's None), "" from the server (which Python
+  // reads as "" too).
+  EXPECT_EQ(c.update_registered_model(name, std::nullopt).description,
+            GetParam() == Backend::kServer ? std::optional<std::string>("") : std::nullopt);
 
   c.set_registered_model_tag(name, "team", "nlp");
   c.set_registered_model_tag(name, "extra", "1");
@@ -187,6 +191,32 @@ TEST_P(RegistryModels, SearchFiltersOrderAndPages) {
   EXPECT_THROW(c.search_registered_models(o), InvalidArgument);
   o.order_by = {"bogus"};
   EXPECT_THROW(c.search_registered_models(o), InvalidArgument);
+}
+
+// Python reads a description never set as None from its SQL store and as "" from the server
+// (which also stores "" for a version created without one); one set to "" is "" everywhere.
+TEST_P(RegistryModels, DescriptionNeverSetIsToldFromEmpty) {
+  MlflowClient c = client();
+  const bool server = GetParam() == Backend::kServer;
+  const std::optional<std::string> unset = server ? std::optional<std::string>("") : std::nullopt;
+  const std::string name = unique_name("rmd");
+  EXPECT_EQ(c.create_registered_model(name).description, unset);
+  EXPECT_EQ(c.get_registered_model(name).description, unset);
+  CreateRegisteredModelOptions empty;
+  empty.description = "";
+  EXPECT_EQ(c.create_registered_model(name + "-e", empty).description,
+            std::optional<std::string>(""));
+  EXPECT_EQ(c.get_registered_model(name + "-e").description, std::optional<std::string>(""));
+
+  EXPECT_EQ(c.create_model_version(name, "s3://b/1").description, unset);
+  EXPECT_EQ(c.get_model_version(name, "1").description, unset);
+  mlflow::CreateModelVersionOptions v;
+  v.description = "";
+  EXPECT_EQ(c.create_model_version(name, "s3://b/2", v).description,
+            std::optional<std::string>(""));
+  EXPECT_EQ(c.get_model_version(name, "2").description, std::optional<std::string>(""));
+  EXPECT_EQ(c.update_model_version(name, "1", std::string("")).description,
+            std::optional<std::string>(""));
 }
 
 TEST_P(RegistryModels, PromptsAreHiddenUnlessAskedFor) {

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <optional>
+#include <string>
 
 #include "mlflow/errors.hpp"
 #include "rest/rest_registry_store.hpp"
@@ -37,6 +39,19 @@ TEST(RegistryJsonCodec, DecodesAModelVersionAsTheServerSendsIt) {
   EXPECT_THAT(mv.aliases, ::testing::ElementsAre("champion", "b"));
   EXPECT_EQ(mv.run_link, "http://x");
   EXPECT_FALSE(mv.model_id.has_value());
+  EXPECT_EQ(mv.description, std::optional<std::string>("d"));
+}
+
+// Python's ModelVersion.from_proto: None when the field is absent, "" when sent empty;
+// RegisteredModel.from_proto reads "" for both.
+TEST(RegistryJsonCodec, TellsAnAbsentDescriptionFromAnEmptyOneAsPython) {
+  EXPECT_EQ(json_codec::decode_model_version(Json::parse(R"({"name": "m"})")).description,
+            std::nullopt);
+  EXPECT_EQ(json_codec::decode_model_version(Json::parse(R"({"name": "m", "description": ""})"))
+                .description,
+            std::optional<std::string>(""));
+  EXPECT_EQ(json_codec::decode_registered_model(Json::parse(R"({"name": "m"})")).description,
+            std::optional<std::string>(""));
 }
 
 TEST(RegistryJsonCodec, IsLenientWhereProtobufJsonIs) {

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "core/text.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 // Python's float repr lives with the prompt JSON writer, its first user; one copy for both.
 #include "prompts/python_json.hpp"
@@ -38,13 +38,10 @@ void append_u_escape(std::string& out, unsigned unit) {
 void append_json_string(std::string& out, std::string_view text, bool ensure_ascii) {
   out.push_back('"');
   for (std::size_t i = 0; i < text.size();) {
-    char32_t cp = 0;
-    std::size_t len = internal::text::decode(text, i, cp);
-    if (len == 0) {  // a byte Python could not have in a str: U+FFFD, as errors="replace"
-      cp = 0xFFFD;
-      len = 1;
-    }
-    i += len;
+    const internal::utf8::Decoded d = internal::utf8::decode(text, i);
+    // A byte Python could not have in a str becomes U+FFFD, as errors="replace".
+    const char32_t cp = d.length == 0 ? 0xFFFD : d.code_point;
+    i += d.length == 0 ? 1 : d.length;
     switch (cp) {
       case '"':
         out += "\\\"";
@@ -73,7 +70,7 @@ void append_json_string(std::string& out, std::string_view text, bool ensure_asc
     if (cp < 0x20) {
       append_u_escape(out, static_cast<unsigned>(cp));
     } else if (!ensure_ascii || cp <= 0x7E) {
-      internal::text::append_utf8(out, cp);
+      internal::utf8::append(out, cp);
     } else if (cp < 0x10000) {
       append_u_escape(out, static_cast<unsigned>(cp));
     } else {
@@ -370,7 +367,7 @@ class Parser {
           }
           // A lone surrogate cannot be UTF-8; Python keeps it in its str, we write U+FFFD.
           if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-          internal::text::append_utf8(out, cp);
+          internal::utf8::append(out, cp);
           break;
         }
         default:

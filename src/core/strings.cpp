@@ -38,4 +38,44 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+namespace {
+
+// Python's repr() quoting: single quotes, double ones when the text holds only the single kind;
+// backslash, the quote, \n, \r and \t escaped; other control bytes (and, for bytes, every
+// byte >= 0x80) as \xNN.
+std::string python_quoted(const std::string& text, bool bytes) {
+  const bool has_single = text.find('\'') != std::string::npos;
+  const bool has_double = text.find('"') != std::string::npos;
+  const char q = (has_single && !has_double) ? '"' : '\'';
+  std::string out(1, q);
+  static const char* hex = "0123456789abcdef";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\\' || c == q) {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f || (bytes && u > 0x7f)) {
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += q;
+  return out;
+}
+
+}  // namespace
+
+std::string python_repr(const std::string& text) { return python_quoted(text, false); }
+
+std::string python_bytes_repr(const std::string& bytes) { return "b" + python_quoted(bytes, true); }
+
 }  // namespace mlflow::internal

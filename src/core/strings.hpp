@@ -15,5 +15,9 @@ std::string to_lower(std::string text);
 std::string to_upper(std::string text);
 /// Case-insensitive ASCII equality.
 bool iequals(std::string_view a, std::string_view b) noexcept;
+/// Python's repr() of a str, as MLflow's messages embed it (`{value!r}`).
+std::string python_repr(const std::string& text);
+/// Python's repr() of bytes (b'...'), as MLflow's page-token messages embed decoded tokens.
+std::string python_bytes_repr(const std::string& bytes);
 
 }  // namespace mlflow::internal

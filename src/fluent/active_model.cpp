@@ -201,12 +201,8 @@ void log_model_params(const std::map<std::string, std::string>& params,
 
 void log_outputs(const std::vector<ModelOutput>& models) {
   // Python's _get_or_start_run: a run started here stays active until end_run().
-  auto top = internal::current_top();
-  if (!top) {
-    start_run().detach();
-    top = internal::current_top();
-  }
-  top->second.log_outputs(top->first, models);
+  internal::Activation& active = internal::active_run_or_start();
+  active.client.log_outputs(active.run_id(), models);
 }
 
 }  // namespace mlflow

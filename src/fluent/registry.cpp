@@ -46,8 +46,8 @@ std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
   return prompt;
 }
 
-PagedList<Prompt> search_prompts(const SearchPromptsOptions& options) {
-  return default_client().search_prompts(options);
+std::vector<Prompt> search_prompts(const SearchPromptsOptions& options) {
+  return default_client().search_prompts_all(options).to_vector();
 }
 
 void set_prompt_alias(const std::string& name, const std::string& alias, int version) {

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "core/text.hpp"
+#include "core/utf8.hpp"
 #include "rest/json_codec.hpp"
 #include "rest/trace_json_codec.hpp"
 
@@ -35,7 +35,7 @@ void put_bytes(std::string& out, unsigned field, const std::string& bytes) {
 }
 
 void put_string(std::string& out, unsigned field, const std::string& text) {
-  put_bytes(out, field, text::valid_utf8(text));
+  put_bytes(out, field, utf8::replace_invalid(text));
 }
 
 void put_fixed64(std::string& out, unsigned field, std::uint64_t v) {
@@ -154,7 +154,7 @@ Json json_any_value(const JsonValue& v) {
     case JsonValue::Type::kDouble:
       return {{"doubleValue", json_codec::encode_double(v.as_double())}};
     case JsonValue::Type::kString:
-      return {{"stringValue", text::valid_utf8(v.as_string())}};
+      return {{"stringValue", utf8::replace_invalid(v.as_string())}};
     case JsonValue::Type::kArray: {
       Json values = Json::array();
       for (const auto& item : v.as_array()) values.push_back(json_any_value(item));
@@ -163,7 +163,7 @@ Json json_any_value(const JsonValue& v) {
     case JsonValue::Type::kObject: {
       Json values = Json::array();
       for (const auto& [key, item] : v.as_object()) {
-        values.push_back({{"key", text::valid_utf8(key)}, {"value", json_any_value(item)}});
+        values.push_back({{"key", utf8::replace_invalid(key)}, {"value", json_any_value(item)}});
       }
       return {{"kvlistValue", {{"values", std::move(values)}}}};
     }
@@ -175,7 +175,7 @@ Json json_attributes(const JsonValue& attributes) {
   Json out = Json::array();
   if (!attributes.is_object()) return out;
   for (const auto& [key, value] : attributes.as_object()) {
-    out.push_back({{"key", text::valid_utf8(key)}, {"value", json_any_value(value)}});
+    out.push_back({{"key", utf8::replace_invalid(key)}, {"value", json_any_value(value)}});
   }
   return out;
 }
@@ -200,7 +200,7 @@ std::string encode_json(const std::vector<SpanData>& spans) {
     s["traceId"] = trace_json::hex_of(trace_json::trace_id_bytes(span.trace_id));
     s["spanId"] = span.span_id;
     if (span.parent_id) s["parentSpanId"] = *span.parent_id;
-    s["name"] = text::valid_utf8(span.name);
+    s["name"] = utf8::replace_invalid(span.name);
     s["kind"] = 1;
     s["startTimeUnixNano"] = std::to_string(span.start_time_ns);
     if (span.end_time_ns) s["endTimeUnixNano"] = std::to_string(*span.end_time_ns);
@@ -208,7 +208,7 @@ std::string encode_json(const std::vector<SpanData>& spans) {
     Json events = Json::array();
     for (const auto& e : span.events) {
       events.push_back({{"timeUnixNano", std::to_string(e.timestamp)},
-                        {"name", text::valid_utf8(e.name)},
+                        {"name", utf8::replace_invalid(e.name)},
                         {"attributes", json_attributes(e.attributes)}});
     }
     s["events"] = std::move(events);
@@ -217,7 +217,7 @@ std::string encode_json(const std::vector<SpanData>& spans) {
       status["code"] = span.status.status_code == SpanStatusCode::kOk ? 1 : 2;
     }
     if (!span.status.description.empty()) {
-      status["message"] = text::valid_utf8(span.status.description);
+      status["message"] = utf8::replace_invalid(span.status.description);
     }
     s["status"] = std::move(status);
     list.push_back(std::move(s));

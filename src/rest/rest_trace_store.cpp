@@ -63,14 +63,15 @@ const std::string& artifact_location_of(const TraceInfo& info) {
 
 }  // namespace
 
-RestTraceStore::RestTraceStore(std::shared_ptr<RestClient> client, OtlpEncoding encoding)
-    : client_(std::move(client)), encoding_(encoding) {}
+RestTraceStore::RestTraceStore(std::shared_ptr<RestClient> client, ArtifactClientContext artifacts,
+                               OtlpEncoding encoding)
+    : client_(std::move(client)), artifacts_(std::move(artifacts)), encoding_(encoding) {}
 
 // POST /api/3.0/mlflow/traces {"trace": {"trace_info": ...}}. The server upserts on the trace
 // id, so a retry after a lost answer stores the same trace again, not a second one.
 TraceInfo RestTraceStore::start_trace(const TraceInfo& info) {
   const Json body = {{"trace", {{"trace_info", trace_json::encode_trace_info(info)}}}};
-  const Json answer = client_->call_endpoint("POST", kTracesV3, {}, body, Idempotency::kIdempotent);
+  const Json answer = client_->call("POST", kTracesV3, {}, json_body(body), kSafe);
   const auto trace = answer.find("trace");
   if (trace == answer.end() || !trace->contains("trace_info")) {
     throw MlflowException(ErrorCode::kUnparseableHttpError,
@@ -92,7 +93,7 @@ void RestTraceStore::log_spans(const std::string& experiment_id,
       {"Content-Type", json ? "application/json" : "application/x-protobuf"},
       {"x-mlflow-experiment-id", experiment_id}};
   try {
-    client_->send_raw("POST", kOtlpTraces, headers, std::move(body), Idempotency::kIdempotent);
+    client_->call("POST", kOtlpTraces, {}, std::move(body), kSafe, headers);
   } catch (const MlflowException& e) {
     if (e.http_status() == 501 || e.http_status() == 404) {
       throw MlflowException(ErrorCode::kNotImplemented,
@@ -118,12 +119,12 @@ void RestTraceStore::upload_trace_data(const TraceInfo& info, const std::vector<
       throw MlflowException(ErrorCode::kIoError, "Could not write " + file.string() + ".");
     }
   }
-  auto repo = make_artifact_repository(artifact_location_of(info), artifact_context());
+  auto repo = make_artifact_repository(artifact_location_of(info), artifacts_);
   repo->log_artifact(file.string(), "");
 }
 
 std::vector<SpanData> RestTraceStore::download_trace_data(const TraceInfo& info) {
-  auto repo = make_artifact_repository(artifact_location_of(info), artifact_context());
+  auto repo = make_artifact_repository(artifact_location_of(info), artifacts_);
   ScratchDir scratch;
   const std::string local = repo->download_artifacts(kTraceDataFile, scratch.path());
   std::ifstream in(local, std::ios::binary);
@@ -141,18 +142,9 @@ std::vector<SpanData> RestTraceStore::download_trace_data(const TraceInfo& info)
   return spans;
 }
 
-ArtifactClientContext RestTraceStore::artifact_context() const {
-  ArtifactClientContext context;
-  context.config = client_->config();
-  context.transport = client_->transport();
-  context.hooks = client_->hooks();
-  return context;
-}
-
 TraceInfo RestTraceStore::get_trace_info(const std::string& trace_id) {
   const Json answer =
-      client_->call_endpoint("GET", std::string(kTracesV3) + "/" + url_encode(trace_id), {},
-                             nullptr, Idempotency::kIdempotent);
+      client_->call("GET", std::string(kTracesV3) + "/" + url_encode(trace_id), {}, "", kSafe);
   return trace_json::decode_trace_info(
       answer.value("trace", Json::object()).value("trace_info", Json::object()));
 }
@@ -160,16 +152,14 @@ TraceInfo RestTraceStore::get_trace_info(const std::string& trace_id) {
 Trace RestTraceStore::get_trace(const std::string& trace_id, bool allow_partial) {
   QueryParams query = {{"trace_id", trace_id}};
   if (allow_partial) query.emplace_back("allow_partial", "true");
-  const Json answer = client_->call_endpoint("GET", std::string(kTracesV3) + "/get", query, nullptr,
-                                             Idempotency::kIdempotent);
+  const Json answer = client_->call("GET", std::string(kTracesV3) + "/get", query, "", kSafe);
   return trace_json::decode_trace(answer.value("trace", Json::object()));
 }
 
 std::vector<Trace> RestTraceStore::batch_get_traces(const std::vector<std::string>& trace_ids) {
   QueryParams query;
   for (const auto& id : trace_ids) query.emplace_back("trace_ids", id);
-  const Json answer = client_->call_endpoint("GET", std::string(kTracesV3) + "/batchGet", query,
-                                             nullptr, Idempotency::kIdempotent);
+  const Json answer = client_->call("GET", std::string(kTracesV3) + "/batchGet", query, "", kSafe);
   std::vector<Trace> traces;
   for (const auto& t : json_codec::array_field(answer, "traces")) {
     traces.push_back(trace_json::decode_trace(t));
@@ -188,8 +178,8 @@ PagedList<TraceInfo> RestTraceStore::search_traces(const std::vector<std::string
   if (!filter_string.empty()) body["filter"] = filter_string;
   if (!order_by.empty()) body["order_by"] = order_by;
   if (!page_token.empty()) body["page_token"] = page_token;
-  const Json answer = client_->call_endpoint("POST", std::string(kTracesV3) + "/search", {}, body,
-                                             Idempotency::kIdempotent);
+  const Json answer =
+      client_->call("POST", std::string(kTracesV3) + "/search", {}, json_body(body), kSafe);
   PagedList<TraceInfo> page;
   for (const auto& t : json_codec::array_field(answer, "traces")) {
     page.items.push_back(trace_json::decode_trace_info(t));
@@ -204,13 +194,13 @@ PagedList<TraceInfo> RestTraceStore::search_traces(const std::vector<std::string
 // Python always uses the v2 tag endpoint: PATCH / DELETE /api/2.0/mlflow/traces/<id>/tags.
 void RestTraceStore::set_trace_tag(const std::string& trace_id, const std::string& key,
                                    const std::string& value) {
-  client_->call_endpoint("PATCH", std::string(kTracesV2) + "/" + url_encode(trace_id) + "/tags", {},
-                         Json{{"key", key}, {"value", value}}, Idempotency::kIdempotent);
+  client_->call("PATCH", std::string(kTracesV2) + "/" + url_encode(trace_id) + "/tags", {},
+                json_body(Json{{"key", key}, {"value", value}}), kSafe);
 }
 
 void RestTraceStore::delete_trace_tag(const std::string& trace_id, const std::string& key) {
-  client_->call_endpoint("DELETE", std::string(kTracesV2) + "/" + url_encode(trace_id) + "/tags",
-                         {}, Json{{"key", key}}, Idempotency::kIdempotent);
+  client_->call("DELETE", std::string(kTracesV2) + "/" + url_encode(trace_id) + "/tags", {},
+                json_body(Json{{"key", key}}), kSafe);
 }
 
 // POST /api/2.0/mlflow/traces/delete-traces. Deleting the same ids again deletes nothing more,
@@ -223,41 +213,40 @@ int RestTraceStore::delete_traces(const std::string& experiment_id,
   if (max_timestamp_millis) body["max_timestamp_millis"] = *max_timestamp_millis;
   if (max_traces) body["max_traces"] = *max_traces;
   if (!trace_ids.empty()) body["request_ids"] = trace_ids;
-  const Json answer = client_->call_endpoint("POST", std::string(kTracesV2) + "/delete-traces", {},
-                                             body, Idempotency::kIdempotent);
+  const Json answer =
+      client_->call("POST", std::string(kTracesV2) + "/delete-traces", {}, json_body(body), kSafe);
   const auto n = answer.find("traces_deleted");
   return n == answer.end() ? 0 : static_cast<int>(json_codec::decode_int64(*n, "traces_deleted"));
 }
 
 void RestTraceStore::link_traces_to_run(const std::vector<std::string>& trace_ids,
                                         const std::string& run_id) {
-  client_->call_endpoint("POST", std::string(kTracesV2) + "/link-to-run", {},
-                         Json{{"trace_ids", trace_ids}, {"run_id", run_id}},
-                         Idempotency::kIdempotent);
+  client_->call("POST", std::string(kTracesV2) + "/link-to-run", {},
+                json_body(Json{{"trace_ids", trace_ids}, {"run_id", run_id}}), kSafe);
 }
 
 void RestTraceStore::link_prompts_to_trace(const std::string& trace_id,
                                            const std::vector<PromptVersionRef>& prompt_versions) {
   Json refs = Json::array();
   for (const auto& p : prompt_versions) refs.push_back({{"name", p.name}, {"version", p.version}});
-  client_->call_endpoint("POST", std::string(kTracesV2) + "/link-prompts", {},
-                         Json{{"trace_id", trace_id}, {"prompt_versions", std::move(refs)}},
-                         Idempotency::kIdempotent);
+  client_->call("POST", std::string(kTracesV2) + "/link-prompts", {},
+                json_body(Json{{"trace_id", trace_id}, {"prompt_versions", std::move(refs)}}),
+                kSafe);
 }
 
 // POST /api/3.0/mlflow/traces/<id>/assessments. Not idempotent: a retry after a lost answer
 // would add a second assessment, so only failures that surely did not reach the server retry.
 Assessment RestTraceStore::create_assessment(const Assessment& assessment) {
-  const Json answer = client_->call_endpoint(
+  const Json answer = client_->call(
       "POST", std::string(kTracesV3) + "/" + url_encode(assessment.trace_id) + "/assessments", {},
-      Json{{"assessment", trace_json::encode_assessment(assessment)}}, Idempotency::kNonIdempotent);
+      json_body(Json{{"assessment", trace_json::encode_assessment(assessment)}}), kUnsafe);
   return trace_json::decode_assessment(answer.value("assessment", Json::object()));
 }
 
 Assessment RestTraceStore::get_assessment(const std::string& trace_id,
                                           const std::string& assessment_id) {
-  const Json answer = client_->call_endpoint("GET", assessment_endpoint(trace_id, assessment_id),
-                                             {}, nullptr, Idempotency::kIdempotent);
+  const Json answer =
+      client_->call("GET", assessment_endpoint(trace_id, assessment_id), {}, "", kSafe);
   return trace_json::decode_assessment(answer.value("assessment", Json::object()));
 }
 
@@ -303,17 +292,15 @@ Assessment RestTraceStore::update_assessment(const std::string& trace_id,
   }
   std::string mask_text;
   for (const auto& path : mask) mask_text += (mask_text.empty() ? "" : ",") + path;
-  const Json answer = client_->call_endpoint(
+  const Json answer = client_->call(
       "PATCH", assessment_endpoint(trace_id, assessment_id), {},
-      Json{{"assessment", std::move(assessment)}, {"update_mask", mask_text}},
-      Idempotency::kIdempotent);
+      json_body(Json{{"assessment", std::move(assessment)}, {"update_mask", mask_text}}), kSafe);
   return trace_json::decode_assessment(answer.value("assessment", Json::object()));
 }
 
 void RestTraceStore::delete_assessment(const std::string& trace_id,
                                        const std::string& assessment_id) {
-  client_->call_endpoint("DELETE", assessment_endpoint(trace_id, assessment_id), {}, nullptr,
-                         Idempotency::kIdempotent);
+  client_->call("DELETE", assessment_endpoint(trace_id, assessment_id), {}, "", kSafe);
 }
 
 }  // namespace mlflow::internal

@@ -21,9 +21,10 @@ enum class OtlpEncoding { kProtobuf, kJson };
 
 class RestTraceStore : public TraceStore {
  public:
-  /// Shares `client`'s configuration and transport (connection pool).
-  explicit RestTraceStore(std::shared_ptr<RestClient> client,
-                          OtlpEncoding encoding = OtlpEncoding::kProtobuf);
+  /// Shares `client`'s configuration and transport (connection pool); `artifacts` serve the
+  /// traces.json fallback.
+  RestTraceStore(std::shared_ptr<RestClient> client, ArtifactClientContext artifacts,
+                 OtlpEncoding encoding = OtlpEncoding::kProtobuf);
 
   TraceInfo start_trace(const TraceInfo& info) override;
   void log_spans(const std::string& experiment_id, const std::vector<SpanData>& spans) override;
@@ -51,15 +52,14 @@ class RestTraceStore : public TraceStore {
                                const AssessmentUpdate& update) override;
   void delete_assessment(const std::string& trace_id, const std::string& assessment_id) override;
 
-  /// The spans of `info`'s traces.json artifact (the read side of the artifact fallback).
-  std::vector<SpanData> download_trace_data(const TraceInfo& info);
+  /// The spans of `info`'s traces.json artifact.
+  std::vector<SpanData> download_trace_data(const TraceInfo& info) override;
 
   RestClient& client() noexcept { return *client_; }
 
  private:
-  ArtifactClientContext artifact_context() const;
-
   std::shared_ptr<RestClient> client_;
+  ArtifactClientContext artifacts_;
   OtlpEncoding encoding_;
 };
 

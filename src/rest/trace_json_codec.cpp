@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 #include "core/base64.hpp"
-#include "core/text.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "rest/json_codec.hpp"
 
@@ -341,12 +341,12 @@ Json encode_trace_info(const TraceInfo& info) {
   j["state"] = to_string(info.state);
   Json metadata = Json::object();
   for (const auto& [k, v] : info.trace_metadata) {
-    metadata[text::prefix(k, kMaxMetadataChars)] = text::prefix(v, kMaxMetadataChars);
+    metadata[utf8::truncate(k, kMaxMetadataChars)] = utf8::truncate(v, kMaxMetadataChars);
   }
   j["trace_metadata"] = std::move(metadata);
   Json tags = Json::object();
   for (const auto& [k, v] : info.tags) {
-    tags[text::prefix(k, kMaxTagKeyChars)] = text::prefix(v, kMaxTagValueChars);
+    tags[utf8::truncate(k, kMaxTagKeyChars)] = utf8::truncate(v, kMaxTagValueChars);
   }
   j["tags"] = std::move(tags);
   if (!info.assessments.empty()) {

@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "core/base64.hpp"
-#include "core/text.hpp"
+#include "core/utf8.hpp"
 #include "fluent/state.hpp"
 
 namespace mlflow::internal::tracing {
@@ -22,8 +22,8 @@ std::string truncate_metadata(const JsonValue* value) {
   if (value == nullptr) return "";
   std::string text = attribute_text(*value);
   if (text.empty()) return "";
-  if (text::length(text) > kMaxMetadataChars) {
-    text = text::prefix(text, kMaxMetadataChars - 3) + kEllipsis;
+  if (utf8::length(text) > kMaxMetadataChars) {
+    text = utf8::truncate(text, kMaxMetadataChars - 3) + kEllipsis;
   }
   return text;
 }
@@ -264,8 +264,8 @@ std::string truncated_preview(const std::string& serialized, const char* role) {
        pos = content.find('\0', pos)) {
     content.replace(pos, 1, "\xEF\xBF\xBD");
   }
-  if (text::length(content) <= kPreviewMaxChars) return content;
-  return text::prefix(content, kPreviewMaxChars - 3) + kEllipsis;
+  if (utf8::length(content) <= kPreviewMaxChars) return content;
+  return utf8::truncate(content, kPreviewMaxChars - 3) + kEllipsis;
 }
 
 void finalize_trace_info(TraceInfo& info, const SpanData& root,

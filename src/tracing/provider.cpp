@@ -10,7 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "client/trace_store_factory.hpp"
+#include "client/client_impl.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "fluent/active_model.hpp"
@@ -481,8 +481,7 @@ std::shared_ptr<TraceExporter> exporter_for(const MlflowClient& client) {
     const auto it = r.exporters.find(key);
     if (it != r.exporters.end()) return it->second;
   }
-  // Built outside the lock: making the store may talk to nobody, but keep the lock short.
-  auto store = make_trace_store(client, /*for_export=*/true);
+  auto store = client.impl()->trace_export();
   const TraceExportOptions options = trace_export_options();
   auto exporter = std::make_shared<TraceExporter>(std::move(store), options, key);
   static std::once_flag at_exit_once;

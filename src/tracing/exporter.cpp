@@ -6,6 +6,7 @@
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "core/retry_rules.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/logging.hpp"
 
@@ -17,23 +18,6 @@ using Clock = std::chrono::steady_clock;
 // Failures worth waiting out: the server is down, overloaded or slow. The same rule as the
 // asynchronous metric logger's (src/async/async_logger.cpp); one shared rule once the async
 // layer's transient helper is on main.
-bool is_transient(const MlflowException& e) {
-  switch (e.error_code()) {
-    case ErrorCode::kTemporarilyUnavailable:
-    case ErrorCode::kDeadlineExceeded:
-    case ErrorCode::kServiceUnderMaintenance:
-    case ErrorCode::kResourceExhausted:
-    case ErrorCode::kRequestLimitExceeded:
-    case ErrorCode::kCouldNotAcquireLock:
-    case ErrorCode::kAborted:
-      return true;
-    default:
-      break;
-  }
-  const int status = e.http_status();
-  return status == 408 || status == 429 || status >= 500;
-}
-
 std::size_t json_bytes(const JsonValue& v) {
   switch (v.type()) {
     case JsonValue::Type::kString:

@@ -3,20 +3,24 @@
 // C++ side of `make bench-async` (see bench/README.md):
 //  (a) nanoseconds per asynchronous log_metric call on the caller's thread: the fluent
 //      mlflow::log_metric(key, v, {.step, .synchronous=false}) as Python's
-//      mlflow.log_metric(key, v, step=i, synchronous=False), each call timed on its own;
+//      mlflow.log_metric(key, v, step=i, synchronous=False), each call timed on its own; also
+//      with 8 threads logging at once, each to its own fluent run (and through one shared
+//      MlflowClient), to show that the threads do not serialise on a lock;
 //  (b) end-to-end points/s of asynchronous logging into the real server (first call to the
 //      end of flush_async_logging) against the server's own ceiling: the same points as
 //      log-batch request bodies of 1,000 (the most the worker ever sends) made by the SDK's
 //      own JSON writer, replayed raw over one keep-alive HTTP connection.
 //
-//   bench_async TRACKING_URI [--calls N] [--points N] [--keys N] [--rounds N]
-//   (defaults 50000 calls; 4 rounds of 25000 points over 10 keys for each of SDK and replay)
+//   bench_async TRACKING_URI [--calls N] [--points N] [--keys N] [--rounds N] [--threads N]
+//   (defaults 50000 calls, by 8 threads in the threaded rows; 4 rounds of 25000 points over 10
+//   keys for each of SDK and replay)
 //
 // Prints human lines and BENCH_JSON lines for scripts/bench-async.sh.
 
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -24,7 +28,9 @@
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mlflow/fluent.hpp"
@@ -130,6 +136,93 @@ void bench_client_call(const std::string& uri, int calls, std::int64_t overhead)
   std::fflush(stdout);
 }
 
+// (a'') `threads` threads log `calls` points in all at the same time, each to its own run
+// (fluent: each thread's own active run, as Python's per-thread run stack; client: one shared
+// MlflowClient, a run per thread). Each call is timed alone; the median and p99 are over every
+// call of every thread, and calls/s is the total over the wall time from the common start to
+// the last thread's end (the worker sends meanwhile; the flush is outside the clock).
+void bench_threads(const std::string& uri, bool fluent, int threads, int calls,
+                   std::int64_t overhead) {
+  const int per_thread = std::max(1, calls / threads);
+  mlflow::MlflowClient client(uri);
+  const std::string exp = client.create_experiment(std::string("bench-async-threads-") +
+                                                   (fluent ? "fluent-" : "client-") +
+                                                   std::to_string(std::time(nullptr)));
+  std::vector<std::string> run_ids(static_cast<std::size_t>(threads));
+  std::vector<std::vector<std::int64_t>> ns(static_cast<std::size_t>(threads));
+  std::vector<Clock::time_point> done(static_cast<std::size_t>(threads));
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  Clock::time_point start;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      auto& mine = ns[static_cast<std::size_t>(t)];
+      mine.resize(static_cast<std::size_t>(per_thread));
+      mlflow::LogMetricOptions options;
+      options.synchronous = false;
+      std::optional<mlflow::ActiveRun> run;
+      std::string run_id;
+      if (fluent) {
+        run.emplace(mlflow::start_run(mlflow::StartRunOptions{}));
+        run_id = run->run_id();
+        mlflow::log_metric("warmup", 0.0, options);  // this thread's queue slot exists
+      } else {
+        run_id = client.create_run(exp).info.run_id;
+        client.log_metric(run_id, "warmup", 0.0, options);
+      }
+      run_ids[static_cast<std::size_t>(t)] = run_id;
+      ++ready;
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < per_thread; ++i) {
+        options.step = i;
+        const auto t0 = Clock::now();
+        if (fluent) {
+          mlflow::log_metric("loss", 0.001 * i, options);
+        } else {
+          client.log_metric(run_id, "loss", 0.001 * i, options);
+        }
+        const auto t1 = Clock::now();
+        mine[static_cast<std::size_t>(i)] =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count() - overhead;
+      }
+      done[static_cast<std::size_t>(t)] = Clock::now();
+      run.reset();  // ends this thread's run (draining the queue), outside the clock
+    });
+  }
+  while (ready.load() < threads) std::this_thread::yield();
+  start = Clock::now();
+  go.store(true);
+  for (auto& th : pool) th.join();
+  const double wall =
+      std::chrono::duration<double>(*std::max_element(done.begin(), done.end()) - start).count();
+  mlflow::flush_async_logging();
+  std::vector<std::int64_t> all;
+  for (const auto& v : ns) all.insert(all.end(), v.begin(), v.end());
+  std::size_t stored = 0;
+  for (const std::string& id : run_ids) {
+    stored += client.get_metric_history(id, "loss").size();
+    if (!fluent) client.set_terminated(id);
+  }
+  const int total = per_thread * threads;
+  const std::int64_t median = percentile(all, 0.5);
+  const std::int64_t p99 = percentile(all, 0.99);
+  const char* name = fluent ? "fluent" : "MlflowClient";
+  std::printf(
+      "async log_metric call, %d threads (%s): %d calls, median %lld ns, p99 %lld ns, "
+      "%.0f calls/s in all; stored %zu/%d\n",
+      threads, name, total, static_cast<long long>(median), static_cast<long long>(p99),
+      total / wall, stored, total);
+  std::printf(
+      "BENCH_JSON {\"client\": \"cpp\", \"variant\": \"%s\", \"threads\": %d, "
+      "\"calls\": %d, \"median_ns\": %lld, \"p99_ns\": %lld, \"calls_per_s\": %.0f, "
+      "\"verified\": %s}\n",
+      fluent ? "async_call_threads" : "async_call_client_threads", threads, total,
+      static_cast<long long>(median), static_cast<long long>(p99), total / wall,
+      stored == static_cast<std::size_t>(total) ? "true" : "false");
+  std::fflush(stdout);
+}
+
 std::vector<mlflow::Metric> make_points(int points, int keys) {
   std::vector<mlflow::Metric> out;
   out.reserve(static_cast<std::size_t>(points));
@@ -224,9 +317,9 @@ double bench_ceiling(const std::string& uri, const std::string& experiment_id, i
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(
-        stderr,
-        "usage: bench_async TRACKING_URI [--calls N] [--points N] [--keys N] [--rounds N]\n");
+    std::fprintf(stderr,
+                 "usage: bench_async TRACKING_URI [--calls N] [--points N] [--keys N] [--rounds N] "
+                 "[--threads N]\n");
     return 2;
   }
   const std::string uri = argv[1];
@@ -234,6 +327,7 @@ int main(int argc, char** argv) {
   int points = 25000;
   int keys = 10;
   int rounds = 4;
+  int threads = 8;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int v = std::atoi(argv[i + 1]);
@@ -241,6 +335,7 @@ int main(int argc, char** argv) {
     if (flag == "--points") points = v;
     if (flag == "--keys") keys = v;
     if (flag == "--rounds") rounds = std::max(1, v);
+    if (flag == "--threads") threads = std::max(1, v);
   }
   try {
     mlflow::set_tracking_uri(uri);
@@ -248,6 +343,8 @@ int main(int argc, char** argv) {
     const std::int64_t overhead = timer_overhead();
     bench_call(calls, overhead);
     bench_client_call(uri, calls, overhead);
+    bench_threads(uri, /*fluent=*/true, threads, calls, overhead);
+    bench_threads(uri, /*fluent=*/false, threads, calls, overhead);
 
     mlflow::MlflowClient client(uri);
     const std::string exp =

@@ -32,10 +32,12 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "mlflow/errors.hpp"
@@ -77,16 +79,16 @@ Args parse_args(int argc, char** argv) {
       if (v <= 0) throw std::invalid_argument("bad value for " + arg);
       return v;
     };
-    if (arg == "--keys") {
-      a.keys = next_int();
-    } else if (arg == "--steps") {
-      a.steps = next_int();
-    } else if (arg == "--batch") {
-      a.batch = next_int();
-    } else if (arg == "--runs") {
-      a.runs = next_int();
-    } else if (arg == "--reps") {
-      a.reps = next_int();
+    // The options that take a count.
+    static const std::pair<const char*, int Args::*> kCounts[] = {{"--keys", &Args::keys},
+                                                                  {"--steps", &Args::steps},
+                                                                  {"--batch", &Args::batch},
+                                                                  {"--runs", &Args::runs},
+                                                                  {"--reps", &Args::reps}};
+    const auto count = std::find_if(std::begin(kCounts), std::end(kCounts),
+                                    [&](const auto& option) { return arg == option.first; });
+    if (count != std::end(kCounts)) {
+      a.*(count->second) = next_int();
     } else if (arg == "--prefix") {
       a.prefix = next_int();
     } else if (arg == "--order") {
@@ -144,6 +146,15 @@ void exec(sqlite3* db, const char* sql) {
     sqlite3_free(err);
     throw std::runtime_error(msg);
   }
+}
+
+// Binds a point's key, value and timestamp as parameters 1-3 and its step as `step_param`: the
+// floor's INSERT and UPDATE place the step differently.
+void bind_metric(sqlite3_stmt* s, const mlflow::Metric& m, int step_param) {
+  sqlite3_bind_text(s, 1, m.key.data(), static_cast<int>(m.key.size()), SQLITE_STATIC);
+  sqlite3_bind_double(s, 2, m.value);
+  sqlite3_bind_int64(s, 3, m.timestamp);
+  sqlite3_bind_int64(s, step_param, m.step);
 }
 
 class RawDb {
@@ -387,11 +398,7 @@ int ingest_raw(const Args& a) {
     best.clear();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const mlflow::Metric& m = batch[i];
-      sqlite3_stmt* s = ins.get();
-      sqlite3_bind_text(s, 1, m.key.data(), static_cast<int>(m.key.size()), SQLITE_STATIC);
-      sqlite3_bind_double(s, 2, m.value);
-      sqlite3_bind_int64(s, 3, m.timestamp);
-      sqlite3_bind_int64(s, 5, m.step);
+      bind_metric(ins.get(), m, 5);
       ins.run();
       auto [it, inserted] = best.emplace(m.key, i);
       if (!inserted) {
@@ -404,11 +411,7 @@ int ingest_raw(const Args& a) {
     }
     for (const auto& [key, i] : best) {
       const mlflow::Metric& m = batch[i];
-      sqlite3_stmt* s = up.get();
-      sqlite3_bind_text(s, 1, m.key.data(), static_cast<int>(m.key.size()), SQLITE_STATIC);
-      sqlite3_bind_double(s, 2, m.value);
-      sqlite3_bind_int64(s, 3, m.timestamp);
-      sqlite3_bind_int64(s, 4, m.step);
+      bind_metric(up.get(), m, 4);
       up.run();
     }
     exec(db.get(), "COMMIT");

@@ -2,13 +2,15 @@
 //
 // C++ side of `make bench-prompts`: load_prompt by alias against a real MLflow server, N calls
 // with the prompt cache (Python's default TTL rules) and N calls without it
-// (cache_ttl_seconds = 0: every call is the two REST requests Python's load_prompt makes).
+// (cache_ttl_seconds = 0: every call goes to the server; Python makes two REST requests, the
+// registered model and the alias, where mlflow-cpp makes one because the alias points at the
+// prompt's newest version, which the registered model's answer carries: ADR 0017).
 // bench/python/bench_prompts.py does the same with mlflow.genai.load_prompt.
 //
 //   bench_prompts TRACKING_URI [--calls N] [--uncached-calls N]
 //
 // --uncached-calls (default: --calls, 10,000) shortens the uncached variant alone: each of its
-// calls is two server round trips, which a loaded machine serves at a few dozen per second.
+// calls waits on the server, which a loaded machine serves at a few dozen requests per second.
 //
 // Prints one machine-readable line per variant:
 //   BENCH_JSON {"client":"cpp","variant":"cached"|"uncached","calls":N,"wall_s":...,

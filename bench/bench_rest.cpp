@@ -3,7 +3,7 @@
 // C++ side of `make bench-rest`: logs the same points as bench/python/bench_rest.py to a real
 // MLflow server through MlflowClient and reports wall time and client CPU time.
 //
-//   bench_rest TRACKING_URI [--keys N] [--steps N] [--singles N]
+//   bench_rest TRACKING_URI [--keys N] [--steps N] [--singles N] [--get-runs N]
 //
 // Prints human text plus one machine-readable line per variant:
 //   BENCH_JSON {"client":"cpp","variant":...,"points":...,"wall_s":...,"cpu_s":...,...}
@@ -164,11 +164,13 @@ int int_arg(const char* s) {
 
 int run(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s TRACKING_URI [--keys N] [--steps N] [--singles N]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s TRACKING_URI [--keys N] [--steps N] [--singles N] [--get-runs N]\n",
+                 argv[0]);
     return 2;
   }
   const std::string uri = argv[1];
-  int keys = 200, steps = 1000, singles = 2000;
+  int keys = 200, steps = 1000, singles = 2000, get_runs = 1000;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--keys") == 0) {
       keys = int_arg(argv[i + 1]);
@@ -176,6 +178,8 @@ int run(int argc, char** argv) {
       steps = int_arg(argv[i + 1]);
     } else if (std::strcmp(argv[i], "--singles") == 0) {
       singles = int_arg(argv[i + 1]);
+    } else if (std::strcmp(argv[i], "--get-runs") == 0) {
+      get_runs = int_arg(argv[i + 1]);
     } else {
       std::fprintf(stderr, "bench_rest: unknown option '%s'\n", argv[i]);
       return 2;
@@ -206,6 +210,8 @@ int run(int argc, char** argv) {
       "cpp: warm-up done (experiment, warm-up run, one log_metric, one log_batch; not timed)\n");
 
   bool all_ok = true;
+  std::string singles_run;
+  std::size_t singles_keys = 0;
 
   // (a) one log_batch call with every point; MlflowClient splits it into 1000-metric requests.
   {
@@ -245,6 +251,28 @@ int run(int argc, char** argv) {
     });
     const Verification v = verify(client, run_id, pts);
     all_ok &= report("log_metric", pts.size(), pts.size(), wall, cpu, v);
+    singles_run = run_id;
+    singles_keys = std::min<std::size_t>(20, pts.size());
+  }
+
+  // (d) sequential get_run of the singles run (its latest value of each key) on one client:
+  // one request each on the kept-alive connection, answer decoded into a Run. Every answer is
+  // checked (inside the clock, as on the Python side).
+  {
+    std::size_t good = 0;
+    const auto [wall, cpu] = timed([&] {
+      for (int i = 0; i < get_runs; ++i) {
+        const mlflow::Run run = client.get_run(singles_run);
+        if (run.info.run_id == singles_run && run.data.metrics.size() == singles_keys) ++good;
+      }
+    });
+    Verification v;
+    v.expected = static_cast<std::size_t>(get_runs);
+    v.found = good;
+    v.ok = good == v.expected;
+    v.detail = std::to_string(good) + "/" + std::to_string(get_runs) + " answers with the run's " +
+               std::to_string(singles_keys) + " metrics";
+    all_ok &= report("get_run", v.expected, v.expected, wall, cpu, v);
   }
   return all_ok ? 0 : 1;
 }

@@ -3,8 +3,11 @@
 // The training demo (`make demo`): a small multilayer perceptron, written in plain C++, learns
 // the "two moons" classification problem from a generated dataset, and MLflow records it all
 // through the fluent API: parameters, the dataset, loss and accuracy per epoch, system metrics
-// (CPU, memory, disk, network; GPUs when present), the trained weights as an artifact, which
-// then becomes a version of a registered model, and a prompt registered to go with it.
+// (CPU, memory, disk, network; GPUs when present), the trained weights as a logged model
+// (MLflow 3's model object, with a signature and the last epoch's metrics), registered from
+// models:/<model_id> as a version of a registered model, and a prompt registered to go with
+// it in the same experiment. The MLflow UI shows the run as a training run with its model, as
+// it shows a run of Python's `mlflow.<flavor>.log_model`.
 //
 // Runs on the embedded default store (sqlite:///mlflow.db in the working directory; artifacts
 // in ./mlruns) unless MLFLOW_TRACKING_URI names another store. No server, no Python. Every
@@ -14,12 +17,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "mlflow/mlflow.hpp"
@@ -227,6 +234,14 @@ struct Hyperparameters {
   double momentum = 0.9;
 };
 
+namespace fs = std::filesystem;
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
 std::string str(double v) {
   std::ostringstream out;
   out << v;
@@ -261,16 +276,20 @@ int main() {
     mlflow::ActiveRun run = mlflow::start_run(options);  // FAILED if an exception unwinds it
     std::cout << "Training run " << run.run_id() << " (" << options.run_name.value_or("") << ")\n";
 
-    mlflow::log_params({{"seed", std::to_string(hp.seed)},
-                        {"samples", std::to_string(hp.samples)},
-                        {"noise", str(hp.noise)},
-                        {"train_fraction", str(hp.train_fraction)},
-                        {"hidden_units", std::to_string(hp.hidden)},
-                        {"epochs", std::to_string(hp.epochs)},
-                        {"batch_size", std::to_string(hp.batch_size)},
-                        {"learning_rate", str(hp.learning_rate)},
-                        {"momentum", str(hp.momentum)},
-                        {"parameters", std::to_string(model.parameter_count())}});
+    // One call per param, in the order a reader expects them (the UI lists them as logged).
+    for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+             {"seed", std::to_string(hp.seed)},
+             {"samples", std::to_string(hp.samples)},
+             {"noise", str(hp.noise)},
+             {"train_fraction", str(hp.train_fraction)},
+             {"hidden_units", std::to_string(hp.hidden)},
+             {"epochs", std::to_string(hp.epochs)},
+             {"batch_size", std::to_string(hp.batch_size)},
+             {"learning_rate", str(hp.learning_rate)},
+             {"momentum", str(hp.momentum)},
+             {"parameters", std::to_string(model.parameter_count())}}) {
+      mlflow::log_param(key, value);
+    }
     mlflow::Dataset dataset;
     dataset.name = "two-moons";
     dataset.digest = "moons-" + std::to_string(hp.seed) + "-" + std::to_string(hp.samples);
@@ -309,24 +328,32 @@ int main() {
       }
     }
 
-    // The trained model: every weight, as JSON, under the run's artifacts.
-    mlflow::log_dict(model.to_json(), "model/weights.json");
-    mlflow::log_text(
-        "Two-moons MLP trained by examples/train_demo.cpp.\nInput: (x0, x1); "
-        "output: P(label = 1). Load model/weights.json and apply the layers in "
-        "order: tanh after the hidden layers, sigmoid after the last.\n",
-        "model/README.txt");
-    // MLflow's model descriptor, so that the directory is a model to the registry and the UI
-    // (the flavor is this program's own: the weights are plain JSON).
-    mlflow::log_text("artifact_path: model\nflavors:\n  mlflow_cpp_mlp:\n    architecture: " +
-                         model.architecture() +
-                         "\n    weights: weights.json\nrun_id: " + run.run_id() + "\n",
-                     "model/MLmodel");
-    const std::string model_uri = "runs:/" + run.run_id() + "/model";
-    // The registries (the same store by default, see mlflow::set_registry_uri): the weights
-    // as a new version of the registered model, and a prompt that goes with the model.
+    // The trained model, the MLflow 3 way: a logged model of the run (its own id, artifacts,
+    // params and metrics) holding every weight as JSON, with a signature that says what it
+    // takes and gives. Logged at the last epoch's step, so that epoch's metrics become the
+    // model's metrics; the UI then lists the run as a training run and shows the model.
+    const fs::path model_dir =
+        fs::temp_directory_path() / ("two-moons-mlp-" + run.run_id());  // unique per run
+    fs::create_directories(model_dir);
+    write_file(model_dir / "weights.json", model.to_json());
+    write_file(model_dir / "README.txt",
+               "Two-moons MLP trained by examples/train_demo.cpp.\nInput: (x0, x1); output: "
+               "P(label = 1). Load weights.json and apply the layers in order: tanh after the "
+               "hidden layers, sigmoid after the last.\n");
+    mlflow::LogModelOptions model_options;
+    model_options.name = "two-moons-mlp";
+    model_options.step = static_cast<std::int64_t>(hp.epochs - 1);
+    model_options.flavor = "";  // plain JSON weights: no MLflow flavor loads them
+    model_options.metadata = {{"architecture", model.architecture()}, {"weights", "weights.json"}};
+    model_options.signature = mlflow::ModelSignature{
+        mlflow::Schema(std::vector<mlflow::ColSpec>{{"double", "x0"}, {"double", "x1"}}),
+        mlflow::Schema(std::vector<mlflow::ColSpec>{{"double", "probability"}})};
+    const mlflow::LoggedModel logged = mlflow::log_model(model_dir.string(), model_options);
+    fs::remove_all(model_dir);
+    // The registries (the same store by default, see mlflow::set_registry_uri): the logged
+    // model as a new version of the registered model, and a prompt that goes with the model.
     mlflow::MlflowClient client = mlflow::default_client();
-    const mlflow::ModelVersion version = client.register_model(model_uri, "two-moons-mlp");
+    const mlflow::ModelVersion version = client.register_model(logged.model_uri(), "two-moons-mlp");
     mlflow::RegisterPromptOptions prompt_options;
     prompt_options.commit_message = "Explains a prediction of two-moons-mlp";
     prompt_options.tags = {{"model", "two-moons-mlp"}, {"model_version", version.version}};
@@ -351,7 +378,9 @@ int main() {
               << "  experiment      " << experiment.name << " (id " << experiment.experiment_id
               << ")\n"
               << "  run             " << run.run_id() << "\n"
-              << "  artifacts       " << artifact_uri << " (model: " << model_uri << ")\n"
+              << "  artifacts       " << artifact_uri << "\n"
+              << "  logged model    " << logged.model_uri() << " (" << logged.artifact_location
+              << ")\n"
               << "  model registry  " << version.name << " version " << version.version << " ("
               << mlflow::get_registry_uri() << ")\n"
               << "  prompt          " << prompt.uri() << "\n";
@@ -370,6 +399,9 @@ int main() {
   } catch (const mlflow::MlflowException& e) {
     std::cerr << "mlflow error (" << mlflow::error_code_name(e.error_code()) << "): " << e.what()
               << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
 }

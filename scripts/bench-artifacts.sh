@@ -35,48 +35,31 @@ mkdir -p "$dir/work"
 
 bench_start_server
 
-# One client at a time, so neither competes with the other for the 2 cores.
-echo "== mlflow-cpp (C++) against $uri"
-"$bin" "$uri" "$dir/large.bin" "$dir/small" "$dir/work" | tee "$dir/cpp.out"
-echo "== mlflow $("$py" -c 'import mlflow; print(mlflow.__version__)') (Python) against $uri"
-"$py" "$root/bench/python/bench_artifacts.py" "$uri" "$dir/large.bin" "$dir/small" "$dir/work" |
-  tee "$dir/python.out"
+bench_run_cpp "$dir/large.bin" "$dir/small" "$dir/work"
+bench_run_python bench_artifacts.py "$dir/large.bin" "$dir/small" "$dir/work"
 
 echo "== results (wall = the transfer call only; cpu = user+sys of the client process)"
-"$py" - "$dir/cpp.out" "$dir/python.out" <<'PY'
-import json, sys
+bench_report "$dir/cpp.out" "$dir/python.out" <<'PY'
+import sys
+from bench_report import print_header, print_rows, read_rows, stop_unless, verdict
 
-rows = {}
-for path in sys.argv[1:]:
-    for line in open(path):
-        if line.startswith("BENCH_JSON "):
-            r = json.loads(line[len("BENCH_JSON "):])
-            rows[(r["variant"], r["client"])] = r
-
+rows = read_rows(sys.argv[1:])
 variants = [("large_upload", "large_file_upload"), ("large_download", "large_file_download"),
             ("small_upload", "small_files_upload")]
-hdr = (f"{'variant':<16} {'client':<7} {'files':>6} {'MiB':>8} {'wall s':>8} {'MiB/s':>8} "
-       f"{'files/s':>8} {'cpu s':>7} {'verified':>9}")
-print(hdr)
-print("-" * len(hdr))
-ok = True
-for v, _ in variants:
-    for c in ("cpp", "python"):
-        r = rows.get((v, c))
-        if r is None:
-            print(f"{v:<16} {c:<7} missing")
-            ok = False
-            continue
-        ok &= bool(r["verified"])
-        mib = r["bytes"] / 1048576
-        print(f"{v:<16} {c:<7} {r['files']:>6} {mib:>8.1f} {r['wall_s']:>8.2f} "
-              f"{mib / r['wall_s']:>8.1f} {r['files'] / r['wall_s']:>8.1f} {r['cpu_s']:>7.2f} "
-              f"{'OK' if r['verified'] else 'FAILED':>9}")
+
+
+def row_line(left, r):
+    mib = r["bytes"] / 1048576
+    return (f"{left} {r['files']:>6} {mib:>8.1f} {r['wall_s']:>8.2f} {mib / r['wall_s']:>8.1f} "
+            f"{r['files'] / r['wall_s']:>8.1f} {r['cpu_s']:>7.2f} {verdict(r):>9}")
+
+
+print_header(f"{'variant':<16} {'client':<7} {'files':>6} {'MiB':>8} {'wall s':>8} {'MiB/s':>8} "
+             f"{'files/s':>8} {'cpu s':>7} {'verified':>9}")
+ok = print_rows(rows, [(f"{v:<16} {c:<7}", (v, c)) for v, _ in variants for c in ("cpp", "python")],
+                row_line)
 print()
-if not ok:
-    print("bench-artifacts: a variant is missing or did not verify; no ratio printed",
-          file=sys.stderr)
-    sys.exit(1)
+stop_unless(ok, "bench-artifacts")
 for v, name in variants:
     a, b = rows[(v, "cpp")], rows[(v, "python")]
     print(f"RATIO {name}_python_over_cpp {b['wall_s'] / a['wall_s']:.2f}")

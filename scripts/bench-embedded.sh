@@ -71,36 +71,28 @@ cmp -s "$dir/ids-cpp.all" "$dir/ids-py.all" && same_all=true
 
 echo
 echo "== results (wall time of the timed calls only; setup and one warm-up call excluded)"
-"$py" - "$dir/out" "$same_first" "$same_all" "$order" "$py_points" <<'PY'
-import json, sys
+PYTHONPATH="$here" "$py" - "$dir/out" "$same_first" "$same_all" "$order" "$py_points" <<'PY'
+import sys
+from bench_report import print_header, print_rows, read_rows, stop_unless, verdict
 
-rows = {}
-for line in open(sys.argv[1]):
-    if line.startswith("BENCH_JSON "):
-        r = json.loads(line[len("BENCH_JSON "):])
-        rows[(r["mode"], r.get("client"))] = r
+rows = read_rows(sys.argv[1:2], key=lambda r: (r["mode"], r.get("client")))
 same_first, same_all = sys.argv[2] == "true", sys.argv[3] == "true"
 order, prefix = sys.argv[4], int(sys.argv[5])
-ok = True
 
-hdr = (f"{'ingest (' + order + '-major)':<30} {'points':>8} {'txns':>5} {'wall s':>8} "
-       f"{'points/s':>9} {'first ' + str(prefix) + ' pts/s':>17} {'journal':>7} {'verified':>8}")
-print(hdr)
-print("-" * len(hdr))
-labels = [("ingest-cpp", "mlflow-cpp log_batch"), ("ingest-raw", "raw sqlite3 C API (floor)"),
-          ("ingest-python", "Python MlflowClient.log_batch")]
-for mode, label in labels:
-    r = rows.get((mode, None))
-    if r is None:
-        print(f"{label:<30} missing")
-        ok = False
-        continue
-    ok &= bool(r["verified"])
+
+def ingest_line(left, r):
     # Python logs only the prefix, so its overall rate is its prefix rate.
     pre = r.get("prefix_points_per_s", r["points_per_s"])
-    print(f"{label:<30} {r['points']:>8} {r['transactions']:>5} {r['wall_s']:>8.2f} "
-          f"{r['points_per_s']:>9.0f} {pre:>17.0f} {r['journal_mode']:>7} "
-          f"{'OK' if r['verified'] else 'FAILED':>8}")
+    return (f"{left} {r['points']:>8} {r['transactions']:>5} {r['wall_s']:>8.2f} "
+            f"{r['points_per_s']:>9.0f} {pre:>17.0f} {r['journal_mode']:>7} {verdict(r):>8}")
+
+
+print_header(f"{'ingest (' + order + '-major)':<30} {'points':>8} {'txns':>5} {'wall s':>8} "
+             f"{'points/s':>9} {'first ' + str(prefix) + ' pts/s':>17} {'journal':>7} "
+             f"{'verified':>8}")
+labels = [("ingest-cpp", "mlflow-cpp log_batch"), ("ingest-raw", "raw sqlite3 C API (floor)"),
+          ("ingest-python", "Python MlflowClient.log_batch")]
+ok = print_rows(rows, [(f"{label:<30}", (mode, None)) for mode, label in labels], ingest_line)
 for mode, label in labels[:2]:
     r = rows.get((mode, None))
     if r and r.get("tenths_points_per_s"):
@@ -111,18 +103,15 @@ print()
 setup = rows.get(("search-setup", None))
 if setup:
     print(f"search file: {setup['runs']} runs created through mlflow-cpp in {setup['wall_s']:.1f} s")
-hdr = f"{'search_runs (median)':<34} {'first page s':>12} {'runs':>5} {'all pages s':>12} {'runs':>5} {'data':>5}"
-print(hdr)
-print("-" * len(hdr))
-for client, label in (("cpp", "mlflow-cpp"), ("python", "Python MlflowClient")):
-    r = rows.get(("search", client))
-    if r is None:
-        print(f"{label:<34} missing")
-        ok = False
-        continue
-    ok &= bool(r["data_ok"])
-    print(f"{label:<34} {r['first_median_s']:>12.4f} {r['first_runs']:>5} "
-          f"{r['all_median_s']:>12.4f} {r['all_runs']:>5} {'OK' if r['data_ok'] else 'BAD':>5}")
+print_header(f"{'search_runs (median)':<34} {'first page s':>12} {'runs':>5} "
+             f"{'all pages s':>12} {'runs':>5} {'data':>5}")
+ok &= print_rows(
+    rows, [(f"{label:<34}", ("search", client))
+           for client, label in (("cpp", "mlflow-cpp"), ("python", "Python MlflowClient"))],
+    lambda left, r: (f"{left} {r['first_median_s']:>12.4f} {r['first_runs']:>5} "
+                     f"{r['all_median_s']:>12.4f} {r['all_runs']:>5} "
+                     f"{'OK' if r['data_ok'] else 'BAD':>5}"),
+    verified="data_ok")
 print(f"same run ids in the same order: first page {'yes' if same_first else 'NO'}, "
       f"all pages {'yes' if same_all else 'NO'}")
 ok &= same_first and same_all
@@ -133,10 +122,7 @@ if sc and sp:
     print(f"search python/cpp: first page x{sp['first_median_s'] / sc['first_median_s']:.2f}, "
           f"all pages x{sp['all_median_s'] / sc['all_median_s']:.2f}")
 print()
-if not ok:
-    print("bench-embedded: a part is missing, did not verify, or the run ids differ; "
-          "no ratio printed", file=sys.stderr)
-    sys.exit(1)
+stop_unless(ok, "bench-embedded", "a part is missing, did not verify, or the run ids differ")
 # Python logs only the first `prefix` points; it is compared with mlflow-cpp's rate over those
 # same points (same table size), not with its whole-run rate, which a bigger table lowers.
 print(f"RATIO ingest_python_over_cpp {cpp['prefix_points_per_s'] / pyi['points_per_s']:.2f}")

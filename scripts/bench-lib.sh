@@ -5,7 +5,8 @@
 # server per bench run, the pinned Python, a scratch directory, and a cleanup that keeps the
 # evidence (the server log's tail) when a client fails.
 #   bench_setup NAME BUILD_DIR   sets here, root, bin (BUILD_DIR/bench/<NAME with _>), py, dir
-#   bench_start_server           starts the server in $dir/server and sets uri
+#   bench_start_server           starts the server in $dir/server, waits until its start-up
+#                                work is done, and sets uri
 
 bench_setup() {
   bench_name="$1"
@@ -45,4 +46,61 @@ bench_start_server() {
     exit 1
   fi
   uri=$(cat "$dir/server/uri")
+  bench_wait_server_idle
+}
+
+# CPU time (clock ticks) used so far by every process of the server's process group.
+bench_server_cpu_ticks() {
+  local pg total=0 p stat
+  pg=$(cat "$dir/server/pid")
+  for p in $(ps -o pid= -g "$pg" 2>/dev/null); do
+    # utime and stime are fields 14 and 15 of /proc/PID/stat (comm has no spaces here).
+    stat=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    total=$((total + $(echo "$stat" | awk '{print $14 + $15}')))
+  done
+  echo "$total"
+}
+
+# The server answers /health long before it is done starting: its job runner and huey
+# consumers import MLflow for another ~20-60 s of CPU on a 2-core machine. A client measured
+# in that window competes with them (bench-artifacts saw 16 MB/s instead of ~300 for the C++
+# side, which always runs first). Wait until the server's processes use less than 5% of a
+# core over two seconds (at most BENCH_SERVER_SETTLE_MAX seconds, default 180).
+bench_wait_server_idle() {
+  local max="${BENCH_SERVER_SETTLE_MAX:-180}" hz start before after waited=0
+  hz=$(getconf CLK_TCK)
+  start=$(bench_server_cpu_ticks)
+  before=$start
+  while [ "$waited" -lt "$max" ]; do
+    sleep 2
+    waited=$((waited + 2))
+    after=$(bench_server_cpu_ticks)
+    if [ $((after - before)) -le $((hz / 10)) ]; then break; fi
+    before=$after
+  done
+  echo "== server settled after ${waited} s (start-up work: $(((after - start) / hz)) s of CPU" \
+    "after /health answered)"
+}
+
+# The two clients run one at a time, so neither competes with the other for the cores; each
+# prints its lines as it goes, and its output is kept ($dir/cpp.out, $dir/python.out) for the
+# table.
+#   bench_run_cpp ARGS...                 runs $bin against $uri
+#   bench_run_python SCRIPT ARGS...       runs bench/python/SCRIPT against $uri
+bench_run_cpp() {
+  echo "== mlflow-cpp (C++) against $uri"
+  "$bin" "$uri" "$@" | tee "$dir/cpp.out"
+}
+
+bench_run_python() {
+  local script="$1"
+  shift
+  echo "== mlflow $("$py" -c 'import mlflow; print(mlflow.__version__)') (Python) against $uri"
+  "$py" "$root/bench/python/$script" "$uri" "$@" | tee "$dir/python.out"
+}
+
+# Runs the Python report read from stdin with ARGS; it can `import bench_report` (the row
+# reader and table printer every bench shares).
+bench_report() {
+  PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$py" - "$@"
 }

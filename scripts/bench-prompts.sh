@@ -7,7 +7,7 @@
 # by side and the RATIO lines. See bench/README.md.
 #   bench-prompts.sh BUILD_DIR
 # Env: BENCH_PROMPTS_ARGS  extra arguments for both benches, e.g. "--calls 1000" for a quick run
-#                          or "--uncached-calls 1000" on a loaded machine (two server round
+#                          or "--uncached-calls 1000" on a loaded machine (server round
 #                          trips per uncached call).
 #      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
 set -euo pipefail
@@ -19,43 +19,23 @@ bench_start_server
 # shellcheck disable=SC2206
 args=(${BENCH_PROMPTS_ARGS:-})
 
-# One client at a time, so neither competes with the other for the 2 cores; each prints its
-# own lines as it goes and its output is kept for the table.
-echo "== mlflow-cpp (C++) against $uri"
-"$bin" "$uri" "${args[@]}" | tee "$dir/cpp.out"
-echo "== mlflow $("$py" -c 'import mlflow; print(mlflow.__version__)') (Python) against $uri"
-"$py" "$root/bench/python/bench_prompts.py" "$uri" "${args[@]}" | tee "$dir/python.out"
+bench_run_cpp "${args[@]}"
+bench_run_python bench_prompts.py "${args[@]}"
 
 echo "== results (wall time of the timed calls; one untimed warm-up call per variant)"
-"$py" - "$dir/cpp.out" "$dir/python.out" <<'PY'
-import json, sys
+bench_report "$dir/cpp.out" "$dir/python.out" <<'PY'
+import sys
+from bench_report import print_header, print_rows, read_rows, stop_unless, verdict
 
-rows = {}
-for path in sys.argv[1:]:
-    for line in open(path):
-        if line.startswith("BENCH_JSON "):
-            r = json.loads(line[len("BENCH_JSON "):])
-            rows[(r["variant"], r["client"])] = r
-
-hdr = (f"{'variant':<10} {'client':<7} {'calls':>7} {'wall s':>9} {'calls/s':>12} {'cpu s':>8} "
-       f"{'verified':>9}")
-print(hdr)
-print("-" * len(hdr))
-ok = True
-for v in ("cached", "uncached"):
-    for c in ("cpp", "python"):
-        r = rows.get((v, c))
-        if r is None:
-            print(f"{v:<10} {c:<7} missing")
-            ok = False
-            continue
-        ok &= bool(r["verified"])
-        print(f"{v:<10} {c:<7} {r['calls']:>7} {r['wall_s']:>9.3f} {r['calls_per_s']:>12.0f} "
-              f"{r['cpu_s']:>8.3f} {'OK' if r['verified'] else 'FAILED':>9}")
+rows = read_rows(sys.argv[1:])
+print_header(f"{'variant':<10} {'client':<7} {'calls':>7} {'wall s':>9} {'calls/s':>12} "
+             f"{'cpu s':>8} {'verified':>9}")
+ok = print_rows(
+    rows, [(f"{v:<10} {c:<7}", (v, c)) for v in ("cached", "uncached") for c in ("cpp", "python")],
+    lambda left, r: (f"{left} {r['calls']:>7} {r['wall_s']:>9.3f} {r['calls_per_s']:>12.0f} "
+                     f"{r['cpu_s']:>8.3f} {verdict(r):>9}"))
 print()
-if not ok:
-    print("bench-prompts: a variant is missing or did not verify; no ratio printed", file=sys.stderr)
-    sys.exit(1)
+stop_unless(ok, "bench-prompts")
 for v in ("cached", "uncached"):
     a, b = rows[(v, "cpp")], rows[(v, "python")]
     print(f"RATIO load_prompt_{v}_python_over_cpp {a['calls_per_s'] / b['calls_per_s']:.2f}")

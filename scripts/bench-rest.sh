@@ -6,8 +6,8 @@
 # then prints both side by side and the RATIO lines. See bench/README.md.
 #   bench-rest.sh BUILD_DIR
 # Env: BENCH_REST_ARGS  extra arguments for both benches, e.g. "--keys 20 --steps 100
-#                       --singles 200" for a quick run (default: 200 keys x 1000 steps, 2000
-#                       single calls).
+#                       --singles 200 --get-runs 200" for a quick run (default: 200 keys x
+#                       1000 steps, 2000 single calls, 1000 get_run calls).
 #      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
 set -euo pipefail
 # shellcheck source=scripts/bench-lib.sh
@@ -18,43 +18,32 @@ bench_start_server
 # shellcheck disable=SC2206
 args=(${BENCH_REST_ARGS:-})
 
-# One client at a time, so neither competes with the other for the 2 cores; each prints its
-# own lines as it goes and its output is kept for the table.
-echo "== mlflow-cpp (C++) against $uri"
-"$bin" "$uri" "${args[@]}" | tee "$dir/cpp.out"
-echo "== mlflow $("$py" -c 'import mlflow; print(mlflow.__version__)') (Python) against $uri"
-"$py" "$root/bench/python/bench_rest.py" "$uri" "${args[@]}" | tee "$dir/python.out"
+bench_run_cpp "${args[@]}"
+bench_run_python bench_rest.py "${args[@]}"
 
 echo "== results (client CPU = user+sys of the client process around the logging calls only;"
 echo "   warm-up: experiment, run and one small call per client before timing)"
-"$py" - "$dir/cpp.out" "$dir/python.out" <<'PY'
-import json, sys
+bench_report "$dir/cpp.out" "$dir/python.out" <<'PY'
+import sys
+from bench_report import print_header, print_rows, read_rows, stop_unless, verdict
 
-rows = {}
-for path in sys.argv[1:]:
-    for line in open(path):
-        if line.startswith("BENCH_JSON "):
-            r = json.loads(line[len("BENCH_JSON "):])
-            rows[(r["variant"], r["client"])] = r
+rows = read_rows(sys.argv[1:])
+variants = [("log_batch", "log_batch (1 call)"), ("log_metric", "log_metric (singles)"),
+            ("get_run", "get_run (sequential)")]
+print_header(f"{'variant':<21} {'client':<7} {'points':>7} {'requests':>8} {'wall s':>9} "
+             f"{'points/s':>10} {'cpu s':>8} {'cpu us/pt':>10} {'verified':>15}")
 
-variants = [("log_batch", "log_batch (1 call)"), ("log_metric", "log_metric (singles)")]
-hdr = (f"{'variant':<21} {'client':<7} {'points':>7} {'requests':>8} {'wall s':>9} "
-       f"{'points/s':>10} {'cpu s':>8} {'cpu us/pt':>10} {'verified':>15}")
-print(hdr)
-print("-" * len(hdr))
+
+def row_line(left, r):
+    ver = f"{r['verified_points']}/{r['points']} {verdict(r)}"
+    return (f"{left} {r['points']:>7} {r['requests']:>8} {r['wall_s']:>9.3f} "
+            f"{r['points_per_s']:>10.0f} {r['cpu_s']:>8.3f} {r['cpu_us_per_point']:>10.2f} "
+            f"{ver:>15}")
+
+
 ok = True
 for v, label in variants:
-    for c in ("cpp", "python"):
-        r = rows.get((v, c))
-        if r is None:
-            print(f"{label:<21} {c:<7} missing")
-            ok = False
-            continue
-        ver = f"{r['verified_points']}/{r['points']} " + ("OK" if r["verified"] else "FAILED")
-        ok &= bool(r["verified"])
-        print(f"{label:<21} {c:<7} {r['points']:>7} {r['requests']:>8} {r['wall_s']:>9.3f} "
-              f"{r['points_per_s']:>10.0f} {r['cpu_s']:>8.3f} {r['cpu_us_per_point']:>10.2f} "
-              f"{ver:>15}")
+    ok &= print_rows(rows, [(f"{label:<21} {c:<7}", (v, c)) for c in ("cpp", "python")], row_line)
     a, b = rows.get((v, "cpp")), rows.get((v, "python"))
     if a and b:
         wall = b["wall_s"] / a["wall_s"] if a["wall_s"] > 0 else float("inf")
@@ -69,13 +58,13 @@ def ratio(v):
         return None
     return b["cpu_us_per_point"] / a["cpu_us_per_point"]
 
-if not ok:
-    print("bench-rest: a variant is missing or its points did not verify; no ratio printed",
-          file=sys.stderr)
-    sys.exit(1)
+stop_unless(ok, "bench-rest", "a variant is missing or its points did not verify")
 r = ratio("log_metric")
 if r is not None:
     print(f"RATIO single_log_metric_cpu_python_over_cpp {r:.2f}")
+r = ratio("get_run")
+if r is not None:
+    print(f"RATIO get_run_cpu_python_over_cpp {r:.2f}")
 r = ratio("log_batch")
 print(f"RATIO client_cpu_python_over_cpp {r:.2f}")
 PY

@@ -2,7 +2,7 @@
 # Installs what the build and the tests need: Debian packages (apt-get when root, otherwise a
 # clear message naming them) and the pinned MLflow test server in a virtual environment
 # outside the clone (scripts/mlflow-venv.sh). Idempotent and quiet when all is present.
-# --build-only: only what building needs (`make demo`: no Python, no MLflow venv).
+# --build-only: only what building needs (`make demo`: no Python, no MLflow venv, no browser).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build_only=false
@@ -26,16 +26,19 @@ declare -A probe=(
   [libcli11-dev]=/usr/include/CLI/CLI.hpp
   [python3-venv]=/usr/lib/python3/dist-packages/venv
   [clang-format]=/usr/bin/clang-format
+  # The UI test (tests/ui): a real browser. Not needed to build or for `make demo`.
+  [chromium]=/usr/bin/chromium
 )
 # curl.h lives in a multiarch directory; accept any architecture.
 missing=()
 for pkg in "${!probe[@]}"; do
   f="${probe[$pkg]}"
+  # Only the tests need these: `make demo` and --build-only go without.
+  case "$pkg" in python3-venv | chromium) $build_only && continue ;; esac
   if [ "$pkg" = libcurl4-openssl-dev ]; then
     compgen -G '/usr/include/*/curl/curl.h' >/dev/null || [ -e /usr/include/curl/curl.h ] ||
       missing+=("$pkg")
   elif [ "$pkg" = python3-venv ]; then
-    $build_only && continue
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=("$pkg")
   elif [ ! -e "$f" ]; then
     missing+=("$pkg")

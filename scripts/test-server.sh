@@ -41,6 +41,9 @@ case "$cmd" in
     (
       cd "$dir" || exit 1
       export MLFLOW_ALLOW_FILE_STORE=false
+      # The job runner (huey consumers for GenAI scorer jobs) doubles the server's memory
+      # (~2 GB per server with it); no test uses server-side jobs.
+      export MLFLOW_SERVER_ENABLE_JOB_EXECUTION="${MLFLOW_SERVER_ENABLE_JOB_EXECUTION:-false}"
       exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$dir/pid" "$mlflow_bin" server \
         --host 127.0.0.1 --port "$port" \
         --backend-store-uri "${MLFLOW_TEST_SERVER_BACKEND_URI:-sqlite:///$dir/mlflow.db}" \

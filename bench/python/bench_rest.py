@@ -96,6 +96,7 @@ def main():
     ap.add_argument("--keys", type=int, default=200)
     ap.add_argument("--steps", type=int, default=1000)
     ap.add_argument("--singles", type=int, default=2000)
+    ap.add_argument("--get-runs", type=int, default=1000)
     args = ap.parse_args()
 
     client = MlflowClient(tracking_uri=args.tracking_uri)
@@ -137,6 +138,21 @@ def main():
         expected.setdefault(k, []).append((v, t, s))
     found, ok, detail = verify(client, run_id, expected)
     all_ok &= report("log_metric", len(pts), len(pts), wall, cpu, found, ok, detail)
+
+    # (d) sequential get_run of the singles run on one client, every answer checked.
+    singles_keys = min(20, len(pts))
+    good = [0]
+
+    def get_runs():
+        for _ in range(args.get_runs):
+            run = client.get_run(run_id)
+            if run.info.run_id == run_id and len(run.data.metrics) == singles_keys:
+                good[0] += 1
+
+    wall, cpu = timed(get_runs)
+    all_ok &= report("get_run", args.get_runs, args.get_runs, wall, cpu, good[0],
+                     good[0] == args.get_runs,
+                     f"{good[0]}/{args.get_runs} answers with the run's {singles_keys} metrics")
 
     return 0 if all_ok else 1
 

@@ -8,20 +8,26 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "mlflow/errors.hpp"
 
 namespace mlflow {
 
-/// Data that asynchronous logging could not store (after retries and holding it through an
-/// outage of `AsyncLoggingOptions::max_outage`, or at once for errors a retry cannot fix).
+/// Data that asynchronous logging could not store: given up after holding it through an outage
+/// of `AsyncLoggingOptions::max_outage`, refused at once for errors a retry cannot fix, or
+/// still undelivered at a deadline (shutdown_async_logging(timeout), the exit paths; code
+/// DEADLINE_EXCEEDED). Counts are entries: each metric point, param and tag.
 struct AsyncLoggingError {
+  /// The run the data belongs to; empty when the report covers several runs (data that a
+  /// worker stuck in a store call still held at a deadline).
   std::string run_id{};
   std::size_t metrics = 0;
   std::size_t params = 0;
   std::size_t tags = 0;
-  /// The store's error: its code and message.
+  /// The store's error (its code and message), or DEADLINE_EXCEEDED naming the deadline and
+  /// the last failure seen.
   ErrorCode code = ErrorCode::kUnknown;
   std::string reason{};
 };
@@ -32,7 +38,12 @@ enum class AsyncQueueFullPolicy {
   kDrop,   // drop the new entry and count it (AsyncLoggingStats::dropped)
 };
 
+/// Default of AsyncLoggingOptions::exit_timeout.
+inline constexpr std::chrono::milliseconds kDefaultAsyncExitTimeout{30000};
+
 /// Settings of one client's asynchronous logger (MlflowClient::set_async_logging_options).
+/// Unset optional fields come from the environment, else their defaults (explicit > env >
+/// default), read when the logger is made or the options are set.
 struct AsyncLoggingOptions {
   /// Entries one thread may have queued before the policy applies (per producing thread: the
   /// queue is one buffer per thread so that threads do not contend).
@@ -42,9 +53,19 @@ struct AsyncLoggingOptions {
   /// refused, 5xx, 429, timeouts, a locked database) after the client's own retries. When a
   /// batch has failed for this long it is given up and reported.
   std::chrono::milliseconds max_outage{std::chrono::minutes(5)};
-  /// Called on the worker thread for every batch given up (in addition to the error thrown by
-  /// the next flush). Must not call flush_async_logging. Without one, the failure is logged
-  /// through the SDK's log handler (mlflow/logging.hpp).
+  /// How long the exit paths wait for queued data: the at-exit hook, the std::terminate
+  /// handler (mlflow/exit_handling.hpp) and the destructor of a client's last copy. What is not
+  /// stored by then is reported (counts to on_error and to the SDK log handler) and exiting
+  /// goes on. Env: MLFLOW_CPP_ASYNC_LOGGING_EXIT_TIMEOUT (seconds). Default 30 s.
+  std::optional<std::chrono::milliseconds> exit_timeout{};
+  /// Python's MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS: the worker waits this long after data
+  /// arrives before it sends, so that more entries are merged into each request. Env:
+  /// MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS (whole seconds, as Python reads it). Default: none.
+  std::optional<std::chrono::milliseconds> buffering{};
+  /// Called for every batch given up (in addition to the error thrown by the next flush and a
+  /// line to the SDK's log handler, mlflow/logging.hpp). Runs on the worker thread, or, for
+  /// what is left at a deadline, on the thread that waited for it. Must not call
+  /// flush_async_logging or shutdown_async_logging.
   std::function<void(const AsyncLoggingError&)> on_error{};
 };
 
@@ -54,7 +75,7 @@ struct AsyncLoggingStats {
   std::uint64_t sent = 0;
   /// Dropped because a queue was full (AsyncQueueFullPolicy::kDrop).
   std::uint64_t dropped = 0;
-  /// Given up after errors (reported through on_error and flush).
+  /// Given up after errors or at a deadline (reported through on_error and flush).
   std::uint64_t failed = 0;
   /// log_batch requests made, and how many of them failed and were sent again.
   std::uint64_t requests = 0;

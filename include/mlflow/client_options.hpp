@@ -7,8 +7,12 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "mlflow/operation_hook.hpp"
 
 namespace mlflow {
 
@@ -54,6 +58,12 @@ struct ClientOptions {
   std::optional<bool> respect_retry_after{};
   /// Env: MLFLOW_ALLOW_HTTP_REDIRECTS. Default true.
   std::optional<bool> allow_redirects{};
+  /// Log asynchronously when a logging call does not say (its `synchronous` option unset);
+  /// see mlflow/async_logging.hpp. Env: MLFLOW_ENABLE_ASYNC_LOGGING. Default false.
+  std::optional<bool> async_logging{};
+  /// Hooks called around every operation of this client and its copies, after the
+  /// process-wide ones (mlflow::add_operation_hook). See mlflow/operation_hook.hpp.
+  std::vector<std::shared_ptr<OperationHook>> operation_hooks{};
 };
 
 }  // namespace mlflow

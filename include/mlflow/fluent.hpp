@@ -16,6 +16,7 @@
 ///   An active run keeps the client that started it: logging to it and ending it go to the
 ///   store it lives in even after set_tracking_uri.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -28,6 +29,7 @@
 #include "mlflow/image.hpp"
 #include "mlflow/logged_model.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "mlflow/ordered_dict.hpp"
 #include "mlflow/run.hpp"
 #include "mlflow/run_status.hpp"
 #include "mlflow/tracking_options.hpp"
@@ -68,7 +70,7 @@ std::vector<Experiment> search_experiments(ViewType view_type = ViewType::kActiv
                                            const std::vector<std::string>& order_by = {});
 /// Tags of the active experiment (set_experiment, else the environment, else "0").
 void set_experiment_tag(const std::string& key, const std::string& value);
-void set_experiment_tags(const std::map<std::string, std::string>& tags);
+void set_experiment_tags(const OrderedDict<std::string>& tags);
 void delete_experiment_tag(const std::string& key);
 
 // ---- Runs -----------------------------------------------------------------------------------
@@ -138,25 +140,36 @@ std::vector<Run> search_runs(const FluentSearchRunsOptions& options = {});
 // ---- Logging to the active run (started automatically when there is none, as Python) -----
 
 void log_metric(const std::string& key, double value, const LogMetricOptions& options = {});
-/// All with the same timestamp (now) and `step` (0 when absent).
+/// All with the same timestamp (now) and `step` (0 when absent), stored in the order given
+/// (see OrderedDict; a std::map still works).
 /// `synchronous` here and below: as LogMetricOptions::synchronous (false = queued for the
 /// client's asynchronous logger; absent = MLFLOW_ENABLE_ASYNC_LOGGING).
-void log_metrics(const std::map<std::string, double>& metrics,
+void log_metrics(const OrderedDict<double>& metrics,
                  std::optional<std::int64_t> step = std::nullopt,
                  std::optional<bool> synchronous = std::nullopt);
 /// Returns `value` (as Python).
 std::string log_param(const std::string& key, const std::string& value,
                       std::optional<bool> synchronous = std::nullopt);
-void log_params(const std::map<std::string, std::string>& params,
+/// Stored in the order given, as Python's log_params keeps its dict's order (the UI lists params
+/// in that order): `mlflow::log_params({{"lr", "0.1"}, {"epochs", "10"}});`.
+void log_params(const OrderedDict<std::string>& params,
                 std::optional<bool> synchronous = std::nullopt);
 void set_tag(const std::string& key, const std::string& value,
              std::optional<bool> synchronous = std::nullopt);
-void set_tags(const std::map<std::string, std::string>& tags,
-              std::optional<bool> synchronous = std::nullopt);
+/// Stored in the order given.
+void set_tags(const OrderedDict<std::string>& tags, std::optional<bool> synchronous = std::nullopt);
 /// Waits until everything logged asynchronously by this process (every client) is stored;
 /// throws MlflowException naming what was lost and why when something was given up. Ending a
 /// run (end_run, ActiveRun) and process exit drain it too. Python's flush_async_logging().
 void flush_async_logging();
+/// The same within `timeout` for all clients together: true when everything was stored and
+/// nothing given up (see MlflowClient::flush_async_logging(timeout)).
+bool flush_async_logging(std::chrono::milliseconds timeout);
+/// Stops asynchronous logging of every client of the process, all at once, within `timeout`
+/// (see MlflowClient::shutdown_async_logging): later asynchronous calls are sent
+/// synchronously (a client that had not logged asynchronously yet starts afresh). True when
+/// everything was stored.
+bool shutdown_async_logging(std::chrono::milliseconds timeout);
 void delete_tag(const std::string& key);
 /// One dataset; `context` becomes the `mlflow.data.context` input tag.
 void log_input(const Dataset& dataset, const std::optional<std::string>& context = std::nullopt,
@@ -256,8 +269,9 @@ PromptVersion register_prompt(const std::string& name, const std::vector<ChatMes
 /// Python's mlflow.genai.load_prompt: a name, prompts:/name/3 or prompts:/name@alias (cached).
 std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
                                          const LoadPromptOptions& options = {});
-/// Python's mlflow.genai.search_prompts: one page.
-PagedList<Prompt> search_prompts(const SearchPromptsOptions& options = {});
+/// Python's mlflow.genai.search_prompts: every matching prompt (all pages, a list as in Python;
+/// options.max_results is the page size).
+std::vector<Prompt> search_prompts(const SearchPromptsOptions& options = {});
 void set_prompt_alias(const std::string& name, const std::string& alias, int version);
 void delete_prompt_alias(const std::string& name, const std::string& alias);
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mlflow/metric.hpp"
+#include "mlflow/model_signature.hpp"
 
 namespace mlflow {
 
@@ -104,6 +105,12 @@ struct LogModelOptions {
   std::string flavor = "auto";
   /// Written as the onnx flavor's onnx_version when set (Python records onnx.__version__).
   std::optional<std::string> onnx_version = std::nullopt;
+  /// What the model takes and gives (Python's `signature=`): written to `MLmodel`, read by
+  /// mlflow.models.Model.load and shown by the UI as the model version's schema. At least
+  /// one of inputs and outputs, as Python requires.
+  std::optional<ModelSignature> signature = std::nullopt;
+  /// Free-form metadata written to `MLmodel` (Python's `metadata=`).
+  std::map<std::string, std::string> metadata{};
 };
 
 }  // namespace mlflow

@@ -4,6 +4,7 @@
 /// @file
 /// MlflowClient: the explicit-id client, with the names of Python's `mlflow.MlflowClient`.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "mlflow/logged_model.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/model_version.hpp"
+#include "mlflow/ordered_dict.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
 #include "mlflow/prompt.hpp"
@@ -29,31 +31,34 @@
 #include "mlflow/registry_options.hpp"
 #include "mlflow/run.hpp"
 #include "mlflow/tag.hpp"
+#include "mlflow/trace.hpp"
+#include "mlflow/trace_options.hpp"
 #include "mlflow/tracking_options.hpp"
 #include "mlflow/workspace.hpp"
 
 namespace mlflow {
 
-namespace internal {
-class TrackingStore;
-class RegistryStore;
-struct AsyncLogHolder;
-}  // namespace internal
-
 /// A client of one tracking store: a real MLflow server (`http://`, `https://`) or the
 /// embedded SQLite store (`sqlite:///path.db`).
 ///
 /// Every method throws MlflowException (or a subclass) on failure. Copies are cheap and share
-/// the same store and connection pool. A client is safe to use from many threads at once.
+/// the same stores, connection pool, operation hooks and asynchronous logger. A client is safe
+/// to use from many threads at once. Every operation passes the operation hooks
+/// (mlflow/operation_hook.hpp).
 class MlflowClient {
  public:
+  /// The state a client shares with its copies; defined inside the library.
+  class Impl;
+
   /// Uses MLFLOW_TRACKING_URI and the other MLflow environment variables, else the default.
   MlflowClient();
   /// `tracking_uri` overrides MLFLOW_TRACKING_URI; everything else as above.
   explicit MlflowClient(const std::string& tracking_uri);
   explicit MlflowClient(ClientOptions options);
-  /// For tests and custom stores.
-  explicit MlflowClient(std::shared_ptr<internal::TrackingStore> store);
+  /// A client on state built inside the library (its factories for tests and custom stores).
+  explicit MlflowClient(std::shared_ptr<Impl> impl);
+  /// That state, for the library's own layers (the tracing exporter); opaque outside it.
+  const std::shared_ptr<Impl>& impl() const noexcept { return impl_; }
   ~MlflowClient();
   MlflowClient(const MlflowClient&);
   MlflowClient& operator=(const MlflowClient&);
@@ -163,11 +168,9 @@ class MlflowClient {
   // The registry lives at the registry URI: MLFLOW_REGISTRY_URI when set, else the tracking
   // URI (server or embedded store alike). Versions are decimal integers as text ("3").
   // Unknown models/versions throw NotFound, taken names AlreadyExists, bad input
-  // InvalidArgument, with the server's messages.
-
-  /// Uses `tracking` for tracking and `registry` for the model registry (tests, custom stores).
-  MlflowClient(std::shared_ptr<internal::TrackingStore> tracking,
-               std::shared_ptr<internal::RegistryStore> registry);
+  // InvalidArgument, with the server's messages. As in Python's MlflowClient, a prompt is not a
+  // registered model to these calls: given a prompt's name they throw NotFound
+  // ("Registered Model with name='x' not found."), most after one extra read of the model.
 
   RegisteredModel create_registered_model(const std::string& name,
                                           const CreateRegisteredModelOptions& options = {});
@@ -194,7 +197,7 @@ class MlflowClient {
   ModelVersion create_model_version(const std::string& name, const std::string& source,
                                     const CreateModelVersionOptions& options = {});
   ModelVersion get_model_version(const std::string& name, const std::string& version);
-  /// Sets the description (std::nullopt clears it, as the server does).
+  /// Sets the description; std::nullopt is refused (INTERNAL_ERROR, as Python's MlflowClient).
   ModelVersion update_model_version(const std::string& name, const std::string& version,
                                     const std::optional<std::string>& description);
   /// `stage`: None, Staging, Production or Archived (any case). With
@@ -227,17 +230,26 @@ class MlflowClient {
   ModelVersion register_model(const std::string& model_uri, const std::string& name,
                               const RegisterModelOptions& options = {});
 
-  /// The registry store behind this client (for the layers built on it, e.g. prompts). Throws
-  /// InvalidArgument when the client was built without one.
-  const std::shared_ptr<internal::RegistryStore>& registry_store() const;
-  // ---- Asynchronous logging (docs/adr/0012-async-logging.md) -------------------------------
+  // ---- Asynchronous logging (docs/adr/0012-async-logging.md, 0016) -------------------------
   // `synchronous = false` on log_metric/log_param/set_tag/log_batch (or
-  // MLFLOW_ENABLE_ASYNC_LOGGING=true) queues the data for one worker thread per client (shared
-  // by its copies), which sends it as merged log_batch requests. set_terminated drains it.
+  // ClientOptions::async_logging / MLFLOW_ENABLE_ASYNC_LOGGING=true) queues the data for one
+  // worker thread per client (shared by its copies), which sends it as merged log_batch
+  // requests. set_terminated drains it. When the last copy of the client is destroyed, and at
+  // exit, the queue is stored within AsyncLoggingOptions::exit_timeout (default 30 s); what is
+  // left then is reported, never dropped silently (mlflow/exit_handling.hpp).
 
   /// Waits until everything queued so far is stored. Throws MlflowException naming what was
   /// lost and why when data was given up since the last flush (also reported to on_error).
   void flush_async_logging();
+  /// The same, waiting at most `timeout`: true when everything queued before the call was
+  /// stored and nothing was given up since the last flush; false when time ran out (sending
+  /// goes on) or data was lost (reported to on_error; not thrown again by a later flush).
+  bool flush_async_logging(std::chrono::milliseconds timeout);
+  /// Stops this client's asynchronous logging for good (its copies' too): later asynchronous
+  /// calls are sent synchronously, what is queued is sent until `timeout`, then what is left
+  /// is counted and reported (on_error and the SDK log handler). True when everything was
+  /// stored. OpenTelemetry's Shutdown(timeout); idempotent.
+  bool shutdown_async_logging(std::chrono::milliseconds timeout);
   /// Settings of this client's asynchronous logger (queue size, full-queue policy, how long
   /// to hold data through an outage, error callback). Applies to its copies too.
   void set_async_logging_options(AsyncLoggingOptions options);
@@ -260,13 +272,13 @@ class MlflowClient {
   /// One page; see SearchLoggedModelsOptions for the filter grammar and ordering.
   PagedList<LoggedModel> search_logged_models(const std::vector<std::string>& experiment_ids,
                                               const SearchLoggedModelsOptions& options = {});
-  /// Upserts tags. Throws InvalidArgument when the model cannot be read (as Python).
-  void set_logged_model_tags(const std::string& model_id,
-                             const std::map<std::string, std::string>& tags);
+  /// Upserts tags (in the order given). Throws InvalidArgument when the model cannot be read
+  /// (as Python).
+  void set_logged_model_tags(const std::string& model_id, const OrderedDict<std::string>& tags);
   void delete_logged_model_tag(const std::string& model_id, const std::string& key);
-  /// Adds params (batches of 100). Throws InvalidArgument when the model cannot be read.
-  void log_model_params(const std::string& model_id,
-                        const std::map<std::string, std::string>& params);
+  /// Adds params (batches of 100, in the order given, as Python keeps its dict's order).
+  /// Throws InvalidArgument when the model cannot be read.
+  void log_model_params(const std::string& model_id, const OrderedDict<std::string>& params);
   /// Records that the run produced these models (at their steps).
   void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models);
   /// Uploads a file (or a directory, keeping its name) under the model's artifact location.
@@ -291,7 +303,11 @@ class MlflowClient {
   // ---- Prompt registry ------------------------------------------------------------------------
   // Prompts are registered models tagged `mlflow.prompt.is_prompt`, stored byte for byte as
   // Python MLflow 3.18 stores them (see docs/adr/0009-prompt-registry.md), so either client
-  // reads what the other wrote. Names: letters, digits, '_', '-', '.'.
+  // reads what the other wrote. Names: letters, digits, '_', '-', '.'. Errors say "prompt"
+  // where the registry says "registered model" or "model version", as Python's do.
+  // register_prompt and a load_prompt that reads the registry link the prompt to the current
+  // experiment (set_experiment's, else MLFLOW_EXPERIMENT_NAME / _ID, else "0") in its tag
+  // `_mlflow_experiment_ids`, as Python does (docs/adr/0018-registry-prompt-boundary.md).
 
   /// Registers a new version of a text prompt, creating the prompt when missing. Throws
   /// InvalidArgument when `name` is an ordinary registered model.
@@ -305,20 +321,31 @@ class MlflowClient {
   /// allow_missing (missing prompt, version or alias) or for a version without the prompt marker.
   std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
                                            const LoadPromptOptions& options = {});
-  /// One page of prompts (name, description, creation time, tags).
+  /// One page of prompts (name, description, creation time, tags). The filter may use
+  /// `experiment_id = 'N'` (the prompts linked to experiment N).
   PagedList<Prompt> search_prompts(const SearchPromptsOptions& options = {});
+  /// Every matching prompt, fetched page by page as the range is iterated.
+  PageRange<Prompt> search_prompts_all(SearchPromptsOptions options = {});
   /// One page of a prompt's versions, newest first.
   PagedList<PromptVersion> search_prompt_versions(const std::string& name,
                                                   const SearchPromptVersionsOptions& options = {});
+  /// Every version of a prompt, newest first, fetched page by page as the range is iterated.
+  PageRange<PromptVersion> search_prompt_versions_all(const std::string& name,
+                                                      SearchPromptVersionsOptions options = {});
   /// std::nullopt when there is no prompt of that name (or it is an ordinary model).
   std::optional<Prompt> get_prompt(const std::string& name);
-  /// Throws NotFound for a missing version, InvalidArgument for an ordinary model.
-  PromptVersion get_prompt_version(const std::string& name, int version);
-  /// `latest` is the highest version.
-  PromptVersion get_prompt_version_by_alias(const std::string& name, const std::string& alias);
-  /// Deletes the prompt with all its versions and aliases.
+  /// Throws NotFound for a missing version, InvalidArgument for an ordinary model; std::nullopt
+  /// for a version without the prompt marker (a model version added to the prompt's name by
+  /// the model registry API), as Python returns None.
+  std::optional<PromptVersion> get_prompt_version(const std::string& name, int version);
+  /// `latest` is the highest version; otherwise as get_prompt_version.
+  std::optional<PromptVersion> get_prompt_version_by_alias(const std::string& name,
+                                                           const std::string& alias);
+  /// Deletes the registered model `name` with all its versions and aliases. Like the calls
+  /// below, and as in Python, it does not check that `name` is a prompt.
   void delete_prompt(const std::string& name);
   void delete_prompt_version(const std::string& name, int version);
+  /// Throws NotFound unless `version` is a prompt version of prompt `name`.
   void set_prompt_alias(const std::string& name, const std::string& alias, int version);
   void delete_prompt_alias(const std::string& name, const std::string& alias);
   void set_prompt_tag(const std::string& name, const std::string& key, const std::string& value);
@@ -389,17 +416,39 @@ class MlflowClient {
   /// mlflow.loggedImages=True, so the UI shows it in its image grid.
   void log_image(const std::string& run_id, const Image& image, const LogImageOptions& options);
 
-  /// The store behind this client (for the layers built on it).
-  const std::shared_ptr<internal::TrackingStore>& store() const noexcept { return store_; }
+  // ---- Traces (MLflow 3 GenAI tracing; src/client/mlflow_client_traces.cpp) -----------------
+  // Traces are recorded with the span API of mlflow/tracing.hpp; these read and edit them.
+
+  /// Info and spans. Throws NotFound for an unknown id.
+  Trace get_trace(const std::string& trace_id);
+  /// One page (max_results per page, default 100) of the experiments' traces, with spans unless
+  /// include_spans is false. Refuses what Python refuses: model_id with a filter_string, a
+  /// run_id whose experiment is not searched, a run_id together with an mlflow.sourceRun filter,
+  /// no experiment ids.
+  PagedList<Trace> search_traces(const SearchTracesOptions& options);
+  /// Every matching trace, page by page as the range is iterated.
+  PageRange<Trace> search_traces_all(SearchTracesOptions options);
+  /// Tags of live traces are set in memory (sent when the trace ends). The immutable tags
+  /// (mlflow.user, mlflow.artifactLocation, mlflow.trace.spansLocation, ...) are refused with a
+  /// warning, as Python.
+  void set_trace_tag(const std::string& trace_id, const std::string& key, const std::string& value);
+  void delete_trace_tag(const std::string& trace_id, const std::string& key);
+  /// Either options.trace_ids or options.max_timestamp_millis (with an optional positive
+  /// max_traces); returns the number deleted.
+  int delete_traces(const std::string& experiment_id, const DeleteTracesOptions& options);
+  /// At most 100 traces per call (the server's limit).
+  void link_traces_to_run(const std::vector<std::string>& trace_ids, const std::string& run_id);
+  /// Logs an assessment on a stored trace, or on a live trace in memory (sent with it).
+  Assessment log_assessment(const std::string& trace_id, Assessment assessment);
+  Assessment get_assessment(const std::string& trace_id, const std::string& assessment_id);
+  /// Replaces name, value (feedback or expectation), rationale and metadata with
+  /// `assessment`'s.
+  Assessment update_assessment(const std::string& trace_id, const std::string& assessment_id,
+                               const Assessment& assessment);
+  void delete_assessment(const std::string& trace_id, const std::string& assessment_id);
 
  private:
-  std::shared_ptr<internal::TrackingStore> store_;
-  std::shared_ptr<internal::RegistryStore> registry_store_;
-  std::string tracking_uri_;
-  /// The asynchronous logger, created on first use and shared by copies.
-  std::shared_ptr<internal::AsyncLogHolder> async_;
-  /// MLFLOW_ENABLE_ASYNC_LOGGING at construction.
-  bool async_by_default_ = false;
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace mlflow

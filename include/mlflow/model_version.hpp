@@ -54,7 +54,9 @@ struct ModelVersion {
   /// Empty when the store records none (the OSS server does not).
   std::string user_id{};
   ModelVersionStage current_stage = ModelVersionStage::kNone;
-  std::string description{};
+  /// std::nullopt when none was ever set, as Python's None: the embedded store keeps that apart
+  /// from "" (SQL NULL); the server stores "" for a version created without one.
+  std::optional<std::string> description{};
   /// Where the model's files are (e.g. the run's artifact location + "/model").
   std::string source{};
   std::string run_id{};

@@ -127,7 +127,7 @@ class PromptVersion {
   // Local edits: a copy with one field changed (the registry is not touched).
   PromptVersion with_template(std::string template_text) const;
   PromptVersion with_messages(std::vector<ChatMessage> messages) const;
-  PromptVersion with_commit_message(std::string commit_message) const;
+  PromptVersion with_commit_message(std::optional<std::string> commit_message) const;
   PromptVersion with_model_config(std::optional<PromptModelConfig> config) const;
   /// `json_schema`: JSON text of an object; stored re-encoded the way Python writes it.
   PromptVersion with_response_format(std::optional<std::string> json_schema) const;

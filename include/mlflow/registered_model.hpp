@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,9 @@ struct RegisteredModel {
   /// Milliseconds since the epoch.
   std::int64_t creation_timestamp = 0;
   std::int64_t last_updated_timestamp = 0;
-  /// Empty when the model has none.
-  std::string description{};
+  /// std::nullopt when none was ever set, as Python's None: the embedded store keeps that apart
+  /// from "" (SQL NULL); the server answers "" for both, which Python reads as "" too.
+  std::optional<std::string> description{};
   /// Empty when the store records none (the OSS server does not).
   std::string user_id{};
   /// The newest version of each stage that has one (as MLflow's `latest_versions`).

@@ -74,8 +74,9 @@ struct LogMetricOptions {
   std::optional<std::string> dataset_name{};
   std::optional<std::string> dataset_digest{};
   /// false: queue the point for the client's asynchronous logger and return at once; true:
-  /// send it now; absent: asynchronous when MLFLOW_ENABLE_ASYNC_LOGGING is true (read when the
-  /// client is created). See docs/adr/0012-async-logging.md.
+  /// send it now; absent: asynchronous when ClientOptions::async_logging (else
+  /// MLFLOW_ENABLE_ASYNC_LOGGING, read when the client is created) is true. See
+  /// docs/adr/0012-async-logging.md.
   std::optional<bool> synchronous{};
 };
 

@@ -71,6 +71,22 @@ bool is_numeric_host(const std::string& host) {
 
 }  // namespace
 
+void log_file_or_directory(ArtifactRepository& repository, const std::string& local_path,
+                           const std::string& artifact_path,
+                           const ArtifactTransferOptions& options) {
+  std::error_code ec;
+  const fs::path local = fs::u8path(local_path);
+  if (!fs::is_directory(local, ec)) {
+    repository.log_artifact(local_path, artifact_path, options);
+    return;
+  }
+  // The directory keeps its own name under artifact_path (also when given with a trailing '/').
+  const fs::path normal = fs::absolute(local).lexically_normal();
+  std::string dir_name = normal.filename().u8string();
+  if (dir_name.empty()) dir_name = normal.parent_path().filename().u8string();
+  repository.log_artifacts(local_path, posix_join(artifact_path, dir_name), options);
+}
+
 // ---- Base behaviour shared by every repository ----
 
 void ArtifactRepository::log_artifact(const std::string& local_file,

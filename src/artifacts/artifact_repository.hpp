@@ -27,6 +27,7 @@
 #include "core/config.hpp"
 #include "mlflow/artifact_options.hpp"
 #include "mlflow/file_info.hpp"
+#include "store/artifact_context.hpp"
 #include "transport/http_transport.hpp"
 
 namespace mlflow::internal {
@@ -86,14 +87,11 @@ class ArtifactRepository {
                              const ByteProgress& progress) = 0;
 };
 
-/// What an HTTP repository needs from the client: the tracking URI it resolves
-/// `mlflow-artifacts:` against, headers/TLS/timeouts/retries, and a transport (created from
-/// the config when null).
-struct ArtifactClientContext {
-  ResolvedConfig config;
-  std::shared_ptr<HttpTransport> transport;
-  RetryHooks hooks = default_retry_hooks();
-};
+/// Python's MlflowClient.log_artifact: a file goes to `<artifact_path>/<file name>`, a
+/// directory to `<artifact_path>/<directory name>/...`.
+void log_file_or_directory(ArtifactRepository& repository, const std::string& local_path,
+                           const std::string& artifact_path,
+                           const ArtifactTransferOptions& options);
 
 /// Picks the repository for a run's artifact URI (table at the top of this file).
 std::unique_ptr<ArtifactRepository> make_artifact_repository(const std::string& artifact_uri,

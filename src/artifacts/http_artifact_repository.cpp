@@ -18,9 +18,9 @@
 #include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 #include "rest/rest_client.hpp"
-#include "rest/rest_tracking_store.hpp"
 #include "transport/file_transfer.hpp"
 #include "transport/retry.hpp"
+#include "transport/transport_config.hpp"
 
 namespace mlflow::internal {
 namespace fs = std::filesystem;

@@ -1,205 +1,133 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
-// The asynchronous logger (ADR 0012): per-thread buffers, one worker, log_batch merging within
-// MLflow's limits, holding data through outages.
+// The asynchronous logger (ADR 0012, ADR 0016): the worker thread, flush and shutdown with
+// deadlines, and the process-wide list of loggers that the exit paths stop.
 #include "async/async_logger.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <exception>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
-#include "client/validation.hpp"
+#include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/terminate_handler.hpp"
 #include "mlflow/errors.hpp"
 #include "store/tracking_store.hpp"
 
 namespace mlflow::internal {
-
-// MLflow's log_batch limits (Python's _MAX_ITEMS_PER_BATCH and friends).
-constexpr std::size_t kMaxItemsPerBatch = 1000;
-constexpr std::size_t kMaxParamsPerBatch = 100;
-constexpr std::size_t kMaxTagsPerBatch = 100;
-
-/// The metric fields that are rarely set, kept out of line so that a plain point stays small.
-struct MetricExtras {
-  std::optional<std::string> model_id;
-  std::optional<std::string> dataset_name;
-  std::optional<std::string> dataset_digest;
-};
-
-struct AsyncEntry {
-  enum class Kind : std::uint8_t { kMetric, kParam, kTag };
-  Kind kind = Kind::kMetric;
-  /// Index into the buffer's run ids (a run id is copied once per buffer, not per entry).
-  std::uint32_t run = 0;
-  std::string key{};
-  std::string text{};  // param / tag value
-  double value = 0.0;
-  std::int64_t timestamp = 0;
-  std::int64_t step = 0;
-  std::unique_ptr<MetricExtras> extras{};
-};
-
-struct AsyncBuffer {
-  std::vector<AsyncEntry> entries;
-  std::vector<std::string> runs;
-};
-
-/// One producing thread's queue. `mutex` is taken by that thread for each append and by the
-/// worker once per round to swap the buffer out.
-struct AsyncSlot {
-  std::mutex mutex;
-  std::condition_variable space;
-  AsyncBuffer buffer;  // guarded by mutex
-  std::uint64_t enqueued = 0;
-  std::uint64_t dropped = 0;
-  std::uint64_t blocked = 0;
-  // Touched only by the owning thread: what was already validated.
-  std::unordered_set<std::string> valid_metric_keys;
-  std::string valid_run_id;
-};
-
 namespace {
 
-std::atomic<std::uint64_t> next_logger_id{1};
+using Clock = AsyncLogger::Clock;
 
-// The live loggers, for the at-exit drain. Trivially destructible (a mutex and a pointer) so
-// that a logger destroyed by a static destructor after exit handlers can still unlink itself.
-std::mutex registry_mutex;
-AsyncLogger* registry_head = nullptr;
-std::once_flag at_exit_once;
+constexpr const char* kDeadlinePurpose =
+    "the shutdown deadline of asynchronous logging (shutdown_async_logging's timeout, or at "
+    "exit AsyncLoggingOptions::exit_timeout / MLFLOW_CPP_ASYNC_LOGGING_EXIT_TIMEOUT)";
 
-struct ThreadSlots {
-  std::uint64_t last_id = 0;
-  AsyncSlot* last = nullptr;
-  std::vector<std::pair<std::uint64_t, std::shared_ptr<AsyncSlot>>> all;
-};
-thread_local ThreadSlots thread_slots;
-
-bool is_transient(const MlflowException& e) {
-  switch (e.error_code()) {
-    case ErrorCode::kTemporarilyUnavailable:
-    case ErrorCode::kDeadlineExceeded:
-    case ErrorCode::kServiceUnderMaintenance:
-    case ErrorCode::kResourceExhausted:
-    case ErrorCode::kRequestLimitExceeded:
-    case ErrorCode::kCouldNotAcquireLock:
-    case ErrorCode::kAborted:
-      return true;
-    default:
-      break;
-  }
-  const int status = e.http_status();
-  // No HTTP answer at all (connection refused/reset) comes as Unavailable above; 5xx, 408 and
-  // 429 that outlived the transport's retries are still worth holding on to.
-  return status == 408 || status == 429 || status >= 500;
-}
+// The longest time the worker keeps back from its caller's deadline to report and exit.
+constexpr std::chrono::milliseconds kReportMargin{200};
 
 std::string describe(const AsyncLoggingError& e) {
   return std::to_string(e.metrics) + " metrics, " + std::to_string(e.params) + " params and " +
-         std::to_string(e.tags) + " tags of run '" + e.run_id + "' (" + error_code_name(e.code) +
-         ": " + e.reason + ")";
+         std::to_string(e.tags) + " tags" +
+         (e.run_id.empty() ? std::string(" (of several runs)") : " of run '" + e.run_id + "'") +
+         " (" + error_code_name(e.code) + ": " + e.reason + ")";
 }
+
+// The live loggers, for the fluent flush and the exit paths. Leaked: the exit paths may run
+// while statics are destroyed.
+struct Registry {
+  std::mutex mutex;
+  std::vector<std::weak_ptr<AsyncLogger>> loggers;
+};
+
+Registry& registry() {
+  static Registry* r = new Registry();  // NOLINT(cppcoreguidelines-owning-memory)
+  return *r;
+}
+
+std::vector<std::shared_ptr<AsyncLogger>> live_loggers() {
+  Registry& r = registry();
+  std::vector<std::shared_ptr<AsyncLogger>> out;
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.loggers.erase(std::remove_if(r.loggers.begin(), r.loggers.end(),
+                                 [](const std::weak_ptr<AsyncLogger>& w) { return w.expired(); }),
+                  r.loggers.end());
+  for (const auto& w : r.loggers) {
+    if (auto l = w.lock(); l && l->owned_by_this_process()) out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Clock::time_point default_exit_deadline(Clock::time_point exit_began) {
+  std::chrono::milliseconds timeout = kDefaultAsyncExitTimeout;
+  try {
+    timeout = *resolve_async_logging_options({}, process_env()).exit_timeout;
+  } catch (const std::exception& e) {
+    log(LogLevel::kWarning, std::string("mlflow: ") + e.what() + " Using the default of 30 s.");
+  }
+  return exit_began + timeout;
+}
+
+void stop_all_at_exit() noexcept { shutdown_all_async_loggers_for_exit(Clock::now()); }
 
 }  // namespace
 
-void drain_all_at_exit() noexcept {
-  // Drained one by one outside the registry lock would race with destruction; drain() takes
-  // no registry lock, so holding it here only delays a concurrent destructor.
-  std::lock_guard<std::mutex> lock(registry_mutex);
-  for (AsyncLogger* l = registry_head; l != nullptr; l = l->next_) l->shutdown();
+std::shared_ptr<AsyncLogger> AsyncLogger::start(std::shared_ptr<TrackingStore> store,
+                                                const AsyncLoggingOptions& options,
+                                                MetricCheck check, RetryHooks hooks) {
+  auto logger = std::make_shared<AsyncLogger>(Private{}, std::move(store),
+                                              resolve_async_logging_options(options, process_env()),
+                                              check, std::move(hooks));
+  // The worker holds the logger: a worker abandoned at a deadline outlives its clients safely.
+  logger->worker_ = std::thread([self = logger] { self->worker_loop(); });
+  {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    r.loggers.push_back(logger);
+  }
+  // Registered after the registry's first use, so the hook runs before any later static
+  // destructor; the terminate hook stores the queues when an exception ends the program.
+  static std::once_flag hooks_once;
+  std::call_once(hooks_once, [] {
+    std::atexit(stop_all_at_exit);
+    add_terminate_hook(stop_all_at_exit);
+  });
+  return logger;
 }
 
-AsyncLogger::AsyncLogger(std::shared_ptr<TrackingStore> store, AsyncLoggingOptions options)
-    : id_(next_logger_id.fetch_add(1)), store_(std::move(store)) {
-  set_options(std::move(options));
-  {
-    std::lock_guard<std::mutex> lock(registry_mutex);
-    next_ = registry_head;
-    if (registry_head != nullptr) registry_head->prev_ = this;
-    registry_head = this;
-  }
-  // Registered after the registry's first use, so it runs before any later static destructor.
-  std::call_once(at_exit_once, [] { std::atexit(drain_all_at_exit); });
-  worker_ = std::thread([this] { worker_loop(); });
+AsyncLogger::AsyncLogger(Private, std::shared_ptr<TrackingStore> store, AsyncLoggingOptions options,
+                         MetricCheck check, RetryHooks hooks)
+    : pid_(::getpid()),
+      deadline_(kDeadlinePurpose),
+      check_(check),
+      options_(std::move(options)),
+      queue_([this] { wake_worker(); }),
+      sender_(std::move(store), std::move(hooks), deadline_,
+              [this](AsyncLoggingError error) { report(std::move(error)); }) {
+  queue_.set_capacity(options_.queue_capacity, options_.when_full == AsyncQueueFullPolicy::kDrop);
 }
 
 AsyncLogger::~AsyncLogger() {
-  shutdown();
-  std::lock_guard<std::mutex> lock(registry_mutex);
-  if (prev_ != nullptr) prev_->next_ = next_;
-  if (next_ != nullptr) next_->prev_ = prev_;
-  if (registry_head == this) registry_head = next_;
+  // Stopped and joined by its holder or an exit path, except when the worker, abandoned at a
+  // deadline and detached, dropped the last reference itself; or in a fork()ed child, which
+  // has no worker to join.
+  if (worker_.joinable()) worker_.detach();
 }
 
+bool AsyncLogger::owned_by_this_process() const noexcept { return ::getpid() == pid_; }
+
 void AsyncLogger::set_options(AsyncLoggingOptions options) {
-  if (options.queue_capacity == 0) {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "AsyncLoggingOptions::queue_capacity must be at least 1.");
-  }
-  capacity_.store(options.queue_capacity);
-  drop_when_full_.store(options.when_full == AsyncQueueFullPolicy::kDrop);
+  options = resolve_async_logging_options(std::move(options), process_env());
+  queue_.set_capacity(options.queue_capacity, options.when_full == AsyncQueueFullPolicy::kDrop);
   std::lock_guard<std::mutex> lock(options_mutex_);
   options_ = std::move(options);
 }
 
-AsyncSlot& AsyncLogger::slot_for_this_thread() {
-  ThreadSlots& ts = thread_slots;
-  if (ts.last_id == id_) return *ts.last;
-  for (auto& [id, slot] : ts.all) {
-    if (id == id_) {
-      ts.last_id = id_;
-      ts.last = slot.get();
-      return *slot;
-    }
-  }
-  // Forget the slots of loggers that are gone (only this thread still holds them).
-  ts.all.erase(std::remove_if(ts.all.begin(), ts.all.end(),
-                              [](const auto& p) { return p.second.use_count() == 1; }),
-               ts.all.end());
-  auto slot = std::make_shared<AsyncSlot>();
-  {
-    std::lock_guard<std::mutex> lock(slots_mutex_);
-    slots_.push_back(slot);
-  }
-  ts.all.emplace_back(id_, slot);
-  ts.last_id = id_;
-  ts.last = slot.get();
-  return *slot;
-}
-
-bool AsyncLogger::push(AsyncSlot& slot, const std::string& run_id, AsyncEntry&& entry) {
-  bool first = false;
-  {
-    std::unique_lock<std::mutex> lock(slot.mutex);
-    if (stopped_.load(std::memory_order_relaxed)) return false;
-    AsyncBuffer& buf = slot.buffer;
-    if (buf.entries.size() >= capacity_.load(std::memory_order_relaxed)) {
-      if (drop_when_full_.load(std::memory_order_relaxed)) {
-        ++slot.dropped;
-        return true;
-      }
-      ++slot.blocked;
-      wake_worker();
-      slot.space.wait(lock, [&] {
-        return slot.buffer.entries.size() < capacity_.load(std::memory_order_relaxed) ||
-               stopped_.load();
-      });
-      if (stopped_.load()) return false;
-    }
-    if (buf.runs.empty() || buf.runs.back() != run_id) buf.runs.push_back(run_id);
-    entry.run = static_cast<std::uint32_t>(buf.runs.size() - 1);
-    first = buf.entries.empty();
-    buf.entries.push_back(std::move(entry));
-    ++slot.enqueued;
-  }
-  // Only the first entry of an empty buffer wakes the worker: later ones are picked up by the
-  // round that this wake-up starts, so the hot path stays free of shared writes.
-  if (first) wake_worker();
-  return true;
+Clock::time_point AsyncLogger::exit_deadline(Clock::time_point exit_began) const {
+  std::lock_guard<std::mutex> lock(options_mutex_);
+  return exit_began + *options_.exit_timeout;
 }
 
 void AsyncLogger::wake_worker() {
@@ -210,19 +138,25 @@ void AsyncLogger::wake_worker() {
   }
 }
 
+// ---- Producers ------------------------------------------------------------------------------
+
 bool AsyncLogger::log_metric(const std::string& run_id, const std::string& key, double value,
                              std::int64_t timestamp, const LogMetricOptions& options) {
-  AsyncSlot& slot = slot_for_this_thread();
+  AsyncSlot& slot = queue_.slot_for_this_thread();
   if (slot.valid_run_id != run_id) {
-    validate_run_id(run_id);
+    if (check_.run_id != nullptr) check_.run_id(run_id);
     slot.valid_run_id = run_id;
   }
-  if (timestamp < 0 || slot.valid_metric_keys.count(key) == 0) {
+  const bool extras = options.model_id || options.dataset_name || options.dataset_digest;
+  // A key is checked once per thread; what depends on the call is checked on every call.
+  if (timestamp < 0 || extras || slot.valid_metric_keys.count(key) == 0) {
     Metric m;
     m.key = key;
     m.value = value;
     m.timestamp = timestamp;
-    validate_metric(m);
+    m.dataset_name = options.dataset_name;
+    m.dataset_digest = options.dataset_digest;
+    if (check_.metric != nullptr) check_.metric(m);
     slot.valid_metric_keys.insert(key);
   }
   AsyncEntry entry;
@@ -230,51 +164,45 @@ bool AsyncLogger::log_metric(const std::string& run_id, const std::string& key, 
   entry.value = value;
   entry.timestamp = timestamp;
   entry.step = options.step;
-  if (options.model_id || options.dataset_name || options.dataset_digest) {
+  if (extras) {
     entry.extras = std::make_unique<MetricExtras>(
         MetricExtras{options.model_id, options.dataset_name, options.dataset_digest});
   }
-  return push(slot, run_id, std::move(entry));
+  return queue_.push(slot, run_id, std::move(entry));
 }
 
-bool AsyncLogger::log_param(const std::string& run_id, const std::string& key,
-                            const std::string& value) {
-  validate_run_id(run_id);
-  Param p = validate_param(Param{key, value});
+bool AsyncLogger::log_param(const std::string& run_id, Param param) {
   AsyncEntry entry;
   entry.kind = AsyncEntry::Kind::kParam;
-  entry.key = std::move(p.key);
-  entry.text = std::move(p.value);
-  return push(slot_for_this_thread(), run_id, std::move(entry));
+  entry.key = std::move(param.key);
+  entry.text = std::move(param.value);
+  return queue_.push(queue_.slot_for_this_thread(), run_id, std::move(entry));
 }
 
-bool AsyncLogger::set_tag(const std::string& run_id, const std::string& key,
-                          const std::string& value) {
-  validate_run_id(run_id);
-  RunTag t = validate_tag(RunTag{key, value});
+bool AsyncLogger::set_tag(const std::string& run_id, RunTag tag) {
   AsyncEntry entry;
   entry.kind = AsyncEntry::Kind::kTag;
-  entry.key = std::move(t.key);
-  entry.text = std::move(t.value);
-  return push(slot_for_this_thread(), run_id, std::move(entry));
+  entry.key = std::move(tag.key);
+  entry.text = std::move(tag.value);
+  return queue_.push(queue_.slot_for_this_thread(), run_id, std::move(entry));
 }
 
 bool AsyncLogger::log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
                             const std::vector<Param>& params, const std::vector<RunTag>& tags) {
-  AsyncSlot& slot = slot_for_this_thread();
+  AsyncSlot& slot = queue_.slot_for_this_thread();
   for (const Param& p : params) {
     AsyncEntry entry;
     entry.kind = AsyncEntry::Kind::kParam;
     entry.key = p.key;
     entry.text = p.value;
-    if (!push(slot, run_id, std::move(entry))) return false;
+    if (!queue_.push(slot, run_id, std::move(entry))) return false;
   }
   for (const RunTag& t : tags) {
     AsyncEntry entry;
     entry.kind = AsyncEntry::Kind::kTag;
     entry.key = t.key;
     entry.text = t.value;
-    if (!push(slot, run_id, std::move(entry))) return false;
+    if (!queue_.push(slot, run_id, std::move(entry))) return false;
   }
   for (const Metric& m : metrics) {
     AsyncEntry entry;
@@ -286,19 +214,21 @@ bool AsyncLogger::log_batch(const std::string& run_id, const std::vector<Metric>
       entry.extras = std::make_unique<MetricExtras>(
           MetricExtras{m.model_id, m.dataset_name, m.dataset_digest});
     }
-    if (!push(slot, run_id, std::move(entry))) return false;
+    if (!queue_.push(slot, run_id, std::move(entry))) return false;
   }
   return true;
 }
 
+// ---- Worker ---------------------------------------------------------------------------------
+
 void AsyncLogger::worker_loop() {
+  // The store's transport and the hold's sleeps honour the shutdown deadline.
+  ScopedDeadline scope(deadline_);
   {
     std::lock_guard<std::mutex> lock(worker_mutex_);
     worker_id_ = std::this_thread::get_id();
   }
-  std::vector<std::shared_ptr<AsyncSlot>> slots;
   std::vector<AsyncBuffer> buffers;
-  std::vector<AsyncBuffer> spares;
   for (;;) {
     std::uint64_t ticket = 0;
     bool stopping = false;
@@ -307,55 +237,23 @@ void AsyncLogger::worker_loop() {
       ticket = flush_requested_;
       stopping = stopping_;
     }
-    has_work_.store(false);
-    // Before the slot list is read, so that a slot registered after it sees stopped_.
-    if (stopping) stopped_.store(true);
-    slots.clear();
+    std::chrono::milliseconds max_outage;
+    std::chrono::milliseconds buffering;
     {
-      std::lock_guard<std::mutex> lock(slots_mutex_);
-      // Forget the emptied slots of threads that have exited (only the list still holds them),
-      // so that short-lived threads do not pile up.
-      slots_.erase(std::remove_if(slots_.begin(), slots_.end(),
-                                  [this](const std::shared_ptr<AsyncSlot>& slot) {
-                                    if (slot.use_count() != 1) return false;
-                                    std::lock_guard<std::mutex> slot_lock(slot->mutex);
-                                    if (!slot->buffer.entries.empty()) return false;
-                                    retired_enqueued_ += slot->enqueued;
-                                    retired_dropped_ += slot->dropped;
-                                    retired_blocked_ += slot->blocked;
-                                    return true;
-                                  }),
-                   slots_.end());
-      slots = slots_;
+      std::lock_guard<std::mutex> lock(options_mutex_);
+      max_outage = options_.max_outage;
+      buffering = *options_.buffering;
     }
-    // Swap every non-empty buffer for an empty one that keeps its capacity: producers never
-    // allocate in the steady state, and the slot lock is held only for the swap. When stopping,
-    // stopped_ is set under each slot's lock first, so nothing can be appended after this
-    // last collection (later calls log synchronously).
-    for (const auto& slot : slots) {
-      {
-        std::lock_guard<std::mutex> lock(slot->mutex);
-        if (stopping) stopped_.store(true);
-        if (!slot->buffer.entries.empty()) {
-          if (spares.empty()) spares.emplace_back();
-          buffers.push_back(std::move(spares.back()));
-          spares.pop_back();
-          std::swap(buffers.back(), slot->buffer);
-        }
-      }
-      slot->space.notify_all();
-    }
+    has_work_.store(false);
+    // When stopping, the queue is closed under every slot's lock by this last collection
+    // (producers then log synchronously), so nothing can be left behind in it.
+    queue_.collect(buffers, stopping);
     if (!buffers.empty()) {
-      send_round(buffers);
-      for (AsyncBuffer& b : buffers) {
-        b.entries.clear();
-        b.runs.clear();
-        spares.push_back(std::move(b));
-      }
-      buffers.clear();
-      // A spare per producer is enough to alternate with it; more only hold memory.
-      if (spares.size() > 1 + slots.size()) spares.resize(1 + slots.size());
+      sender_.send_round(buffers, max_outage);
+      queue_.recycle(buffers);
     }
+    // What a shutdown deadline left unsent is reported once, per run, on the way out.
+    if (stopping) sender_.report_undelivered();
     std::unique_lock<std::mutex> lock(worker_mutex_);
     // Everything queued before `ticket` was requested has been taken by this round and sent.
     if (ticket > flush_done_) {
@@ -367,158 +265,27 @@ void AsyncLogger::worker_loop() {
       flushed_cv_.notify_all();
       return;
     }
-    if (has_work_.load() || flush_requested_ > flush_done_ || stopping_) continue;
+    const auto more = [&] { return flush_requested_ > flush_done_ || stopping_; };
+    if (has_work_.load() || more()) continue;
     worker_sleeping_.store(true);
     // Re-checked after announcing the sleep: a producer that set has_work_ before seeing
     // worker_sleeping_ is caught here; one that saw it notifies under worker_mutex_.
     if (!has_work_.load()) {
-      worker_cv_.wait_for(lock, std::chrono::milliseconds(200), [&] {
-        return has_work_.load() || flush_requested_ > flush_done_ || stopping_;
-      });
+      worker_cv_.wait_for(lock, std::chrono::milliseconds(200),
+                          [&] { return has_work_.load() || more(); });
     }
     worker_sleeping_.store(false);
-  }
-}
-
-void AsyncLogger::send_round(std::vector<AsyncBuffer>& buffers) {
-  // Group by run, keeping each thread's order; runs are few, so a linear scan is fine.
-  struct RunWork {
-    const std::string* run_id;
-    std::vector<AsyncEntry*> entries;
-  };
-  std::vector<RunWork> work;
-  for (AsyncBuffer& b : buffers) {
-    std::size_t current = work.size();
-    std::uint32_t current_run = UINT32_MAX;
-    for (AsyncEntry& e : b.entries) {
-      if (e.run != current_run) {
-        current_run = e.run;
-        const std::string& id = b.runs[e.run];
-        current = work.size();
-        for (std::size_t i = 0; i < work.size(); ++i) {
-          if (*work[i].run_id == id) current = i;
-        }
-        if (current == work.size()) work.push_back(RunWork{&id, {}});
-      }
-      work[current].entries.push_back(&e);
+    // Python's MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS: let more arrive before the next round
+    // (a flush or a shutdown does not wait for it).
+    if (buffering.count() > 0 && has_work_.load() && !more()) {
+      worker_cv_.wait_for(lock, buffering, more);
     }
-  }
-
-  std::vector<Metric> metrics;
-  std::vector<Param> params;
-  std::vector<RunTag> tags;
-  std::unordered_set<std::string> param_keys;
-  std::unordered_map<std::string, std::size_t> tag_index;
-  std::size_t absorbed = 0;  // entries replaced by a later one in the same request
-  for (RunWork& run : work) {
-    auto emit = [&] {
-      if (metrics.empty() && params.empty() && tags.empty()) return;
-      send_with_hold(*run.run_id, metrics, params, tags, absorbed);
-      absorbed = 0;
-      metrics.clear();
-      params.clear();
-      tags.clear();
-      param_keys.clear();
-      tag_index.clear();
-    };
-    for (AsyncEntry* e : run.entries) {
-      const std::size_t items = metrics.size() + params.size() + tags.size();
-      switch (e->kind) {
-        case AsyncEntry::Kind::kMetric: {
-          if (items >= kMaxItemsPerBatch) emit();
-          Metric m;
-          m.key = std::move(e->key);
-          m.value = e->value;
-          m.timestamp = e->timestamp;
-          m.step = e->step;
-          if (e->extras) {
-            m.model_id = std::move(e->extras->model_id);
-            m.dataset_name = std::move(e->extras->dataset_name);
-            m.dataset_digest = std::move(e->extras->dataset_digest);
-          }
-          metrics.push_back(std::move(m));
-          break;
-        }
-        case AsyncEntry::Kind::kParam:
-          // A repeated key starts a new request: one request must not name a key twice, and
-          // the later value must arrive later.
-          if (items >= kMaxItemsPerBatch || params.size() >= kMaxParamsPerBatch ||
-              param_keys.count(e->key) != 0) {
-            emit();
-          }
-          param_keys.insert(e->key);
-          params.push_back(Param{std::move(e->key), std::move(e->text)});
-          break;
-        case AsyncEntry::Kind::kTag: {
-          // Tags are last-write-wins: a repeated key in the same request just takes the
-          // later value (one request must not name a key twice).
-          const auto it = tag_index.find(e->key);
-          if (it != tag_index.end()) {
-            tags[it->second].value = std::move(e->text);
-            ++absorbed;
-            break;
-          }
-          if (items >= kMaxItemsPerBatch || tags.size() >= kMaxTagsPerBatch) emit();
-          tag_index.emplace(e->key, tags.size());
-          tags.push_back(RunTag{std::move(e->key), std::move(e->text)});
-          break;
-        }
-      }
-    }
-    emit();
-  }
-}
-
-bool AsyncLogger::send_with_hold(const std::string& run_id, const std::vector<Metric>& metrics,
-                                 const std::vector<Param>& params, const std::vector<RunTag>& tags,
-                                 std::size_t absorbed) {
-  // Entries superseded within the request share its fate in the counters.
-  const std::size_t n = metrics.size() + params.size() + tags.size() + absorbed;
-  const auto start = std::chrono::steady_clock::now();
-  std::chrono::milliseconds pause{100};
-  for (;;) {
-    AsyncLoggingError error;
-    try {
-      requests_.fetch_add(1, std::memory_order_relaxed);
-      store_->log_batch(run_id, metrics, params, tags);
-      sent_.fetch_add(n, std::memory_order_relaxed);
-      return true;
-    } catch (const MlflowException& e) {
-      std::chrono::milliseconds max_outage;
-      {
-        std::lock_guard<std::mutex> lock(options_mutex_);
-        max_outage = options_.max_outage;
-      }
-      if (is_transient(e) && std::chrono::steady_clock::now() - start < max_outage) {
-        // Held, not dropped: log_batch is safe to repeat (MLflow ignores a point it already
-        // has), so a request that reached the server before the failure duplicates nothing.
-        resends_.fetch_add(1, std::memory_order_relaxed);
-        if (log_enabled(LogLevel::kWarning)) {
-          log(LogLevel::kWarning, "Asynchronous logging: holding " + std::to_string(n) +
-                                      " entries of run " + run_id + " and retrying in " +
-                                      std::to_string(pause.count()) + " ms: " + e.what());
-        }
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::milliseconds(5000));
-        continue;
-      }
-      error.code = e.error_code();
-      error.reason = e.what();
-    } catch (const std::exception& e) {
-      error.code = ErrorCode::kInternalError;
-      error.reason = e.what();
-    }
-    error.run_id = run_id;
-    error.metrics = metrics.size();
-    error.params = params.size();
-    error.tags = tags.size();
-    failed_.fetch_add(n, std::memory_order_relaxed);
-    report(std::move(error));
-    return false;
   }
 }
 
 void AsyncLogger::report(AsyncLoggingError error) {
+  // Never silent: the log handler always hears of it, the callback too when there is one.
+  log(LogLevel::kError, "Asynchronous logging lost " + describe(error));
   std::function<void(const AsyncLoggingError&)> callback;
   {
     std::lock_guard<std::mutex> lock(options_mutex_);
@@ -530,19 +297,43 @@ void AsyncLogger::report(AsyncLoggingError error) {
     } catch (...) {
       log(LogLevel::kError, "Asynchronous logging: the on_error callback threw; ignored.");
     }
-  } else {
-    log(LogLevel::kError, "Asynchronous logging lost " + describe(error));
   }
   std::lock_guard<std::mutex> lock(errors_mutex_);
   errors_.push_back(std::move(error));
 }
 
-void AsyncLogger::drain() noexcept {
+std::vector<AsyncLoggingError> AsyncLogger::take_errors() {
+  std::vector<AsyncLoggingError> errors;
+  std::lock_guard<std::mutex> lock(errors_mutex_);
+  errors.swap(errors_);
+  return errors;
+}
+
+// ---- Flush and shutdown ---------------------------------------------------------------------
+
+bool AsyncLogger::wait_for_round(const Clock::time_point* at) {
   std::unique_lock<std::mutex> lock(worker_mutex_);
-  if (std::this_thread::get_id() == worker_id_) return;
+  if (worker_exited_ || abandoned_) return true;
   const std::uint64_t ticket = ++flush_requested_;
   worker_cv_.notify_one();
-  flushed_cv_.wait(lock, [&] { return flush_done_ >= ticket || worker_exited_; });
+  // An abandoned worker may stay in its store call for long: nothing is waited for then.
+  const auto done = [&] { return flush_done_ >= ticket || worker_exited_ || abandoned_; };
+  if (at == nullptr || *at == Clock::time_point::max()) {
+    flushed_cv_.wait(lock, done);
+    return true;
+  }
+  return flushed_cv_.wait_until(lock, *at, done);
+}
+
+void AsyncLogger::drain() noexcept {
+  if (!owned_by_this_process()) return;
+  {
+    std::lock_guard<std::mutex> lock(worker_mutex_);
+    if (std::this_thread::get_id() == worker_id_) return;
+  }
+  const Deadline* deadline = current_deadline();
+  const Clock::time_point at = deadline != nullptr ? deadline->at() : Clock::time_point::max();
+  wait_for_round(&at);
 }
 
 void AsyncLogger::flush() {
@@ -554,12 +345,8 @@ void AsyncLogger::flush() {
                   "on_error callback); it would wait for itself. Flush from another thread.");
     }
   }
-  drain();
-  std::vector<AsyncLoggingError> errors;
-  {
-    std::lock_guard<std::mutex> lock(errors_mutex_);
-    errors.swap(errors_);
-  }
+  if (owned_by_this_process()) wait_for_round(nullptr);
+  const std::vector<AsyncLoggingError> errors = take_errors();
   if (errors.empty()) return;
   std::string message = "Asynchronous logging lost " + describe(errors.front());
   if (errors.size() > 1) {
@@ -569,66 +356,115 @@ void AsyncLogger::flush() {
   throw_error(errors.front().code, message);
 }
 
-void AsyncLogger::shutdown() noexcept {
-  std::lock_guard<std::mutex> guard(shutdown_mutex_);
-  if (!worker_.joinable()) return;
-  if (std::this_thread::get_id() == worker_.get_id()) return;
+bool AsyncLogger::flush(std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard<std::mutex> lock(worker_mutex_);
+    if (std::this_thread::get_id() == worker_id_) {
+      throw_error(ErrorCode::kInvalidState,
+                  "flush_async_logging was called from the asynchronous logging worker (an "
+                  "on_error callback); it would wait for itself. Flush from another thread.");
+    }
+  }
+  const Clock::time_point at = Clock::now() + timeout;
+  const bool done = owned_by_this_process() && wait_for_round(&at);
+  return take_errors().empty() && done;
+}
+
+bool AsyncLogger::shutdown(std::chrono::milliseconds timeout) noexcept {
+  const Clock::time_point at = Clock::now() + timeout;
+  begin_shutdown(at);
+  return finish_shutdown(at);
+}
+
+void AsyncLogger::begin_shutdown(Clock::time_point deadline) noexcept {
+  if (!owned_by_this_process()) return;
   {
     std::lock_guard<std::mutex> lock(worker_mutex_);
     stopping_ = true;
     worker_cv_.notify_one();
   }
-  // The worker's last round sets stopped_ under every slot lock (producers then log
-  // synchronously) and sends what it collected.
-  worker_.join();
+  // The worker stops sending a little before its caller gives up on it, to report what it
+  // could not send and exit in time.
+  const Clock::time_point now = Clock::now();
+  const Clock::duration margin =
+      deadline > now ? std::min<Clock::duration>((deadline - now) / 10, kReportMargin)
+                     : Clock::duration::zero();
+  deadline_.expire_at(deadline - margin);
+}
+
+bool AsyncLogger::finish_shutdown(Clock::time_point deadline) noexcept {
+  std::lock_guard<std::mutex> guard(shutdown_mutex_);
+  if (finished_) return delivered_;
+  if (!owned_by_this_process() || !worker_.joinable() ||
+      worker_.get_id() == std::this_thread::get_id()) {
+    return false;
+  }
+  bool exited = false;
+  {
+    std::unique_lock<std::mutex> lock(worker_mutex_);
+    const auto done = [&] { return worker_exited_; };
+    if (deadline == Clock::time_point::max()) {
+      flushed_cv_.wait(lock, done);
+      exited = true;
+    } else {
+      exited = flushed_cv_.wait_until(lock, deadline, done);
+    }
+  }
+  if (exited) {
+    worker_.join();
+  } else {
+    abandon();
+    worker_.detach();
+  }
+  finished_ = true;
+  delivered_ = take_errors().empty() && exited;
+  return delivered_;
+}
+
+void AsyncLogger::abandon() noexcept {
+  // The worker is stuck in a store call (an unresponsive server, a database locked by another
+  // process) past the deadline. Whatever it still holds, and whatever is queued, is counted
+  // as undelivered here; the worker, when its call returns, counts and reports nothing more.
+  try {
+    {
+      std::lock_guard<std::mutex> lock(worker_mutex_);
+      abandoned_ = true;
+    }
+    flushed_cv_.notify_all();
+    queue_.close();
+    const EntryCounts left = sender_.abandon(queue_.stats().enqueued);
+    if (left.total() == 0) return;
+    AsyncLoggingError error;
+    error.metrics = left.metrics;
+    error.params = left.params;
+    error.tags = left.tags;
+    error.code = ErrorCode::kDeadlineExceeded;
+    error.reason = std::string("not stored before ") + kDeadlinePurpose +
+                   " passed: the worker was still waiting for the store";
+    report(std::move(error));
+  } catch (...) {
+  }
 }
 
 AsyncLoggingStats AsyncLogger::stats() const {
   AsyncLoggingStats s;
-  std::vector<std::shared_ptr<AsyncSlot>> slots;
-  {
-    std::lock_guard<std::mutex> lock(slots_mutex_);
-    slots = slots_;
-    s.enqueued = retired_enqueued_;
-    s.dropped = retired_dropped_;
-    s.blocked = retired_blocked_;
-  }
-  for (const auto& slot : slots) {
-    std::lock_guard<std::mutex> lock(slot->mutex);
-    s.enqueued += slot->enqueued;
-    s.dropped += slot->dropped;
-    s.blocked += slot->blocked;
-  }
-  s.sent = sent_.load();
-  s.failed = failed_.load();
-  s.requests = requests_.load();
-  s.resends = resends_.load();
+  const QueueStats q = queue_.stats();
+  s.enqueued = q.enqueued.total();
+  s.dropped = q.dropped;
+  s.blocked = q.blocked;
+  s.sent = sender_.sent().total();
+  s.failed = sender_.failed().total();
+  s.requests = sender_.requests();
+  s.resends = sender_.resends();
   return s;
 }
 
-AsyncLogger& AsyncLogHolder::get(const std::shared_ptr<TrackingStore>& store) {
-  if (AsyncLogger* l = logger_ptr.load(std::memory_order_acquire)) return *l;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (!logger) {
-    logger = std::make_unique<AsyncLogger>(store, options);
-    logger_ptr.store(logger.get(), std::memory_order_release);
-  }
-  return *logger;
-}
-
-bool async_logging_enabled_by_env() {
-  const char* raw = std::getenv("MLFLOW_ENABLE_ASYNC_LOGGING");
-  if (raw == nullptr) return false;
-  std::string v(raw);
-  for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return v == "true" || v == "1";
-}
+// ---- Every logger of the process ------------------------------------------------------------
 
 void flush_all_async_loggers() {
   std::vector<std::string> failures;
   ErrorCode code = ErrorCode::kUnknown;
-  std::lock_guard<std::mutex> lock(registry_mutex);
-  for (AsyncLogger* l = registry_head; l != nullptr; l = l->next_) {
+  for (const auto& l : live_loggers()) {
     try {
       l->flush();
     } catch (const MlflowException& e) {
@@ -640,6 +476,76 @@ void flush_all_async_loggers() {
   std::string message = failures.front();
   for (std::size_t i = 1; i < failures.size(); ++i) message += " | " + failures[i];
   throw_error(code, message);
+}
+
+bool flush_all_async_loggers(std::chrono::milliseconds timeout) {
+  const Clock::time_point at = Clock::now() + timeout;
+  bool all = true;
+  for (const auto& l : live_loggers()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::max(Clock::duration::zero(), at - Clock::now()));
+    all = l->flush(left) && all;
+  }
+  return all;
+}
+
+bool shutdown_all_async_loggers(std::chrono::milliseconds timeout) noexcept {
+  const Clock::time_point at = Clock::now() + timeout;
+  std::vector<std::shared_ptr<AsyncLogger>> loggers;
+  try {
+    loggers = live_loggers();
+  } catch (...) {
+    return false;
+  }
+  for (const auto& l : loggers) l->begin_shutdown(at);
+  bool all = true;
+  for (const auto& l : loggers) all = l->finish_shutdown(at) && all;
+  return all;
+}
+
+Clock::time_point shutdown_all_async_loggers_for_exit(Clock::time_point exit_began) noexcept {
+  // One exit, one deadline: every exit path after the first (the async and the fluent at-exit
+  // hooks both come here) counts from when the first one began.
+  static std::atomic<Clock::rep> first_exit{0};
+  Clock::rep expected = 0;
+  if (!first_exit.compare_exchange_strong(expected, exit_began.time_since_epoch().count())) {
+    exit_began = Clock::time_point(Clock::duration(expected));
+  }
+  Clock::time_point latest = exit_began;
+  try {
+    latest = default_exit_deadline(exit_began);
+    const std::vector<std::shared_ptr<AsyncLogger>> loggers = live_loggers();
+    std::vector<Clock::time_point> deadlines;
+    for (const auto& l : loggers) {
+      deadlines.push_back(l->exit_deadline(exit_began));
+      l->begin_shutdown(deadlines.back());
+    }
+    for (std::size_t i = 0; i < loggers.size(); ++i) {
+      loggers[i]->finish_shutdown(deadlines[i]);
+      latest = i == 0 ? deadlines[i] : std::max(latest, deadlines[i]);
+    }
+  } catch (...) {
+  }
+  return latest;
+}
+
+// ---- Holder -----------------------------------------------------------------------------------
+
+AsyncLogHolder::~AsyncLogHolder() {
+  if (!logger) return;
+  const auto at = logger->exit_deadline(AsyncLogger::Clock::now());
+  logger->begin_shutdown(at);
+  logger->finish_shutdown(at);
+}
+
+AsyncLogger& AsyncLogHolder::get(const std::shared_ptr<TrackingStore>& store) {
+  if (AsyncLogger* l = logger_ptr.load(std::memory_order_acquire)) return *l;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!logger) {
+    logger = AsyncLogger::start(store, options, check);
+    logger_ptr.store(logger.get(), std::memory_order_release);
+  }
+  return *logger;
 }
 
 }  // namespace mlflow::internal

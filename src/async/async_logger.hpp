@@ -1,24 +1,31 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #pragma once
 
-// The asynchronous logger of one client (ADR 0012). Producers append to a buffer of their own
-// thread (a mutex only the owner and the worker ever take, so 8 logging threads do not fight
-// over one lock); one worker thread swaps the buffers out, merges their entries into
-// log_batch requests within MLflow's limits, and sends them one at a time through the store
-// (whose transport keeps its connections alive and retries per the client's policy). Data
-// that still fails transiently is held and re-sent until `max_outage`; what is given up is
-// reported through on_error and the next flush.
+// The asynchronous logger of one client (ADR 0012, ADR 0016). Producers append to the queue
+// (async_queue.hpp) on their own thread; one worker thread takes rounds out of it and hands
+// them to the sender (async_sender.hpp), which merges them into log_batch requests and holds
+// them through outages. flush and shutdown take deadlines, and the exit paths (the at-exit
+// hook, the std::terminate handler, the destructor of a client's last copy) are bounded by
+// AsyncLoggingOptions::exit_timeout: what is not stored by then is counted and reported.
+//
+// A part of the client that includes nothing of src/client/: the client validates params and
+// tags before it queues them, and gives the logger its metric check (MetricCheck), which the
+// logger calls once per run id and metric key per thread.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "async/async_queue.hpp"
+#include "async/async_sender.hpp"
+#include "core/clock.hpp"
+#include "core/deadline.hpp"
 #include "mlflow/async_logging.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/param.hpp"
@@ -28,26 +35,39 @@
 namespace mlflow::internal {
 
 class TrackingStore;
-struct AsyncSlot;
-struct AsyncBuffer;
-struct AsyncEntry;
 
-class AsyncLogger {
+/// How the caller's thread checks a metric before it is queued (the client's validation).
+/// Each throws InvalidArgument for bad input.
+struct MetricCheck {
+  void (*run_id)(const std::string& run_id) = nullptr;
+  void (*metric)(const Metric& metric) = nullptr;
+};
+
+class AsyncLogger : public std::enable_shared_from_this<AsyncLogger> {
+  struct Private {};
+
  public:
-  AsyncLogger(std::shared_ptr<TrackingStore> store, AsyncLoggingOptions options);
-  /// Drains what is queued (as shutdown()), then stops the worker.
+  using Clock = std::chrono::steady_clock;
+
+  /// Makes a logger and starts its worker. `options` are completed from the environment
+  /// (core/config.hpp). `hooks` (tests): the hold's sleep and jitter.
+  static std::shared_ptr<AsyncLogger> start(std::shared_ptr<TrackingStore> store,
+                                            const AsyncLoggingOptions& options, MetricCheck check,
+                                            RetryHooks hooks = {});
+  AsyncLogger(Private, std::shared_ptr<TrackingStore> store, AsyncLoggingOptions options,
+              MetricCheck check, RetryHooks hooks);
   ~AsyncLogger();
   AsyncLogger(const AsyncLogger&) = delete;
   AsyncLogger& operator=(const AsyncLogger&) = delete;
 
-  // Producers. Each validates its input on the caller's thread (throwing InvalidArgument, as
-  // the synchronous call would) and returns false when the logger has been shut down (the
-  // caller then logs synchronously).
+  // Producers. They return false once the logger has been shut down (the caller then logs
+  // synchronously). log_metric checks its input with the MetricCheck; the others take input
+  // the caller has validated.
   bool log_metric(const std::string& run_id, const std::string& key, double value,
                   std::int64_t timestamp, const LogMetricOptions& options);
-  bool log_param(const std::string& run_id, const std::string& key, const std::string& value);
-  bool set_tag(const std::string& run_id, const std::string& key, const std::string& value);
-  /// Already-validated items, params and tags first (as Python orders a batch).
+  bool log_param(const std::string& run_id, Param param);
+  bool set_tag(const std::string& run_id, RunTag tag);
+  /// Params and tags first (as Python orders a batch).
   bool log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
                  const std::vector<Param>& params, const std::vector<RunTag>& tags);
 
@@ -55,41 +75,49 @@ class AsyncLogger {
   /// throws MlflowException naming what was lost and why when anything was given up since the
   /// last flush. Throws InvalidState when called from the worker (an on_error callback).
   void flush();
-  /// Like flush(), but reports nothing (failures were already given to on_error).
+  /// The same within `timeout`: true when everything queued before the call was stored and
+  /// nothing was given up since the last flush (failures are consumed as flush() does).
+  bool flush(std::chrono::milliseconds timeout);
+  /// Waits like flush(), reporting nothing (failures stay for the next flush); stops waiting
+  /// at the calling thread's deadline (core/deadline.hpp) when it has one.
   void drain() noexcept;
-  /// Drains, then stops the worker for good; later calls return false. Idempotent.
-  void shutdown() noexcept;
+
+  /// Stops the logger for good: nothing more is queued (later calls log synchronously), what
+  /// is queued is sent until `timeout`, then what is left is counted and reported. True when
+  /// everything was stored (failures consumed as flush() does). Idempotent.
+  bool shutdown(std::chrono::milliseconds timeout) noexcept;
+  /// shutdown() in two steps, so that the exit paths stop every logger at once: begin tells
+  /// the worker to finish by `deadline`; finish waits for it until then, and abandons a worker
+  /// stuck in a store call (counting what it held as undelivered).
+  void begin_shutdown(Clock::time_point deadline) noexcept;
+  bool finish_shutdown(Clock::time_point deadline) noexcept;
+  /// When this logger must be done if the program began exiting at `exit_began`.
+  Clock::time_point exit_deadline(Clock::time_point exit_began) const;
 
   AsyncLoggingStats stats() const;
+  /// Completes `options` from the environment and applies them (throws InvalidArgument).
   void set_options(AsyncLoggingOptions options);
+  /// False in a fork()ed child of the process that made it (its worker does not exist there).
+  bool owned_by_this_process() const noexcept;
 
  private:
-  AsyncSlot& slot_for_this_thread();
-  /// Appends under the slot's lock, applying the full-queue policy. False when shut down.
-  bool push(AsyncSlot& slot, const std::string& run_id, AsyncEntry&& entry);
   void worker_loop();
-  void send_round(std::vector<AsyncBuffer>& buffers);
-  /// Sends one request, holding it through transient failures. Returns false when given up.
-  bool send_with_hold(const std::string& run_id, const std::vector<Metric>& metrics,
-                      const std::vector<Param>& params, const std::vector<RunTag>& tags,
-                      std::size_t absorbed);
-  void report(AsyncLoggingError error);
   void wake_worker();
+  /// Waits for the worker to finish a round requested now; until `at` when given.
+  bool wait_for_round(const Clock::time_point* at);
+  void report(AsyncLoggingError error);
+  std::vector<AsyncLoggingError> take_errors();
+  void abandon() noexcept;
 
-  const std::uint64_t id_;
-  std::shared_ptr<TrackingStore> store_;
+  const int pid_;
+  Deadline deadline_;  // the worker's: moved by begin_shutdown
+  MetricCheck check_;
 
   mutable std::mutex options_mutex_;
-  AsyncLoggingOptions options_;
-  std::atomic<std::size_t> capacity_{0};
-  std::atomic<bool> drop_when_full_{false};
+  AsyncLoggingOptions options_;  // complete (every optional set)
 
-  mutable std::mutex slots_mutex_;
-  std::vector<std::shared_ptr<AsyncSlot>> slots_;
-  // Counters of slots forgotten after their thread exited (guarded by slots_mutex_).
-  std::uint64_t retired_enqueued_ = 0;
-  std::uint64_t retired_dropped_ = 0;
-  std::uint64_t retired_blocked_ = 0;
+  AsyncQueue queue_;
+  AsyncSender sender_;
 
   // Worker coordination.
   std::mutex worker_mutex_;
@@ -99,7 +127,7 @@ class AsyncLogger {
   std::uint64_t flush_done_ = 0;
   bool stopping_ = false;
   bool worker_exited_ = false;
-  std::atomic<bool> stopped_{false};
+  bool abandoned_ = false;  // left in a store call at a deadline
   std::atomic<bool> has_work_{false};
   std::atomic<bool> worker_sleeping_{false};
   std::thread::id worker_id_{};
@@ -107,44 +135,44 @@ class AsyncLogger {
   std::mutex errors_mutex_;
   std::vector<AsyncLoggingError> errors_;
 
-  std::atomic<std::uint64_t> sent_{0};
-  std::atomic<std::uint64_t> failed_{0};
-  std::atomic<std::uint64_t> requests_{0};
-  std::atomic<std::uint64_t> resends_{0};
-
   std::mutex shutdown_mutex_;
+  bool finished_ = false;   // guarded by shutdown_mutex_
+  bool delivered_ = false;  // guarded by shutdown_mutex_
   std::thread worker_;
-
-  // Process-wide list of live loggers (drained at exit); intrusive so that it needs no
-  // destructor of its own.
-  friend void flush_all_async_loggers();
-  friend void drain_all_at_exit() noexcept;
-  AsyncLogger* prev_ = nullptr;
-  AsyncLogger* next_ = nullptr;
 };
 
-/// Drains every live logger of the process (used by the fluent flush and at exit). Throws like
+/// Flushes every live logger of the process (the fluent flush). Throws like
 /// AsyncLogger::flush with every failure of every logger.
 void flush_all_async_loggers();
+/// Every live logger within `timeout` in all; true when all delivered everything.
+bool flush_all_async_loggers(std::chrono::milliseconds timeout);
+/// Shuts every live logger down within `timeout`, all at once.
+bool shutdown_all_async_loggers(std::chrono::milliseconds timeout) noexcept;
+/// The exit paths: shuts every live logger of this process down, each within its exit_timeout
+/// counted from `exit_began`, all at once. Returns the latest of their deadlines
+/// (`exit_began` + the default exit timeout when there is none) for the exit work that
+/// follows (ending fluent runs).
+AsyncLogger::Clock::time_point shutdown_all_async_loggers_for_exit(
+    AsyncLogger::Clock::time_point exit_began) noexcept;
 
-}  // namespace mlflow::internal
-
-namespace mlflow::internal {
-
-/// What MlflowClient and its copies share: the logger, made on first asynchronous call.
+/// What MlflowClient and its copies share: the logger, made on the first asynchronous call,
+/// and shut down (within its exit_timeout) when the last copy goes.
 struct AsyncLogHolder {
-  std::mutex mutex;
-  std::atomic<AsyncLogger*> logger_ptr{nullptr};
-  std::unique_ptr<AsyncLogger> logger;  // guarded by mutex
-  AsyncLoggingOptions options;          // guarded by mutex; used when the logger is made
+  explicit AsyncLogHolder(MetricCheck check) : check(check) {}
+  ~AsyncLogHolder();
+  AsyncLogHolder(const AsyncLogHolder&) = delete;
+  AsyncLogHolder& operator=(const AsyncLogHolder&) = delete;
 
   /// The logger, made with `store` on first use.
   AsyncLogger& get(const std::shared_ptr<TrackingStore>& store);
   /// The logger when one was made, else nullptr.
   AsyncLogger* existing() const noexcept { return logger_ptr.load(std::memory_order_acquire); }
-};
 
-/// MLFLOW_ENABLE_ASYNC_LOGGING as Python reads it ("true"/"1" in any case).
-bool async_logging_enabled_by_env();
+  std::mutex mutex;
+  std::atomic<AsyncLogger*> logger_ptr{nullptr};
+  std::shared_ptr<AsyncLogger> logger;  // guarded by mutex
+  AsyncLoggingOptions options;          // guarded by mutex; used when the logger is made
+  const MetricCheck check;
+};
 
 }  // namespace mlflow::internal

@@ -10,10 +10,9 @@
 
 #include "artifacts/artifact_path.hpp"
 #include "artifacts/artifact_repository.hpp"
+#include "client/client_impl.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
-#include "rest/rest_tracking_store.hpp"
-#include "store/tracking_store.hpp"
 
 namespace mlflow {
 namespace {
@@ -26,21 +25,31 @@ void require_run_id(const std::string& run_id) {
   }
 }
 
-// The repository of a run. A REST store lends its resolved config (tracking URI with any
-// path prefix, credentials, TLS, retries) so mlflow-artifacts: URIs reach the same server the
-// same way; other stores get defaults and their tracking URI for the error messages.
-std::unique_ptr<internal::ArtifactRepository> repository_for(
-    const std::shared_ptr<internal::TrackingStore>& store, const std::string& tracking_uri,
-    const std::string& run_id) {
+constexpr OperationKind kUpload = OperationKind::kArtifactUpload;
+constexpr OperationKind kDownload = OperationKind::kArtifactDownload;
+
+// The repository of a run, reached with the backend's artifact context (a REST backend lends
+// its server's configuration so mlflow-artifacts: URIs reach the same server the same way).
+std::unique_ptr<internal::ArtifactRepository> repository_for(const MlflowClient::Impl& impl,
+                                                             const std::string& run_id,
+                                                             Operation* op) {
   require_run_id(run_id);
-  const Run run = store->get_run(run_id);
-  internal::ArtifactClientContext context;
-  if (auto* rest = dynamic_cast<internal::RestTrackingStore*>(store.get())) {
-    context.config = rest->client().config();
-  } else {
-    context.config.tracking_uri = tracking_uri;
+  const Run run = impl.tracking().get_run(run_id);
+  if (op) {
+    op->target.experiment_id = run.info.experiment_id;
+    op->target.artifact_uri = run.info.artifact_uri;
   }
-  return internal::make_artifact_repository(run.info.artifact_uri, context);
+  return internal::make_artifact_repository(run.info.artifact_uri, impl.artifact_context());
+}
+
+// An artifact operation of the run `run_id` at `artifact_path`, moving `bytes` (uploads).
+auto on_artifacts(const std::string& run_id, const std::string& artifact_path,
+                  std::uint64_t bytes) {
+  return [&run_id, &artifact_path, bytes](Operation& op) {
+    op.target.run_id = run_id;
+    op.target.artifact_path = artifact_path;
+    op.bytes = bytes;
+  };
 }
 
 // Splits "dir/file.txt" as Python's _log_artifact_helper does (posixpath.normpath first).
@@ -72,18 +81,15 @@ void MlflowClient::log_artifact(const std::string& run_id, const std::string& lo
 void MlflowClient::log_artifact(const std::string& run_id, const std::string& local_path,
                                 const std::string& artifact_path,
                                 const ArtifactTransferOptions& options) {
-  auto repo = repository_for(store_, tracking_uri_, run_id);
-  std::error_code ec;
-  const fs::path local = fs::u8path(local_path);
-  if (fs::is_directory(local, ec)) {
-    // Python: the directory keeps its own name under artifact_path.
-    std::string dir_name = fs::absolute(local).lexically_normal().filename().u8string();
-    if (dir_name.empty())
-      dir_name = fs::absolute(local).lexically_normal().parent_path().filename().u8string();
-    repo->log_artifacts(local_path, internal::posix_join(artifact_path, dir_name), options);
-  } else {
-    repo->log_artifact(local_path, artifact_path, options);
-  }
+  impl_->hooks().run(
+      "log_artifact", kUpload,
+      [&](Operation& op) {
+        on_artifacts(run_id, artifact_path, internal::local_bytes(local_path))(op);
+      },
+      [&](Operation* op) {
+        internal::log_file_or_directory(*repository_for(*impl_, run_id, op), local_path,
+                                        artifact_path, options);
+      });
 }
 
 void MlflowClient::log_artifacts(const std::string& run_id, const std::string& local_dir,
@@ -94,12 +100,21 @@ void MlflowClient::log_artifacts(const std::string& run_id, const std::string& l
 void MlflowClient::log_artifacts(const std::string& run_id, const std::string& local_dir,
                                  const std::string& artifact_path,
                                  const ArtifactTransferOptions& options) {
-  repository_for(store_, tracking_uri_, run_id)->log_artifacts(local_dir, artifact_path, options);
+  impl_->hooks().run(
+      "log_artifacts", kUpload,
+      [&](Operation& op) {
+        on_artifacts(run_id, artifact_path, internal::local_bytes(local_dir))(op);
+      },
+      [&](Operation* op) {
+        repository_for(*impl_, run_id, op)->log_artifacts(local_dir, artifact_path, options);
+      });
 }
 
 std::vector<FileInfo> MlflowClient::list_artifacts(const std::string& run_id,
                                                    const std::string& path) {
-  return repository_for(store_, tracking_uri_, run_id)->list_artifacts(path);
+  return impl_->hooks().run(
+      "list_artifacts", kDownload, on_artifacts(run_id, path, 0),
+      [&](Operation* op) { return repository_for(*impl_, run_id, op)->list_artifacts(path); });
 }
 
 std::string MlflowClient::download_artifacts(const std::string& run_id, const std::string& path,
@@ -110,56 +125,68 @@ std::string MlflowClient::download_artifacts(const std::string& run_id, const st
 std::string MlflowClient::download_artifacts(const std::string& run_id, const std::string& path,
                                              const std::string& dst_path,
                                              const ArtifactTransferOptions& options) {
-  auto repo = repository_for(store_, tracking_uri_, run_id);
-  fs::path dst;
-  if (dst_path.empty()) {
-    // Python returns a local artifact in place instead of copying it.
-    if (auto local = repo->get_local_path(path)) return *local;
-    dst = internal::make_unique_temp_dir("mlflow-artifacts-");
-  } else {
-    dst = fs::absolute(fs::u8path(dst_path));
-    std::error_code ec;
-    fs::create_directories(dst, ec);
-    if (!fs::is_directory(dst, ec)) {
-      throw_error(ErrorCode::kInvalidParameterValue,
-                  "The destination path for downloaded artifacts must be a directory! "
-                  "Destination path: " +
-                      dst.string());
-    }
-  }
-  return repo->download_artifacts(path, dst, options);
+  return impl_->hooks().run(
+      "download_artifacts", kDownload, on_artifacts(run_id, path, 0), [&](Operation* op) {
+        auto repo = repository_for(*impl_, run_id, op);
+        fs::path dst;
+        std::string local;
+        if (dst_path.empty()) {
+          // Python returns a local artifact in place instead of copying it.
+          if (auto in_place = repo->get_local_path(path)) local = *in_place;
+          if (local.empty()) dst = internal::make_unique_temp_dir("mlflow-artifacts-");
+        } else {
+          dst = fs::absolute(fs::u8path(dst_path));
+          std::error_code ec;
+          fs::create_directories(dst, ec);
+          if (!fs::is_directory(dst, ec)) {
+            throw_error(ErrorCode::kInvalidParameterValue,
+                        "The destination path for downloaded artifacts must be a directory! "
+                        "Destination path: " +
+                            dst.string());
+          }
+        }
+        if (local.empty()) local = repo->download_artifacts(path, dst, options);
+        if (op) op->bytes = internal::local_bytes(local);
+        return local;
+      });
 }
 
 void MlflowClient::log_text(const std::string& run_id, const std::string& text,
                             const std::string& artifact_file) {
-  std::string dir;
-  std::string name;
-  split_artifact_file(artifact_file, dir, name);
-  auto repo = repository_for(store_, tracking_uri_, run_id);
-  internal::ScopedTempDir tmp("mlflow-log-text-");
-  const fs::path file = tmp.path() / fs::u8path(name);
-  write_text_file(file, text);
-  repo->log_artifact(file.string(), dir);
+  impl_->hooks().run("log_text", kUpload, on_artifacts(run_id, artifact_file, text.size()),
+                     [&](Operation* op) {
+                       std::string dir;
+                       std::string name;
+                       split_artifact_file(artifact_file, dir, name);
+                       auto repo = repository_for(*impl_, run_id, op);
+                       internal::ScopedTempDir tmp("mlflow-log-text-");
+                       const fs::path file = tmp.path() / fs::u8path(name);
+                       write_text_file(file, text);
+                       repo->log_artifact(file.string(), dir);
+                     });
 }
 
 void MlflowClient::log_dict(const std::string& run_id, const std::string& json_text,
                             const std::string& artifact_file) {
-  const std::string ext = fs::path(artifact_file).extension().string();
-  if (ext == ".yaml" || ext == ".yml") {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "log_dict writes JSON only; YAML output for '" + artifact_file +
-                    "' is not implemented in mlflow-cpp. Serialise the YAML yourself and use "
-                    "log_text, or choose a .json file name.");
-  }
-  std::string pretty;
-  try {
-    // ordered_json keeps the caller's key order, as Python's dict does.
-    pretty = nlohmann::ordered_json::parse(json_text).dump(2, ' ', /*ensure_ascii=*/true);
-  } catch (const nlohmann::json::exception& e) {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "log_dict needs a valid JSON document (UTF-8): " + std::string(e.what()));
-  }
-  log_text(run_id, pretty, artifact_file);
+  // log_text reports the upload itself (its bytes are the pretty-printed document's).
+  impl_->hooks().run("log_dict", kUpload, on_artifacts(run_id, artifact_file, 0), [&] {
+    const std::string ext = fs::path(artifact_file).extension().string();
+    if (ext == ".yaml" || ext == ".yml") {
+      throw_error(ErrorCode::kInvalidParameterValue,
+                  "log_dict writes JSON only; YAML output for '" + artifact_file +
+                      "' is not implemented in mlflow-cpp. Serialise the YAML yourself and use "
+                      "log_text, or choose a .json file name.");
+    }
+    std::string pretty;
+    try {
+      // ordered_json keeps the caller's key order, as Python's dict does.
+      pretty = nlohmann::ordered_json::parse(json_text).dump(2, ' ', /*ensure_ascii=*/true);
+    } catch (const nlohmann::json::exception& e) {
+      throw_error(ErrorCode::kInvalidParameterValue,
+                  "log_dict needs a valid JSON document (UTF-8): " + std::string(e.what()));
+    }
+    log_text(run_id, pretty, artifact_file);
+  });
 }
 
 }  // namespace mlflow

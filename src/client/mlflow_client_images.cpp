@@ -11,6 +11,7 @@
 #include "artifacts/artifact_path.hpp"
 #include "artifacts/artifact_repository.hpp"
 #include "artifacts/image_codec.hpp"
+#include "client/client_impl.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "mlflow/errors.hpp"
@@ -57,39 +58,54 @@ void log_bytes(MlflowClient& client, const std::string& run_id, const std::strin
 
 void MlflowClient::log_image(const std::string& run_id, const Image& image,
                              const std::string& artifact_file) {
-  const std::string lower =
-      artifact_file.size() >= 4 ? artifact_file.substr(artifact_file.size() - 4) : std::string();
-  if (lower != ".png" && lower != ".PNG") {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "log_image writes PNG files: name the artifact '<name>.png' (got '" +
-                    artifact_file + "').");
-  }
-  internal::check_safe_relative_path(artifact_file, "artifact_file");
-  log_bytes(*this, run_id, internal::encode_png(image), artifact_file);
+  // Its uploads and reads are reported as nested operations, with their bytes.
+  const auto describe = [&](Operation& op) {
+    op.target.run_id = run_id;
+    op.target.artifact_path = artifact_file;
+  };
+  impl_->hooks().run("log_image", OperationKind::kArtifactUpload, describe, [&] {
+    const std::string lower =
+        artifact_file.size() >= 4 ? artifact_file.substr(artifact_file.size() - 4) : std::string();
+    if (lower != ".png" && lower != ".PNG") {
+      throw_error(ErrorCode::kInvalidParameterValue,
+                  "log_image writes PNG files: name the artifact '<name>.png' (got '" +
+                      artifact_file + "').");
+    }
+    internal::check_safe_relative_path(artifact_file, "artifact_file");
+    log_bytes(*this, run_id, internal::encode_png(image), artifact_file);
+  });
 }
 
 void MlflowClient::log_image(const std::string& run_id, const Image& image,
                              const LogImageOptions& options) {
-  if (!valid_key(options.key)) {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "The `key` parameter may only contain alphanumerics, underscores (_), dashes (-), "
-                "periods (.), spaces ( ), and slashes (/). The provided key `" +
-                    options.key + "` contains invalid characters.");
-  }
-  const std::string png = internal::encode_png(image);  // checks the image before any upload
-  const std::string thumbnail =
-      internal::encode_webp_lossless(internal::resize_to_fit(image, kThumbnailSize));
-  std::string sanitized = options.key;
-  for (char& c : sanitized) {
-    if (c == '/') c = '~';
-  }
-  const std::int64_t step = options.step.value_or(0);
-  const std::int64_t timestamp = options.timestamp.value_or(internal::now_millis());
-  const std::string stem = "images/" + sanitized + "+step+" + std::to_string(step) + "+timestamp+" +
-                           std::to_string(timestamp) + "+" + uuid4_dashed();
-  log_bytes(*this, run_id, png, stem + ".png");
-  log_bytes(*this, run_id, thumbnail, stem + "+compressed.webp");
-  set_tag(run_id, "mlflow.loggedImages", "True");
+  // Its uploads and reads are reported as nested operations, with their bytes.
+  const auto describe = [&](Operation& op) {
+    op.target.run_id = run_id;
+    op.target.artifact_path = options.key;
+  };
+  impl_->hooks().run("log_image", OperationKind::kArtifactUpload, describe, [&] {
+    if (!valid_key(options.key)) {
+      throw_error(
+          ErrorCode::kInvalidParameterValue,
+          "The `key` parameter may only contain alphanumerics, underscores (_), dashes (-), "
+          "periods (.), spaces ( ), and slashes (/). The provided key `" +
+              options.key + "` contains invalid characters.");
+    }
+    const std::string png = internal::encode_png(image);  // checks the image before any upload
+    const std::string thumbnail =
+        internal::encode_webp_lossless(internal::resize_to_fit(image, kThumbnailSize));
+    std::string sanitized = options.key;
+    for (char& c : sanitized) {
+      if (c == '/') c = '~';
+    }
+    const std::int64_t step = options.step.value_or(0);
+    const std::int64_t timestamp = options.timestamp.value_or(internal::now_millis());
+    const std::string stem = "images/" + sanitized + "+step+" + std::to_string(step) +
+                             "+timestamp+" + std::to_string(timestamp) + "+" + uuid4_dashed();
+    log_bytes(*this, run_id, png, stem + ".png");
+    log_bytes(*this, run_id, thumbnail, stem + "+compressed.webp");
+    set_tag(run_id, "mlflow.loggedImages", "True");
+  });
 }
 
 }  // namespace mlflow

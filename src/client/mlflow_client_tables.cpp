@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "artifacts/artifact_path.hpp"
+#include "client/client_impl.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 
@@ -206,83 +207,97 @@ Json run_column(const Run& run, const std::string& column) {
 
 void MlflowClient::log_table(const std::string& run_id, const std::string& data_json,
                              const std::string& artifact_file) {
-  check_table_file(artifact_file);
-  const bool json =
-      artifact_file.size() > 5 && artifact_file.compare(artifact_file.size() - 5, 5, ".json") == 0;
-  if (!json) {
-    throw_error(ErrorCode::kInvalidParameterValue,
-                "Invalid artifact file path '" + artifact_file +
-                    "'. Please ensure the file you are trying to log as a table has a file name "
-                    "with a '.json' extension (mlflow-cpp does not write '.parquet').");
-  }
-  SplitTable table = table_from_dict(data_json);
-  if (auto existing = read_artifact_if_present(*this, run_id, artifact_file)) {
-    SplitTable merged =
-        table_from_split(*existing, "The existing artifact '" + artifact_file + "'");
-    append_table(merged, table);
-    table = std::move(merged);
-  }
-  log_text(run_id, to_split_json(table), artifact_file);
+  // Its uploads and reads are reported as nested operations, with their bytes.
+  const auto describe = [&](Operation& op) {
+    op.target.run_id = run_id;
+    op.target.artifact_path = artifact_file;
+  };
+  impl_->hooks().run("log_table", OperationKind::kArtifactUpload, describe, [&] {
+    check_table_file(artifact_file);
+    const bool json = artifact_file.size() > 5 &&
+                      artifact_file.compare(artifact_file.size() - 5, 5, ".json") == 0;
+    if (!json) {
+      throw_error(ErrorCode::kInvalidParameterValue,
+                  "Invalid artifact file path '" + artifact_file +
+                      "'. Please ensure the file you are trying to log as a table has a file name "
+                      "with a '.json' extension (mlflow-cpp does not write '.parquet').");
+    }
+    SplitTable table = table_from_dict(data_json);
+    if (auto existing = read_artifact_if_present(*this, run_id, artifact_file)) {
+      SplitTable merged =
+          table_from_split(*existing, "The existing artifact '" + artifact_file + "'");
+      append_table(merged, table);
+      table = std::move(merged);
+    }
+    log_text(run_id, to_split_json(table), artifact_file);
 
-  const Run run = get_run(run_id);
-  Json tag = Json::array();
-  const auto it = run.data.tags.find(kLoggedArtifactsTag);
-  if (it != run.data.tags.end()) {
-    tag = Json::parse(it->second, nullptr, /*allow_exceptions=*/false);
-    if (!tag.is_array()) tag = Json::array();
-  }
-  const Json entry = Json{{"path", artifact_file}, {"type", "table"}};
-  for (const auto& item : tag) {
-    if (item == entry) return;
-  }
-  tag.push_back(entry);
-  set_tag(run_id, kLoggedArtifactsTag, python_json_dumps(tag));
+    const Run run = get_run(run_id);
+    Json tag = Json::array();
+    const auto it = run.data.tags.find(kLoggedArtifactsTag);
+    if (it != run.data.tags.end()) {
+      tag = Json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+      if (!tag.is_array()) tag = Json::array();
+    }
+    const Json entry = Json{{"path", artifact_file}, {"type", "table"}};
+    for (const auto& item : tag) {
+      if (item == entry) return;
+    }
+    tag.push_back(entry);
+    set_tag(run_id, kLoggedArtifactsTag, python_json_dumps(tag));
+  });
 }
 
 std::string MlflowClient::load_table(const std::string& experiment_id,
                                      const std::string& artifact_file,
                                      const std::vector<std::string>& run_ids,
                                      const std::vector<std::string>& extra_columns) {
-  check_table_file(artifact_file);
-  // The same LIKE pattern Python builds (quotes inside the tag's JSON included).
-  std::string filter = std::string("tags.") + kLoggedArtifactsTag + " LIKE '%\"path\"%:%\"" +
-                       artifact_file + "\",%\"type\"%:%\"table\"%'";
-  if (!run_ids.empty()) {
-    filter += " and attributes.run_id IN (";
-    for (std::size_t i = 0; i < run_ids.size(); ++i) {
-      if (run_ids[i].find('\'') != std::string::npos) {
-        throw_error(ErrorCode::kInvalidParameterValue, "Invalid run id '" + run_ids[i] + "'.");
+  // Its uploads and reads are reported as nested operations, with their bytes.
+  const auto describe = [&](Operation& op) {
+    op.target.experiment_id = experiment_id;
+    op.target.artifact_path = artifact_file;
+  };
+  return impl_->hooks().run("load_table", OperationKind::kArtifactDownload, describe, [&] {
+    check_table_file(artifact_file);
+    // The same LIKE pattern Python builds (quotes inside the tag's JSON included).
+    std::string filter = std::string("tags.") + kLoggedArtifactsTag + " LIKE '%\"path\"%:%\"" +
+                         artifact_file + "\",%\"type\"%:%\"table\"%'";
+    if (!run_ids.empty()) {
+      filter += " and attributes.run_id IN (";
+      for (std::size_t i = 0; i < run_ids.size(); ++i) {
+        if (run_ids[i].find('\'') != std::string::npos) {
+          throw_error(ErrorCode::kInvalidParameterValue, "Invalid run id '" + run_ids[i] + "'.");
+        }
+        filter += (i > 0 ? "," : "") + std::string("'") + run_ids[i] + "'";
       }
-      filter += (i > 0 ? "," : "") + std::string("'") + run_ids[i] + "'";
+      filter += ")";
     }
-    filter += ")";
-  }
-  SearchRunsOptions options;
-  options.filter_string = filter;
-  SplitTable all;
-  bool any = false;
-  for (const Run& run : search_runs_all({experiment_id}, options)) {
-    any = true;
-    const auto text = read_artifact_if_present(*this, run.info.run_id, artifact_file);
-    if (!text) {
+    SearchRunsOptions options;
+    options.filter_string = filter;
+    SplitTable all;
+    bool any = false;
+    for (const Run& run : search_runs_all({experiment_id}, options)) {
+      any = true;
+      const auto text = read_artifact_if_present(*this, run.info.run_id, artifact_file);
+      if (!text) {
+        throw_error(ErrorCode::kResourceDoesNotExist,
+                    "Artifact " + artifact_file + " not found for run " + run.info.run_id + ".");
+      }
+      SplitTable table = table_from_split(*text, "Artifact '" + artifact_file + "'");
+      for (const auto& column : extra_columns) {
+        bool taken = false;
+        for (const auto& c : table.columns) taken |= c == column;
+        table.columns.push_back(taken ? column + "_" : column);
+        const Json value = run_column(run, column);
+        for (auto& row : table.rows) row.push_back(value);
+      }
+      append_table(all, table);
+    }
+    if (!any) {
       throw_error(ErrorCode::kResourceDoesNotExist,
-                  "Artifact " + artifact_file + " not found for run " + run.info.run_id + ".");
+                  "No runs found with the corresponding table artifact.");
     }
-    SplitTable table = table_from_split(*text, "Artifact '" + artifact_file + "'");
-    for (const auto& column : extra_columns) {
-      bool taken = false;
-      for (const auto& c : table.columns) taken |= c == column;
-      table.columns.push_back(taken ? column + "_" : column);
-      const Json value = run_column(run, column);
-      for (auto& row : table.rows) row.push_back(value);
-    }
-    append_table(all, table);
-  }
-  if (!any) {
-    throw_error(ErrorCode::kResourceDoesNotExist,
-                "No runs found with the corresponding table artifact.");
-  }
-  return to_split_json(all);
+    return to_split_json(all);
+  });
 }
 
 }  // namespace mlflow

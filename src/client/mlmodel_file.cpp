@@ -5,41 +5,116 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/utf8.hpp"
+#include "mlflow/errors.hpp"
 #include "mlflow/version.hpp"
+#include "prompts/python_json.hpp"
 
 namespace mlflow::internal {
 namespace {
 
-// YAML single-quoted scalar: only the quote itself needs escaping (doubled).
-std::string quote(const std::string& s) {
+// Characters a YAML single-quoted scalar cannot keep as they are: ASCII and C1 controls
+// (folded or refused by YAML readers) and the Unicode line and paragraph separators.
+bool needs_double_quotes(const std::string& s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if (c == 0xC2 && next >= 0x80 && next <= 0x9F) return true;  // U+0080..U+009F
+    if (c == 0xE2 && next == 0x80 && i + 2 < s.size()) {
+      const auto third = static_cast<unsigned char>(s[i + 2]);
+      if (third == 0xA8 || third == 0xA9) return true;  // U+2028, U+2029
+    }
+  }
+  return false;
+}
+
+std::string double_quoted(const std::string& s) {
+  std::string out = "\"";
+  char buf[16];
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
+      out += buf;
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(next));
+      out += buf;
+      ++i;
+    } else if (c == 0xE2 && next == 0x80 && i + 2 < s.size() &&
+               (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8) {
+      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\L" : "\\P";
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string yaml_quote(const std::string& text) {
+  // A YAML file is Unicode text: refuse bytes that are not UTF-8.
+  if (!utf8::is_valid(text)) {
+    throw_error(
+        ErrorCode::kInvalidParameterValue,
+        "The MLmodel file cannot hold '" + text + "': it is not valid UTF-8. Pass UTF-8 text.");
+  }
+  if (needs_double_quotes(text)) return double_quoted(text);
   std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
+  for (char c : text) {
+    if (c == '\'') out += '\'';  // the only escape of single-quoted YAML: the quote doubled
     out += c;
   }
   return out + "'";
 }
 
-}  // namespace
-
 std::string render_mlmodel(const MlmodelFields& f) {
+  const auto q = yaml_quote;
   std::string y;
-  y += "artifact_path: " + quote(f.artifact_path) + "\n";
+  y += "artifact_path: " + q(f.artifact_path) + "\n";
   if (f.flavor == "onnx") {
-    y += "flavors:\n  onnx:\n    code: null\n    data: " + quote(f.onnx_data) + "\n";
-    if (f.onnx_version) y += "    onnx_version: " + quote(*f.onnx_version) + "\n";
+    y += "flavors:\n  onnx:\n    code: null\n    data: " + q(f.onnx_data) + "\n";
+    if (f.onnx_version) y += "    onnx_version: " + q(*f.onnx_version) + "\n";
     y += "    providers:\n";
-    for (const std::string& p : f.onnx_providers) y += "    - " + quote(p) + "\n";
+    for (const std::string& p : f.onnx_providers) y += "    - " + q(p) + "\n";
   } else {
     y += "flavors: {}\n";
   }
+  // Python writes these two beside every signature (not inferred from type hints here).
+  if (f.signature) y += "is_signature_from_type_hint: false\n";
+  if (!f.metadata.empty()) {
+    y += "metadata:\n";
+    for (const auto& [key, value] : f.metadata) y += "  " + q(key) + ": " + q(value) + "\n";
+  }
   // The MLflow version whose format this file follows (mlflow-cpp writes 3.18's).
-  y += "mlflow_version: " + quote(kPinnedMlflowVersion) + "\n";
-  y += "model_id: " + quote(f.model_id) + "\n";
-  y += "model_uuid: " + quote(f.model_id) + "\n";
+  y += "mlflow_version: " + q(kPinnedMlflowVersion) + "\n";
+  y += "model_id: " + q(f.model_id) + "\n";
+  if (f.model_size_bytes > 0) y += "model_size_bytes: " + std::to_string(f.model_size_bytes) + "\n";
+  y += "model_uuid: " + q(f.model_id) + "\n";
   y += "prompts: null\n";
-  y += "run_id: " + (f.run_id ? quote(*f.run_id) : std::string("null")) + "\n";
-  y += "utc_time_created: " + quote(f.utc_time_created) + "\n";
+  y += "run_id: " + (f.run_id ? q(*f.run_id) : std::string("null")) + "\n";
+  if (f.signature) {
+    // Python's ModelSignature.to_dict: each schema as its JSON text, absent ones null.
+    const auto schema = [&q](const std::optional<Schema>& s) {
+      return s ? q(s->to_json()) : std::string("null");
+    };
+    y += "signature:\n";
+    y += "  inputs: " + schema(f.signature->inputs) + "\n";
+    y += "  outputs: " + schema(f.signature->outputs) + "\n";
+    y += "  params: null\n";
+    y += "type_hint_from_example: false\n";
+  }
+  y += "utc_time_created: " + q(f.utc_time_created) + "\n";
   return y;
 }
 

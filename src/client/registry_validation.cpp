@@ -6,6 +6,8 @@
 
 #include "client/validation.hpp"
 #include "core/posix_path.hpp"
+#include "core/python_chars.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
@@ -15,24 +17,12 @@ namespace {
   throw_error(ErrorCode::kInvalidParameterValue, message);
 }
 
-void check_length(const std::string& entity, std::size_t limit, const std::string& value) {
-  if (value.size() > limit) {
-    invalid("'" + entity + "' exceeds the maximum length of " + std::to_string(limit) +
-            " characters");
-  }
-}
-
-bool is_blank(const std::string& s) {
-  for (unsigned char c : s) {
-    if (!std::isspace(c)) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 void validate_model_name(const std::string& name, const std::string& field) {
-  if (is_blank(name)) invalid("Missing value for required parameter '" + field + "'.");
+  utf8::require_valid(name, field);
+  // Python's `name.strip() == ""`: Unicode whitespace (U+00A0, U+3000...) is blank too.
+  if (is_python_blank(name)) invalid("Missing value for required parameter '" + field + "'.");
   if (name.find_first_of("/:") != std::string::npos) {
     invalid("Invalid model name '" + name + "'. Names cannot contain '/' or ':'.");
   }
@@ -62,23 +52,29 @@ void validate_model_version(const std::string& version) {
 
 void validate_registry_tag_key(const std::string& key) {
   validate_tag_key(key, "key");
-  check_length("key", kMaxRegistryTagKeyLength, key);
+  validate_length_limit("key", kMaxRegistryTagKeyLength, key);
 }
 
 void validate_registry_tag(const std::string& key, const std::string& value) {
+  utf8::require_valid(value, "value");
   validate_registry_tag_key(key);
-  check_length("value", kMaxRegistryTagValueLength, value);
+  validate_length_limit("value", kMaxRegistryTagValueLength, value);
 }
 
 void validate_alias_name(const std::string& alias) {
   if (alias.empty()) invalid("Registered model alias name cannot be empty.");
-  for (unsigned char c : alias) {
-    // Python's \w also takes non-ASCII letters; any non-ASCII byte is let through likewise.
-    if (c >= 0x80 || std::isalnum(c) || c == '_' || c == '-') continue;
+  utf8::require_valid(alias, "alias");
+  // Python's `^[\w\-]*$`, with its Unicode-aware \w.
+  for (std::size_t i = 0; i < alias.size();) {
+    const utf8::Decoded d = utf8::decode(alias, i);
+    if (is_python_word_char(d.code_point) || d.code_point == '-') {
+      i += d.length;
+      continue;
+    }
     invalid("Invalid alias name: '" + alias +
             "'. Names may only contain alphanumerics, underscores (_), and dashes (-).");
   }
-  check_length("Registered model alias name", kMaxAliasLength, alias);
+  validate_length_limit("Registered model alias name", kMaxAliasLength, alias);
 }
 
 void validate_alias_not_reserved(const std::string& alias) {
@@ -101,10 +97,22 @@ void validate_registry_max_results(int max_results, int limit) {
         "value " +
         std::to_string(max_results));
   }
+  validate_max_results_at_most(max_results, limit);
+}
+
+void validate_max_results_at_most(int max_results, int limit) {
   if (max_results > limit) {
     invalid("Invalid value for request parameter max_results. It must be at most " +
             std::to_string(limit) + ", but got value " + std::to_string(max_results));
   }
+}
+
+void validate_model_versions_max_results(int max_results) {
+  if (max_results < 1) {
+    invalid("Invalid value for max_results. It must be a positive integer, but got " +
+            std::to_string(max_results));
+  }
+  validate_max_results_at_most(max_results, kMaxSearchModelVersions);
 }
 
 }  // namespace mlflow::internal

@@ -29,7 +29,11 @@ void validate_registry_tag_key(const std::string& key);
 void validate_alias_name(const std::string& alias);
 /// `latest` (any case) and `v<digits>` may not be set.
 void validate_alias_not_reserved(const std::string& alias);
-/// 1..limit, with the server's message.
+/// 1..limit, with the server's message (page sizes of the lazy ranges).
 void validate_registry_max_results(int max_results, int limit);
+/// At most `limit` (search_registered_models: Python's stores take 0 and negative sizes).
+void validate_max_results_at_most(int max_results, int limit);
+/// 1..kMaxSearchModelVersions, with the SQL store's and server's messages.
+void validate_model_versions_max_results(int max_results);
 
 }  // namespace mlflow::internal

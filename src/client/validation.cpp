@@ -10,6 +10,8 @@
 
 #include "core/log.hpp"
 #include "core/posix_path.hpp"
+#include "core/python_chars.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
@@ -32,14 +34,18 @@ std::string json_path(const std::string& base, const std::string& field) {
   return base.empty() ? field : base + "." + field;
 }
 
-// Unicode-aware enough for MLflow's `[/\w.\- :]`: ASCII word characters, the listed
-// punctuation, and any non-ASCII byte (Python's \w accepts most non-ASCII letters).
+// MLflow's `re.fullmatch(r"^[/\w.\- :]*$", name)`, with Python's Unicode-aware `\w`
+// (accented letters, Cyrillic, CJK are word characters; emoji, combining marks and U+00A0
+// are not). The text is valid UTF-8 by now.
 bool has_only_allowed_characters(const std::string& name) {
-  for (unsigned char c : name) {
-    if (c >= 0x80) continue;
-    if (std::isalnum(c) || c == '_' || c == '/' || c == '.' || c == '-' || c == ' ' || c == ':')
-      continue;
-    return false;
+  for (std::size_t i = 0; i < name.size();) {
+    const utf8::Decoded d = utf8::decode(name, i);
+    const char32_t c = d.code_point;
+    if (d.length == 0) return false;
+    if (!is_python_word_char(c) && c != '/' && c != '.' && c != '-' && c != ' ' && c != ':') {
+      return false;
+    }
+    i += d.length;
   }
   return true;
 }
@@ -49,19 +55,13 @@ const char* kBadCharacters =
     "colon(:) and slashes (/).";
 
 void validate_name(const std::string& name, const std::string& path) {
+  utf8::require_valid(name, path);
   if (!has_only_allowed_characters(name)) invalid(invalid_value(path, name, kBadCharacters));
   if (resolves_to_other_name(name)) {
     invalid(invalid_value(path, name,
                           "Names may be treated as files in certain cases, and must not resolve "
                           "to other names when treated as such. This name would resolve to '" +
                               posix_normpath(name) + "'"));
-  }
-}
-
-void check_length(const std::string& entity, std::size_t limit, const std::string& value) {
-  if (value.size() > limit) {
-    invalid("'" + entity + "' exceeds the maximum length of " + std::to_string(limit) +
-            " characters");
   }
 }
 
@@ -73,38 +73,59 @@ bool truncate_long_values() {
   return s == "true" || s == "1";
 }
 
+// Python's _validate_length_limit(..., truncate=True): value[:limit] in code points, so a
+// character is never cut in half.
 std::string truncated(const std::string& entity, std::size_t limit, const std::string& value) {
-  if (value.size() <= limit) return value;
-  if (!truncate_long_values()) check_length(entity, limit, value);
-  log(LogLevel::kWarning, entity + " '" + value.substr(0, 100) + "...' (" +
-                              std::to_string(value.size()) + " characters) is truncated to " +
+  const std::size_t length = utf8::length(value);
+  if (length <= limit) return value;
+  if (!truncate_long_values()) validate_length_limit(entity, limit, value);
+  log(LogLevel::kWarning, entity + " '" + utf8::truncate(value, 100) + "...' (" +
+                              std::to_string(length) + " characters) is truncated to " +
                               std::to_string(limit) + " characters to meet the length limit.");
-  return value.substr(0, limit);
+  return utf8::truncate(value, limit);
+}
+
+// The name of a field in "not valid UTF-8" messages: the JSON path inside a batch
+// ("params[3].value"), else what it is ("param value").
+std::string text_field(const std::string& path, const std::string& field,
+                       const std::string& entity) {
+  return path.empty() ? entity + " " + field : json_path(path, field);
 }
 
 }  // namespace
 
+void validate_length_limit(const std::string& entity, std::size_t limit, const std::string& value) {
+  if (utf8::length(value) > limit) {
+    invalid("'" + entity + "' exceeds the maximum length of " + std::to_string(limit) +
+            " characters");
+  }
+}
+
 void validate_metric_key(const std::string& key, const std::string& path) {
   validate_name(key, path);
-  check_length("Metric name", kMaxEntityKeyLength, key);
+  validate_length_limit("Metric name", kMaxEntityKeyLength, key);
 }
 
 void validate_param_key(const std::string& key, const std::string& path) {
   validate_name(key, path);
-  check_length("Param key", kMaxEntityKeyLength, key);
+  validate_length_limit("Param key", kMaxEntityKeyLength, key);
 }
 
 void validate_tag_key(const std::string& key, const std::string& path) {
   validate_name(key, path);
-  check_length(path, kMaxEntityKeyLength, key);
+  validate_length_limit(path, kMaxEntityKeyLength, key);
 }
 
 Param validate_param(const Param& param, const std::string& path) {
+  utf8::require_valid(param.key, text_field(path, "key", "param"));
+  utf8::require_valid(param.value, text_field(path, "value", "param"));
   validate_param_key(param.key, json_path(path, "key"));
   return Param{param.key, truncated("Param value", kMaxParamValueLength, param.value)};
 }
 
 RunTag validate_tag(const RunTag& tag, const std::string& path) {
+  utf8::require_valid(tag.key, text_field(path, "key", "tag"));
+  utf8::require_valid(tag.value, text_field(path, "value", "tag"));
   validate_tag_key(tag.key, json_path(path, "key"));
   return RunTag{tag.key, truncated(json_path(path, "value"), kMaxTagValueLength, tag.value)};
 }
@@ -122,26 +143,37 @@ void validate_metric_value_fields(const Metric& metric, const std::string& path)
 }  // namespace
 
 void validate_metric(const Metric& metric, const std::string& path) {
+  utf8::require_valid(metric.key, text_field(path, "key", "metric"));
+  if (metric.model_id)
+    utf8::require_valid(*metric.model_id, text_field(path, "model_id", "metric"));
+  if (metric.dataset_name) {
+    utf8::require_valid(*metric.dataset_name, text_field(path, "dataset_name", "metric"));
+  }
+  if (metric.dataset_digest) {
+    utf8::require_valid(*metric.dataset_digest, text_field(path, "dataset_digest", "metric"));
+  }
   // Python's Metric entity: a dataset is named by both or neither.
   if (metric.dataset_name.has_value() != metric.dataset_digest.has_value()) {
     invalid("Both dataset_name and dataset_digest must be provided if one is provided");
   }
   validate_name(metric.key, json_path(path, "name"));
   validate_metric_value_fields(metric, path);
-  check_length("Metric name", kMaxEntityKeyLength, metric.key);
+  validate_length_limit("Metric name", kMaxEntityKeyLength, metric.key);
 }
 
 void validate_experiment_tag(const ExperimentTag& tag) {
+  utf8::require_valid(tag.key, "experiment tag key");
+  utf8::require_valid(tag.value, "experiment tag value");
   validate_name(tag.key, "key");
-  check_length("key", kMaxExperimentTagKeyLength, tag.key);
-  check_length("value", kMaxExperimentTagValueLength, tag.value);
+  validate_length_limit("key", kMaxExperimentTagKeyLength, tag.key);
+  validate_length_limit("value", kMaxExperimentTagValueLength, tag.value);
 }
 
 void validate_experiment_name(const std::string& name) {
-  bool blank = true;
-  for (unsigned char c : name) blank = blank && std::isspace(c);
-  if (blank) invalid("Invalid experiment name: '" + name + "'");
-  check_length("name", kMaxExperimentNameLength, name);
+  utf8::require_valid(name, "experiment name");
+  // Python's `not experiment_name.strip()`: Unicode whitespace (U+00A0, U+3000...) is blank.
+  if (is_python_blank(name)) invalid("Invalid experiment name: '" + name + "'");
+  validate_length_limit("name", kMaxExperimentNameLength, name);
 }
 
 void validate_experiment_id(const std::string& experiment_id) {
@@ -170,6 +202,18 @@ void validate_max_results(std::int64_t max_results, std::int64_t limit) {
 
 void validate_dataset_input(const DatasetInput& input, const std::string& path) {
   const Dataset& d = input.dataset;
+  const std::string field = path + ".dataset.";
+  utf8::require_valid(d.name, field + "name");
+  utf8::require_valid(d.digest, field + "digest");
+  utf8::require_valid(d.source_type, field + "source_type");
+  utf8::require_valid(d.source, field + "source");
+  if (d.schema) utf8::require_valid(*d.schema, field + "schema");
+  if (d.profile) utf8::require_valid(*d.profile, field + "profile");
+  for (std::size_t i = 0; i < input.tags.size(); ++i) {
+    const std::string tag = path + ".tags[" + std::to_string(i) + "].";
+    utf8::require_valid(input.tags[i].key, tag + "key");
+    utf8::require_valid(input.tags[i].value, tag + "value");
+  }
   auto required = [&](const std::string& field, const std::string& value) {
     if (value.empty()) {
       invalid("Missing value for required parameter '" + path + ".dataset." + field + "'.");
@@ -179,15 +223,15 @@ void validate_dataset_input(const DatasetInput& input, const std::string& path) 
   required("digest", d.digest);
   required("source_type", d.source_type);
   required("source", d.source);
-  check_length("name", 500, d.name);
-  check_length("digest", 36, d.digest);
-  check_length("source", 65535, d.source);
-  if (d.schema) check_length("schema", 1048575, *d.schema);
-  if (d.profile) check_length("profile", 16777215, *d.profile);
+  validate_length_limit("name", 500, d.name);
+  validate_length_limit("digest", 36, d.digest);
+  validate_length_limit("source", 65535, d.source);
+  if (d.schema) validate_length_limit("schema", 1048575, *d.schema);
+  if (d.profile) validate_length_limit("profile", 16777215, *d.profile);
   for (const auto& tag : input.tags) {
     if (tag.key.empty()) invalid("Missing value for required parameter '" + path + ".tags.key'.");
-    check_length("key", 255, tag.key);
-    check_length("value", 500, tag.value);
+    validate_length_limit("key", 255, tag.key);
+    validate_length_limit("value", 500, tag.value);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/mlflow_limits.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/param.hpp"
@@ -16,16 +17,9 @@
 
 namespace mlflow::internal {
 
-inline constexpr std::size_t kMaxEntityKeyLength = 250;
-inline constexpr std::size_t kMaxParamValueLength = 6000;
-inline constexpr std::size_t kMaxTagValueLength = 8000;
-inline constexpr std::size_t kMaxExperimentNameLength = 500;
-inline constexpr std::size_t kMaxExperimentTagKeyLength = 250;
-inline constexpr std::size_t kMaxExperimentTagValueLength = 20000;
-inline constexpr std::size_t kMaxMetricsPerBatch = 1000;
-inline constexpr std::size_t kMaxParamsTagsPerBatch = 100;
-inline constexpr std::size_t kMaxEntitiesPerBatch = 1000;
-inline constexpr std::int64_t kMaxSearchResults = 50000;
+/// Python's _validate_length_limit: more than `limit` code points (Python's len()) throws
+/// "'<entity>' exceeds the maximum length of <limit> characters".
+void validate_length_limit(const std::string& entity, std::size_t limit, const std::string& value);
 
 /// Metric, param and tag keys: characters, path rule, length. `path` names the field in the
 /// message (e.g. "metrics[3].name").
@@ -33,9 +27,12 @@ void validate_metric_key(const std::string& key, const std::string& path = "name
 void validate_param_key(const std::string& key, const std::string& path = "key");
 void validate_tag_key(const std::string& key, const std::string& path = "key");
 
-/// Checks the key; returns the value truncated to 6000 / 8000 characters (with a warning in the
-/// log), as MLflow does while MLFLOW_TRUNCATE_LONG_VALUES is true (the default); throws when it
-/// is false and the value is too long.
+/// Checks that key and value are valid UTF-8 (naming the field and byte offset), then the key;
+/// returns the value truncated to 6000 / 8000 characters (code points, as Python's value[:n],
+/// with a warning in the log), as MLflow does while MLFLOW_TRUNCATE_LONG_VALUES is true (the
+/// default); throws when it is false and the value is too long. Every validate_* below that
+/// takes text refuses invalid UTF-8 first: Python cannot hold it, and stored it would break
+/// Python's readers and the UI.
 Param validate_param(const Param& param, const std::string& path = "");
 RunTag validate_tag(const RunTag& tag, const std::string& path = "");
 void validate_metric(const Metric& metric, const std::string& path = "");

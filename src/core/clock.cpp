@@ -4,6 +4,8 @@
 #include <random>
 #include <thread>
 
+#include "core/deadline.hpp"
+
 namespace mlflow::internal {
 
 std::int64_t now_millis() {
@@ -15,7 +17,14 @@ std::int64_t now_millis() {
 RetryHooks default_retry_hooks() {
   RetryHooks hooks;
   hooks.sleep = [](std::chrono::milliseconds duration) {
-    if (duration.count() > 0) std::this_thread::sleep_for(duration);
+    if (duration.count() <= 0) return;
+    // A thread working against a deadline (an exit path, the async logger's worker being shut
+    // down) wakes at it instead of sleeping through it.
+    if (Deadline* deadline = current_deadline()) {
+      deadline->sleep_for(duration);
+    } else {
+      std::this_thread::sleep_for(duration);
+    }
   };
   hooks.random = [] {
     // One generator per thread: no locking, and concurrent retry loops do not draw the same

@@ -13,7 +13,8 @@ namespace mlflow::internal {
 std::int64_t now_millis();
 
 struct RetryHooks {
-  /// Blocks for the given time. Default: std::this_thread::sleep_for.
+  /// Blocks for the given time. Default: std::this_thread::sleep_for, cut short by the
+  /// calling thread's deadline (core/deadline.hpp) when it has one.
   std::function<void(std::chrono::milliseconds)> sleep;
   /// Uniform in [0, 1). Default: a thread-local Mersenne twister.
   std::function<double()> random;

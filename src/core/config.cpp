@@ -26,45 +26,6 @@ constexpr double kMaxBackoffFactor = 120.0;  // _MLFLOW_HTTP_REQUEST_MAX_BACKOFF
                                                      "'. Fix or unset " + name + ".");
 }
 
-// Like MLflow's _BooleanEnvironmentVariable: true/false/1/0 in any case, anything else is an
-// error rather than a silent default.
-std::optional<bool> env_bool(const EnvLookup& env, const std::string& name) {
-  const auto raw = env(name);
-  if (!raw) return std::nullopt;
-  const std::string v = to_lower(*raw);
-  if (v == "true" || v == "1") return true;
-  if (v == "false" || v == "0") return false;
-  bad_env(name, *raw, "one of 'true', 'false', '1', '0' (case-insensitive)");
-}
-
-// Python's int(): surrounding whitespace allowed, optional sign, decimal digits only.
-std::optional<long long> env_int(const EnvLookup& env, const std::string& name) {
-  const auto raw = env(name);
-  if (!raw) return std::nullopt;
-  const std::string v = trim(*raw);
-  if (v.empty()) bad_env(name, *raw, "an integer");
-  char* end = nullptr;
-  errno = 0;
-  const long long parsed = std::strtoll(v.c_str(), &end, 10);
-  if (errno != 0 || end == v.c_str() || *end != '\0') bad_env(name, *raw, "an integer");
-  return parsed;
-}
-
-// A finite number (MLflow reads the backoff factor as an int and the jitter as a float; a
-// fractional factor is harmless, so both accept any finite number here).
-std::optional<double> env_number(const EnvLookup& env, const std::string& name) {
-  const auto raw = env(name);
-  if (!raw) return std::nullopt;
-  const std::string v = trim(*raw);
-  char* end = nullptr;
-  errno = 0;
-  const double parsed = v.empty() ? 0.0 : std::strtod(v.c_str(), &end);
-  if (v.empty() || errno != 0 || end == v.c_str() || *end != '\0' || !std::isfinite(parsed)) {
-    bad_env(name, *raw, "a number");
-  }
-  return parsed;
-}
-
 // Empty values count as unset for strings where MLflow tests truthiness (`if token:`).
 std::optional<std::string> non_empty(std::optional<std::string> v) {
   if (v && v->empty()) return std::nullopt;
@@ -129,6 +90,43 @@ std::string normalise_tracking_uri(std::string uri) {
 }
 
 }  // namespace
+
+// Python's int(): surrounding whitespace allowed, optional sign, decimal digits only.
+std::optional<long long> env_int(const EnvLookup& env, const std::string& name) {
+  const auto raw = env(name);
+  if (!raw) return std::nullopt;
+  const std::string v = trim(*raw);
+  if (v.empty()) bad_env(name, *raw, "an integer");
+  char* end = nullptr;
+  errno = 0;
+  const long long parsed = std::strtoll(v.c_str(), &end, 10);
+  if (errno != 0 || end == v.c_str() || *end != '\0') bad_env(name, *raw, "an integer");
+  return parsed;
+}
+
+std::optional<bool> env_bool(const EnvLookup& env, const std::string& name) {
+  const auto raw = env(name);
+  if (!raw) return std::nullopt;
+  const std::string v = to_lower(*raw);
+  if (v == "true" || v == "1") return true;
+  if (v == "false" || v == "0") return false;
+  bad_env(name, *raw, "one of 'true', 'false', '1', '0' (case-insensitive)");
+}
+
+// MLflow reads the backoff factor as an int and the jitter as a float; a fractional factor is
+// harmless, so both accept any finite number here.
+std::optional<double> env_number(const EnvLookup& env, const std::string& name) {
+  const auto raw = env(name);
+  if (!raw) return std::nullopt;
+  const std::string v = trim(*raw);
+  char* end = nullptr;
+  errno = 0;
+  const double parsed = v.empty() ? 0.0 : std::strtod(v.c_str(), &end);
+  if (v.empty() || errno != 0 || end == v.c_str() || *end != '\0' || !std::isfinite(parsed)) {
+    bad_env(name, *raw, "a number");
+  }
+  return parsed;
+}
 
 EnvLookup process_env() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -268,7 +266,48 @@ ResolvedConfig resolve_config(const ClientOptions& options, const EnvLookup& env
                                                   "MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER", true);
   config.allow_redirects =
       resolve_bool(options.allow_redirects, env, "MLFLOW_ALLOW_HTTP_REDIRECTS", true);
+  config.async_logging =
+      resolve_bool(options.async_logging, env, "MLFLOW_ENABLE_ASYNC_LOGGING", false);
   return config;
+}
+
+AsyncLoggingOptions resolve_async_logging_options(AsyncLoggingOptions options,
+                                                  const EnvLookup& env) {
+  if (options.queue_capacity == 0) {
+    throw_error(ErrorCode::kInvalidParameterValue,
+                "AsyncLoggingOptions::queue_capacity must be at least 1.");
+  }
+  const auto non_negative = [](const std::optional<std::chrono::milliseconds>& value,
+                               const char* field) {
+    if (value && value->count() < 0) {
+      throw_error(ErrorCode::kInvalidParameterValue, std::string("AsyncLoggingOptions::") + field +
+                                                         " must not be negative, got " +
+                                                         std::to_string(value->count()) + " ms.");
+    }
+  };
+  non_negative(options.exit_timeout, "exit_timeout");
+  non_negative(options.buffering, "buffering");
+  const auto seconds_from_env = [&](const char* name, bool whole) {
+    const auto seconds = env_number(env, name);
+    if (!seconds) return std::optional<std::chrono::milliseconds>();
+    // Python reads MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS with int().
+    if (*seconds < 0 || (whole && std::floor(*seconds) != *seconds)) {
+      bad_env(
+          name, *env(name),
+          whole ? "a non-negative whole number of seconds" : "a non-negative number of seconds");
+    }
+    return std::optional<std::chrono::milliseconds>(
+        static_cast<long long>(std::llround(*seconds * 1000)));
+  };
+  if (!options.exit_timeout) {
+    options.exit_timeout = seconds_from_env("MLFLOW_CPP_ASYNC_LOGGING_EXIT_TIMEOUT", false)
+                               .value_or(kDefaultAsyncExitTimeout);
+  }
+  if (!options.buffering) {
+    options.buffering = seconds_from_env("MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS", true)
+                            .value_or(std::chrono::milliseconds(0));
+  }
+  return options;
 }
 
 }  // namespace mlflow::internal

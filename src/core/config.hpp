@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "mlflow/async_logging.hpp"
 #include "mlflow/client_options.hpp"
 
 namespace mlflow::internal {
@@ -35,17 +36,34 @@ struct ResolvedConfig {
   std::chrono::milliseconds timeout{120000};
   bool allow_redirects = true;
   RetryPolicy retry;
+  /// Log asynchronously when a call does not say (MLFLOW_ENABLE_ASYNC_LOGGING).
+  bool async_logging = false;
 };
 
 /// Reads an environment variable; std::nullopt when unset (empty counts as set).
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvLookup process_env();
 
+/// MLflow's _BooleanEnvironmentVariable: true/false/1/0 in any case; anything else throws
+/// InvalidArgument naming the variable. std::nullopt when unset.
+std::optional<bool> env_bool(const EnvLookup& env, const std::string& name);
+/// Python's int(): surrounding blanks, an optional sign and decimal digits; anything else throws
+/// InvalidArgument naming the variable.
+std::optional<long long> env_int(const EnvLookup& env, const std::string& name);
+/// A finite number (surrounding blanks allowed); anything else throws InvalidArgument.
+std::optional<double> env_number(const EnvLookup& env, const std::string& name);
+
 /// Applies explicit > environment > default. Throws InvalidArgument for bad values (e.g.
 /// MLFLOW_HTTP_REQUEST_MAX_RETRIES=11, both insecure TLS and a CA path). `home` locates
 /// ~/.mlflow/credentials (empty = $HOME).
 ResolvedConfig resolve_config(const ClientOptions& options, const EnvLookup& env,
                               const std::string& home = {});
+
+/// AsyncLoggingOptions with its unset fields from the environment, else the defaults
+/// (exit_timeout: MLFLOW_CPP_ASYNC_LOGGING_EXIT_TIMEOUT seconds, else 30 s; buffering:
+/// MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS, else none). Throws InvalidArgument for bad values.
+AsyncLoggingOptions resolve_async_logging_options(AsyncLoggingOptions options,
+                                                  const EnvLookup& env);
 
 /// The default tracking URI: sqlite:///<abs cwd>/mlflow.db.
 std::string default_tracking_uri();

@@ -1,5 +1,6 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 // String forms of the public enums, exactly as MLflow spells them on the wire.
+#include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/logging.hpp"
 #include "mlflow/run_status.hpp"
@@ -51,12 +52,14 @@ const char* to_string(ViewType view) noexcept {
 }
 
 ViewType view_type_from_string(const std::string& name) {
+  // The proto's names (upper case) and Python 3.18's ViewType.from_string names (lower case).
   for (ViewType v : {ViewType::kActiveOnly, ViewType::kDeletedOnly, ViewType::kAll}) {
-    if (name == to_string(v)) return v;
+    if (name == to_string(v) || name == internal::to_lower(to_string(v))) return v;
   }
-  throw InvalidArgument(
-      ErrorCode::kInvalidParameterValue,
-      "Invalid view type '" + name + "'. Expected one of ACTIVE_ONLY, DELETED_ONLY, ALL.");
+  throw InvalidArgument(ErrorCode::kInvalidParameterValue,
+                        "Invalid view type '" + name +
+                            "'. Expected one of active_only, deleted_only, all (or ACTIVE_ONLY, "
+                            "DELETED_ONLY, ALL).");
 }
 
 const char* to_string(LogLevel level) noexcept {

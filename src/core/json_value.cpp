@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 // Python's float repr lives with the prompt JSON writer, its first user; one copy for both.
 #include "prompts/python_json.hpp"
@@ -28,70 +29,19 @@ bool is_pair_item(const JsonValue& item) {
 
 // ---- serialisation ----------------------------------------------------------------------------
 
-// Length of the valid UTF-8 sequence at text[i], 0 if the bytes there are not one.
-std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t& cp) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  std::size_t len = 0;
-  if (c < 0x80) {
-    cp = c;
-    return 1;
-  } else if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  static const char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
 void append_u_escape(std::string& out, unsigned unit) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "\\u%04x", unit);
   out += buf;
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 void append_json_string(std::string& out, std::string_view text, bool ensure_ascii) {
   out.push_back('"');
   for (std::size_t i = 0; i < text.size();) {
-    char32_t cp = 0;
-    std::size_t len = utf8_sequence(text, i, cp);
-    if (len == 0) {  // a byte Python could not have in a str: U+FFFD, as errors="replace"
-      cp = 0xFFFD;
-      len = 1;
-    }
-    i += len;
+    const internal::utf8::Decoded d = internal::utf8::decode(text, i);
+    // A byte Python could not have in a str becomes U+FFFD, as errors="replace".
+    const char32_t cp = d.length == 0 ? 0xFFFD : d.code_point;
+    i += d.length == 0 ? 1 : d.length;
     switch (cp) {
       case '"':
         out += "\\\"";
@@ -120,7 +70,7 @@ void append_json_string(std::string& out, std::string_view text, bool ensure_asc
     if (cp < 0x20) {
       append_u_escape(out, static_cast<unsigned>(cp));
     } else if (!ensure_ascii || cp <= 0x7E) {
-      append_utf8(out, cp);
+      internal::utf8::append(out, cp);
     } else if (cp < 0x10000) {
       append_u_escape(out, static_cast<unsigned>(cp));
     } else {
@@ -417,7 +367,7 @@ class Parser {
           }
           // A lone surrogate cannot be UTF-8; Python keeps it in its str, we write U+FFFD.
           if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-          append_utf8(out, cp);
+          internal::utf8::append(out, cp);
           break;
         }
         default:

@@ -30,7 +30,8 @@ void set_log_handler(LogHandler handler, LogLevel min_level) {
   std::shared_ptr<const LogHandler> next;
   if (handler) next = std::make_shared<const LogHandler>(std::move(handler));
   std::lock_guard<std::mutex> lock(s.mutex);
-  s.min_level.store(static_cast<int>(next ? min_level : LogLevel::kOff));
+  const int level = static_cast<int>(next ? min_level : LogLevel::kOff);
+  s.min_level.store(level);
   s.handler = std::move(next);
 }
 

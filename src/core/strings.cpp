@@ -39,23 +39,43 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 }
 
 namespace {
-bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Python's repr() quoting: single quotes, double ones when the text holds only the single kind;
+// backslash, the quote, \n, \r and \t escaped; other control bytes (and, for bytes, every
+// byte >= 0x80) as \xNN.
+std::string python_quoted(const std::string& text, bool bytes) {
+  const bool has_single = text.find('\'') != std::string::npos;
+  const bool has_double = text.find('"') != std::string::npos;
+  const char q = (has_single && !has_double) ? '"' : '\'';
+  std::string out(1, q);
+  static const char* hex = "0123456789abcdef";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\\' || c == q) {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f || (bytes && u > 0x7f)) {
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += q;
+  return out;
+}
+
 }  // namespace
 
-std::size_t utf8_length(std::string_view text) noexcept {
-  std::size_t n = 0;
-  for (const char c : text) n += continuation(c) ? 0 : 1;
-  return n;
-}
+std::string python_repr(const std::string& text) { return python_quoted(text, false); }
 
-std::string utf8_prefix(std::string_view text, std::size_t max_code_points) {
-  std::size_t seen = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (continuation(text[i])) continue;
-    if (seen == max_code_points) return std::string(text.substr(0, i));
-    ++seen;
-  }
-  return std::string(text);
-}
+std::string python_bytes_repr(const std::string& bytes) { return "b" + python_quoted(bytes, true); }
 
 }  // namespace mlflow::internal

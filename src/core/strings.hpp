@@ -15,11 +15,9 @@ std::string to_lower(std::string text);
 std::string to_upper(std::string text);
 /// Case-insensitive ASCII equality.
 bool iequals(std::string_view a, std::string_view b) noexcept;
-
-/// The number of code points of UTF-8 text (Python's len() of the str); bytes that are not
-/// continuation bytes each start one.
-std::size_t utf8_length(std::string_view text) noexcept;
-/// The first `max_code_points` code points of UTF-8 text (Python's text[:n]).
-std::string utf8_prefix(std::string_view text, std::size_t max_code_points);
+/// Python's repr() of a str, as MLflow's messages embed it (`{value!r}`).
+std::string python_repr(const std::string& text);
+/// Python's repr() of bytes (b'...'), as MLflow's page-token messages embed decoded tokens.
+std::string python_bytes_repr(const std::string& bytes);
 
 }  // namespace mlflow::internal

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/strings.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/json_value.hpp"
 
 namespace mlflow::internal {
@@ -106,8 +107,8 @@ std::string truncated_preview(const std::string& serialized, const std::string& 
     // Not JSON: the text itself is the preview.
   }
   content = replace_nul(content.empty() ? serialized : content);
-  if (utf8_length(content) <= kTracePreviewMaxLength) return content;
-  return utf8_prefix(content, kTracePreviewMaxLength - 3) + "...";
+  if (utf8::length(content) <= kTracePreviewMaxLength) return content;
+  return utf8::truncate(content, kTracePreviewMaxLength - 3) + "...";
 }
 
 }  // namespace mlflow::internal

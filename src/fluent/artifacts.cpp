@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "fluent/active_model.hpp"
 #include "fluent/artifact_uri.hpp"
 #include "fluent/state.hpp"
 #include "mlflow/fluent.hpp"
@@ -18,9 +19,8 @@ namespace {
 // stays active until end_run() (Python's _get_or_start_run).
 std::pair<std::string, MlflowClient> target_run(const std::optional<std::string>& run_id) {
   if (run_id && !run_id->empty()) return {*run_id, default_client()};
-  if (auto top = internal::current_top()) return std::move(*top);
-  start_run().detach();
-  return internal::current_top().value();
+  internal::Activation& run = internal::active_run_or_start();
+  return {run.run_id(), run.client};
 }
 
 }  // namespace
@@ -69,11 +69,18 @@ void log_image(const Image& image, const LogImageOptions& options,
 
 LoggedModel log_model(const std::string& local_path, const LogModelOptions& options) {
   auto [id, client] = target_run(std::nullopt);
-  return client.log_model(id, local_path, options);
+  // Python's Model.log creates the model through the fluent API, which adds the context tags
+  // (mlflow.user, mlflow.source.*: the UI's "Logged from"); the caller's tags win.
+  LogModelOptions with_context = options;
+  with_context.tags = internal::context_tags();
+  for (const auto& [key, value] : options.tags) with_context.tags[key] = value;
+  LoggedModel model = client.log_model(id, local_path, with_context);
+  internal::set_last_logged_model_id(model.model_id);
+  return model;
 }
 
 std::string get_artifact_uri(const std::optional<std::string>& artifact_path) {
-  if (!internal::current_top()) {
+  if (internal::current_activation() == nullptr) {
     internal::log(LogLevel::kWarning,
                   "No active run found. A new active run will be created. If this is not "
                   "intended, please create a run using `mlflow.start_run()` first.");

@@ -83,15 +83,22 @@ ActiveRun resume_run(MlflowClient& client, const std::string& run_id,
   return activate_run(run, client, log_system_metrics, /*resumed=*/true);
 }
 
-// Python's _get_or_start_run: the active run of this thread, else a new one that stays
-// active until end_run(). Returns the run id and the client the run was started with.
-std::pair<std::string, MlflowClient> active_run_or_start() {
-  if (auto top = internal::current_top()) return std::move(*top);
+}  // namespace
+
+namespace internal {
+
+Activation& active_run_or_start() {
+  if (Activation* top = current_activation()) return *top;
   start_run().detach();  // as Python: logging with no active run starts one
-  return internal::current_top().value();
+  Activation* started = current_activation();
+  if (started == nullptr) {
+    // Only when another thread ended the new run at once (end_run of a moved ActiveRun).
+    throw_error(ErrorCode::kInvalidState, "The run started for this call was ended meanwhile.");
+  }
+  return *started;
 }
 
-}  // namespace
+}  // namespace internal
 
 // ---- Experiments ----------------------------------------------------------------------------
 
@@ -173,7 +180,7 @@ void set_experiment_tag(const std::string& key, const std::string& value) {
   default_client().set_experiment_tag(internal::resolve_experiment_id(), key, value);
 }
 
-void set_experiment_tags(const std::map<std::string, std::string>& tags) {
+void set_experiment_tags(const OrderedDict<std::string>& tags) {
   const std::string experiment_id = internal::resolve_experiment_id();
   auto client = default_client();
   for (const auto& [key, value] : tags) client.set_experiment_tag(experiment_id, key, value);
@@ -314,13 +321,13 @@ std::vector<Run> search_runs(const FluentSearchRunsOptions& options) {
 // ---- Logging --------------------------------------------------------------------------------
 
 void log_metric(const std::string& key, double value, const LogMetricOptions& options) {
-  auto [run_id, client] = active_run_or_start();
-  client.log_metric(run_id, key, value, options);
+  internal::Activation& run = internal::active_run_or_start();
+  run.client.log_metric(run.run_id(), key, value, options);
 }
 
-void log_metrics(const std::map<std::string, double>& metrics, std::optional<std::int64_t> step,
+void log_metrics(const OrderedDict<double>& metrics, std::optional<std::int64_t> step,
                  std::optional<bool> synchronous) {
-  auto [run_id, client] = active_run_or_start();
+  internal::Activation& run = internal::active_run_or_start();
   const std::int64_t timestamp = internal::now_millis();
   std::vector<Metric> batch;
   for (const auto& [key, value] : metrics) {
@@ -331,40 +338,48 @@ void log_metrics(const std::map<std::string, double>& metrics, std::optional<std
     m.step = step.value_or(0);
     batch.push_back(std::move(m));
   }
-  client.log_batch(run_id, batch, {}, {}, LogBatchOptions{synchronous});
+  run.client.log_batch(run.run_id(), batch, {}, {}, LogBatchOptions{synchronous});
 }
 
 std::string log_param(const std::string& key, const std::string& value,
                       std::optional<bool> synchronous) {
-  auto [run_id, client] = active_run_or_start();
-  client.log_param(run_id, key, value, LogParamOptions{synchronous});
+  internal::Activation& run = internal::active_run_or_start();
+  run.client.log_param(run.run_id(), key, value, LogParamOptions{synchronous});
   return value;
 }
 
-void log_params(const std::map<std::string, std::string>& params, std::optional<bool> synchronous) {
-  auto [run_id, client] = active_run_or_start();
+void log_params(const OrderedDict<std::string>& params, std::optional<bool> synchronous) {
+  internal::Activation& run = internal::active_run_or_start();
   std::vector<Param> batch;
   for (const auto& [key, value] : params) batch.push_back(Param{key, value});
-  client.log_batch(run_id, {}, batch, {}, LogBatchOptions{synchronous});
+  run.client.log_batch(run.run_id(), {}, batch, {}, LogBatchOptions{synchronous});
 }
 
 void set_tag(const std::string& key, const std::string& value, std::optional<bool> synchronous) {
-  auto [run_id, client] = active_run_or_start();
-  client.set_tag(run_id, key, value, SetTagOptions{synchronous});
+  internal::Activation& run = internal::active_run_or_start();
+  run.client.set_tag(run.run_id(), key, value, SetTagOptions{synchronous});
 }
 
-void set_tags(const std::map<std::string, std::string>& tags, std::optional<bool> synchronous) {
-  auto [run_id, client] = active_run_or_start();
+void set_tags(const OrderedDict<std::string>& tags, std::optional<bool> synchronous) {
+  internal::Activation& run = internal::active_run_or_start();
   std::vector<RunTag> batch;
   for (const auto& [key, value] : tags) batch.push_back(RunTag{key, value});
-  client.log_batch(run_id, {}, {}, batch, LogBatchOptions{synchronous});
+  run.client.log_batch(run.run_id(), {}, {}, batch, LogBatchOptions{synchronous});
 }
 
 void flush_async_logging() { internal::flush_all_async_loggers(); }
 
+bool flush_async_logging(std::chrono::milliseconds timeout) {
+  return internal::flush_all_async_loggers(timeout);
+}
+
+bool shutdown_async_logging(std::chrono::milliseconds timeout) {
+  return internal::shutdown_all_async_loggers(timeout);
+}
+
 void delete_tag(const std::string& key) {
-  auto [run_id, client] = active_run_or_start();
-  client.delete_tag(run_id, key);
+  internal::Activation& run = internal::active_run_or_start();
+  run.client.delete_tag(run.run_id(), key);
 }
 
 void log_input(const Dataset& dataset, const std::optional<std::string>& context,
@@ -377,8 +392,8 @@ void log_input(const Dataset& dataset, const std::optional<std::string>& context
 }
 
 void log_inputs(const std::vector<DatasetInput>& datasets) {
-  auto [run_id, client] = active_run_or_start();
-  client.log_inputs(run_id, datasets);
+  internal::Activation& run = internal::active_run_or_start();
+  run.client.log_inputs(run.run_id(), datasets);
 }
 
 }  // namespace mlflow

@@ -1,6 +1,7 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 // Fluent logged-model functions, as mlflow.initialize_logged_model / finalize_logged_model
 // (mlflow/tracking/fluent.py in 3.18).
+#include "fluent/active_model.hpp"
 #include "fluent/state.hpp"
 #include "mlflow/fluent.hpp"
 
@@ -25,7 +26,9 @@ LoggedModel initialize_logged_model(const CreateLoggedModelOptions& options,
   std::map<std::string, std::string> tags = internal::context_tags();
   for (const auto& [key, value] : options.tags) tags[key] = value;  // user tags win
   create.tags = std::move(tags);
-  return client.create_logged_model(experiment, create);
+  LoggedModel model = client.create_logged_model(experiment, create);
+  internal::set_last_logged_model_id(model.model_id);
+  return model;
 }
 
 LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status) {

@@ -4,6 +4,7 @@
 // default_client(), whose registry store follows set_registry_uri / MLFLOW_REGISTRY_URI.
 
 #include "mlflow/fluent.hpp"
+#include "tracing/provider.hpp"
 
 namespace mlflow {
 
@@ -38,11 +39,15 @@ PromptVersion register_prompt(const std::string& name, const std::vector<ChatMes
 
 std::optional<PromptVersion> load_prompt(const std::string& name_or_uri,
                                          const LoadPromptOptions& options) {
-  return default_client().load_prompt(name_or_uri, options);
+  std::optional<PromptVersion> prompt = default_client().load_prompt(name_or_uri, options);
+  // Python links a prompt loaded inside a trace to it (mlflow.linkedPrompts).
+  if (prompt)
+    internal::tracing::on_prompt_loaded(prompt->name(), std::to_string(prompt->version()));
+  return prompt;
 }
 
-PagedList<Prompt> search_prompts(const SearchPromptsOptions& options) {
-  return default_client().search_prompts(options);
+std::vector<Prompt> search_prompts(const SearchPromptsOptions& options) {
+  return default_client().search_prompts_all(options).to_vector();
 }
 
 void set_prompt_alias(const std::string& name, const std::string& alias, int version) {

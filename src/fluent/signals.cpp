@@ -39,25 +39,6 @@ extern "C" void on_terminating_signal(int signo) {
   errno = saved_errno;
 }
 
-void end_all_runs_killed() noexcept {
-  try {
-    for (const auto& [token, run_id] : internal::all_active_runs()) {
-      auto client = internal::deactivate(token, run_id);
-      if (!client) continue;
-      try {
-        SetTerminatedOptions options;
-        options.status = RunStatus::kKilled;
-        client->set_terminated(run_id, options);
-      } catch (const std::exception& e) {
-        internal::log(LogLevel::kError,
-                      "mlflow: could not end run " + run_id + " as KILLED: " + e.what());
-      }
-    }
-  } catch (...) {
-    internal::log(LogLevel::kError, "mlflow: could not end the active runs as KILLED");
-  }
-}
-
 void watch(int read_fd) {
   while (true) {
     unsigned char byte = 0;
@@ -65,7 +46,8 @@ void watch(int read_fd) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return;
     const int signo = byte;
-    end_all_runs_killed();
+    // What was logged asynchronously is stored first, all within the exit deadline.
+    internal::end_all_runs_for_exit(RunStatus::kKilled);
     std::signal(signo, SIG_DFL);
     std::raise(signo);
   }

@@ -1,18 +1,24 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
-// Global state of the fluent API (ADR 0007). One mutex guards the process-wide parts; the run
-// stacks are thread_local and hold tokens that are checked against the process-wide registry,
-// so a run ended from another thread (a moved ActiveRun, the signal watcher) drops out of its
-// thread's stack the next time that stack is read.
+// Global state of the fluent API (ADR 0007, ADR 0016). One mutex guards the process-wide parts;
+// the run stacks are thread_local and hold shared activations whose `active` flag whoever ends
+// the run clears, so a run ended from another thread (a moved ActiveRun, the signal watcher)
+// drops out of its thread's stack the next time that stack is read, and the logging hot path
+// reads its thread's top without taking the mutex or copying a client.
 
 #include "fluent/state.hpp"
+
+#include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <set>
 
+#include "async/async_logger.hpp"
 #include "core/config.hpp"
+#include "core/deadline.hpp"
 #include "core/log.hpp"
+#include "core/terminate_handler.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/fluent.hpp"
 #include "system_metrics/monitor.hpp"
@@ -27,21 +33,18 @@ struct GlobalState {
   std::optional<std::string> active_experiment_id;
   std::string client_uri;  // tracking URI + '\n' + explicit registry URI
   std::shared_ptr<MlflowClient> client;
-  std::map<unsigned long long, std::pair<std::string, MlflowClient>> active;  // by token
+  std::map<unsigned long long, std::shared_ptr<Activation>> active;  // by token
   unsigned long long next_token = 1;
   std::set<std::string> used_env_run_ids;
   std::map<unsigned long long, std::unique_ptr<SystemMetricsMonitor>> monitors;  // by token
 };
-
-// Ends runs left active at exit as FINISHED, as Python's atexit hook does (best effort).
-void end_runs_at_exit() noexcept;
 
 GlobalState& state() {
   static GlobalState s;
   return s;
 }
 
-thread_local std::vector<StackEntry> t_stack;
+thread_local std::vector<std::shared_ptr<Activation>> t_stack;
 thread_local std::optional<std::string> t_last_active_run_id;
 
 std::optional<std::string> env(const char* name) {
@@ -50,45 +53,48 @@ std::optional<std::string> env(const char* name) {
   return std::string(v);
 }
 
-void end_runs_at_exit() noexcept {
-  try {
-    for (const auto& [token, run_id] : all_active_runs()) {
-      if (auto client = deactivate(token, run_id)) client->set_terminated(run_id, {});
-    }
-  } catch (const std::exception& e) {
-    log(LogLevel::kWarning, std::string("mlflow: could not end runs at exit: ") + e.what());
-  } catch (...) {
-  }
-}
+// Python's atexit(_safe_end_run): runs left active end FINISHED (best effort).
+void end_runs_at_exit() noexcept { end_all_runs_for_exit(RunStatus::kFinished); }
+
+// An uncaught exception: the runs end FAILED, as leaving `with mlflow.start_run()` by an
+// exception does in Python (std::terminate does not unwind to ActiveRun's destructors).
+void end_runs_on_terminate() noexcept { end_all_runs_for_exit(RunStatus::kFailed); }
 
 }  // namespace
+
+Activation::Activation(unsigned long long token_, Run run_, MlflowClient client_)
+    : token(token_), run(std::move(run_)), client(std::move(client_)), pid(::getpid()) {}
 
 unsigned long long activate(const Run& run, const MlflowClient& client) {
   auto& s = state();
   // Registered at the first activation, i.e. after the state and the client's own statics
   // exist, so the hook runs before any of them is destroyed.
-  static std::once_flag at_exit_once;
-  std::call_once(at_exit_once, [] { std::atexit(end_runs_at_exit); });
-  unsigned long long token = 0;
+  static std::once_flag hooks_once;
+  std::call_once(hooks_once, [] {
+    std::atexit(end_runs_at_exit);
+    add_terminate_hook(end_runs_on_terminate);
+  });
+  std::shared_ptr<Activation> activation;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
-    token = s.next_token++;
-    s.active.emplace(token, std::make_pair(run.info.run_id, client));
+    activation = std::make_shared<Activation>(s.next_token++, run, client);
+    s.active.emplace(activation->token, activation);
   }
-  t_stack.push_back(StackEntry{token, run, client});
-  return token;
+  t_stack.push_back(activation);
+  return activation->token;
 }
 
 std::optional<MlflowClient> deactivate(unsigned long long token, const std::string& run_id) {
   auto& s = state();
-  std::optional<MlflowClient> client;
+  std::shared_ptr<Activation> activation;
   std::unique_ptr<SystemMetricsMonitor> monitor;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     auto it = s.active.find(token);
     if (it == s.active.end()) return std::nullopt;
-    client = std::move(it->second.second);
+    activation = std::move(it->second);
     s.active.erase(it);
+    activation->active.store(false, std::memory_order_release);
     if (auto m = s.monitors.find(token); m != s.monitors.end()) {
       monitor = std::move(m->second);
       s.monitors.erase(m);
@@ -97,13 +103,13 @@ std::optional<MlflowClient> deactivate(unsigned long long token, const std::stri
   // Stopped (joined) outside the lock: its last log_batch must not hold up the other threads.
   monitor.reset();
   for (auto it = t_stack.begin(); it != t_stack.end(); ++it) {
-    if (it->token == token) {
+    if ((*it)->token == token) {
       t_stack.erase(it);
       break;
     }
   }
   t_last_active_run_id = run_id;
-  return client;
+  return activation->client;
 }
 
 void attach_monitor(unsigned long long token, std::unique_ptr<SystemMetricsMonitor> monitor) {
@@ -120,31 +126,64 @@ void attach_monitor(unsigned long long token, std::unique_ptr<SystemMetricsMonit
 }
 
 std::vector<StackEntry> current_stack() {
-  auto& s = state();
-  std::lock_guard<std::mutex> lock(s.mutex);
   std::vector<StackEntry> kept;
-  for (auto& entry : t_stack) {
-    if (s.active.count(entry.token) != 0) kept.push_back(entry);
+  std::vector<std::shared_ptr<Activation>> still_active;
+  for (auto& activation : t_stack) {
+    if (!activation->active.load(std::memory_order_acquire)) continue;
+    kept.push_back(StackEntry{activation->token, activation->run, activation->client});
+    still_active.push_back(activation);
   }
-  t_stack = kept;
+  t_stack.swap(still_active);
   return kept;
 }
 
-std::optional<std::pair<std::string, MlflowClient>> current_top() {
-  auto& s = state();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  // Same pruning as current_stack(), in place: activations ended elsewhere leave the stack.
-  while (!t_stack.empty() && s.active.count(t_stack.back().token) == 0) t_stack.pop_back();
-  if (t_stack.empty()) return std::nullopt;
-  return std::make_pair(t_stack.back().run.info.run_id, t_stack.back().client);
+Activation* current_activation() {
+  // Same pruning as current_stack(), of the top only: activations ended elsewhere leave.
+  while (!t_stack.empty() && !t_stack.back()->active.load(std::memory_order_acquire)) {
+    t_stack.pop_back();
+  }
+  return t_stack.empty() ? nullptr : t_stack.back().get();
 }
 
 std::vector<std::pair<unsigned long long, std::string>> all_active_runs() {
   auto& s = state();
+  const int pid = ::getpid();
   std::lock_guard<std::mutex> lock(s.mutex);
   std::vector<std::pair<unsigned long long, std::string>> out;
-  for (const auto& [token, record] : s.active) out.emplace_back(token, record.first);
+  for (const auto& [token, activation] : s.active) {
+    if (activation->pid == pid) out.emplace_back(token, activation->run_id());
+  }
   return out;
+}
+
+void end_all_runs_for_exit(RunStatus status) noexcept {
+  try {
+    // First what was logged asynchronously (a run's end drains its client's queue anyway, but
+    // all loggers at once, each within its exit timeout); then the runs' ends, within what is
+    // left of the latest of those deadlines.
+    const auto at = shutdown_all_async_loggers_for_exit(std::chrono::steady_clock::now());
+    Deadline deadline(
+        "the exit deadline of mlflow-cpp (AsyncLoggingOptions::exit_timeout, "
+        "MLFLOW_CPP_ASYNC_LOGGING_EXIT_TIMEOUT)",
+        at);
+    ScopedDeadline scope(deadline);
+    for (const auto& [token, run_id] : all_active_runs()) {
+      auto client = deactivate(token, run_id);
+      if (!client) continue;
+      try {
+        SetTerminatedOptions options;
+        options.status = status;
+        client->set_terminated(run_id, options);
+      } catch (const std::exception& e) {
+        log(LogLevel::kError,
+            "mlflow: could not end run " + run_id + " as " + to_string(status) + ": " + e.what());
+      }
+    }
+  } catch (const std::exception& e) {
+    log(LogLevel::kError, std::string("mlflow: could not end the active runs: ") + e.what());
+  } catch (...) {
+    log(LogLevel::kError, "mlflow: could not end the active runs");
+  }
 }
 
 std::optional<std::string> last_active_run_id() { return t_last_active_run_id; }
@@ -209,6 +248,7 @@ void reset_fluent_state() {
   s.active_experiment_id.reset();
   s.client.reset();
   s.client_uri.clear();
+  for (auto& [token, activation] : s.active) activation->active.store(false);
   s.active.clear();
   s.used_env_run_ids.clear();
   t_stack.clear();

@@ -4,6 +4,7 @@
 // The fluent API's global state (ADR 0007): tracking URI, default client, active experiment,
 // the process-wide registry of active runs and the per-thread run stacks that order them.
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "mlflow/active_run.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "mlflow/run.hpp"
+#include "mlflow/run_status.hpp"
 
 namespace mlflow {
 
@@ -23,9 +25,24 @@ namespace internal {
 
 class SystemMetricsMonitor;
 
+/// One activation of a run (a start_run not yet ended), shared by the process-wide registry
+/// and the stack of the thread that made it. Whoever ends it clears `active`; the thread's
+/// stack reads the flag without a lock.
+struct Activation {
+  Activation(unsigned long long token, Run run, MlflowClient client);
+  const unsigned long long token;
+  const Run run;
+  /// The client that started it: everything done to the run while active uses it, so a later
+  /// set_tracking_uri cannot send its end to another store.
+  MlflowClient client;
+  /// The process that made it (a fork()ed child's exit paths leave the parent's runs alone).
+  const int pid;
+  std::atomic<bool> active{true};
+
+  const std::string& run_id() const noexcept { return run.info.run_id; }
+};
+
 /// Registers `run` as active and pushes it on the calling thread's stack; returns its token.
-/// `client` (the one that started it) is used for everything done to the run while active, so a
-/// later set_tracking_uri cannot send its end to another store.
 unsigned long long activate(const Run& run, const MlflowClient& client);
 /// Removes an activation and returns the client it was started with; std::nullopt when it was
 /// no longer active. On success the calling thread's last-active run becomes `run_id`.
@@ -40,12 +57,20 @@ struct StackEntry {
   MlflowClient client;
 };
 std::vector<StackEntry> current_stack();
-/// The run id and client of the top of the calling thread's stack, or std::nullopt. The logging
-/// hot path needs only these, so the stack's Run copies are not made.
-std::optional<std::pair<std::string, MlflowClient>> current_top();
-/// Every active run of every thread: (token, run id).
+/// The top of the calling thread's stack (activations ended elsewhere dropped first), or
+/// nullptr. No lock and no copy: the fluent logging hot path. Valid until this thread's stack
+/// changes.
+Activation* current_activation();
+/// Python's _get_or_start_run: the calling thread's active run, else a new one that stays
+/// active until end_run() (fluent.cpp).
+Activation& active_run_or_start();
+/// Every active run of every thread of this process: (token, run id).
 std::vector<std::pair<unsigned long long, std::string>> all_active_runs();
 std::optional<std::string> last_active_run_id();
+/// The exit paths (ADR 0016): stores what was logged asynchronously (every client), then ends
+/// every active run of this process as `status`, all within the exit deadline. The at-exit
+/// hook uses FINISHED, the terminate handler FAILED, the signal watcher KILLED.
+void end_all_runs_for_exit(RunStatus status) noexcept;
 
 std::optional<std::string> active_experiment_id();
 void set_active_experiment_id(std::optional<std::string> experiment_id);

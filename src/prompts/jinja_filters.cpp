@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/python_chars.hpp"
+#include "core/utf8.hpp"
 #include "prompts/jinja_value.hpp"
 
 namespace mlflow::internal::jinja {
@@ -86,22 +88,6 @@ bool py_equal(const Val& a, const Val& b) {
   return x == y;
 }
 
-std::vector<std::string> utf8_chars(const std::string& s) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80           ? 1
-                      : (c >> 5) == 0x6  ? 2
-                      : (c >> 4) == 0xE  ? 3
-                      : (c >> 3) == 0x1E ? 4
-                                         : 1;
-    if (i + len > s.size()) len = s.size() - i;
-    out.push_back(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
 std::vector<PromptValue> iterate(const Val& v, const char* context) {
   if (v.undefined) return {};
   switch (v.v.kind()) {
@@ -114,7 +100,7 @@ std::vector<PromptValue> iterate(const Val& v, const char* context) {
     }
     case K::kString: {
       std::vector<PromptValue> chars;
-      for (auto& ch : utf8_chars(v.v.as_string())) chars.emplace_back(std::move(ch));
+      for (auto& ch : utf8::split(v.v.as_string())) chars.emplace_back(std::move(ch));
       return chars;
     }
     default:
@@ -125,26 +111,14 @@ std::vector<PromptValue> iterate(const Val& v, const char* context) {
 
 namespace {
 
-long code_point(const std::string& ch) {
-  const auto b = [&ch](std::size_t i) { return static_cast<unsigned char>(ch[i]); };
-  if (ch.size() == 1) return b(0);
-  if (ch.size() == 2) return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
-  if (ch.size() == 3) return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-  return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
-}
-
-// Python's str.isspace() for one code point.
-bool is_py_space(long cp) {
-  return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
-         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
-         cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
+// The code point of one item of utf8::split (0 for an invalid byte).
+char32_t code_point(const std::string& ch) { return utf8::decode(ch, 0).code_point; }
 
 // Case mapping is done for ASCII only; letters of other cased scripts would map differently
 // from Python, so they are refused instead of rendered wrongly.
 void check_case_mappable(const std::string& s, const char* filter) {
-  for (const auto& ch : utf8_chars(s)) {
-    const long cp = code_point(ch);
+  for (const auto& ch : utf8::split(s)) {
+    const char32_t cp = code_point(ch);
     if ((cp >= 0xB5 && cp <= 0x58F) || (cp >= 0x10A0 && cp <= 0x10FF) ||
         (cp >= 0x13A0 && cp <= 0x13FF) || (cp >= 0x1C80 && cp <= 0x1CBF) ||
         (cp >= 0x1E00 && cp <= 0x1FFF) || (cp >= 0x2100 && cp <= 0x218F) ||
@@ -170,11 +144,11 @@ std::string lower(std::string s) {
 }
 
 std::string strip(const std::string& s, const Val* chars) {
-  std::vector<std::string> cs = utf8_chars(s);
+  std::vector<std::string> cs = utf8::split(s);
   std::vector<std::string> set;
-  if (chars) set = utf8_chars(chars->v.as_string());
+  if (chars) set = utf8::split(chars->v.as_string());
   const auto removable = [&](const std::string& ch) {
-    if (!chars) return is_py_space(code_point(ch));
+    if (!chars) return is_python_space(code_point(ch));
     for (const auto& c : set) {
       if (c == ch) return true;
     }
@@ -275,10 +249,10 @@ std::string title(const std::string& s) {
   // gets its first character upper-cased and the rest lower-cased.
   std::string out;
   bool word_start = true;
-  for (const auto& ch : utf8_chars(s)) {
-    const long cp = code_point(ch);
+  for (const auto& ch : utf8::split(s)) {
+    const char32_t cp = code_point(ch);
     const bool sep =
-        is_py_space(cp) || ch == "-" || ch == "(" || ch == "{" || ch == "[" || ch == "<";
+        is_python_space(cp) || ch == "-" || ch == "(" || ch == "{" || ch == "[" || ch == "<";
     if (sep) {
       out += ch;
       word_start = true;
@@ -327,7 +301,7 @@ Val apply_filter(const std::string& name, const Val& value, const std::vector<Va
     check_arity(name, args, kwargs, 0, {});
     if (value.undefined) return Val::of(PromptValue(0));
     if (value.v.kind() == K::kString) {
-      return Val::of(PromptValue(static_cast<long long>(utf8_chars(value.v.as_string()).size())));
+      return Val::of(PromptValue(static_cast<long long>(utf8::split(value.v.as_string()).size())));
     }
     if (value.v.kind() == K::kList || value.v.kind() == K::kMap) {
       return Val::of(PromptValue(static_cast<long long>(value.v.items().size())));
@@ -366,7 +340,7 @@ Val apply_filter(const std::string& name, const Val& value, const std::vector<Va
     std::string out;
     if (old_s.empty()) {
       // Python inserts `new` before every character and at the end.
-      const auto chars = utf8_chars(s);
+      const auto chars = utf8::split(s);
       std::int64_t done = 0;
       for (const auto& ch : chars) {
         if (count < 0 || done < count) {

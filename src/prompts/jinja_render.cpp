@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "prompts/jinja.hpp"
 #include "prompts/jinja_ast.hpp"
@@ -291,7 +292,7 @@ class Renderer {
         if (item.kind() == PromptValue::Kind::kList) {
           parts = item.items();
         } else if (item.kind() == PromptValue::Kind::kString) {
-          for (auto& ch : utf8_chars(item.as_string())) parts.emplace_back(ch);
+          for (auto& ch : utf8::split(item.as_string())) parts.emplace_back(ch);
         } else {
           runtime_error(std::string("cannot unpack non-iterable ") + type_name(item) + " object");
         }
@@ -364,7 +365,7 @@ class Renderer {
       if (o.kind() == K::kList) {
         items = o.items();
       } else {
-        for (auto& ch : utf8_chars(o.as_string())) items.emplace_back(ch);
+        for (auto& ch : utf8::split(o.as_string())) items.emplace_back(ch);
       }
       std::int64_t i = k.as_int();
       const auto n = static_cast<std::int64_t>(items.size());

@@ -42,8 +42,6 @@ std::string to_str(const Val& v);
 bool py_equal(const Val& a, const Val& b);
 bool is_number(const PromptValue& v);
 double as_double(const PromptValue& v);
-/// The code points of a UTF-8 string, one string each.
-std::vector<std::string> utf8_chars(const std::string& s);
 /// Items of iterating a value in a for loop or filter (list items, map keys, characters);
 /// Undefined iterates as empty. Throws for numbers, None and booleans.
 std::vector<PromptValue> iterate(const Val& v, const char* context);

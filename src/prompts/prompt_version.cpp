@@ -165,7 +165,7 @@ PromptVersion PromptVersion::with_messages(std::vector<ChatMessage> messages) co
   return out;
 }
 
-PromptVersion PromptVersion::with_commit_message(std::string commit_message) const {
+PromptVersion PromptVersion::with_commit_message(std::optional<std::string> commit_message) const {
   PromptVersion out = *this;
   out.commit_message_ = std::move(commit_message);
   return out;

@@ -1,139 +1,27 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "prompts/python_json.hpp"
 
-#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
+#include "core/json_text.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal::pyjson {
-namespace {
-
-void append_u_escape(std::string& out, unsigned unit) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "\\u%04x", unit);
-  out += buf;
-}
-
-// Decodes one UTF-8 sequence at text[i]; returns the code point and advances i. -1 if invalid.
-long decode_utf8(const std::string& text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  int len = 0;
-  long cp = 0;
-  if (c < 0x80) {
-    ++i;
-    return c;
-  } else if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return -1;
-  }
-  if (i + len > text.size()) return -1;
-  for (int k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  const long min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  i += len;
-  return cp;
-}
-
-}  // namespace
-
-void append_string(std::string& out, const std::string& text) {
-  out.push_back('"');
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const long cp = decode_utf8(text, i);
-    if (cp < 0) {
-      throw InvalidArgument(ErrorCode::kInvalidParameterValue,
-                            "Prompt text is not valid UTF-8; pass UTF-8 encoded strings.");
-    }
-    switch (cp) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (cp >= 0x20 && cp <= 0x7E) {
-          out.push_back(static_cast<char>(cp));
-        } else if (cp < 0x10000) {
-          append_u_escape(out, static_cast<unsigned>(cp));
-        } else {
-          const long v = cp - 0x10000;
-          append_u_escape(out, static_cast<unsigned>(0xD800 + (v >> 10)));
-          append_u_escape(out, static_cast<unsigned>(0xDC00 + (v & 0x3FF)));
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 std::string float_repr(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  // Shortest round-trip digits, then Python's layout: fixed notation for decimal exponents in
-  // [-4, 16), scientific otherwise, always with a '.0' or an exponent.
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
-  std::string sci(buf, res.ptr);  // e.g. "-1.2345e+02"
-  const bool negative = sci[0] == '-';
-  if (negative) sci.erase(0, 1);
-  const auto e_pos = sci.find('e');
-  const int exponent = std::atoi(sci.c_str() + e_pos + 1);
-  std::string digits;
-  for (std::size_t k = 0; k < e_pos; ++k) {
-    if (sci[k] != '.') digits.push_back(sci[k]);
-  }
-  std::string out = negative ? "-" : "";
-  if (exponent < -4 || exponent >= 16) {
-    out += digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    char ebuf[16];
-    std::snprintf(ebuf, sizeof ebuf, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
-    out += ebuf;
-  } else if (exponent < 0) {
-    out += "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
-  } else {
-    const std::size_t int_len = static_cast<std::size_t>(exponent) + 1;
-    if (digits.size() <= int_len) {
-      out += digits + std::string(int_len - digits.size(), '0') + ".0";
-    } else {
-      out += digits.substr(0, int_len) + "." + digits.substr(int_len);
-    }
-  }
+  std::string out;
+  json_text::append_float_repr(out, value);
   return out;
 }
 
 namespace {
+
+// json.dumps' ensure_ascii strings.
+void append_text(std::string& out, const std::string& text) {
+  json_text::append_string(out, text, json_text::NonAscii::kEscape, "prompt text");
+}
 
 void dump_into(std::string& out, const nlohmann::ordered_json& v) {
   switch (v.type()) {
@@ -157,12 +45,12 @@ void dump_into(std::string& out, const nlohmann::ordered_json& v) {
       } else if (std::isinf(d)) {
         out += d > 0 ? "Infinity" : "-Infinity";
       } else {
-        out += float_repr(d);
+        json_text::append_float_repr(out, d);
       }
       break;
     }
     case nlohmann::json::value_t::string:
-      append_string(out, v.get_ref<const std::string&>());
+      append_text(out, v.get_ref<const std::string&>());
       break;
     case nlohmann::json::value_t::array: {
       out.push_back('[');
@@ -181,7 +69,7 @@ void dump_into(std::string& out, const nlohmann::ordered_json& v) {
       for (auto it = v.begin(); it != v.end(); ++it) {
         if (!first) out += ", ";
         first = false;
-        append_string(out, it.key());
+        append_text(out, it.key());
         out += ": ";
         dump_into(out, it.value());
       }

@@ -1,23 +1,16 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "prompts/template_vars.hpp"
 
+#include "core/python_chars.hpp"
+#include "core/utf8.hpp"
+
 namespace mlflow::internal::prompts {
 namespace {
 
 // Length of the Python-whitespace code point at s[i], or 0.
 std::size_t space_at(const std::string& s, std::size_t i) {
-  const auto b = [&s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20)) return 1;
-  if (c == 0xC2 && i + 1 < s.size() && (b(i + 1) == 0x85 || b(i + 1) == 0xA0)) return 2;
-  if (i + 2 < s.size()) {
-    const long cp = ((c & 0x0F) << 12) | ((b(i + 1) & 0x3F) << 6) | (b(i + 2) & 0x3F);
-    if ((c & 0xF0) == 0xE0 && (cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-                               cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000)) {
-      return 3;
-    }
-  }
-  return 0;
+  const utf8::Decoded d = utf8::decode(s, i);
+  return d.length != 0 && is_python_space(d.code_point) ? d.length : 0;
 }
 
 std::size_t skip_space(const std::string& s, std::size_t i) {

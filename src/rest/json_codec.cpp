@@ -8,11 +8,10 @@
 #include <optional>
 #include <string>
 
+#include "core/json_text.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal::json_codec {
-namespace {
-
 [[noreturn]] void bad_field(const std::string& field, const std::string& expected,
                             const Json& got) {
   std::string shown = got.dump();
@@ -57,15 +56,24 @@ std::optional<std::int64_t> opt_int(const Json& obj, const char* key) {
   return decode_int64(*v, key);
 }
 
-// The server sends key/value arrays for tags and params; later duplicates win, as they do in
-// Python's dict comprehension over the same list.
-template <typename Map>
-void read_key_values(const Json& obj, const char* key, Map& out) {
+const Json& required_object(const Json& response, const char* key, const std::string& what) {
+  const Json* v = find(response, key);
+  if (v == nullptr || !v->is_object()) {
+    throw_error(ErrorCode::kUnparseableHttpError,
+                "The MLflow server's answer to " + what + " has no '" + key +
+                    "' object. Is the tracking (or registry) URI pointing at an MLflow server?");
+  }
+  return *v;
+}
+
+void read_key_values(const Json& obj, const char* key, std::map<std::string, std::string>& out) {
   for (const Json& kv : array_field(obj, key)) {
     require_object(kv, key);
     out[str_or_empty(kv, "key")] = str_or_empty(kv, "value");
   }
 }
+
+namespace {
 
 Json key_value(const std::string& key, const std::string& value) {
   return Json{{"key", key}, {"value", value}};
@@ -74,9 +82,10 @@ Json key_value(const std::string& key, const std::string& value) {
 }  // namespace
 
 Json encode_double(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  return value;
+  if (std::isfinite(value)) return value;
+  std::string text;
+  json_text::append_double(text, value);
+  return Json::parse(text);
 }
 
 double decode_double(const Json& value, const std::string& field) {
@@ -176,22 +185,12 @@ const Json& array_field(const Json& j, const char* key) {
 
 // ---- encoding ----
 
-Json encode(const Metric& metric) {
-  Json j = {{"key", metric.key},
-            {"value", encode_double(metric.value)},
-            {"timestamp", metric.timestamp},
-            {"step", metric.step}};
-  if (metric.dataset_name) j["dataset_name"] = *metric.dataset_name;
-  if (metric.dataset_digest) j["dataset_digest"] = *metric.dataset_digest;
-  if (metric.model_id) j["model_id"] = *metric.model_id;
-  if (metric.run_id) j["run_id"] = *metric.run_id;
-  return j;
-}
-
 Json encode(const Param& param) { return key_value(param.key, param.value); }
 Json encode(const RunTag& tag) { return key_value(tag.key, tag.value); }
 Json encode(const ExperimentTag& tag) { return key_value(tag.key, tag.value); }
 Json encode(const InputTag& tag) { return key_value(tag.key, tag.value); }
+Json encode(const RegisteredModelTag& tag) { return key_value(tag.key, tag.value); }
+Json encode(const ModelVersionTag& tag) { return key_value(tag.key, tag.value); }
 
 Json encode(const Dataset& dataset) {
   Json j = {{"name", dataset.name},

@@ -1,12 +1,13 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #pragma once
 
-// Appends JSON text straight into a string, for the one request whose size matters: log-batch
-// bodies of up to 1000 metrics. Building an nlohmann::json tree first cost about half of the
-// client's CPU per point (bench-rest). Output is the same wire format as json_codec: int64 as
-// numbers, doubles in shortest round-trip form, NaN/+-Inf as "NaN"/"Infinity"/"-Infinity".
+// The bodies of the two metric-logging requests, appended straight into a string: log-batch
+// bodies carry up to 1000 metrics, and building an nlohmann::json tree first cost about half
+// of the client's CPU per point (bench-rest). This is the library's one metric encoder. Text,
+// integers and doubles go through core/json_text: int64 as numbers, doubles as Python's repr,
+// NaN/+-Inf as "NaN"/"Infinity"/"-Infinity"; a metric's fields in alphabetical order (the
+// order nlohmann::json and Python's json.dumps(sort_keys=True) give).
 
-#include <cstdint>
 #include <string>
 
 #include "mlflow/metric.hpp"
@@ -16,15 +17,16 @@
 
 namespace mlflow::internal::json_writer {
 
-/// A JSON string literal. Throws InvalidArgument when `text` is not valid UTF-8 (the server
-/// could not decode it), naming `field`.
-void append_string(std::string& out, const std::string& text, const char* field);
-void append_int(std::string& out, std::int64_t value);
-/// MLflow's double encoding (see file comment).
-void append_double(std::string& out, double value);
-
-/// The complete body of POST runs/log-batch.
+/// The complete body of POST runs/log-batch. Metrics are sent without their run_id: they
+/// belong to `run_id`.
 std::string log_batch_body(const std::string& run_id, Span<Metric> metrics, Span<Param> params,
                            Span<RunTag> tags);
+
+/// The complete body of POST runs/log-metric: the metric's fields plus run_id and its
+/// deprecated twin run_uuid (Python still sends both).
+std::string log_metric_body(const std::string& run_id, const Metric& metric);
+
+/// One metric as a JSON object (the shape of both bodies' metrics, without run ids).
+std::string metric_json(const Metric& metric);
 
 }  // namespace mlflow::internal::json_writer

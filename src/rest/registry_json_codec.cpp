@@ -7,28 +7,6 @@
 namespace mlflow::internal::json_codec {
 namespace {
 
-[[noreturn]] void bad(const std::string& field, const std::string& expected) {
-  throw_error(ErrorCode::kUnparseableHttpError,
-              "Unexpected JSON from the MLflow server: field '" + field + "' should be " +
-                  expected + ". Is the registry URI pointing at an MLflow server?");
-}
-
-const Json* find(const Json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-std::string str_or_empty(const Json& obj, const char* key) {
-  const Json* v = find(obj, key);
-  return v ? decode_string(*v, key) : std::string();
-}
-
-std::int64_t int_or_zero(const Json& obj, const char* key) {
-  const Json* v = find(obj, key);
-  return v ? decode_int64(*v, key) : 0;
-}
-
 // Versions are strings on the wire; tolerate a number (protobuf JSON leniency).
 std::string version_text(const Json& obj, const char* key) {
   const Json* v = find(obj, key);
@@ -37,34 +15,24 @@ std::string version_text(const Json& obj, const char* key) {
   return decode_string(*v, key);
 }
 
-void read_tags(const Json& obj, std::map<std::string, std::string>& out) {
-  for (const Json& kv : array_field(obj, "tags")) {
-    if (!kv.is_object()) bad("tags", "an array of {key, value} objects");
-    out[str_or_empty(kv, "key")] = str_or_empty(kv, "value");
-  }
-}
-
 }  // namespace
-
-Json encode(const RegisteredModelTag& tag) { return Json{{"key", tag.key}, {"value", tag.value}}; }
-Json encode(const ModelVersionTag& tag) { return Json{{"key", tag.key}, {"value", tag.value}}; }
 
 ModelVersionStatus decode_model_version_status(const Json& value, const std::string& field) {
   if (value.is_number_integer()) {
     const auto n = value.get<std::int64_t>();
     if (n >= 1 && n <= 3) return static_cast<ModelVersionStatus>(n);
-    bad(field, "1, 2 or 3");
+    bad_field(field, "1, 2 or 3", value);
   }
-  if (!value.is_string()) bad(field, "a model version status");
+  if (!value.is_string()) bad_field(field, "a model version status", value);
   try {
     return model_version_status_from_string(value.get<std::string>());
   } catch (const InvalidArgument&) {
-    bad(field, "PENDING_REGISTRATION, FAILED_REGISTRATION or READY");
+    bad_field(field, "PENDING_REGISTRATION, FAILED_REGISTRATION or READY", value);
   }
 }
 
 ModelVersion decode_model_version(const Json& j) {
-  if (!j.is_object()) bad("model_version", "an object");
+  require_object(j, "model_version");
   ModelVersion mv;
   mv.name = str_or_empty(j, "name");
   mv.version = version_text(j, "version");
@@ -75,35 +43,37 @@ ModelVersion decode_model_version(const Json& j) {
     try {
       mv.current_stage = model_version_stage_from_string(decode_string(*v, "current_stage"));
     } catch (const InvalidArgument&) {
-      bad("current_stage", "None, Staging, Production or Archived");
+      bad_field("current_stage", "None, Staging, Production or Archived", *v);
     }
   }
-  mv.description = str_or_empty(j, "description");
+  // Python's ModelVersion.from_proto: None when the field is absent.
+  if (const Json* v = find(j, "description")) mv.description = decode_string(*v, "description");
   mv.source = str_or_empty(j, "source");
   mv.run_id = str_or_empty(j, "run_id");
   mv.run_link = str_or_empty(j, "run_link");
   if (const Json* v = find(j, "status")) mv.status = decode_model_version_status(*v, "status");
   mv.status_message = str_or_empty(j, "status_message");
-  read_tags(j, mv.tags);
+  read_key_values(j, "tags", mv.tags);
   for (const Json& a : array_field(j, "aliases")) mv.aliases.push_back(decode_string(a, "aliases"));
   if (const Json* v = find(j, "model_id")) mv.model_id = decode_string(*v, "model_id");
   return mv;
 }
 
 RegisteredModel decode_registered_model(const Json& j) {
-  if (!j.is_object()) bad("registered_model", "an object");
+  require_object(j, "registered_model");
   RegisteredModel rm;
   rm.name = str_or_empty(j, "name");
   rm.creation_timestamp = int_or_zero(j, "creation_timestamp");
   rm.last_updated_timestamp = int_or_zero(j, "last_updated_timestamp");
+  // Python's RegisteredModel.from_proto reads the field as is: "" when absent, never None.
   rm.description = str_or_empty(j, "description");
   rm.user_id = str_or_empty(j, "user_id");
   for (const Json& v : array_field(j, "latest_versions")) {
     rm.latest_versions.push_back(decode_model_version(v));
   }
-  read_tags(j, rm.tags);
+  read_key_values(j, "tags", rm.tags);
   for (const Json& a : array_field(j, "aliases")) {
-    if (!a.is_object()) bad("aliases", "an array of {alias, version} objects");
+    require_object(a, "aliases");
     rm.aliases[str_or_empty(a, "alias")] = version_text(a, "version");
   }
   return rm;

@@ -8,6 +8,7 @@
 
 #include "core/log.hpp"
 #include "core/strings.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
@@ -227,61 +228,60 @@ HttpHeaders RestClient::base_headers() const {
   return headers;
 }
 
-nlohmann::json RestClient::get(const std::string& path, const QueryParams& query,
-                               Idempotency idempotency) {
-  return call("GET", path, query, nullptr, idempotency);
-}
+namespace {
 
-nlohmann::json RestClient::post(const std::string& path, const nlohmann::json& body,
-                                Idempotency idempotency) {
-  return call("POST", path, {}, body, idempotency);
-}
-
-nlohmann::json RestClient::post_serialized(const std::string& path, std::string body,
-                                           Idempotency idempotency) {
-  return send("POST", kApiV2 + path, {}, std::move(body), idempotency);
-}
-
-nlohmann::json RestClient::call(const std::string& method, const std::string& path,
-                                const QueryParams& query, const nlohmann::json& body,
-                                Idempotency idempotency) {
-  return call_endpoint(method, kApiV2 + path, query, body, idempotency);
-}
-
-nlohmann::json RestClient::call_endpoint(const std::string& method, const std::string& endpoint,
-                                         const QueryParams& query, const nlohmann::json& body,
-                                         Idempotency idempotency) {
+struct InvalidText {
+  std::string path;  // JSON path, e.g. "tags[2].value"
   std::string text;
-  if (!body.is_null()) {
-    try {
-      text = body.dump();
-    } catch (const nlohmann::json::exception&) {
-      // nlohmann refuses invalid UTF-8; the server could not decode it either.
-      throw_error(ErrorCode::kInvalidParameterValue,
-                  "A string sent to " + endpoint +
-                      " is not valid UTF-8. MLflow stores text as UTF-8: convert it before "
-                      "logging it.");
+};
+
+// The first string of `j` (object keys included) that is not valid UTF-8.
+InvalidText find_invalid_text(const nlohmann::json& j, const std::string& path) {
+  if (j.is_string()) {
+    const auto& text = j.get_ref<const std::string&>();
+    if (!utf8::is_valid(text)) return {path, text};
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      InvalidText found = find_invalid_text(j[i], path + "[" + std::to_string(i) + "]");
+      if (!found.text.empty()) return found;
+    }
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string field = path.empty() ? it.key() : path + "." + it.key();
+      if (!utf8::is_valid(it.key())) return {field, it.key()};
+      InvalidText found = find_invalid_text(it.value(), field);
+      if (!found.text.empty()) return found;
     }
   }
-  return send(method, endpoint, query, std::move(text), idempotency);
+  return {};
+}
+
+}  // namespace
+
+std::string json_body(const nlohmann::json& value) {
+  if (value.is_null()) return {};
+  try {
+    return value.dump();
+  } catch (const nlohmann::json::exception&) {
+    // nlohmann refuses invalid UTF-8; the server could not decode it either. Name the field.
+    const InvalidText bad = find_invalid_text(value, "");
+    utf8::require_valid(bad.text, bad.path.empty() ? "request body" : bad.path);
+    throw;
+  }
 }
 
 bool RestClient::workspaces_enabled() {
   const int known = workspace_support_.load();
   if (known != 0) return known == 1;
-  HttpRequest request;
-  request.method = "GET";
-  request.url = config_.tracking_uri + kServerInfoEndpoint;
-  request.headers = base_headers();
   // server-info never resolves a workspace; leave the header off so that a disabled server
   // answers it too.
-  request.headers.erase(
-      std::remove_if(request.headers.begin(), request.headers.end(),
-                     [](const auto& h) { return iequals(h.first, kWorkspaceHeader); }),
-      request.headers.end());
-  request.timeout = config_.timeout;
+  HttpHeaders headers = base_headers();
+  headers.erase(std::remove_if(headers.begin(), headers.end(),
+                               [](const auto& h) { return iequals(h.first, kWorkspaceHeader); }),
+                headers.end());
+  const std::string url = url_of(kServerInfoEndpoint, {});
   const HttpResponse response =
-      send_with_retry(*transport_, request, config_.retry, hooks_, Idempotency::kIdempotent);
+      exchange("GET", url, {}, Idempotency::kIdempotent, std::move(headers));
   if (response.status == 404) {
     throw_error(ErrorCode::kInvalidParameterValue,
                 "Could not determine whether the MLflow server at " +
@@ -290,9 +290,7 @@ bool RestClient::workspaces_enabled() {
                     " answered HTTP 404. Check that the tracking URI points at an MLflow server "
                     "(>= 3.10), including any path prefix.");
   }
-  if (response.status < 200 || response.status >= 300) {
-    throw_http_error("GET", request.url, response);
-  }
+  if (response.status < 200 || response.status >= 300) throw_http_error("GET", url, response);
   const auto parsed = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   bool enabled = false;
   if (parsed.is_object()) {
@@ -313,52 +311,72 @@ void RestClient::require_workspace_support(const std::string& workspace) {
                   "(MLFLOW_WORKSPACE / ClientOptions::workspace / mlflow::set_workspace).");
 }
 
-nlohmann::json RestClient::send(const std::string& method, const std::string& endpoint,
-                                const QueryParams& query, std::string body,
-                                Idempotency idempotency) {
+std::string RestClient::url_of(const std::string& endpoint, const QueryParams& query) const {
+  const std::string qs = build_query_string(query);
+  return config_.tracking_uri + endpoint + (qs.empty() ? "" : "?" + qs);
+}
+
+HttpResponse RestClient::exchange(const std::string& method, const std::string& url,
+                                  std::string body, Idempotency idempotency, HttpHeaders headers) {
   HttpRequest request;
   request.method = method;
-  request.url = config_.tracking_uri + endpoint;
-  const std::string qs = build_query_string(query);
-  if (!qs.empty()) request.url += "?" + qs;
-  request.headers = base_headers();
+  request.url = url;
+  request.headers = std::move(headers);
+  if (!body.empty()) {
+    // The server insists on this content type for POST/PUT JSON endpoints; a caller sending
+    // another format (OTLP protobuf) has named its own.
+    const bool typed = std::any_of(request.headers.begin(), request.headers.end(),
+                                   [](const auto& h) { return iequals(h.first, "Content-Type"); });
+    if (!typed) set_header(request.headers, "Content-Type", "application/json");
+    request.body = std::move(body);
+  }
+  request.timeout = config_.timeout;
+  HttpResponse response = send_with_retry(*transport_, request, config_.retry, hooks_, idempotency);
+  // One line per call (the retry loop logs each attempt), with where the time went. Headers
+  // are never logged: they may carry Authorization or gateway secrets.
+  if (log_enabled(LogLevel::kDebug)) {
+    const TransferTiming& t = response.timing;
+    char timing[96];
+    std::snprintf(timing, sizeof timing, "%.1f ms, first byte after %.1f ms%s",
+                  static_cast<double>(t.total_us) / 1000.0,
+                  static_cast<double>(t.first_byte_us) / 1000.0,
+                  t.reused_connection ? ", reused connection" : "");
+    log(LogLevel::kDebug, "mlflow REST " + method + " " + strip_credentials(request.url) + " (" +
+                              std::to_string(request.body.size()) + " bytes sent) -> HTTP " +
+                              std::to_string(response.status) + " (" +
+                              std::to_string(response.body.size()) + " bytes, " + timing + ")");
+  }
+  return response;
+}
+
+nlohmann::json RestClient::call(const std::string& method, const std::string& path,
+                                const QueryParams& query, std::string body, Idempotency idempotency,
+                                const HttpHeaders& extra_headers) {
+  const std::string endpoint = !path.empty() && path[0] == '/' ? path : kApiV2 + path;
+  HttpHeaders headers = base_headers();
+  for (const auto& [name, value] : extra_headers) set_header(headers, name, value);
   // The workspace header (configured, or among the custom headers): off on the admin
   // endpoints; elsewhere, first make sure the server can honour it.
-  const auto ws = std::find_if(request.headers.begin(), request.headers.end(),
+  const auto ws = std::find_if(headers.begin(), headers.end(),
                                [](const auto& h) { return iequals(h.first, kWorkspaceHeader); });
-  if (ws != request.headers.end()) {
+  if (ws != headers.end()) {
     if (is_workspace_admin_endpoint(endpoint)) {
-      request.headers.erase(ws);
+      headers.erase(ws);
     } else if (!is_blank(ws->second)) {
       require_workspace_support(ws->second);
     }
   }
-  if (!body.empty()) {
-    // The server insists on this content type for POST/PUT JSON endpoints.
-    set_header(request.headers, "Content-Type", "application/json");
-    request.body = std::move(body);
-  }
-  request.timeout = config_.timeout;
-
+  const std::string url = url_of(endpoint, query);
   const HttpResponse response =
-      send_with_retry(*transport_, request, config_.retry, hooks_, idempotency);
-  // One line per call (the retry loop logs each attempt). Headers are never logged: they may
-  // carry Authorization or gateway secrets.
-  if (log_enabled(LogLevel::kDebug)) {
-    log(LogLevel::kDebug, "mlflow REST " + method + " " + strip_credentials(request.url) + " (" +
-                              std::to_string(request.body.size()) + " bytes sent) -> HTTP " +
-                              std::to_string(response.status) + " (" +
-                              std::to_string(response.body.size()) + " bytes)");
-  }
-
+      exchange(method, url, std::move(body), idempotency, std::move(headers));
   if (response.status < 200 || response.status >= 300) {
-    throw_http_error(method, request.url, response);
+    throw_http_error(method, url, response);
   }
   if (is_blank(response.body)) return nlohmann::json::object();
   auto parsed = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     throw_error(ErrorCode::kUnparseableHttpError,
-                method + " " + strip_credentials(request.url) + " answered HTTP " +
+                method + " " + strip_credentials(url) + " answered HTTP " +
                     std::to_string(response.status) +
                     " with a body that is not a JSON object: " + body_excerpt(response.body) +
                     ". Is the tracking URI right, including any path prefix? Is this an MLflow "

@@ -22,6 +22,12 @@ namespace mlflow::internal {
 /// Query parameters in order; a key may repeat (MLflow reads repeated fields that way).
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+/// The retry class of each call in the REST stores' call lists: kSafe calls are repeated after
+/// any failure, kUnsafe ones only when the server surely did not act. Each store says why its
+/// calls fall in each class.
+inline constexpr Idempotency kSafe = Idempotency::kIdempotent;
+inline constexpr Idempotency kUnsafe = Idempotency::kNonIdempotent;
+
 /// Percent-encodes everything except RFC 3986 unreserved characters (so '/', '+', '=' and
 /// ' ' are all encoded, which every server decodes the same way).
 std::string url_encode(const std::string& text);
@@ -44,6 +50,11 @@ bool is_workspace_admin_endpoint(const std::string& endpoint);
 [[noreturn]] void throw_http_error(const std::string& method, const std::string& url,
                                    const HttpResponse& response);
 
+/// The JSON text of a request body: "" for null (no body), else the compact dump. Throws
+/// InvalidArgument (INVALID_PARAMETER_VALUE) when a string in it is not valid UTF-8: the server
+/// could not decode it either.
+std::string json_body(const nlohmann::json& value);
+
 class RestClient {
  public:
   RestClient(ResolvedConfig config, std::shared_ptr<HttpTransport> transport, RetryHooks hooks);
@@ -51,22 +62,17 @@ class RestClient {
   /// `<tracking_uri>/api/2.0/mlflow/<path>`.
   std::string endpoint_url(const std::string& path) const;
 
-  /// GET with the fields in the query string.
-  nlohmann::json get(const std::string& path, const QueryParams& query,
-                     Idempotency idempotency = Idempotency::kIdempotent);
-  /// POST with a JSON body.
-  nlohmann::json post(const std::string& path, const nlohmann::json& body, Idempotency idempotency);
-  /// POST with an already serialised JSON body (the log-batch fast path).
-  nlohmann::json post_serialized(const std::string& path, std::string body,
-                                 Idempotency idempotency);
-  /// Any method; `body` is sent as JSON unless it is null.
+  /// One MLflow REST call, the only way a request leaves this class: builds the URL, the
+  /// headers (identity, workspace, JSON content type), retries per `idempotency`, and maps the
+  /// answer to its JSON object or to the matching MlflowException.
+  /// `path` is below `/api/2.0/mlflow/` ("runs/get"), or a full endpoint path when it starts
+  /// with '/' ("/api/3.0/mlflow/workspaces"). `body` is JSON text (json_body() of a value, or
+  /// a json_writer body); empty means no body. `extra_headers` replace same-named ones; a
+  /// Content-Type among them replaces the JSON one (OTLP's protobuf span bodies), and an empty
+  /// answer is the empty object.
   nlohmann::json call(const std::string& method, const std::string& path, const QueryParams& query,
-                      const nlohmann::json& body, Idempotency idempotency);
-  /// Like call() for a full endpoint path below the tracking URI, e.g.
-  /// "/api/3.0/mlflow/workspaces/team-a".
-  nlohmann::json call_endpoint(const std::string& method, const std::string& endpoint,
-                               const QueryParams& query, const nlohmann::json& body,
-                               Idempotency idempotency);
+                      std::string body, Idempotency idempotency,
+                      const HttpHeaders& extra_headers = {});
 
   /// The server's `workspaces_enabled` (GET /api/3.0/mlflow/server-info), asked once per client
   /// and remembered. Throws InvalidArgument when the server has no server-info endpoint.
@@ -76,9 +82,11 @@ class RestClient {
 
  private:
   HttpHeaders base_headers() const;
-  /// Sends to `<tracking_uri><endpoint>` and maps the answer; `body` empty = no body.
-  nlohmann::json send(const std::string& method, const std::string& endpoint,
-                      const QueryParams& query, std::string body, Idempotency idempotency);
+  /// `<tracking_uri><endpoint>?<query>`.
+  std::string url_of(const std::string& endpoint, const QueryParams& query) const;
+  /// Sends with retries; returns the answer of any status.
+  HttpResponse exchange(const std::string& method, const std::string& url, std::string body,
+                        Idempotency idempotency, HttpHeaders headers);
   /// Throws FeatureDisabled before a workspace-scoped call when a workspace is configured but
   /// the server runs without workspaces (which would answer a retried HTTP 500).
   void require_workspace_support(const std::string& workspace);

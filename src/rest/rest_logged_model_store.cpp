@@ -13,10 +13,9 @@ namespace {
 namespace codec = json_codec;
 using Json = nlohmann::json;
 
-// Python retries only the POSTs on its retry-safe list (SearchLoggedModels is; creates, params
-// and outputs are not). PATCH/DELETE/GET are repeated freely: MLflow applies them as upserts.
-constexpr Idempotency kSafe = Idempotency::kIdempotent;
-constexpr Idempotency kUnsafe = Idempotency::kNonIdempotent;
+// Retry classes of the calls below (kSafe, kUnsafe): Python retries only the POSTs on its
+// retry-safe list (SearchLoggedModels is; creates, params and outputs are not).
+// PATCH/DELETE/GET are repeated freely: MLflow applies them as upserts.
 
 Json key_values(const KeyValues& items) {
   Json out = Json::array();
@@ -24,28 +23,11 @@ Json key_values(const KeyValues& items) {
   return out;
 }
 
-const Json* field(const Json& j, const char* key) {
-  const auto it = j.find(key);
-  return it == j.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::string str(const Json& j, const char* key) {
-  const Json* v = field(j, key);
-  return v ? codec::decode_string(*v, key) : std::string();
-}
-
 // Proto3 sends unset strings as "": those read as absent, as the SQL store gives None.
-std::optional<std::string> opt_str(const Json& j, const char* key) {
-  const Json* v = field(j, key);
-  if (!v) return std::nullopt;
-  std::string s = codec::decode_string(*v, key);
-  if (s.empty()) return std::nullopt;
+std::optional<std::string> opt_nonempty_str(const Json& j, const char* key) {
+  std::optional<std::string> s = codec::opt_str(j, key);
+  if (s && s->empty()) return std::nullopt;
   return s;
-}
-
-std::int64_t int64(const Json& j, const char* key) {
-  const Json* v = field(j, key);
-  return v ? codec::decode_int64(*v, key) : 0;
 }
 
 LoggedModelStatus decode_status(const Json& v) {
@@ -59,31 +41,24 @@ LoggedModelStatus decode_status(const Json& v) {
               "The MLflow server sent an unknown logged model status: " + v.dump());
 }
 
-void read_key_values(const Json& j, const char* key, std::map<std::string, std::string>& out) {
-  for (const Json& kv : codec::array_field(j, key)) out[str(kv, "key")] = str(kv, "value");
-}
-
 LoggedModel decode_logged_model(const Json& j) {
-  if (!j.is_object()) {
-    throw_error(ErrorCode::kUnparseableHttpError,
-                "The MLflow server's logged model is not a JSON object: " + j.dump());
-  }
+  codec::require_object(j, "logged model");
   LoggedModel m;
-  if (const Json* info = field(j, "info")) {
-    m.model_id = str(*info, "model_id");
-    m.experiment_id = str(*info, "experiment_id");
-    m.name = str(*info, "name");
-    m.artifact_location = str(*info, "artifact_uri");
-    m.creation_timestamp = int64(*info, "creation_timestamp_ms");
-    m.last_updated_timestamp = int64(*info, "last_updated_timestamp_ms");
-    if (const Json* s = field(*info, "status")) m.status = decode_status(*s);
-    m.model_type = opt_str(*info, "model_type");
-    m.source_run_id = opt_str(*info, "source_run_id");
-    m.status_message = opt_str(*info, "status_message");
-    read_key_values(*info, "tags", m.tags);
+  if (const Json* info = codec::find(j, "info")) {
+    m.model_id = codec::str_or_empty(*info, "model_id");
+    m.experiment_id = codec::str_or_empty(*info, "experiment_id");
+    m.name = codec::str_or_empty(*info, "name");
+    m.artifact_location = codec::str_or_empty(*info, "artifact_uri");
+    m.creation_timestamp = codec::int_or_zero(*info, "creation_timestamp_ms");
+    m.last_updated_timestamp = codec::int_or_zero(*info, "last_updated_timestamp_ms");
+    if (const Json* s = codec::find(*info, "status")) m.status = decode_status(*s);
+    m.model_type = opt_nonempty_str(*info, "model_type");
+    m.source_run_id = opt_nonempty_str(*info, "source_run_id");
+    m.status_message = opt_nonempty_str(*info, "status_message");
+    codec::read_key_values(*info, "tags", m.tags);
   }
-  if (const Json* data = field(j, "data")) {
-    read_key_values(*data, "params", m.params);
+  if (const Json* data = codec::find(j, "data")) {
+    codec::read_key_values(*data, "params", m.params);
     for (const Json& metric : codec::array_field(*data, "metrics")) {
       m.metrics.push_back(codec::decode_metric(metric));
     }
@@ -92,7 +67,7 @@ LoggedModel decode_logged_model(const Json& j) {
 }
 
 LoggedModel model_of(const Json& response, const std::string& what) {
-  const Json* model = field(response, "model");
+  const Json* model = codec::find(response, "model");
   if (!model) {
     throw_error(ErrorCode::kUnparseableHttpError,
                 "The MLflow server's answer to " + what +
@@ -129,40 +104,42 @@ LoggedModel RestTrackingStore::create_logged_model(const CreateLoggedModelReques
   if (request.source_run_id) body["source_run_id"] = *request.source_run_id;
   if (!request.params.empty()) body["params"] = key_values(request.params);
   if (!request.tags.empty()) body["tags"] = key_values(request.tags);
-  return model_of(client_.post("logged-models", body, kUnsafe), "logged-models (create)");
+  return model_of(client_.call("POST", "logged-models", {}, json_body(body), kUnsafe),
+                  "logged-models (create)");
 }
 
 void RestTrackingStore::log_logged_model_params(const std::string& model_id,
                                                 const KeyValues& params) {
-  client_.post(model_path(model_id) + "/params",
-               {{"model_id", model_id}, {"params", key_values(params)}}, kUnsafe);
+  client_.call("POST", model_path(model_id) + "/params", {},
+               json_body({{"model_id", model_id}, {"params", key_values(params)}}), kUnsafe);
 }
 
 LoggedModel RestTrackingStore::get_logged_model(const std::string& model_id, bool allow_deleted) {
   QueryParams query;
   if (allow_deleted) query.emplace_back("allow_deleted", "true");
-  return model_of(client_.get(model_path(model_id), query), "logged-models (get)");
+  return model_of(client_.call("GET", model_path(model_id), query, {}, kSafe),
+                  "logged-models (get)");
 }
 
 void RestTrackingStore::delete_logged_model(const std::string& model_id) {
-  client_.call("DELETE", model_path(model_id), {}, Json{{"model_id", model_id}}, kSafe);
+  client_.call("DELETE", model_path(model_id), {}, json_body(Json{{"model_id", model_id}}), kSafe);
 }
 
 LoggedModel RestTrackingStore::finalize_logged_model(const std::string& model_id,
                                                      LoggedModelStatus status) {
   const Json body = {{"model_id", model_id}, {"status", status_proto_name(status)}};
-  return model_of(client_.call("PATCH", model_path(model_id), {}, body, kSafe),
+  return model_of(client_.call("PATCH", model_path(model_id), {}, json_body(body), kSafe),
                   "logged-models (finalize)");
 }
 
 void RestTrackingStore::set_logged_model_tags(const std::string& model_id, const KeyValues& tags) {
-  client_.call("PATCH", model_path(model_id) + "/tags", {}, Json{{"tags", key_values(tags)}},
-               kSafe);
+  client_.call("PATCH", model_path(model_id) + "/tags", {},
+               json_body(Json{{"tags", key_values(tags)}}), kSafe);
 }
 
 void RestTrackingStore::delete_logged_model_tag(const std::string& model_id,
                                                 const std::string& key) {
-  client_.call("DELETE", model_path(model_id) + "/tags/" + url_encode(key), {}, Json(), kSafe);
+  client_.call("DELETE", model_path(model_id) + "/tags/" + url_encode(key), {}, {}, kSafe);
 }
 
 PagedList<LoggedModel> RestTrackingStore::search_logged_models(
@@ -191,12 +168,12 @@ PagedList<LoggedModel> RestTrackingStore::search_logged_models(
     body["order_by"] = std::move(order);
   }
   if (!options.page_token.empty()) body["page_token"] = options.page_token;
-  const Json response = client_.post("logged-models/search", body, kSafe);
+  const Json response = client_.call("POST", "logged-models/search", {}, json_body(body), kSafe);
   PagedList<LoggedModel> page;
   for (const Json& m : codec::array_field(response, "models")) {
     page.items.push_back(decode_logged_model(m));
   }
-  if (const Json* token = field(response, "next_page_token")) {
+  if (const Json* token = codec::find(response, "next_page_token")) {
     page.token = codec::decode_string(*token, "next_page_token");
   }
   return page;
@@ -206,7 +183,8 @@ void RestTrackingStore::log_outputs(const std::string& run_id,
                                     const std::vector<ModelOutput>& models) {
   Json list = Json::array();
   for (const ModelOutput& m : models) list.push_back(codec::encode(m));
-  client_.post("runs/outputs", {{"run_id", run_id}, {"models", list}}, kUnsafe);
+  client_.call("POST", "runs/outputs", {}, json_body({{"run_id", run_id}, {"models", list}}),
+               kUnsafe);
 }
 
 }  // namespace mlflow::internal

@@ -19,6 +19,8 @@ class RestRegistryStore : public RegistryStore {
   explicit RestRegistryStore(const ResolvedConfig& config,
                              std::shared_ptr<HttpTransport> transport = nullptr,
                              RetryHooks hooks = default_retry_hooks());
+  /// On a RestClient shared with the backend's other REST stores (rest/rest_backend.hpp).
+  explicit RestRegistryStore(std::shared_ptr<RestClient> client);
 
   RegisteredModel create_registered_model(const std::string& name,
                                           const std::vector<RegisteredModelTag>& tags,
@@ -58,7 +60,8 @@ class RestRegistryStore : public RegistryStore {
                                 const std::string& key) override;
 
  private:
-  RestClient client_;
+  std::shared_ptr<RestClient> shared_client_;
+  RestClient& client_;  // *shared_client_
 };
 
 }  // namespace mlflow::internal

@@ -20,6 +20,8 @@ class RestTrackingStore : public TrackingStore, public LoggedModelStore {
   explicit RestTrackingStore(const ResolvedConfig& config,
                              std::shared_ptr<HttpTransport> transport = nullptr,
                              RetryHooks hooks = default_retry_hooks());
+  /// On a RestClient shared with the backend's other REST stores (rest/rest_backend.hpp).
+  explicit RestTrackingStore(std::shared_ptr<RestClient> client);
 
   std::string create_experiment(const std::string& name,
                                 const std::optional<std::string>& artifact_location,
@@ -70,17 +72,9 @@ class RestTrackingStore : public TrackingStore, public LoggedModelStore {
                                               const SearchLoggedModelsOptions& options) override;
   void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
 
-  /// The underlying client (for other REST-backed services sharing its connection pool).
-  RestClient& client() noexcept { return client_; }
-
  private:
-  RestClient client_;
+  std::shared_ptr<RestClient> shared_client_;
+  RestClient& client_;  // *shared_client_
 };
-
-/// The transport options a config implies (TLS, redirects, User-Agent mlflow-cpp/<version>).
-TransportOptions transport_options_for(const ResolvedConfig& config);
-
-/// A REST store with the libcurl transport and the real retry hooks.
-std::shared_ptr<TrackingStore> make_rest_tracking_store(const ResolvedConfig& config);
 
 }  // namespace mlflow::internal

@@ -64,11 +64,11 @@ std::string workspace_endpoint(const std::string& name) {
 
 }  // namespace
 
-RestWorkspaceStore::RestWorkspaceStore(std::shared_ptr<RestTrackingStore> tracking)
-    : tracking_(std::move(tracking)) {}
+RestWorkspaceStore::RestWorkspaceStore(std::shared_ptr<RestClient> client)
+    : client_(std::move(client)) {}
 
 RestClient& RestWorkspaceStore::client() {
-  RestClient& rest = tracking_->client();
+  RestClient& rest = *client_;
   if (!rest.workspaces_enabled()) {
     throw_error(ErrorCode::kFeatureDisabled,
                 "The MLflow server at " + strip_credentials(rest.config().tracking_uri) +
@@ -80,8 +80,7 @@ RestClient& RestWorkspaceStore::client() {
 }
 
 std::vector<Workspace> RestWorkspaceStore::list_workspaces() {
-  const Json response =
-      client().call_endpoint("GET", kWorkspacesEndpoint, {}, nullptr, Idempotency::kIdempotent);
+  const Json response = client().call("GET", kWorkspacesEndpoint, {}, {}, Idempotency::kIdempotent);
   std::vector<Workspace> out;
   const auto it = response.find("workspaces");
   if (it != response.end() && it->is_array()) {
@@ -91,9 +90,9 @@ std::vector<Workspace> RestWorkspaceStore::list_workspaces() {
 }
 
 Workspace RestWorkspaceStore::get_workspace(const std::string& name) {
-  return workspace_of(client().call_endpoint("GET", workspace_endpoint(name), {}, nullptr,
-                                             Idempotency::kIdempotent),
-                      "get-workspace");
+  return workspace_of(
+      client().call("GET", workspace_endpoint(name), {}, {}, Idempotency::kIdempotent),
+      "get-workspace");
 }
 
 Workspace RestWorkspaceStore::create_workspace(const Workspace& workspace) {
@@ -101,14 +100,14 @@ Workspace RestWorkspaceStore::create_workspace(const Workspace& workspace) {
   body["name"] = workspace.name;
   // A repeat after a lost answer would fail with RESOURCE_ALREADY_EXISTS.
   return workspace_of(
-      client().call_endpoint("POST", kWorkspacesEndpoint, {}, body, Idempotency::kNonIdempotent),
+      client().call("POST", kWorkspacesEndpoint, {}, json_body(body), Idempotency::kNonIdempotent),
       "create-workspace");
 }
 
 Workspace RestWorkspaceStore::update_workspace(const Workspace& workspace) {
   // Setting the same fields twice leaves the same workspace: safe to repeat.
-  return workspace_of(client().call_endpoint("PATCH", workspace_endpoint(workspace.name), {},
-                                             encode_fields(workspace), Idempotency::kIdempotent),
+  return workspace_of(client().call("PATCH", workspace_endpoint(workspace.name), {},
+                                    json_body(encode_fields(workspace)), Idempotency::kIdempotent),
                       "update-workspace");
 }
 
@@ -116,8 +115,7 @@ void RestWorkspaceStore::delete_workspace(const std::string& name, WorkspaceDele
   QueryParams query;
   if (mode != WorkspaceDeletionMode::kRestrict) query.emplace_back("mode", to_string(mode));
   // 204 with no body on success; a repeat would answer 404.
-  client().call_endpoint("DELETE", workspace_endpoint(name), query, nullptr,
-                         Idempotency::kNonIdempotent);
+  client().call("DELETE", workspace_endpoint(name), query, {}, Idempotency::kNonIdempotent);
 }
 
 }  // namespace mlflow::internal

@@ -2,19 +2,19 @@
 #pragma once
 
 // WorkspaceStore over the server's workspace API (/api/3.0/mlflow/workspaces, MLflow >= 3.10),
-// sharing the tracking store's RestClient (connection pool, headers, retries).
+// sharing the backend's RestClient with the tracking store (connection pool, headers,
+// retries, the server-info answer).
 
 #include <memory>
 
-#include "rest/rest_tracking_store.hpp"
+#include "rest/rest_client.hpp"
 #include "store/workspace_store.hpp"
 
 namespace mlflow::internal {
 
 class RestWorkspaceStore : public WorkspaceStore {
  public:
-  /// Keeps `tracking` alive: its RestClient is the one used.
-  explicit RestWorkspaceStore(std::shared_ptr<RestTrackingStore> tracking);
+  explicit RestWorkspaceStore(std::shared_ptr<RestClient> client);
 
   std::vector<Workspace> list_workspaces() override;
   Workspace get_workspace(const std::string& name) override;
@@ -27,7 +27,7 @@ class RestWorkspaceStore : public WorkspaceStore {
   /// then answer a plain-text 503 that the retry loop would repeat for minutes.
   RestClient& client();
 
-  std::shared_ptr<RestTrackingStore> tracking_;
+  std::shared_ptr<RestClient> client_;
 };
 
 }  // namespace mlflow::internal

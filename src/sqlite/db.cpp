@@ -9,6 +9,7 @@
 #include <regex>
 #include <thread>
 
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal::sqlite {
@@ -84,6 +85,10 @@ void check_bind(const Connection& conn, int rc) {
 }  // namespace
 
 Statement& Statement::bind(int index, const std::string& value) {
+  // The last line of defence behind the client's checks: Python's sqlite3 cannot read a row
+  // with invalid UTF-8 ("Could not decode to UTF-8"), which would break the run for Python and
+  // the UI. Inside a Transaction the throw rolls everything back.
+  utf8::require_valid(value, "SQL text parameter " + std::to_string(index));
   check_bind(conn_, sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
                                         SQLITE_UTF8));
   return *this;

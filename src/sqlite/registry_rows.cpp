@@ -19,7 +19,7 @@ ModelVersion read_version_row(const sqlite::Statement& s) {
   mv.version = std::to_string(s.int64(1));
   mv.creation_timestamp = s.is_null(2) ? 0 : s.int64(2);
   mv.last_updated_timestamp = s.is_null(3) ? 0 : s.int64(3);
-  mv.description = s.text(4);
+  mv.description = s.opt_text(4);
   mv.user_id = s.text(5);
   mv.current_stage = model_version_stage_from_string(s.opt_text(6).value_or("None"));
   mv.source = s.text(7);
@@ -128,7 +128,7 @@ RegisteredModel load_model(Connection& c, const std::string& name) {
     rm.name = s->text(0);
     rm.creation_timestamp = s->is_null(1) ? 0 : s->int64(1);
     rm.last_updated_timestamp = s->is_null(2) ? 0 : s->int64(2);
-    rm.description = s->text(3);
+    rm.description = s->opt_text(3);
   }
   rm.tags = c.key_values(
       "SELECT key, value FROM registered_model_tags WHERE workspace = 'default' AND name = ?",

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/strings.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "sqlite/sql_builder.hpp"
 
@@ -281,8 +282,7 @@ std::vector<Token> tokenize(const std::string& s, bool builtins = false) {
       continue;
     }
     // Anything else, a UTF-8 sequence kept whole so messages stay valid text.
-    std::size_t n = 1;
-    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+    const std::size_t n = utf8::step(s, i);
     out.push_back({Tok::kOther, s.substr(i, n)});
     i += n;
   }
@@ -1063,45 +1063,5 @@ OrderByClause parse_runs_order_by(const std::string& order_by) {
 OrderByClause parse_experiments_order_by(const std::string& order_by) {
   return parse_order_by(kExperiments, order_by);
 }
-
-namespace {
-
-// Python's repr() quoting: single quotes, double ones when the text holds only the single kind;
-// backslash, the quote, \n, \r and \t escaped; other control bytes (and, for bytes, every
-// byte >= 0x80) as \xNN.
-std::string python_quoted(const std::string& text, bool bytes) {
-  const bool has_single = text.find('\'') != std::string::npos;
-  const bool has_double = text.find('"') != std::string::npos;
-  const char q = (has_single && !has_double) ? '"' : '\'';
-  std::string out(1, q);
-  static const char* hex = "0123456789abcdef";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == q) {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u == 0x7f || (bytes && u > 0x7f)) {
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += q;
-  return out;
-}
-
-}  // namespace
-
-std::string python_repr(const std::string& text) { return python_quoted(text, false); }
-
-std::string python_bytes_repr(const std::string& bytes) { return "b" + python_quoted(bytes, true); }
 
 }  // namespace mlflow::internal::sqlite_search

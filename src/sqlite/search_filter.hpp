@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/strings.hpp"
+
 namespace mlflow::internal::sqlite_search {
 
 enum class EntityType {
@@ -84,9 +86,7 @@ OrderByClause parse_runs_order_by(const std::string& order_by);
 /// One SearchExperiments order_by entry (type may be kTag; the caller rejects it as MLflow does).
 OrderByClause parse_experiments_order_by(const std::string& order_by);
 
-/// Python's repr() of a str, as MLflow's messages embed it (`{value!r}`).
-std::string python_repr(const std::string& text);
-/// Python's repr() of bytes (b'...'), as MLflow's page-token messages embed decoded tokens.
-std::string python_bytes_repr(const std::string& bytes);
+using internal::python_bytes_repr;
+using internal::python_repr;
 
 }  // namespace mlflow::internal::sqlite_search

@@ -18,6 +18,8 @@ class SqliteRegistryStore : public RegistryStore {
  public:
   explicit SqliteRegistryStore(std::shared_ptr<sqlite::Database> db);
 
+  bool python_versions_are_integers() const override { return true; }
+
   RegisteredModel create_registered_model(const std::string& name,
                                           const std::vector<RegisteredModelTag>& tags,
                                           const std::optional<std::string>& description) override;

@@ -17,6 +17,7 @@
 #include "core/ids.hpp"
 #include "core/strings.hpp"
 #include "core/trace_preview.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "sqlite/search_sql.hpp"
 #include "sqlite/span_content.hpp"
@@ -97,7 +98,7 @@ bool is_blocked_tag(const std::string& key) {
 }
 
 std::string validated_trace_name(const std::string& name) {
-  if (utf8_length(name) > kMaxTraceNameLength) {
+  if (utf8::length(name) > kMaxTraceNameLength) {
     invalid("'Trace name' exceeds the maximum length of " + std::to_string(kMaxTraceNameLength) +
             " characters");
   }
@@ -213,7 +214,7 @@ sqlite::SpanAggregationNode aggregation_node(const SpanData& span, const char* k
 std::optional<std::string> model_dimension(const SpanData& span, const char* key) {
   const auto dumped = dumped_attribute(span, key);
   if (!dumped) return std::nullopt;
-  return utf8_prefix(sqlite::parse_json_string_or_raw(*dumped), kMaxModelDimensionLength);
+  return utf8::truncate(sqlite::parse_json_string_or_raw(*dumped), kMaxModelDimensionLength);
 }
 
 // The per-trace part of _log_spans_once that needs no database (its "phase 0").
@@ -856,7 +857,7 @@ PagedList<TraceInfo> SqliteTraceStore::search_traces(const std::vector<std::stri
       for (const auto& e : experiment_ids) {
         if (e.find('.') != std::string::npos) ids += (ids.empty() ? "" : ", ") + e;
       }
-      if (utf8_length(ids) > 20) ids = utf8_prefix(ids, 20) + "...";
+      if (utf8::length(ids) > 20) ids = utf8::truncate(ids, 20) + "...";
       invalid("Locations must be a list of experiment IDs. Found invalid experiment IDs: " + ids +
               ".");
     }

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "core/clock.hpp"
@@ -293,27 +294,32 @@ void insert_metrics(Connection& c, const std::string& run_id, Span<Metric> metri
   auto insert = c.prepare(
       "INSERT OR IGNORE INTO metrics (key, value, timestamp, run_uuid, step, is_nan) "
       "VALUES (?, ?, ?, ?, ?, ?)");
-  // Greatest (step, timestamp, value) per key within the request.
-  std::map<std::string, StoredMetric> best;
+  // Greatest (step, timestamp, value) per key within the request, keys in the order of their
+  // first appearance: Python's store inserts new latest_metrics rows in that order, and the
+  // server and the UI list a run's metrics in row order.
+  std::vector<StoredMetric> best;
+  std::unordered_map<std::string, std::size_t> best_of_key;
   for (const Metric& m : metrics) {
     const StoredMetric s{m.key, sqlite::to_stored(m.value), m.timestamp, m.step};
     insert->bind_all(s.key, s.stored.value, s.timestamp, run_id, s.step, s.stored.is_nan).run();
     insert->reset();
-    auto it = best.find(s.key);
-    if (it == best.end() ||
-        std::make_tuple(s.step, s.timestamp, s.stored.value) >
-            std::make_tuple(it->second.step, it->second.timestamp, it->second.stored.value)) {
-      best[s.key] = s;
+    const auto [it, first] = best_of_key.emplace(s.key, best.size());
+    if (first) {
+      best.push_back(s);
+    } else if (StoredMetric& held = best[it->second];
+               std::make_tuple(s.step, s.timestamp, s.stored.value) >
+               std::make_tuple(held.step, held.timestamp, held.stored.value)) {
+      held = s;
     }
   }
-  for (const auto& [key, s] : best) {
+  for (const StoredMetric& s : best) {
     c.run(
         "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, run_uuid) DO UPDATE SET "
         "value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, "
         "is_nan = excluded.is_nan WHERE (excluded.step, excluded.timestamp, excluded.value) > "
         "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)",
-        key, s.stored.value, s.timestamp, s.step, s.stored.is_nan, run_id);
+        s.key, s.stored.value, s.timestamp, s.step, s.stored.is_nan, run_id);
   }
 }
 

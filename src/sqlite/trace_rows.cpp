@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "core/strings.hpp"
+#include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal::sqlite {
@@ -82,7 +83,7 @@ bool is_promoted_metadata_key(const std::string& key) {
 }
 
 std::string validated_session_id(const std::string& session_id) {
-  if (utf8_length(session_id) > kMaxSessionIdLength) {
+  if (utf8::length(session_id) > kMaxSessionIdLength) {
     throw_error(ErrorCode::kInvalidParameterValue, "'Session ID' exceeds the maximum length of " +
                                                        std::to_string(kMaxSessionIdLength) +
                                                        " characters");

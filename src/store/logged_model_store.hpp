@@ -4,7 +4,9 @@
 // The logged-model RPCs of MLflow 3 (CreateLoggedModel ... SearchLoggedModels, LogOutputs),
 // as a seam of its own beside TrackingStore so the tracking interface stays as it is. Both
 // stores implement it on the same object as their TrackingStore (same connection, same
-// database); MlflowClient reaches it with a dynamic_cast. Input arrives validated.
+// database); the backend bundle (store/backend.hpp) hands it to MlflowClient as its own
+// pointer. Input arrives validated. Methods not overridden answer with the store's Unserved
+// error (store/unserved.hpp).
 
 #include <string>
 #include <utility>
@@ -13,6 +15,7 @@
 #include "mlflow/logged_model.hpp"
 #include "mlflow/paged_list.hpp"
 #include "mlflow/run.hpp"
+#include "store/unserved.hpp"
 
 namespace mlflow::internal {
 
@@ -30,23 +33,30 @@ struct CreateLoggedModelRequest {
 
 class LoggedModelStore {
  public:
+  /// Serves what a subclass overrides; every other call says the backend has no logged
+  /// models.
+  LoggedModelStore();
+  /// Serves nothing: every call throws `why`.
+  explicit LoggedModelStore(Unserved why) : why_(std::move(why)) {}
   virtual ~LoggedModelStore() = default;
 
-  virtual LoggedModel create_logged_model(const CreateLoggedModelRequest& request) = 0;
+  virtual LoggedModel create_logged_model(const CreateLoggedModelRequest& request);
   /// LogLoggedModelParams: one request's worth (the client splits in batches of 100).
-  virtual void log_logged_model_params(const std::string& model_id, const KeyValues& params) = 0;
-  virtual LoggedModel get_logged_model(const std::string& model_id, bool allow_deleted) = 0;
+  virtual void log_logged_model_params(const std::string& model_id, const KeyValues& params);
+  virtual LoggedModel get_logged_model(const std::string& model_id, bool allow_deleted);
   /// Soft delete.
-  virtual void delete_logged_model(const std::string& model_id) = 0;
-  virtual LoggedModel finalize_logged_model(const std::string& model_id,
-                                            LoggedModelStatus status) = 0;
+  virtual void delete_logged_model(const std::string& model_id);
+  virtual LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status);
   /// Upsert; a key repeated in one call keeps its last value.
-  virtual void set_logged_model_tags(const std::string& model_id, const KeyValues& tags) = 0;
-  virtual void delete_logged_model_tag(const std::string& model_id, const std::string& key) = 0;
+  virtual void set_logged_model_tags(const std::string& model_id, const KeyValues& tags);
+  virtual void delete_logged_model_tag(const std::string& model_id, const std::string& key);
   virtual PagedList<LoggedModel> search_logged_models(
-      const std::vector<std::string>& experiment_ids, const SearchLoggedModelsOptions& options) = 0;
+      const std::vector<std::string>& experiment_ids, const SearchLoggedModelsOptions& options);
   /// LogOutputs (runs/outputs): run -> model edges with a step.
-  virtual void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) = 0;
+  virtual void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models);
+
+ private:
+  Unserved why_;
 };
 
 }  // namespace mlflow::internal

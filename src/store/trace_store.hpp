@@ -30,6 +30,7 @@
 #include "mlflow/paged_list.hpp"
 #include "mlflow/span_data.hpp"
 #include "mlflow/trace.hpp"
+#include "store/unserved.hpp"
 
 namespace mlflow::internal {
 
@@ -54,8 +55,12 @@ struct AssessmentUpdate {
   std::optional<std::map<std::string, std::string>> metadata = std::nullopt;
 };
 
+/// Methods not overridden answer with the store's Unserved error (store/unserved.hpp).
 class TraceStore {
  public:
+  /// The bare seam of a backend that keeps no traces.
+  TraceStore();
+  explicit TraceStore(Unserved why) : why_(std::move(why)) {}
   virtual ~TraceStore() = default;
 
   /// StartTraceV3 (POST /api/3.0/mlflow/traces), called when the root span has ended,
@@ -68,7 +73,7 @@ class TraceStore {
   /// spans were logged first (log_spans), the existing row is updated and its span-derived
   /// fields kept, as Python's _start_trace_once does. Unknown or deleted experiment:
   /// RESOURCE_DOES_NOT_EXIST / INVALID_PARAMETER_VALUE as the server answers.
-  virtual TraceInfo start_trace(const TraceInfo& info) = 0;
+  virtual TraceInfo start_trace(const TraceInfo& info);
 
   /// LogSpans (OTLP/HTTP POST /v1/traces with x-mlflow-experiment-id on the server): stores
   /// finished spans of one or more traces of `experiment_id`, all or nothing. Creates the
@@ -78,22 +83,27 @@ class TraceStore {
   /// Logging a span id again replaces that span (idempotent retries). Throws
   /// MlflowException(kNotImplemented) when the store cannot hold spans (the caller then falls
   /// back to the artifact path).
-  virtual void log_spans(const std::string& experiment_id, const std::vector<SpanData>& spans) = 0;
+  virtual void log_spans(const std::string& experiment_id, const std::vector<SpanData>& spans);
 
   /// Artifact fallback for servers whose start_trace answer lacks
   /// mlflow.trace.spansLocation=TRACKING_STORE: writes `traces.json` ({"spans": [...]}, the
   /// span dicts of Python's Span.to_dict) under the info's mlflow.artifactLocation. Stores that
   /// always hold spans themselves may throw kNotImplemented.
-  virtual void upload_trace_data(const TraceInfo& info, const std::vector<SpanData>& spans) = 0;
+  virtual void upload_trace_data(const TraceInfo& info, const std::vector<SpanData>& spans);
+
+  /// The spans a trace keeps outside the tracking store (the read side of the artifact
+  /// fallback: traces.json under mlflow.artifactLocation). Default: the store's own spans of
+  /// the trace (get_trace with allow_partial).
+  virtual std::vector<SpanData> download_trace_data(const TraceInfo& info);
 
   /// GetTraceInfoV3. Unknown id: RESOURCE_DOES_NOT_EXIST.
-  virtual TraceInfo get_trace_info(const std::string& trace_id) = 0;
+  virtual TraceInfo get_trace_info(const std::string& trace_id);
   /// GetTrace (info and spans, spans ordered by start time). When the root span is missing and
   /// !allow_partial: RESOURCE_DOES_NOT_EXIST ("... not fully exported yet"). Unknown id:
   /// RESOURCE_DOES_NOT_EXIST.
-  virtual Trace get_trace(const std::string& trace_id, bool allow_partial) = 0;
+  virtual Trace get_trace(const std::string& trace_id, bool allow_partial);
   /// BatchGetTraces: the traces that exist among `trace_ids` (unknown ids are left out).
-  virtual std::vector<Trace> batch_get_traces(const std::vector<std::string>& trace_ids) = 0;
+  virtual std::vector<Trace> batch_get_traces(const std::vector<std::string>& trace_ids);
 
   /// SearchTracesV3, one page: trace infos (with assessments) of the experiments, filtered by
   /// MLflow's trace grammar (mlflow/utils/search_utils.py SearchTraceUtils), ordered by
@@ -103,14 +113,14 @@ class TraceStore {
   virtual PagedList<TraceInfo> search_traces(const std::vector<std::string>& experiment_ids,
                                              const std::string& filter_string, int max_results,
                                              const std::vector<std::string>& order_by,
-                                             const std::string& page_token) = 0;
+                                             const std::string& page_token);
 
   /// SetTraceTagV3 (upsert). Unknown trace: RESOURCE_DOES_NOT_EXIST.
   virtual void set_trace_tag(const std::string& trace_id, const std::string& key,
-                             const std::string& value) = 0;
+                             const std::string& value);
   /// DeleteTraceTagV3. Unknown key: RESOURCE_DOES_NOT_EXIST ("No trace tag with key 'k' for
   /// trace with ID 'tr-...'"); deleting mlflow.traceName clears the trace name.
-  virtual void delete_trace_tag(const std::string& trace_id, const std::string& key) = 0;
+  virtual void delete_trace_tag(const std::string& trace_id, const std::string& key);
   /// DeleteTraces: `trace_ids`, or every trace with timestamp_ms <= max_timestamp_millis
   /// (oldest first, at most max_traces). Arguments already checked by the caller (exactly one
   /// of the two; max_traces only with the timestamp, positive). Returns the number deleted;
@@ -118,33 +128,35 @@ class TraceStore {
   virtual int delete_traces(const std::string& experiment_id,
                             std::optional<std::int64_t> max_timestamp_millis,
                             std::optional<int> max_traces,
-                            const std::vector<std::string>& trace_ids) = 0;
+                            const std::vector<std::string>& trace_ids);
 
   /// LinkTracesToRun: at most 100 ids (more: INVALID_PARAMETER_VALUE "Cannot link more than
   /// 100 traces to a run in a single request. Provided N traces."), existing links kept.
   virtual void link_traces_to_run(const std::vector<std::string>& trace_ids,
-                                  const std::string& run_id) = 0;
+                                  const std::string& run_id);
   /// LinkPromptsToTrace: entity associations trace -> prompt version.
   virtual void link_prompts_to_trace(const std::string& trace_id,
-                                     const std::vector<PromptVersionRef>& prompt_versions) = 0;
+                                     const std::vector<PromptVersionRef>& prompt_versions);
 
   /// CreateAssessment on assessment.trace_id; the store assigns assessment_id when unset and
   /// sets create/last-update times as Python's store does. With `overrides` set, the
   /// overridden assessment becomes valid=false. Unknown trace: RESOURCE_DOES_NOT_EXIST.
-  virtual Assessment create_assessment(const Assessment& assessment) = 0;
+  virtual Assessment create_assessment(const Assessment& assessment);
   /// Unknown trace: "Trace with request_id 'tr-...' not found"; unknown assessment:
   /// "Assessment with ID 'a-...' not found for trace 'tr-...'" (both RESOURCE_DOES_NOT_EXIST).
-  virtual Assessment get_assessment(const std::string& trace_id,
-                                    const std::string& assessment_id) = 0;
+  virtual Assessment get_assessment(const std::string& trace_id, const std::string& assessment_id);
   /// UpdateAssessment with the mask of the set fields; changing a feedback into an
   /// expectation or back is refused (INVALID_PARAMETER_VALUE), as the server does.
   virtual Assessment update_assessment(const std::string& trace_id,
                                        const std::string& assessment_id,
-                                       const AssessmentUpdate& update) = 0;
+                                       const AssessmentUpdate& update);
   /// DeleteAssessment; an unknown assessment id is not an error (idempotent), an unknown trace
   /// is RESOURCE_DOES_NOT_EXIST. When the deleted assessment overrode another, that one
   /// becomes valid again (Python's store).
-  virtual void delete_assessment(const std::string& trace_id, const std::string& assessment_id) = 0;
+  virtual void delete_assessment(const std::string& trace_id, const std::string& assessment_id);
+
+ private:
+  Unserved why_;
 };
 
 }  // namespace mlflow::internal

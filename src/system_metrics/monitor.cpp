@@ -35,7 +35,11 @@ SystemMetricsMonitor::~SystemMetricsMonitor() { stop(); }
 void SystemMetricsMonitor::start() {
   if (thread_.joinable()) return;
   started_by_ = ::getpid();
-  thread_ = std::thread([this] { run(); });
+  running_.store(true);
+  thread_ = std::thread([this] {
+    run();
+    running_.store(false);
+  });
 }
 
 void SystemMetricsMonitor::stop() noexcept {

@@ -5,6 +5,7 @@
 // logs aggregated machine readings through MlflowClient::log_batch. See
 // include/mlflow/system_metrics.hpp for the names and units.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -53,6 +54,9 @@ class SystemMetricsMonitor {
   /// The current period's aggregate, names without the prefix (public for tests).
   std::map<std::string, double> aggregate() const { return samples_.aggregate(); }
   bool has_gpu() const { return nvml_ != nullptr; }
+  /// True from start() until the sampler thread returns: stopped, or quit by itself (its run
+  /// ended or was deleted, or logging failed).
+  bool running() const noexcept { return running_.load(); }
 
  private:
   void run() noexcept;
@@ -75,6 +79,7 @@ class SystemMetricsMonitor {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;
+  std::atomic<bool> running_{false};
   int started_by_ = 0;  // pid
 };
 

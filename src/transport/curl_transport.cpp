@@ -2,17 +2,12 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstring>
 #include <memory>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "core/strings.hpp"
-#include "mlflow/version.hpp"
 #include "transport/curl_common.hpp"
 #include "transport/http_transport.hpp"
 
@@ -52,18 +47,11 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
 std::size_t write_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
   const std::size_t n = size * count;
-  if (n >= 5 && std::string(data, 5) == "HTTP/") {
-    // A new status line: an interim (100) or redirect response ended; keep only the last one's
-    // headers.
-    exchange->response.headers.clear();
+  // A new status line: an interim (100) or redirect response ended; only the last one's
+  // headers are kept.
+  if (collect_header_line(data, n, exchange->response.headers) != 0) {
     ++exchange->responses_started;
-    return n;
   }
-  const char* colon = static_cast<const char*>(std::memchr(data, ':', n));
-  if (colon == nullptr) return n;  // the blank line that ends the block
-  const std::size_t name_len = static_cast<std::size_t>(colon - data);
-  exchange->response.headers.emplace_back(trim_header_text(data, name_len),
-                                          trim_header_text(colon + 1, n - name_len - 1));
   return n;
 }
 
@@ -71,7 +59,6 @@ class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(TransportOptions options) : options_(std::move(options)) {
     ensure_curl_initialised();
-    if (options_.user_agent.empty()) options_.user_agent = std::string("mlflow-cpp/") + kVersion;
   }
 
   TransportResult send(const HttpRequest& request) override {
@@ -114,41 +101,9 @@ class CurlTransport final : public HttpTransport {
     Exchange exchange;
     char error_buffer[CURL_ERROR_SIZE] = {0};
 
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in multithreaded programs
-#if LIBCURL_VERSION_NUM >= 0x075500                // 7.85.0
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#endif
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    apply_common_options(curl, request.url, options_, request.timeout, TimeoutStyle::kWholeRequest,
+                         error_buffer);
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl can decode
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    // MLflow's defaults (MLFLOW_HTTP_TCP_KEEPALIVE_IDLE / _INTERVAL): find dead peers sooner.
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 30L);
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 10L);
-
-    const long timeout_ms = static_cast<long>(std::max<std::int64_t>(1, request.timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-
-    // TLS: verification stays on unless explicitly disabled.
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-    if (!options_.ca_bundle_path.empty()) {
-      curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
-    }
-    if (!options_.client_cert_path.empty()) {
-      curl_easy_setopt(curl, CURLOPT_SSLCERT, options_.client_cert_path.c_str());
-    }
-    if (!options_.client_key_path.empty()) {
-      curl_easy_setopt(curl, CURLOPT_SSLKEY, options_.client_key_path.c_str());
-    }
-
-    if (options_.follow_redirects) {
-      curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-      curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 30L);  // requests' default limit
-    }
 
     // Method and body.
     const std::string& method = request.method;
@@ -165,28 +120,8 @@ class CurlTransport final : public HttpTransport {
       curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     }
 
-    // Headers. Caller headers first; then suppress what curl would add on its own and we do
-    // not want: `Expect: 100-continue` (an extra round trip that some proxies mishandle) and
-    // a form Content-Type when the caller gave none.
-    curl_slist* raw = nullptr;
-    bool has_content_type = false;
-    auto append = [&raw](const std::string& line) {
-      curl_slist* next = curl_slist_append(raw, line.c_str());
-      if (next != nullptr) raw = next;
-      return next != nullptr;
-    };
-    bool headers_ok = true;
-    for (const auto& [name, value] : request.headers) {
-      // A browser-style Origin header makes MLflow's server refuse state-changing calls.
-      if (iequals(name, "Origin")) continue;
-      if (iequals(name, "Content-Type")) has_content_type = true;
-      // "Name;" is curl's spelling of a header with an empty value ("Name:" would remove it).
-      headers_ok &= append(value.empty() ? name + ";" : name + ": " + value);
-    }
-    headers_ok &= append("Expect:");
-    if (!has_content_type) headers_ok &= append("Content-Type:");
-    CurlHeaderList headers(raw);
-    if (!headers_ok) {
+    const CurlHeaderList headers = build_header_list(request.headers);
+    if (!headers) {
       return TransportResult{std::nullopt, TransportError{TransportErrorKind::kOther,
                                                           "out of memory building headers"}};
     }
@@ -213,24 +148,20 @@ class CurlTransport final : public HttpTransport {
                          "the server closed a kept-alive connection before answering"}};
     }
     if (code != CURLE_OK) {
-      std::string message = curl_easy_strerror(code);
-      if (error_buffer[0] != '\0') message += std::string(": ") + error_buffer;
-      while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
-        message.pop_back();
-      }
-      TransportErrorKind kind = classify_curl_error(code);
+      TransportError error = curl_transport_error(code, error_buffer);
 #if LIBCURL_VERSION_NUM >= 0x075000
       // A timeout before the request was handed to the connection (TCP connect or TLS
       // handshake) means the server never saw it: as safe to retry as a refused connect.
-      if (kind == TransportErrorKind::kTimeout && exchange.requests_started == 0) {
-        kind = TransportErrorKind::kConnectFailed;
+      if (error.kind == TransportErrorKind::kTimeout && exchange.requests_started == 0) {
+        error.kind = TransportErrorKind::kConnectFailed;
       }
 #endif
-      return TransportResult{std::nullopt, TransportError{kind, std::move(message)}};
+      return TransportResult{std::nullopt, std::move(error)};
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     exchange.response.status = status;
+    exchange.response.timing = read_transfer_timing(curl);
     return TransportResult{std::move(exchange.response), std::nullopt};
   }
 

@@ -5,23 +5,20 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <functional>
-#include <mutex>
-#include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "mlflow/errors.hpp"
-#include "mlflow/version.hpp"
 #include "transport/curl_common.hpp"
 
 namespace mlflow::internal {
 namespace {
 
 constexpr std::size_t kMaxErrorBody = 1 << 20;
+// libcurl's largest download buffer (CURL_MAX_READ_SIZE), and as much for uploads.
+constexpr long kTransferBufferBytes = 512 * 1024;
 
 struct FileCloser {
   void operator()(std::FILE* f) const noexcept {
@@ -104,19 +101,10 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
 std::size_t write_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* ex = static_cast<Exchange*>(user);
   const std::size_t n = size * count;
-  if (n >= 5 && std::memcmp(data, "HTTP/", 5) == 0) {
-    // A new response (interim 100, or a redirect that was followed): its headers replace the
-    // previous ones, and its status decides where the body goes.
-    ex->response.headers.clear();
-    const char* space = static_cast<const char*>(std::memchr(data, ' ', n));
-    ex->status = space != nullptr ? std::strtol(space + 1, nullptr, 10) : 0;
-    return n;
-  }
-  const char* colon = static_cast<const char*>(std::memchr(data, ':', n));
-  if (colon == nullptr) return n;
-  const std::size_t name_len = static_cast<std::size_t>(colon - data);
-  ex->response.headers.emplace_back(trim_header_text(data, name_len),
-                                    trim_header_text(colon + 1, n - name_len - 1));
+  // A new response (interim 100, or a redirect that was followed) replaces the previous
+  // headers, and its status decides where the body goes.
+  const long status = collect_header_line(data, n, ex->response.headers);
+  if (status != 0) ex->status = std::max(0L, status);
   return n;
 }
 
@@ -125,7 +113,6 @@ class FileTransferTransport final : public HttpTransport {
   FileTransferTransport(TransportOptions options, FileTransfer transfer)
       : options_(std::move(options)), transfer_(std::move(transfer)) {
     ensure_curl_initialised();
-    if (options_.user_agent.empty()) options_.user_agent = std::string("mlflow-cpp/") + kVersion;
   }
 
   TransportResult send(const HttpRequest& request) override {
@@ -141,32 +128,14 @@ class FileTransferTransport final : public HttpTransport {
     curl_easy_reset(curl);
     Exchange ex;
     char error_buffer[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    const long timeout_ms = static_cast<long>(request.timeout.count());
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, timeout_ms / 1000));
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-    if (!options_.ca_bundle_path.empty()) {
-      curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
-    }
-    if (!options_.client_cert_path.empty()) {
-      curl_easy_setopt(curl, CURLOPT_SSLCERT, options_.client_cert_path.c_str());
-    }
-    if (!options_.client_key_path.empty()) {
-      curl_easy_setopt(curl, CURLOPT_SSLKEY, options_.client_key_path.c_str());
-    }
-    if (options_.follow_redirects) {
-      curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-      curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 30L);
-    }
+    apply_common_options(curl, request.url, options_, request.timeout, TimeoutStyle::kReadTimeout,
+                         error_buffer);
+    // Large buffers both ways: fewer read/write callbacks and system calls per byte (libcurl's
+    // defaults are 64 KiB up, 16 KiB down). See docs/adr/0017 for the measurements.
+#if LIBCURL_VERSION_NUM >= 0x073E00  // 7.62.0
+    curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, kTransferBufferBytes);
+#endif
+    curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kTransferBufferBytes);
 
     FilePtr in;
     if (!transfer_.upload_from.empty()) {
@@ -197,16 +166,10 @@ class FileTransferTransport final : public HttpTransport {
       }
     }
 
-    CurlHeaderList headers;
-    const auto add_header = [&](const std::string& line) {
-      curl_slist* next = curl_slist_append(headers.get(), line.c_str());
-      if (next != nullptr) {
-        (void)headers.release();
-        headers.reset(next);
-      }
-    };
-    for (const auto& [name, value] : request.headers) add_header(name + ": " + value);
-    add_header("Expect:");  // no 100-continue round trip (and no wait on servers without it)
+    const CurlHeaderList headers = build_header_list(request.headers);
+    if (!headers) {
+      return {std::nullopt, TransportError{TransportErrorKind::kOther, "out of memory"}};
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
 
     if (!transfer_.download_to.empty()) ex.download_to = &transfer_.download_to;
@@ -234,23 +197,19 @@ class FileTransferTransport final : public HttpTransport {
                   "Cannot read '" + transfer_.upload_from.string() + "' while uploading it.");
     }
     if (code != CURLE_OK) {
-      std::string message = curl_easy_strerror(code);
-      if (error_buffer[0] != '\0') message += std::string(": ") + error_buffer;
-      while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
-        message.pop_back();
-      }
-      TransportErrorKind kind = classify_curl_error(code);
+      TransportError error = curl_transport_error(code, error_buffer);
       // A timeout before any connection was made: the server never saw the request.
       curl_off_t connect_us = 0;
       curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_us);
-      if (kind == TransportErrorKind::kTimeout && connect_us == 0) {
-        kind = TransportErrorKind::kConnectFailed;
+      if (error.kind == TransportErrorKind::kTimeout && connect_us == 0) {
+        error.kind = TransportErrorKind::kConnectFailed;
       }
-      return {std::nullopt, TransportError{kind, std::move(message)}};
+      return {std::nullopt, std::move(error)};
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     ex.response.status = status;
+    ex.response.timing = read_transfer_timing(curl);
     if (ex.download_to != nullptr && status >= 200 && status < 300) {
       if (!ex.out) ex.out.reset(std::fopen(transfer_.download_to.c_str(), "wb"));  // empty body
       std::FILE* f = ex.out.release();

@@ -26,10 +26,23 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{120000};
 };
 
+/// Where the time of one exchange went, from libcurl's timers (microseconds from the start
+/// of the transfer). `first_byte_us - request_sent_us` is the server's handling plus one
+/// network trip; `total_us - first_byte_us` is how long the rest of the answer took after its
+/// first byte (near zero for a small answer, unless something held the body back).
+struct TransferTiming {
+  std::int64_t request_sent_us = 0;  // CURLINFO_PRETRANSFER_TIME_T
+  std::int64_t first_byte_us = 0;    // CURLINFO_STARTTRANSFER_TIME_T
+  std::int64_t total_us = 0;         // CURLINFO_TOTAL_TIME_T
+  bool reused_connection = false;    // no new connection was opened for it
+};
+
 struct HttpResponse {
   long status = 0;
   HttpHeaders headers;  // names as received
   std::string body;
+  /// Filled by the libcurl transports; zero for answers that did not cross a network.
+  TransferTiming timing{};
   /// Case-insensitive header lookup.
   std::optional<std::string> header(const std::string& name) const;
 };
@@ -45,6 +58,9 @@ enum class TransportErrorKind {
 struct TransportError {
   TransportErrorKind kind = TransportErrorKind::kOther;
   std::string message;  // e.g. curl's error text; never contains header values
+  /// A kTls failure whose handshake got a plain-HTTP answer: the URL says https:// to a
+  /// server that speaks http://.
+  bool plain_http_peer = false;
 };
 
 /// Either a response or an error.

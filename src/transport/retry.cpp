@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
 #include <thread>
 #include <vector>
 
+#include "core/deadline.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "core/url.hpp"
@@ -140,13 +140,16 @@ const char* failure_text(TransportErrorKind kind) {
 }
 
 [[noreturn]] void throw_transport_failure(const HttpRequest& request, const TransportError& error,
-                                          int attempts, bool gave_up_for_idempotency) {
+                                          int attempts, bool gave_up_for_idempotency,
+                                          const Deadline* stopped_by = nullptr) {
   const std::string what = "API request " + request.method + " " +
                            display_url_for_messages(request.url) + " failed after " +
                            attempts_text(attempts) + ": " + failure_text(error.kind) + " (" +
                            redact_secrets(error.message) + "). ";
   std::string advice;
-  if (gave_up_for_idempotency) {
+  if (stopped_by != nullptr) {
+    advice = "It was not retried further because " + stopped_by->purpose() + " came first. ";
+  } else if (gave_up_for_idempotency) {
     advice =
         "It was not retried because the server may already have carried it out, and repeating "
         "a create could make a duplicate; check whether it took effect before trying again. ";
@@ -167,6 +170,16 @@ const char* failure_text(TransportErrorKind kind) {
                       "(tracking URI); to keep retrying longer raise "
                       "MLFLOW_HTTP_REQUEST_MAX_RETRIES or MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR.");
     case TransportErrorKind::kTls:
+      if (error.plain_http_peer) {
+        // Certificate advice would send the user the wrong way: nothing is wrong with any
+        // certificate, the server does not speak TLS at all.
+        throw_error(ErrorCode::kIoError,
+                    what +
+                        "The server answered in plain HTTP: this URL uses https:// but the "
+                        "server does not speak TLS on that port. Use http:// in the tracking "
+                        "URI (MLFLOW_TRACKING_URI) if the server is plain HTTP, or put it behind "
+                        "a TLS endpoint.");
+      }
       throw_error(ErrorCode::kIoError,
                   what +
                       "TLS errors are not retried. Check the server certificate: set "
@@ -188,17 +201,6 @@ void log_debug(const std::string& message) {
 
 }  // namespace
 
-std::chrono::milliseconds backoff_for_retry(const RetryPolicy& policy, int retry, double random01) {
-  // urllib3 2.x get_backoff_time(): with n consecutive errors in the history, 0 when n <= 1,
-  // else factor * 2^(n-1) + random * jitter, clamped to [0, backoff_max].
-  if (retry <= 1) return std::chrono::milliseconds(0);
-  double seconds = policy.backoff_factor * std::pow(2.0, retry - 1);
-  if (policy.backoff_jitter != 0.0) seconds += random01 * policy.backoff_jitter;
-  const double max_seconds = static_cast<double>(policy.max_backoff.count()) / 1000.0;
-  seconds = std::max(0.0, std::min(max_seconds, seconds));
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000.0)));
-}
-
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
                                                            std::int64_t now_ms) {
   const std::string v = trim(value);
@@ -218,11 +220,6 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
   return std::chrono::milliseconds(wait_ms);
 }
 
-bool is_retryable_status(long status) noexcept {
-  return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
-         status == 504;
-}
-
 HttpResponse send_with_retry(HttpTransport& transport, const HttpRequest& request,
                              const RetryPolicy& policy, const RetryHooks& hooks,
                              Idempotency idempotency) {
@@ -232,12 +229,33 @@ HttpResponse send_with_retry(HttpTransport& transport, const HttpRequest& reques
   const std::string url =
       log_enabled(LogLevel::kDebug) ? display_url_for_messages(request.url) : std::string();
   const int max_retries = std::max(0, policy.max_retries);
+  // Under a deadline (an exit path, an async worker being shut down): no attempt outlasts it
+  // and no retry is started when its back-off would reach it.
+  const Deadline* const deadline = current_deadline();
+  const auto out_of_time = [deadline](std::chrono::milliseconds wait) {
+    return deadline != nullptr && deadline->remaining() <= wait;
+  };
 
   for (int retries_done = 0;; ++retries_done) {
     const int attempt = retries_done + 1;
     log_debug("HTTP " + request.method + " " + url + " (attempt " + std::to_string(attempt) +
               " of " + std::to_string(max_retries + 1) + ")");
-    TransportResult result = transport.send(request);
+    const HttpRequest* attempt_request = &request;
+    HttpRequest clamped;
+    if (deadline != nullptr) {
+      const std::chrono::milliseconds left = deadline->remaining();
+      if (left.count() <= 0) {
+        throw_error(ErrorCode::kDeadlineExceeded,
+                    "API request " + request.method + " " + display_url_for_messages(request.url) +
+                        " was not sent: " + deadline->purpose() + " had passed.");
+      }
+      if (left < request.timeout) {
+        clamped = request;
+        clamped.timeout = left;
+        attempt_request = &clamped;
+      }
+    }
+    TransportResult result = transport.send(*attempt_request);
 
     std::chrono::milliseconds wait{0};
     if (result.ok()) {
@@ -252,7 +270,7 @@ HttpResponse send_with_retry(HttpTransport& transport, const HttpRequest& reques
       const bool retryable =
           idempotency == Idempotency::kNonIdempotent
               ? (status == 408 || status == 429)
-              : is_retryable_status(status) || (policy.respect_retry_after && has_retry_after &&
+              : is_transient_status(status) || (policy.respect_retry_after && has_retry_after &&
                                                 has_retry_after_semantics(status));
       if (!retryable || retries_done >= max_retries) {
         log_debug("HTTP " + request.method + " " + url + " -> " + std::to_string(status) +
@@ -268,6 +286,11 @@ HttpResponse send_with_retry(HttpTransport& transport, const HttpRequest& reques
       wait = (server_wait && server_wait->count() > 0)
                  ? *server_wait
                  : backoff_for_retry(policy, retries_done + 1, random());
+      if (out_of_time(wait)) {
+        log_debug("HTTP " + request.method + " " + url + " -> " + std::to_string(status) +
+                  " (not retried: " + deadline->purpose() + " comes first)");
+        return std::move(response);
+      }
       log_debug("HTTP " + request.method + " " + url + " -> " + std::to_string(status) +
                 ", retrying in " + seconds_text(wait));
     } else {
@@ -281,10 +304,12 @@ HttpResponse send_with_retry(HttpTransport& transport, const HttpRequest& reques
       if (!retry_kind || blocked_by_idempotency || retries_done >= max_retries) {
         log_debug("HTTP " + request.method + " " + url + " failed: " + failure_text(error.kind) +
                   " (" + error.message + "), giving up");
-        throw_transport_failure(request, error, attempt,
+        throw_transport_failure(*attempt_request, error, attempt,
                                 blocked_by_idempotency && retries_done < max_retries);
       }
       wait = backoff_for_retry(policy, retries_done + 1, random());
+      if (out_of_time(wait))
+        throw_transport_failure(*attempt_request, error, attempt, false, deadline);
       log_debug("HTTP " + request.method + " " + url + " failed: " + failure_text(error.kind) +
                 " (" + error.message + "), retrying in " + seconds_text(wait));
     }

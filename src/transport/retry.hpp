@@ -11,6 +11,7 @@
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/retry_rules.hpp"
 #include "transport/http_transport.hpp"
 
 namespace mlflow::internal {
@@ -21,21 +22,16 @@ enum class Idempotency {
   kNonIdempotent,  // creates: retry only when the server surely did not act on it
 };
 
-/// urllib3 2.x schedule: the wait before retry number `retry` (1-based) when no Retry-After
-/// applies: 0 for the first retry, then factor * 2^(retry-1) + U(0, jitter), capped.
-std::chrono::milliseconds backoff_for_retry(const RetryPolicy& policy, int retry, double random01);
-
 /// Parses a Retry-After value: delta-seconds or an HTTP date. std::nullopt if unparseable.
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
                                                            std::int64_t now_ms);
-
-/// True for 408, 429, 500, 502, 503, 504.
-bool is_retryable_status(long status) noexcept;
 
 /// Sends `request`, retrying per `policy`. Returns the final HTTP response (any status: a
 /// retryable status left after the last retry is returned, not thrown). Throws Unavailable /
 /// DeadlineExceeded / MlflowException when no response could be had; the message names the
 /// URL (without credentials), how many attempts were made, the last failure, and what to check.
+/// Honours the calling thread's deadline (core/deadline.hpp): no retry after it, no attempt
+/// with a timeout beyond it, and DeadlineExceeded without an attempt once it has passed.
 HttpResponse send_with_retry(HttpTransport& transport, const HttpRequest& request,
                              const RetryPolicy& policy, const RetryHooks& hooks,
                              Idempotency idempotency);

@@ -9,18 +9,24 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "client/client_impl.hpp"
 #include "fluent/state.hpp"
 #include "mlflow/mlflow.hpp"
 #include "sqlite/sqlite_tracking_store.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/scoped_server.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
@@ -287,57 +293,65 @@ class GatedStore : public internal::SqliteTrackingStore {
   bool open_ = false;
 };
 
-TEST(AsyncLogging, FullQueueDropsAndCountsWhenConfigured) {
+struct GatedSetup {
+  std::shared_ptr<GatedStore> store;
+  MlflowClient client;
+  std::string run_id;
+};
+
+// A client over a fresh GatedStore with one run, logging asynchronously with `options`.
+GatedSetup gated_setup(const AsyncLoggingOptions& options) {
   const std::string dir = make_temp_dir("async-gated");
   auto store = std::make_shared<GatedStore>(dir + "/mlflow.db", dir + "/artifacts");
-  MlflowClient client(store);
+  MlflowClient client = internal::make_client(store);
   const std::string run_id = new_run(client);
+  client.set_async_logging_options(options);
+  return {store, std::move(client), run_id};
+}
+
+TEST(AsyncLogging, FullQueueDropsAndCountsWhenConfigured) {
   AsyncLoggingOptions options;
   options.queue_capacity = 10;
   options.when_full = AsyncQueueFullPolicy::kDrop;
-  client.set_async_logging_options(options);
+  GatedSetup gated = gated_setup(options);
   LogMetricOptions metric_options;
   metric_options.synchronous = false;
-  client.log_metric(run_id, "m", 0, metric_options);
-  store->wait_for_worker();  // the worker holds point 0 and waits at the gate
+  gated.client.log_metric(gated.run_id, "m", 0, metric_options);
+  gated.store->wait_for_worker();  // the worker holds point 0 and waits at the gate
   for (int i = 1; i <= 100; ++i) {
     metric_options.step = i;
-    client.log_metric(run_id, "m", i, metric_options);
+    gated.client.log_metric(gated.run_id, "m", i, metric_options);
   }
-  AsyncLoggingStats stats = client.async_logging_stats();
+  AsyncLoggingStats stats = gated.client.async_logging_stats();
   EXPECT_EQ(stats.enqueued, 11u);  // point 0 and a full queue of 10
   EXPECT_EQ(stats.dropped, 90u);
-  store->open();
-  client.flush_async_logging();
-  EXPECT_EQ(client.get_metric_history(run_id, "m").size(), 11u);
+  gated.store->open();
+  gated.client.flush_async_logging();
+  EXPECT_EQ(gated.client.get_metric_history(gated.run_id, "m").size(), 11u);
 }
 
 TEST(AsyncLogging, FullQueueBlocksByDefaultAndLosesNothing) {
-  const std::string dir = make_temp_dir("async-gated");
-  auto store = std::make_shared<GatedStore>(dir + "/mlflow.db", dir + "/artifacts");
-  MlflowClient client(store);
-  const std::string run_id = new_run(client);
   AsyncLoggingOptions options;
   options.queue_capacity = 10;
-  client.set_async_logging_options(options);
+  GatedSetup gated = gated_setup(options);
   LogMetricOptions metric_options;
   metric_options.synchronous = false;
-  client.log_metric(run_id, "m", 0, metric_options);
-  store->wait_for_worker();
+  gated.client.log_metric(gated.run_id, "m", 0, metric_options);
+  gated.store->wait_for_worker();
   std::thread producer([&] {
     LogMetricOptions o = metric_options;
     for (int i = 1; i <= 100; ++i) {
       o.step = i;
-      client.log_metric(run_id, "m", i, o);
+      gated.client.log_metric(gated.run_id, "m", i, o);
     }
   });
   // The producer fills its queue and waits for room; the gate opening lets it finish.
-  while (client.async_logging_stats().blocked == 0) std::this_thread::yield();
-  store->open();
+  while (gated.client.async_logging_stats().blocked == 0) std::this_thread::yield();
+  gated.store->open();
   producer.join();
-  client.flush_async_logging();
-  EXPECT_EQ(client.get_metric_history(run_id, "m").size(), 101u);
-  EXPECT_EQ(client.async_logging_stats().dropped, 0u);
+  gated.client.flush_async_logging();
+  EXPECT_EQ(gated.client.get_metric_history(gated.run_id, "m").size(), 101u);
+  EXPECT_EQ(gated.client.async_logging_stats().dropped, 0u);
 }
 
 TEST(AsyncLogging, RunEndDrainsTheQueueOnBothStores) {
@@ -381,17 +395,77 @@ TEST(AsyncLogging, EnvironmentSwitchAndFluentApi) {
   internal::reset_fluent_state();
 }
 
+// The fluent hot path reads its thread's run without a lock (ADR 0016): eight threads log to
+// their own runs at once; the runs are then ended from another thread, and each thread's next
+// call must see that (a new run, as Python's _get_or_start_run), not log to the ended one.
+TEST(AsyncLogging, FluentLoggingFromEightThreadsAndRunsEndedElsewhere) {
+  const std::string dir = make_temp_dir("async-fluent-threads");
+  testing::ScopedEnv env({{"MLFLOW_TRACKING_URI", "sqlite:///" + dir + "/mlflow.db"},
+                          {"MLFLOW_ENABLE_ASYNC_LOGGING", "true"}});
+  internal::reset_fluent_state();
+  constexpr int kPoints = 2000;
+  std::vector<std::optional<ActiveRun>> runs(kThreads);
+  std::vector<std::string> first_ids(kThreads);
+  std::vector<std::string> second_ids(kThreads);
+  std::mutex mutex;
+  std::condition_variable cv;
+  int logged = 0;
+  bool ended = false;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ActiveRun run = start_run();
+      first_ids[static_cast<std::size_t>(t)] = run.run_id();
+      for (int i = 0; i < kPoints; ++i) log_metric("loss", i, {std::nullopt, i});
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        runs[static_cast<std::size_t>(t)].emplace(std::move(run));
+        ++logged;
+        cv.notify_all();
+        cv.wait(lock, [&] { return ended; });
+      }
+      log_metric("after", 1.0);  // the ended run left this thread's stack: a new run starts
+      second_ids[static_cast<std::size_t>(t)] = active_run()->info.run_id;
+      end_run();
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    cv.wait(lock, [&] { return logged == kThreads; });
+    for (auto& run : runs) run->end(RunStatus::kFinished);  // on this thread, not theirs
+    ended = true;
+    cv.notify_all();
+  }
+  for (auto& th : threads) th.join();
+  flush_async_logging();
+  MlflowClient check("sqlite:///" + dir + "/mlflow.db");
+  for (int t = 0; t < kThreads; ++t) {
+    const std::string& first = first_ids[static_cast<std::size_t>(t)];
+    const std::string& second = second_ids[static_cast<std::size_t>(t)];
+    EXPECT_NE(first, second);
+    EXPECT_EQ(check.get_metric_history(first, "loss").size(), static_cast<std::size_t>(kPoints));
+    EXPECT_TRUE(check.get_metric_history(first, "after").empty());
+    EXPECT_EQ(check.get_run(first).info.status, RunStatus::kFinished);
+    EXPECT_EQ(check.get_metric_history(second, "after").size(), 1u);
+  }
+  internal::reset_fluent_state();
+}
+
+std::string self_path() {
+  char self[4096] = {};
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (n <= 0) ADD_FAILURE() << "cannot read /proc/self/exe";
+  return self;
+}
+
 // Process exit drains: a child (this program, see main) logs asynchronously and returns from
 // main without flushing.
 TEST(AsyncLogging, ProcessExitDrainsTheQueue) {
   const std::string db = make_temp_dir("async-exit") + "/mlflow.db";
   MlflowClient client("sqlite:///" + db);
   const std::string run_id = new_run(client);
-  char self[4096] = {};
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  ASSERT_GT(n, 0);
   const testing::CommandResult result = testing::run_command(
-      std::string(self) + " --child-log-and-exit sqlite:///" + db + " " + run_id + " 2>&1");
+      self_path() + " --child-log-and-exit sqlite:///" + db + " " + run_id + " 2>&1");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(client.get_metric_history(run_id, "exit").size(), 20000u);
 }
@@ -409,12 +483,191 @@ int child_log_and_exit(const std::string& uri, const std::string& run_id) {
   std::exit(0);
 }
 
+// ---- The server is gone: exit within the deadline, and say what was lost (ADR 0016) ---------
+
+// Sums the child's "UNDELIVERED <metrics> <params> <tags> <code>" lines.
+struct ChildReport {
+  std::size_t metrics = 0;
+  std::size_t params = 0;
+  std::size_t tags = 0;
+  std::size_t reports = 0;
+};
+
+ChildReport undelivered_in(const std::string& output) {
+  ChildReport r;
+  std::size_t pos = 0;
+  while ((pos = output.find("UNDELIVERED ", pos)) != std::string::npos) {
+    unsigned long m = 0, p = 0, t = 0;
+    char code[64] = {};
+    if (std::sscanf(output.c_str() + pos, "UNDELIVERED %lu %lu %lu %63s", &m, &p, &t, code) == 4) {
+      r.metrics += m;
+      r.params += p;
+      r.tags += t;
+      ++r.reports;
+      EXPECT_STREQ(code, "DEADLINE_EXCEEDED");
+    }
+    pos += 12;
+  }
+  return r;
+}
+
+TEST(AsyncLoggingExit, ServerStoppedTheProgramExitsWithinTheExitTimeoutAndReportsWhatItLost) {
+  std::string uri;
+  std::string run_id;
+  {
+    testing::ScopedEnv one_worker({{"MLFLOW_TEST_SERVER_WORKERS", std::string("1")}});
+    testing::ScopedServer server;
+    ASSERT_TRUE(server.started()) << server.output();
+    uri = server.uri();
+    MlflowClient client(uri);
+    run_id = new_run(client);
+  }  // the server is stopped (killed, its port closed)
+
+  constexpr int kExitTimeoutS = 3;
+  for (const std::string& how : {std::string("return"), std::string("exit")}) {
+    SCOPED_TRACE(how);
+    const auto start = std::chrono::steady_clock::now();
+    const testing::CommandResult result = testing::run_command(
+        "MLFLOW_CPP_ASYNC_LOGGING_EXIT_TIMEOUT=" + std::to_string(kExitTimeoutS) + " " +
+        self_path() + " --child-log-to-dead-server " + uri + " " + run_id + " " + how + " 2>&1");
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf(
+        "[ measured ] child (%s from main) with the server gone exited after %.2f s "
+        "(exit timeout %d s)\n",
+        how.c_str(), seconds, kExitTimeoutS);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_NE(result.output.find("LOGGED"), std::string::npos) << result.output;
+    // The deadline bounds the exit (without it: the transport's ~4 minutes of retries per
+    // request on top of a 5-minute hold). The margin covers starting the process and logging.
+    EXPECT_LT(seconds, kExitTimeoutS + 15.0) << result.output;
+    const ChildReport lost = undelivered_in(result.output);
+    EXPECT_GE(lost.reports, 1u) << result.output;
+    EXPECT_EQ(lost.metrics, 1000u) << result.output;
+    EXPECT_EQ(lost.params, 1u) << result.output;
+    EXPECT_EQ(lost.tags, 1u) << result.output;
+    // And through the SDK's log handler, never silently.
+    EXPECT_NE(result.output.find("LOG Asynchronous logging lost"), std::string::npos)
+        << result.output;
+  }
+}
+
+int child_log_to_dead_server(const std::string& uri, const std::string& run_id,
+                             const std::string& how) {
+  set_log_handler(
+      [](LogLevel, const std::string& line) {
+        std::printf("LOG %s\n", line.c_str());
+        std::fflush(stdout);
+      },
+      LogLevel::kError);
+  // The client's default transport retries (7, up to ~4 minutes per request) are kept.
+  auto client = std::make_unique<MlflowClient>(uri);
+  AsyncLoggingOptions async_options;
+  async_options.on_error = [](const AsyncLoggingError& e) {
+    std::printf("UNDELIVERED %zu %zu %zu %s\n", e.metrics, e.params, e.tags,
+                error_code_name(e.code));
+    std::fflush(stdout);
+  };
+  client->set_async_logging_options(async_options);
+  LogMetricOptions options;
+  options.synchronous = false;
+  for (int i = 0; i < 1000; ++i) {
+    options.step = i;
+    client->log_metric(run_id, "lost", i, options);
+  }
+  client->log_param(run_id, "p", "v", {false});
+  client->set_tag(run_id, "t", "v", {false});
+  std::printf("LOGGED\n");
+  std::fflush(stdout);
+  if (how == "exit") {
+    static_cast<void>(client.release());  // alive at exit: only the at-exit hook stops it
+    std::exit(0);
+  }
+  return 0;  // the client's destructor stops it
+}
+
+// ---- An uncaught exception: everything stored, the run FAILED (issue 15) ---------------------
+
+// The program's own terminate handler, installed before mlflow-cpp's: ours must chain to it.
+[[noreturn]] void programs_own_terminate_handler() {
+  std::printf("PROGRAM'S HANDLER\n");
+  std::fflush(stdout);
+  std::abort();
+}
+
+int child_throw_uncaught(const std::string& uri, int points) {
+  std::set_terminate(programs_own_terminate_handler);
+  set_tracking_uri(uri);
+  ActiveRun run = start_run();
+  std::printf("RUN %s\n", run.run_id().c_str());
+  std::fflush(stdout);
+  log_param("lr", "0.1", false);
+  for (int i = 0; i < points; ++i) log_metric("loss", i, {std::nullopt, i, {}, {}, {}, false});
+  // Nothing catches it: std::terminate without unwinding, so ActiveRun's destructor never runs.
+  throw std::runtime_error("training diverged");
+}
+
+struct TerminateOutcome {
+  std::string run_id;
+  std::string output;
+};
+
+TerminateOutcome run_throwing_child(const std::string& uri, int points,
+                                    const std::string& env = "") {
+  const testing::CommandResult result =
+      testing::run_command(env + " " + self_path() + " --child-throw-uncaught " + uri + " " +
+                           std::to_string(points) + " 2>&1; echo \"EXIT=$?\"");
+  TerminateOutcome outcome;
+  outcome.output = result.output;
+  const std::size_t pos = result.output.find("RUN ");
+  if (pos != std::string::npos) {
+    outcome.run_id = result.output.substr(pos + 4, result.output.find('\n', pos) - pos - 4);
+  }
+  return outcome;
+}
+
+TEST(AsyncLoggingExit, UncaughtExceptionStoresEveryPointAndEndsTheRunFailedOnBothStores) {
+  const std::string db = make_temp_dir("async-terminate") + "/mlflow.db";
+  for (const std::string& uri : {"sqlite:///" + db, testing::server_uri()}) {
+    SCOPED_TRACE(uri);
+    constexpr int kPoints = 5000;
+    const TerminateOutcome child = run_throwing_child(uri, kPoints);
+    ASSERT_FALSE(child.run_id.empty()) << child.output;
+    // It still dies of the exception (SIGABRT), through the program's own handler.
+    EXPECT_NE(child.output.find("EXIT=134"), std::string::npos) << child.output;
+    EXPECT_NE(child.output.find("PROGRAM'S HANDLER"), std::string::npos) << child.output;
+    MlflowClient check(uri);
+    const mlflow::Run run = check.get_run(child.run_id);
+    EXPECT_EQ(run.info.status, RunStatus::kFailed);
+    EXPECT_EQ(run.data.params.at("lr"), "0.1");
+    const std::vector<Metric> history = check.get_metric_history(child.run_id, "loss");
+    ASSERT_EQ(history.size(), static_cast<std::size_t>(kPoints));
+    EXPECT_EQ(history.back().step, kPoints - 1);
+  }
+}
+
+TEST(AsyncLoggingExit, TheTerminateHandlerCanBeTurnedOff) {
+  const std::string uri = "sqlite:///" + make_temp_dir("async-terminate-off") + "/mlflow.db";
+  const TerminateOutcome child = run_throwing_child(uri, 10, "MLFLOW_CPP_TERMINATE_HANDLER=false");
+  ASSERT_FALSE(child.run_id.empty()) << child.output;
+  EXPECT_NE(child.output.find("EXIT=134"), std::string::npos) << child.output;
+  EXPECT_NE(child.output.find("PROGRAM'S HANDLER"), std::string::npos) << child.output;
+  // Without it the run stays RUNNING, as before issue 15.
+  EXPECT_EQ(MlflowClient(uri).get_run(child.run_id).info.status, RunStatus::kRunning);
+}
+
 }  // namespace
 }  // namespace mlflow
 
 int main(int argc, char** argv) {
   if (argc == 4 && std::string(argv[1]) == "--child-log-and-exit") {
     return mlflow::child_log_and_exit(argv[2], argv[3]);
+  }
+  if (argc == 5 && std::string(argv[1]) == "--child-log-to-dead-server") {
+    return mlflow::child_log_to_dead_server(argv[2], argv[3], argv[4]);
+  }
+  if (argc == 4 && std::string(argv[1]) == "--child-throw-uncaught") {
+    return mlflow::child_throw_uncaught(argv[2], std::atoi(argv[3]));
   }
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();

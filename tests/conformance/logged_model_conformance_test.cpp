@@ -56,13 +56,18 @@ void add_names(Transcript& t, const std::string& label, const PagedList<LoggedMo
   t.add(line);
 }
 
+// A run started at kT0, so both stores record the same start time.
+std::string run_at_t0(MlflowClient& c, const std::string& exp) {
+  CreateRunOptions options;
+  options.start_time = kT0;
+  return c.create_run(exp, options).info.run_id;
+}
+
 TEST(LoggedModelConformance, LifecycleTagsParamsAndErrors) {
   run_on_both_stores([](MlflowClient& c, const std::string& p, Transcript& t) {
     const std::string exp = c.create_experiment(p);
     const Experiment e = c.get_experiment(exp);
-    CreateRunOptions ro;
-    ro.start_time = kT0;
-    const std::string run = c.create_run(exp, ro).info.run_id;
+    const std::string run = run_at_t0(c, exp);
 
     CreateLoggedModelOptions o;
     o.name = "classifier";
@@ -127,9 +132,7 @@ TEST(LoggedModelConformance, MetricsByModelIdAndRunOutputs) {
   run_on_both_stores([](MlflowClient& c, const std::string& p, Transcript& t) {
     const std::string exp = c.create_experiment(p);
     const Experiment e = c.get_experiment(exp);
-    CreateRunOptions ro;
-    ro.start_time = kT0;
-    const std::string run = c.create_run(exp, ro).info.run_id;
+    const std::string run = run_at_t0(c, exp);
     t.id(run);
     CreateLoggedModelOptions o;
     o.name = "m";

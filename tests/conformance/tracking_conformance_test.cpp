@@ -92,22 +92,15 @@ TEST(Conformance, SearchExperimentsFiltersOrderingAndPaging) {
     o.order_by = {"experiment_id DESC"};
     search("by id desc", o);
     o.order_by = {"name ASC"};
-    o.filter_string = "tags.parity = 'odd'";
-    search("tag eq", o);
-    o.filter_string = "tags.parity != 'odd'";
-    search("tag ne", o);
-    o.filter_string = "tags.parity IS NULL";
-    search("tag null", o);
-    o.filter_string = "tags.parity IS NOT NULL";
-    search("tag not null", o);
-    o.filter_string = "name ILIKE '%mixed'";
-    search("ilike", o);
-    o.filter_string = "name LIKE '%mixed'";
-    search("like is case-sensitive", o);
-    o.filter_string = "tags.parity LIKE 'ev%'";
-    search("tag like", o);
-    o.filter_string = "creation_time > 0";
-    search("creation_time", o);
+    const std::pair<const char*, const char*> filters[] = {
+        {"tag eq", "tags.parity = 'odd'"},      {"tag ne", "tags.parity != 'odd'"},
+        {"tag null", "tags.parity IS NULL"},    {"tag not null", "tags.parity IS NOT NULL"},
+        {"ilike", "name ILIKE '%mixed'"},       {"like is case-sensitive", "name LIKE '%mixed'"},
+        {"tag like", "tags.parity LIKE 'ev%'"}, {"creation_time", "creation_time > 0"}};
+    for (const auto& [label, filter] : filters) {
+      o.filter_string = filter;
+      search(label, o);
+    }
     // Paging: 2 per page through 4 active experiments.
     SearchExperimentsOptions paged;
     paged.max_results = 2;

@@ -18,16 +18,12 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/files.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 namespace fs = std::filesystem;
-using mlflow::MlflowClient;
-using mlflow::testing::FaultAction;
-using mlflow::testing::FaultProxy;
-using mlflow::testing::make_temp_dir;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
 
 constexpr std::int64_t kTwoGiB = std::int64_t{2} << 30;
 constexpr std::int64_t kRssLimitKiB = 64 * 1024;
@@ -103,8 +99,8 @@ std::int64_t download_in_child(const std::string& tracking_uri, const std::strin
 }
 
 TEST(ArtifactsLarge, TwoGibDownloadFromServerKeepsMemoryFlat) {
-  MlflowClient client(server_uri());
-  const std::string exp = client.create_experiment(unique_name("artifacts-2g"));
+  MlflowClient client(testing::server_uri());
+  const std::string exp = client.create_experiment(testing::unique_name("artifacts-2g"));
   const std::string run_id = client.create_run(exp).info.run_id;
   const char* server_dir = std::getenv("MLFLOW_TEST_SERVER_DIR");
   ASSERT_NE(server_dir, nullptr);
@@ -117,8 +113,8 @@ TEST(ArtifactsLarge, TwoGibDownloadFromServerKeepsMemoryFlat) {
   ASSERT_EQ(listing.size(), 1u);
   EXPECT_EQ(listing[0].file_size.value_or(0), kTwoGiB);
 
-  const fs::path dst = make_temp_dir("artifacts-2g-dst");
-  const std::int64_t peak = download_in_child(server_uri(), run_id, "big/model.bin", dst);
+  const fs::path dst = testing::make_temp_dir("artifacts-2g-dst");
+  const std::int64_t peak = download_in_child(testing::server_uri(), run_id, "big/model.bin", dst);
   expect_same_content(dst / "big" / "model.bin");
   EXPECT_GT(peak, 0);
   EXPECT_LT(peak, kRssLimitKiB) << "peak RSS of the downloading process: " << peak << " KiB";
@@ -128,12 +124,12 @@ TEST(ArtifactsLarge, TwoGibDownloadFromServerKeepsMemoryFlat) {
 }
 
 TEST(ArtifactsLarge, TwoGibDownloadFromEmbeddedStoreKeepsMemoryFlat) {
-  const fs::path base = make_temp_dir("artifacts-2g-embedded");
+  const fs::path base = testing::make_temp_dir("artifacts-2g-embedded");
   const std::string uri = "sqlite:///" + (base / "mlflow.db").string();
   MlflowClient client(uri);
   mlflow::CreateExperimentOptions options;
   options.artifact_location = (base / "root").string();
-  const std::string exp = client.create_experiment(unique_name("artifacts-2g"), options);
+  const std::string exp = client.create_experiment(testing::unique_name("artifacts-2g"), options);
   const std::string run_id = client.create_run(exp).info.run_id;
   make_sparse_file(base / "root" / run_id / "artifacts" / "big" / "model.bin");
 
@@ -146,24 +142,19 @@ TEST(ArtifactsLarge, TwoGibDownloadFromEmbeddedStoreKeepsMemoryFlat) {
   fs::remove_all(base, ec);
 }
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // Twelve files go up four at a time through a proxy that resets one upload and answers 503 to
 // another: each is retried on its own, and the whole tree arrives intact.
 TEST(ArtifactsLarge, ParallelUploadRetriesFailedFilesOneByOne) {
-  FaultProxy proxy(server_uri());
+  testing::FaultProxy proxy(testing::server_uri());
   mlflow::ClientOptions o;
   o.tracking_uri = proxy.url();
   o.max_retries = 3;
   o.backoff_factor = 0.05;
   o.backoff_jitter = 0.0;
   MlflowClient client(o);
-  const std::string exp = client.create_experiment(unique_name("artifacts-parallel"));
+  const std::string exp = client.create_experiment(testing::unique_name("artifacts-parallel"));
   const std::string run_id = client.create_run(exp).info.run_id;
-  const fs::path src = fs::path(make_temp_dir("artifacts-parallel")) / "tree";
+  const fs::path src = fs::path(testing::make_temp_dir("artifacts-parallel")) / "tree";
   for (int i = 0; i < 12; ++i) {
     const fs::path p = src / ("dir" + std::to_string(i % 3)) / ("file" + std::to_string(i));
     fs::create_directories(p.parent_path());
@@ -173,8 +164,8 @@ TEST(ArtifactsLarge, ParallelUploadRetriesFailedFilesOneByOne) {
       "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + run_id + "/artifacts/up/dir1/file4";
   const std::string other =
       "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + run_id + "/artifacts/up/dir2/file8";
-  proxy.script(root, FaultAction::reset_before());
-  proxy.script(other, FaultAction::respond(503, "busy"));
+  proxy.script(root, testing::FaultAction::reset_before());
+  proxy.script(other, testing::FaultAction::respond(503, "busy"));
   std::int64_t files_done = 0;
   mlflow::ArtifactTransferOptions transfer;
   transfer.max_parallel_files = 4;
@@ -184,12 +175,15 @@ TEST(ArtifactsLarge, ParallelUploadRetriesFailedFilesOneByOne) {
   EXPECT_EQ(proxy.count(other), 2);
   EXPECT_EQ(files_done, 12);
 
-  const fs::path dst = make_temp_dir("artifacts-parallel-dst");
+  const fs::path dst = testing::make_temp_dir("artifacts-parallel-dst");
   client.download_artifacts(run_id, "up", dst.string(), transfer);
   for (const auto& e : fs::recursive_directory_iterator(src)) {
     if (!e.is_regular_file()) continue;
-    EXPECT_EQ(read(dst / "up" / e.path().lexically_relative(src)), read(e.path())) << e.path();
+    EXPECT_EQ(testing::file_bytes(dst / "up" / e.path().lexically_relative(src)),
+              testing::file_bytes(e.path()))
+        << e.path();
   }
 }
 
 }  // namespace
+}  // namespace mlflow

@@ -15,27 +15,13 @@
 
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "support/files.hpp"
 #include "support/scoped_server.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 namespace fs = std::filesystem;
-using mlflow::FileInfo;
-using mlflow::MlflowClient;
-using mlflow::testing::make_temp_dir;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
-
-void write(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 std::string binary_blob() {
   std::string s;
@@ -47,12 +33,12 @@ std::string binary_blob() {
 const char* const kUnicodeName = u8"résumé ☃ 日本.txt";
 
 fs::path make_tree() {
-  const fs::path src = fs::path(make_temp_dir("artifacts-it")) / "tree";
-  write(src / "top.txt", "top level\n");
-  write(src / "empty.txt", "");
-  write(src / "bin" / "blob.bin", binary_blob());
-  write(src / "bin" / "nested" / kUnicodeName, u8"unicode content ✓\n");
-  write(src / "bin" / "nested" / "deepest" / "z.csv", "a,b\n1,2\n");
+  const fs::path src = fs::path(testing::make_temp_dir("artifacts-it")) / "tree";
+  testing::write_file(src / "top.txt", "top level\n");
+  testing::write_file(src / "empty.txt", "");
+  testing::write_file(src / "bin" / "blob.bin", binary_blob());
+  testing::write_file(src / "bin" / "nested" / kUnicodeName, u8"unicode content ✓\n");
+  testing::write_file(src / "bin" / "nested" / "deepest" / "z.csv", "a,b\n1,2\n");
   return src;
 }
 
@@ -77,7 +63,7 @@ void compare_trees(const fs::path& expected, const fs::path& actual) {
     const std::string rel = e.path().lexically_relative(expected).string();
     want.push_back(rel);
     if (e.is_regular_file()) {
-      EXPECT_EQ(read(e.path()), read(actual / rel)) << rel;
+      EXPECT_EQ(testing::file_bytes(e.path()), testing::file_bytes(actual / rel)) << rel;
     }
   }
   std::vector<std::string> got;
@@ -118,28 +104,28 @@ void run_scenario(MlflowClient& client, const std::string& experiment_id, bool s
   EXPECT_THROW(client.list_artifacts(run_id, "../other-run"), mlflow::InvalidArgument);
 
   // Everything, into a fresh directory that does not exist yet.
-  const fs::path dst = fs::path(make_temp_dir("artifacts-dl")) / "fresh" / "dir";
+  const fs::path dst = fs::path(testing::make_temp_dir("artifacts-dl")) / "fresh" / "dir";
   EXPECT_EQ(client.download_artifacts(run_id, "", dst.string()), dst.string());
   compare_trees(src, dst / "copies" / "a");
   compare_trees(src / "bin", dst / "bin");
-  EXPECT_EQ(read(dst / "top.txt"), "top level\n");
+  EXPECT_EQ(testing::file_bytes(dst / "top.txt"), "top level\n");
   EXPECT_EQ(fs::file_size(dst / "empty.txt"), 0u);
-  EXPECT_EQ(read(dst / "notes" / "readme.md"), u8"héllo\nworld");
-  EXPECT_EQ(read(dst / "config" / "params.json"),
+  EXPECT_EQ(testing::file_bytes(dst / "notes" / "readme.md"), u8"héllo\nworld");
+  EXPECT_EQ(testing::file_bytes(dst / "config" / "params.json"),
             "{\n  \"b\": 1,\n  \"a\": [\n    1.5,\n    \"x\"\n  ],\n  \"u\": \"\\u00e9\"\n}");
 
   // One directory, and one file.
-  const fs::path dst2 = make_temp_dir("artifacts-dl2");
+  const fs::path dst2 = testing::make_temp_dir("artifacts-dl2");
   EXPECT_EQ(client.download_artifacts(run_id, "bin/nested", dst2.string()),
             (dst2 / "bin" / "nested").string());
   compare_trees(src / "bin" / "nested", dst2 / "bin" / "nested");
   const std::string one = client.download_artifacts(run_id, "bin/blob.bin", dst2.string());
   EXPECT_EQ(one, (dst2 / "bin" / "blob.bin").string());
-  EXPECT_EQ(read(one), binary_blob());
+  EXPECT_EQ(testing::file_bytes(one), binary_blob());
 
   // Without a destination: a temp directory (server) or the file in place (local store).
   const std::string auto_dst = client.download_artifacts(run_id, "single/top.txt");
-  EXPECT_EQ(read(auto_dst), "top level\n");
+  EXPECT_EQ(testing::file_bytes(auto_dst), "top level\n");
   EXPECT_EQ(fs::path(auto_dst).filename(), "top.txt");
 
   EXPECT_THROW(client.log_artifact(run_id, (src / "top.txt").string(), "../escape"),
@@ -152,8 +138,8 @@ void run_scenario(MlflowClient& client, const std::string& experiment_id, bool s
 }
 
 TEST(Artifacts, ServerStoreRoundTrip) {
-  MlflowClient client(server_uri());
-  const std::string exp = client.create_experiment(unique_name("artifacts"));
+  MlflowClient client(testing::server_uri());
+  const std::string exp = client.create_experiment(testing::unique_name("artifacts"));
   run_scenario(client, exp, /*server=*/true);
 
   // The files sit in the server's --artifacts-destination, where Python's client puts them.
@@ -163,16 +149,17 @@ TEST(Artifacts, ServerStoreRoundTrip) {
   EXPECT_EQ(run.info.artifact_uri, "mlflow-artifacts:/" + exp + "/" + run_id + "/artifacts");
   const char* dir = std::getenv("MLFLOW_TEST_SERVER_DIR");
   ASSERT_NE(dir, nullptr);
-  EXPECT_EQ(read(fs::path(dir) / "mlartifacts" / exp / run_id / "artifacts" / "where" / "am-i.txt"),
+  EXPECT_EQ(testing::file_bytes(fs::path(dir) / "mlartifacts" / exp / run_id / "artifacts" /
+                                "where" / "am-i.txt"),
             "on disk");
 }
 
 TEST(Artifacts, EmbeddedStoreRoundTrip) {
-  const fs::path base = make_temp_dir("artifacts-embedded");
+  const fs::path base = testing::make_temp_dir("artifacts-embedded");
   MlflowClient client("sqlite:///" + (base / "mlflow.db").string());
   mlflow::CreateExperimentOptions options;
   options.artifact_location = (base / "artifact-root").string();
-  const std::string exp = client.create_experiment(unique_name("artifacts"), options);
+  const std::string exp = client.create_experiment(testing::unique_name("artifacts"), options);
   run_scenario(client, exp, /*server=*/false);
 
   // Files land in the run's own directory, where Python's local repository looks.
@@ -180,7 +167,8 @@ TEST(Artifacts, EmbeddedStoreRoundTrip) {
   client.log_text(run_id, "local", "a/b.txt");
   const auto run = client.get_run(run_id);
   EXPECT_EQ(run.info.artifact_uri, (base / "artifact-root" / run_id / "artifacts").string());
-  EXPECT_EQ(read(base / "artifact-root" / run_id / "artifacts" / "a" / "b.txt"), "local");
+  EXPECT_EQ(testing::file_bytes(base / "artifact-root" / run_id / "artifacts" / "a" / "b.txt"),
+            "local");
   // With no destination, a local artifact is returned in place (as Python does).
   EXPECT_EQ(client.download_artifacts(run_id, "a/b.txt"),
             (base / "artifact-root" / run_id / "artifacts" / "a" / "b.txt").string());
@@ -188,17 +176,18 @@ TEST(Artifacts, EmbeddedStoreRoundTrip) {
   // file:// artifact locations work the same way.
   mlflow::CreateExperimentOptions file_options;
   file_options.artifact_location = "file://" + (base / "file-root").string();
-  const std::string exp2 = client.create_experiment(unique_name("artifacts-file"), file_options);
+  const std::string exp2 =
+      client.create_experiment(testing::unique_name("artifacts-file"), file_options);
   const std::string run2 = client.create_run(exp2).info.run_id;
   client.log_text(run2, "via file uri", "f.txt");
-  EXPECT_EQ(read(base / "file-root" / run2 / "artifacts" / "f.txt"), "via file uri");
+  EXPECT_EQ(testing::file_bytes(base / "file-root" / run2 / "artifacts" / "f.txt"), "via file uri");
 }
 
 TEST(Artifacts, UnreachableArtifactSchemesFailClearly) {
-  MlflowClient client(server_uri());
+  MlflowClient client(testing::server_uri());
   mlflow::CreateExperimentOptions options;
-  options.artifact_location = "s3://some-bucket/" + unique_name("prefix");
-  const std::string exp = client.create_experiment(unique_name("artifacts-s3"), options);
+  options.artifact_location = "s3://some-bucket/" + testing::unique_name("prefix");
+  const std::string exp = client.create_experiment(testing::unique_name("artifacts-s3"), options);
   const std::string run_id = client.create_run(exp).info.run_id;
   try {
     client.log_text(run_id, "x", "x.txt");
@@ -216,8 +205,8 @@ TEST(Artifacts, UnreachableArtifactSchemesFailClearly) {
 // Python does.
 TEST(Artifacts, NoServeArtifactsServerUnderAPathPrefix) {
   // One worker starts faster; this server only answers a handful of requests.
-  mlflow::testing::ScopedEnv one_worker({{"MLFLOW_TEST_SERVER_WORKERS", std::string("1")}});
-  mlflow::testing::ScopedServer server("--no-serve-artifacts --static-prefix /pfx/a");
+  testing::ScopedEnv one_worker({{"MLFLOW_TEST_SERVER_WORKERS", std::string("1")}});
+  testing::ScopedServer server("--no-serve-artifacts --static-prefix /pfx/a");
   ASSERT_NE(server.uri().find("/pfx/a"), std::string::npos) << server.uri();
   ASSERT_TRUE(server.started()) << server.output() << "\n" << server.log();
   MlflowClient client(server.uri());
@@ -248,8 +237,9 @@ TEST(Artifacts, NoServeArtifactsServerUnderAPathPrefix) {
   ASSERT_FALSE(uri.empty());
   EXPECT_EQ(uri.front(), '/') << uri;
   client.log_text(local_run, "written locally", "l.txt");
-  EXPECT_EQ(read(fs::path(uri) / "l.txt"), "written locally");
+  EXPECT_EQ(testing::file_bytes(fs::path(uri) / "l.txt"), "written locally");
   EXPECT_EQ(describe(client.list_artifacts(local_run), false), "l.txt(15) ");
 }
 
 }  // namespace
+}  // namespace mlflow

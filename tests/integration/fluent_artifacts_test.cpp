@@ -12,6 +12,8 @@
 #include "fluent/state.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/fluent.hpp"
+#include "support/files.hpp"
+#include "support/fluent_runs.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
@@ -20,16 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 using Env = std::map<std::string, std::optional<std::string>>;
 
-void write(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out << data;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using mlflow::testing::file_bytes;
+using mlflow::testing::write_file;
 
 std::vector<std::string> paths(const std::vector<FileInfo>& infos) {
   std::vector<std::string> out;
@@ -64,9 +58,9 @@ class FluentArtifactsTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(FluentArtifactsTest, LogsToTheActiveRunAndDownloadsTheSameBytes) {
   const fs::path src = fs::path(dir_) / "src";
-  write(src / "single.txt", "one file\n");
-  write(src / "tree" / "a.txt", "a\n");
-  write(src / "tree" / "sub" / "b.bin", std::string("\0\1\2\xff", 4));
+  write_file(src / "single.txt", "one file\n");
+  write_file(src / "tree" / "a.txt", "a\n");
+  write_file(src / "tree" / "sub" / "b.bin", std::string("\0\1\2\xff", 4));
 
   ActiveRun run = start_run();
   log_artifact((src / "single.txt").string());
@@ -85,11 +79,11 @@ TEST_P(FluentArtifactsTest, LogsToTheActiveRunAndDownloadsTheSameBytes) {
             std::vector<std::string>{"tree/sub/b.bin"});
   const fs::path out = fs::path(dir_) / "out";
   client.download_artifacts(id, "", out.string());
-  EXPECT_EQ(read(out / "single.txt"), "one file\n");
-  EXPECT_EQ(read(out / "files" / "single.txt"), "one file\n");
-  EXPECT_EQ(read(out / "tree" / "sub" / "b.bin"), std::string("\0\1\2\xff", 4));
-  EXPECT_EQ(read(out / "notes" / "readme.txt"), u8"héllo\n");
-  EXPECT_EQ(read(out / "model" / "weights.json"),
+  EXPECT_EQ(file_bytes(out / "single.txt"), "one file\n");
+  EXPECT_EQ(file_bytes(out / "files" / "single.txt"), "one file\n");
+  EXPECT_EQ(file_bytes(out / "tree" / "sub" / "b.bin"), std::string("\0\1\2\xff", 4));
+  EXPECT_EQ(file_bytes(out / "notes" / "readme.txt"), u8"héllo\n");
+  EXPECT_EQ(file_bytes(out / "model" / "weights.json"),
             "{\n  \"w\": [\n    0.5,\n    -1\n  ],\n  \"b\": 2\n}");
 
   // get_artifact_uri: the run's artifact root, and Python's append_to_uri_path below it.
@@ -101,20 +95,16 @@ TEST_P(FluentArtifactsTest, LogsToTheActiveRunAndDownloadsTheSameBytes) {
   if (GetParam() == "server") {
     EXPECT_EQ(root.rfind("mlflow-artifacts:", 0), 0u) << root;
   } else {
-    EXPECT_EQ(read(fs::path(root.rfind("file://", 0) == 0 ? root.substr(7) : root) / "model" /
-                   "weights.json"),
-              read(out / "model" / "weights.json"));
+    EXPECT_EQ(file_bytes(fs::path(root.rfind("file://", 0) == 0 ? root.substr(7) : root) / "model" /
+                         "weights.json"),
+              file_bytes(out / "model" / "weights.json"));
   }
   run.end();
   EXPECT_FALSE(active_run());
 }
 
 TEST_P(FluentArtifactsTest, ExplicitRunIdAndAutoStartedRun) {
-  std::string first;
-  {
-    ActiveRun run = start_run();
-    first = run.run_id();
-  }
+  const std::string first = testing::run_that_finished();
   // With a run id: that run (ended or not), no run is started.
   log_text("late", "late.txt", first);
   EXPECT_FALSE(active_run());
@@ -178,7 +168,7 @@ TEST_P(FluentArtifactsTest, TablesImagesModelsRegistryAndPrompts) {
 
   // log_model on the active run, then the fluent registry functions.
   const fs::path model_file = fs::path(dir_) / "model.onnx";
-  write(model_file, std::string("\x08\x07onnx", 6));
+  write_file(model_file, std::string("\x08\x07onnx", 6));
   const LoggedModel model = log_model(model_file.string());
   EXPECT_EQ(model.source_run_id.value_or(""), id);
   const std::string name = testing::unique_name("fluent-model");
@@ -207,7 +197,7 @@ TEST_P(FluentArtifactsTest, TablesImagesModelsRegistryAndPrompts) {
   EXPECT_EQ(load_prompt(prompt, no_cache)->template_text(), "Hello {{ name }}!");
   SearchPromptsOptions search;
   search.filter_string = "name = '" + prompt + "'";
-  EXPECT_EQ(search_prompts(search).items.size(), 1u);
+  EXPECT_EQ(search_prompts(search).size(), 1u);
   delete_prompt_alias(prompt, "prod");
   LoadPromptOptions missing = no_cache;
   missing.allow_missing = true;

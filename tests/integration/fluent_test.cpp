@@ -15,6 +15,8 @@
 
 #include "fluent/state.hpp"
 #include "mlflow/errors.hpp"
+#include "support/fluent_runs.hpp"
+#include "support/forked_child.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
@@ -101,13 +103,7 @@ TEST_F(FluentServerTest, RunsEndFinishedOrFailedWithTheirScope) {
   ASSERT_EQ(ok.inputs.dataset_inputs.size(), 1u);
   EXPECT_EQ(last_active_run()->info.run_id, ok_id);
 
-  std::string failed_id;
-  try {
-    ActiveRun run = start_run();
-    failed_id = run.run_id();
-    throw std::runtime_error("diverged");
-  } catch (const std::runtime_error&) {
-  }
+  const std::string failed_id = testing::run_left_by_an_exception();
   EXPECT_EQ(get_run(failed_id).info.status, RunStatus::kFailed);
   EXPECT_FALSE(active_run());
 }
@@ -148,11 +144,7 @@ TEST_F(FluentServerTest, NestedRunsAndContextTags) {
 }
 
 TEST_F(FluentServerTest, ResumeByRunIdAndByEnvironment) {
-  std::string id;
-  {
-    ActiveRun run = start_run();
-    id = run.run_id();
-  }
+  const std::string id = testing::run_that_finished();
   StartRunOptions resume;
   resume.run_id = id;
   {
@@ -176,32 +168,22 @@ TEST_F(FluentServerTest, ResumeByRunIdAndByEnvironment) {
 }
 
 TEST_F(FluentServerTest, SigtermEndsRunsKilled) {
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    try {
-      // A fresh client: the parent's pooled connections must not be shared across processes.
-      internal::reset_fluent_state();
-      set_tracking_uri(testing::server_uri());
-      set_experiment_by_id(experiment_.experiment_id);
-      install_signal_handlers();
-      ActiveRun run = start_run();
-      const std::string line = run.run_id() + "\n";
-      if (::write(fds[1], line.data(), line.size()) < 0) ::_exit(4);
-      for (int i = 0; i < 600; ++i) ::pause();
-    } catch (...) {
-      ::_exit(5);
-    }
-    ::_exit(6);
-  }
-  ::close(fds[1]);
-  std::string run_id;
-  char c = 0;
-  while (::read(fds[0], &c, 1) == 1 && c != '\n') run_id.push_back(c);
-  ::close(fds[0]);
+  const testing::ForkedChild child = testing::fork_child([&](int to_parent) {
+    // A fresh client: the parent's pooled connections must not be shared across processes.
+    internal::reset_fluent_state();
+    set_tracking_uri(testing::server_uri());
+    set_experiment_by_id(experiment_.experiment_id);
+    install_signal_handlers();
+    ActiveRun run = start_run();
+    const std::string line = run.run_id() + "\n";
+    if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
+    for (int i = 0; i < 600; ++i) ::pause();
+    return 6;
+  });
+  ASSERT_GE(child.pid, 0);
+  const pid_t pid = child.pid;
+  const std::string run_id = testing::read_line(child.from_child);
+  ::close(child.from_child);
   ASSERT_EQ(run_id.size(), 32u);
   ASSERT_EQ(::kill(pid, SIGTERM), 0);
   int status = 0;

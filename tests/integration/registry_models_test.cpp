@@ -6,12 +6,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "store/registry_store.hpp"
+#include "support/backend_access.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -24,6 +26,7 @@ using mlflow::MlflowClient;
 using mlflow::NotFound;
 using mlflow::RegisteredModel;
 using mlflow::SearchRegisteredModelsOptions;
+using mlflow::testing::registry_store_of;
 using mlflow::testing::unique_name;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
@@ -66,7 +69,10 @@ TEST_P(RegistryModels, CreateGetUpdateRenameDelete) {
 
   EXPECT_EQ(c.update_registered_model(name, std::string("second")).description, "second");
   EXPECT_EQ(c.get_registered_model(name).description, "second");
-  EXPECT_EQ(c.update_registered_model(name, std::nullopt).description, "");
+  // Cleared: SQL NULL on the embedded store (Python's None), "" from the server (which Python
+  // reads as "" too).
+  EXPECT_EQ(c.update_registered_model(name, std::nullopt).description,
+            GetParam() == Backend::kServer ? std::optional<std::string>("") : std::nullopt);
 
   c.set_registered_model_tag(name, "team", "nlp");
   c.set_registered_model_tag(name, "extra", "1");
@@ -187,13 +193,41 @@ TEST_P(RegistryModels, SearchFiltersOrderAndPages) {
   EXPECT_THROW(c.search_registered_models(o), InvalidArgument);
 }
 
+// Python reads a description never set as None from its SQL store and as "" from the server
+// (which also stores "" for a version created without one); one set to "" is "" everywhere.
+TEST_P(RegistryModels, DescriptionNeverSetIsToldFromEmpty) {
+  MlflowClient c = client();
+  const bool server = GetParam() == Backend::kServer;
+  const std::optional<std::string> unset = server ? std::optional<std::string>("") : std::nullopt;
+  const std::string name = unique_name("rmd");
+  EXPECT_EQ(c.create_registered_model(name).description, unset);
+  EXPECT_EQ(c.get_registered_model(name).description, unset);
+  CreateRegisteredModelOptions empty;
+  empty.description = "";
+  EXPECT_EQ(c.create_registered_model(name + "-e", empty).description,
+            std::optional<std::string>(""));
+  EXPECT_EQ(c.get_registered_model(name + "-e").description, std::optional<std::string>(""));
+
+  EXPECT_EQ(c.create_model_version(name, "s3://b/1").description, unset);
+  EXPECT_EQ(c.get_model_version(name, "1").description, unset);
+  mlflow::CreateModelVersionOptions v;
+  v.description = "";
+  EXPECT_EQ(c.create_model_version(name, "s3://b/2", v).description,
+            std::optional<std::string>(""));
+  EXPECT_EQ(c.get_model_version(name, "2").description, std::optional<std::string>(""));
+  EXPECT_EQ(c.update_model_version(name, "1", std::string("")).description,
+            std::optional<std::string>(""));
+}
+
 TEST_P(RegistryModels, PromptsAreHiddenUnlessAskedFor) {
   MlflowClient c = client();
   const std::string p = unique_name("rmp");
   c.create_registered_model(p + "-model");
-  // Prompts are made by the prompt layer, which talks to the store directly.
-  c.registry_store()->create_registered_model(p + "-prompt", {{"mlflow.prompt.is_prompt", "true"}},
-                                              std::nullopt);
+  // Prompts are made by the prompt layer, which talks to the store directly (here: a second
+  // backend on the same store).
+  const auto store = registry_store_of(c);
+  store->create_registered_model(p + "-prompt", {{"mlflow.prompt.is_prompt", "true"}},
+                                 std::nullopt);
   SearchRegisteredModelsOptions o;
   o.filter_string = "name LIKE '" + p + "-%'";
   EXPECT_THAT(names_of(c.search_registered_models(o).items), ElementsAre(p + "-model"));
@@ -203,8 +237,8 @@ TEST_P(RegistryModels, PromptsAreHiddenUnlessAskedFor) {
   EXPECT_THAT(names_of(c.search_registered_models(o).items), ElementsAre(p + "-model"));
   // A model and a prompt may not share a name.
   try {
-    c.registry_store()->create_registered_model(p + "-model", {{"mlflow.prompt.is_prompt", "true"}},
-                                                std::nullopt);
+    store->create_registered_model(p + "-model", {{"mlflow.prompt.is_prompt", "true"}},
+                                   std::nullopt);
     FAIL() << "prompt over a model accepted";
   } catch (const AlreadyExists& e) {
     EXPECT_THAT(e.what(), HasSubstr("already taken by a registered model"));

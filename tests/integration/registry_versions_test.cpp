@@ -12,6 +12,7 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "store/registry_store.hpp"
+#include "support/backend_access.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -26,10 +27,22 @@ using mlflow::ModelVersionStage;
 using mlflow::ModelVersionStatus;
 using mlflow::NotFound;
 using mlflow::SearchModelVersionsOptions;
+using mlflow::testing::registry_store_of;
 using mlflow::testing::unique_name;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
+
+// The MLflow error code `call` throws (kUnknown when it throws none).
+template <typename Call>
+ErrorCode code_of(Call&& call) {
+  try {
+    call();
+  } catch (const mlflow::MlflowException& e) {
+    return e.error_code();
+  }
+  return ErrorCode::kUnknown;
+}
 
 enum class Backend { kServer, kEmbedded };
 
@@ -160,9 +173,10 @@ TEST_P(RegistryVersions, StagesAndArchiving) {
   EXPECT_THAT(versions_of(c.get_latest_versions(name, {"None"})), ElementsAre());
   EXPECT_THROW(c.get_latest_versions(name, {"Live"}), InvalidArgument);
   EXPECT_THROW(c.get_latest_versions(name + "-missing"), NotFound);
-  // Archiving is only for the active stages (refused before the request: the server's 500
-  // would be retried).
-  EXPECT_THROW(c.transition_model_version_stage(name, "2", "Archived", true), InvalidArgument);
+  // Archiving is only for the active stages: INTERNAL_ERROR, as both Python stores answer,
+  // refused before the request (the server's HTTP 500 would be retried).
+  EXPECT_EQ(code_of([&] { c.transition_model_version_stage(name, "2", "Archived", true); }),
+            ErrorCode::kInternalError);
 }
 
 TEST_P(RegistryVersions, Aliases) {
@@ -284,7 +298,9 @@ TEST_P(RegistryVersions, PromptVersionsAreHiddenUnlessAskedFor) {
   const std::string p = unique_name("mvp");
   c.create_registered_model(p + "-model");
   c.create_model_version(p + "-model", src("m"));
-  auto store = c.registry_store();
+  // Prompts are made by the prompt layer, which talks to the store directly (here: a second
+  // backend on the same store).
+  const auto store = registry_store_of(c);
   store->create_registered_model(p + "-prompt", {{"mlflow.prompt.is_prompt", "true"}},
                                  std::nullopt);
   mlflow::internal::CreateModelVersionRequest r;
@@ -315,8 +331,30 @@ TEST_P(RegistryVersions, RegisterModelFromRunsUri) {
   EXPECT_EQ(v1.tags.at("via"), "register_model");
   // A second registration adds a version to the existing model.
   EXPECT_EQ(c.register_model("runs:/" + run_id + "/model", name).version, "2");
-  // No MLmodel at that path: Python then looks for a logged model; none here.
-  EXPECT_THROW(c.register_model("runs:/" + run_id + "/nothing", name), NotFound);
+  // No MLmodel at that path: Python then looks for a logged model of that name made by the
+  // run; with none it fails with INTERNAL_ERROR (it means NOT_FOUND, but passes the code's name
+  // where its number is expected).
+  EXPECT_EQ(code_of([&] { c.register_model("runs:/" + run_id + "/nothing", name); }),
+            ErrorCode::kInternalError);
+  mlflow::CreateLoggedModelOptions lo;
+  lo.name = "lm";
+  lo.source_run_id = run_id;
+  const auto lm = c.create_logged_model(c.get_run(run_id).info.experiment_id, lo);
+  const ModelVersion from_logged = c.register_model("runs:/" + run_id + "/lm", name);
+  EXPECT_EQ(from_logged.source, "models:/" + lm.model_id);
+  EXPECT_EQ(from_logged.run_id, run_id);
+  // The logged model lists the registration, in json.dumps' bytes as Python writes them. A
+  // server links the version itself (its SQL store's int version), then the client appends the
+  // proto's string version, as Python's register_model does over REST.
+  const std::string client_entry =
+      "{\"name\": \"" + name + "\", \"version\": \"" + from_logged.version + "\"}";
+  const std::string server_entry =
+      "{\"name\": \"" + name + "\", \"version\": " + from_logged.version + "}";
+  // On the embedded store Python's register_model writes the one entry with its SQL store's
+  // int version.
+  EXPECT_EQ(c.get_logged_model(lm.model_id).tags.at("mlflow.modelVersions"),
+            GetParam() == Backend::kServer ? "[" + server_entry + ", " + client_entry + "]"
+                                           : "[" + server_entry + "]");
   // models:/<model_id> names a logged model (tested in logged_model_interop_test); an unknown
   // one is NotFound, and registry-style models:/ URIs are not resolved.
   EXPECT_THROW(c.register_model("models:/m-123", name), NotFound);

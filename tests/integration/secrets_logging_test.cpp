@@ -15,16 +15,12 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/logging.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "support/log_capture.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::ClientOptions;
-using mlflow::LogLevel;
-using mlflow::MlflowClient;
-using mlflow::testing::ScopedEnv;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -62,40 +58,9 @@ std::string base64(const std::string& in) {
   return out;
 }
 
-// Captures every message at kTrace and above for the lifetime of the object.
-class LogCapture {
- public:
-  LogCapture() {
-    mlflow::set_log_handler(
-        [this](LogLevel, const std::string& message) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          lines_.push_back(message);
-        },
-        LogLevel::kTrace);
-  }
-  ~LogCapture() { mlflow::set_log_handler({}); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-
-  std::string text() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::string all;
-    for (const auto& l : lines_) all += l + "\n";
-    return all;
-  }
-  std::size_t size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return lines_.size();
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> lines_;
-};
-
 // Successful calls of every kind, then a failing one whose message is returned.
 std::string exercise(MlflowClient& client) {
-  const std::string exp = client.create_experiment(unique_name("secrets"));
+  const std::string exp = client.create_experiment(testing::unique_name("secrets"));
   EXPECT_EQ(client.get_experiment(exp).experiment_id, exp);
   const std::string run = client.create_run(exp).info.run_id;
   client.log_metric(run, "m", 1.0);
@@ -116,7 +81,7 @@ std::string exercise(MlflowClient& client) {
 // Asserts the log mentions the server's REST URLs and holds none of the secrets.
 void expect_clean(const std::string& log, const std::vector<std::string>& secrets) {
   EXPECT_FALSE(log.empty());
-  EXPECT_THAT(log, HasSubstr(server_uri() + "/api/2.0/mlflow/"));
+  EXPECT_THAT(log, HasSubstr(testing::server_uri() + "/api/2.0/mlflow/"));
   for (const auto& s : secrets) {
     EXPECT_THAT(log, Not(HasSubstr(s))) << "secret in log: " << s;
   }
@@ -155,58 +120,62 @@ std::map<std::string, std::optional<std::string>> clean_env(
   return env;
 }
 
-TEST(SecretsLogging, TokenFromOptionsNeverLogged) {
-  ScopedEnv env(clean_env({}));
-  LogCapture capture;
+ClientOptions server_options() {
   ClientOptions options;
-  options.tracking_uri = server_uri();
+  options.tracking_uri = testing::server_uri();
+  return options;
+}
+
+// Exercises the client; neither the log nor the failure's message may show a secret.
+void exercise_and_expect_clean(MlflowClient& client, const testing::LogCapture& capture,
+                               const std::vector<std::string>& secrets) {
+  const std::string message = exercise(client);
+  expect_clean(capture.text(), secrets);
+  expect_clean_message(message, secrets);
+}
+
+TEST(SecretsLogging, TokenFromOptionsNeverLogged) {
+  testing::ScopedEnv env(clean_env({}));
+  testing::LogCapture capture(LogLevel::kTrace);
+  ClientOptions options = server_options();
   options.token = kToken;
   MlflowClient client(options);
-  const std::string message = exercise(client);
-  expect_clean(capture.text(), token_secrets());
-  expect_clean_message(message, token_secrets());
+  exercise_and_expect_clean(client, capture, token_secrets());
   EXPECT_THAT(client.tracking_uri(), Not(HasSubstr("SECRET")));
 }
 
 TEST(SecretsLogging, TokenFromEnvironmentNeverLogged) {
-  ScopedEnv env(
-      clean_env({{"MLFLOW_TRACKING_URI", server_uri()}, {"MLFLOW_TRACKING_TOKEN", kToken}}));
-  LogCapture capture;
+  testing::ScopedEnv env(clean_env(
+      {{"MLFLOW_TRACKING_URI", testing::server_uri()}, {"MLFLOW_TRACKING_TOKEN", kToken}}));
+  testing::LogCapture capture(LogLevel::kTrace);
   MlflowClient client;
-  EXPECT_EQ(client.tracking_uri(), server_uri());
-  const std::string message = exercise(client);
-  expect_clean(capture.text(), token_secrets());
-  expect_clean_message(message, token_secrets());
+  EXPECT_EQ(client.tracking_uri(), testing::server_uri());
+  exercise_and_expect_clean(client, capture, token_secrets());
 }
 
 TEST(SecretsLogging, BasicCredentialsFromOptionsNeverLogged) {
-  ScopedEnv env(clean_env({}));
-  LogCapture capture;
-  ClientOptions options;
-  options.tracking_uri = server_uri();
+  testing::ScopedEnv env(clean_env({}));
+  testing::LogCapture capture(LogLevel::kTrace);
+  ClientOptions options = server_options();
   options.username = kUser;
   options.password = kPassword;
   MlflowClient client(options);
-  const std::string message = exercise(client);
-  expect_clean(capture.text(), basic_secrets());
-  expect_clean_message(message, basic_secrets());
+  exercise_and_expect_clean(client, capture, basic_secrets());
 }
 
 TEST(SecretsLogging, BasicCredentialsFromEnvironmentNeverLogged) {
-  ScopedEnv env(clean_env({{"MLFLOW_TRACKING_URI", server_uri()},
-                           {"MLFLOW_TRACKING_USERNAME", kUser},
-                           {"MLFLOW_TRACKING_PASSWORD", kPassword}}));
-  LogCapture capture;
-  MlflowClient client(server_uri());
-  const std::string message = exercise(client);
-  expect_clean(capture.text(), basic_secrets());
-  expect_clean_message(message, basic_secrets());
+  testing::ScopedEnv env(clean_env({{"MLFLOW_TRACKING_URI", testing::server_uri()},
+                                    {"MLFLOW_TRACKING_USERNAME", kUser},
+                                    {"MLFLOW_TRACKING_PASSWORD", kPassword}}));
+  testing::LogCapture capture(LogLevel::kTrace);
+  MlflowClient client(testing::server_uri());
+  exercise_and_expect_clean(client, capture, basic_secrets());
 }
 
 TEST(SecretsLogging, BothCredentialsAndFailingConnectionNeverLogged) {
   // A refused connection goes through the transport's error path and the retry loop.
-  ScopedEnv env(clean_env({{"MLFLOW_TRACKING_TOKEN", kToken}}));
-  LogCapture capture;
+  testing::ScopedEnv env(clean_env({{"MLFLOW_TRACKING_TOKEN", kToken}}));
+  testing::LogCapture capture(LogLevel::kTrace);
   ClientOptions options;
   options.tracking_uri = "http://127.0.0.1:1";
   options.username = kUser;
@@ -232,3 +201,4 @@ TEST(SecretsLogging, BothCredentialsAndFailingConnectionNeverLogged) {
 }
 
 }  // namespace
+}  // namespace mlflow

@@ -18,19 +18,26 @@
 #include "mlflow/mlflow_client.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::ClientOptions;
-using mlflow::ErrorCode;
-using mlflow::MlflowClient;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::server_uri;
+using testing::unique_name;
 
 constexpr const char* kUnknownRunId = "0123456789abcdef0123456789abcdef";
 
 MlflowClient server_client() { return MlflowClient(server_uri()); }
+
+// A client that gives up at the first failure, so the error surfaces as the server (or the
+// network) gave it.
+MlflowClient no_retry_client(const std::string& uri) {
+  ClientOptions options;
+  options.tracking_uri = uri;
+  options.max_retries = 0;
+  return MlflowClient(options);
+}
 
 // Runs `call`, expects exactly exception type E, and returns a copy of it for inspection.
 template <typename E, typename F>
@@ -215,10 +222,7 @@ TEST(TrackingErrors, ClosedPortIsUnavailable) {
   const int port = closed_loopback_port();
   ASSERT_GT(port, 0);
   const std::string uri = "http://127.0.0.1:" + std::to_string(port);
-  ClientOptions options;
-  options.tracking_uri = uri;
-  options.max_retries = 0;
-  MlflowClient client(options);
+  MlflowClient client = no_retry_client(uri);
   const auto e = expect_throw<mlflow::Unavailable>([&] { client.get_experiment("0"); });
   EXPECT_EQ(e.http_status(), 0);
   EXPECT_THAT(e.what(), HasSubstr(uri));
@@ -228,10 +232,7 @@ TEST(TrackingErrors, ClosedPortIsUnavailable) {
 
 TEST(TrackingErrors, HtmlNotFoundFromWrongPathPrefix) {
   const std::string uri = server_uri() + "/wrong-prefix";
-  ClientOptions options;
-  options.tracking_uri = uri;
-  options.max_retries = 0;
-  MlflowClient client(options);
+  MlflowClient client = no_retry_client(uri);
   const auto e = expect_throw<mlflow::NotFound>([&] { client.get_experiment("0"); });
   EXPECT_EQ(e.http_status(), 404);
   EXPECT_EQ(e.server_error_code(), "");  // Flask's HTML page, not MLflow's JSON
@@ -244,4 +245,23 @@ TEST(TrackingErrors, HtmlNotFoundFromWrongPathPrefix) {
   EXPECT_THAT(message, Not(HasSubstr("<html")));
 }
 
+// Issue 15: https:// to the (plain-HTTP) real server. The TLS handshake reads the server's
+// HTTP answer as a record of an unknown version; the message must say to use http://, not
+// send the user after certificates. One attempt: TLS failures are never retried.
+TEST(TrackingErrors, HttpsToPlainHttpServerSaysUseHttp) {
+  std::string uri = server_uri();
+  ASSERT_EQ(uri.rfind("http://", 0), 0u) << uri;
+  uri.replace(0, 4, "https");
+  MlflowClient client(uri);
+  const auto e = expect_throw<mlflow::MlflowException>([&] { client.get_experiment("0"); });
+  const std::string message = e.what();
+  EXPECT_EQ(e.error_code(), ErrorCode::kIoError);
+  EXPECT_THAT(message, HasSubstr("1 attempt"));
+  EXPECT_THAT(message, HasSubstr("plain HTTP"));
+  EXPECT_THAT(message, HasSubstr("Use http://"));
+  EXPECT_THAT(message, Not(HasSubstr("CERT_PATH")));
+  EXPECT_THAT(message, Not(HasSubstr("INSECURE_TLS")));
+}
+
 }  // namespace
+}  // namespace mlflow

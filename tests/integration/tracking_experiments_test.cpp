@@ -14,19 +14,13 @@
 #include "mlflow/mlflow_client.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::CreateExperimentOptions;
-using mlflow::Experiment;
-using mlflow::MlflowClient;
-using mlflow::SearchExperimentsOptions;
-using mlflow::ViewType;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
 using ::testing::ElementsAreArray;
 using ::testing::UnorderedElementsAreArray;
 
-MlflowClient server_client() { return MlflowClient(server_uri()); }
+MlflowClient server_client() { return MlflowClient(testing::server_uri()); }
 
 std::string to_upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -46,7 +40,7 @@ bool contains_id(const std::vector<Experiment>& experiments, const std::string& 
 
 TEST(TrackingExperiments, CreateWithArtifactLocationAndTagsThenGet) {
   MlflowClient client = server_client();
-  const std::string name = unique_name("exp-create");
+  const std::string name = testing::unique_name("exp-create");
   CreateExperimentOptions options;
   options.artifact_location = "/tmp/mlflow-cpp-integ/" + name + "/artifacts";
   options.tags = {{"team", "core"}, {"purpose", "integration test"}};
@@ -74,7 +68,7 @@ TEST(TrackingExperiments, CreateWithArtifactLocationAndTagsThenGet) {
 
 TEST(TrackingExperiments, DefaultArtifactLocationIsProxiedUri) {
   MlflowClient client = server_client();
-  const std::string id = client.create_experiment(unique_name("exp-default-loc"));
+  const std::string id = client.create_experiment(testing::unique_name("exp-default-loc"));
   const Experiment e = client.get_experiment(id);
   // The test server proxies artifacts (mlflow server defaults): mlflow-artifacts:/<id>.
   EXPECT_EQ(e.artifact_location, "mlflow-artifacts:/" + id);
@@ -83,10 +77,11 @@ TEST(TrackingExperiments, DefaultArtifactLocationIsProxiedUri) {
 
 TEST(TrackingExperiments, GetExperimentByNameAbsentIsNullopt) {
   MlflowClient client = server_client();
-  EXPECT_FALSE(client.get_experiment_by_name(unique_name("no-such-experiment")).has_value());
+  EXPECT_FALSE(
+      client.get_experiment_by_name(testing::unique_name("no-such-experiment")).has_value());
 
   // Exact, case-sensitive match.
-  const std::string name = unique_name("exp-CaseSensitive");
+  const std::string name = testing::unique_name("exp-CaseSensitive");
   client.create_experiment(name);
   const std::string upper = to_upper(name);
   ASSERT_NE(upper, name);
@@ -106,8 +101,8 @@ TEST(TrackingExperiments, DefaultExperimentExists) {
 
 TEST(TrackingExperiments, Rename) {
   MlflowClient client = server_client();
-  const std::string old_name = unique_name("exp-rename-old");
-  const std::string new_name = unique_name("exp-rename-new");
+  const std::string old_name = testing::unique_name("exp-rename-old");
+  const std::string new_name = testing::unique_name("exp-rename-new");
   const std::string id = client.create_experiment(old_name);
   client.rename_experiment(id, new_name);
   EXPECT_EQ(client.get_experiment(id).name, new_name);
@@ -119,7 +114,7 @@ TEST(TrackingExperiments, Rename) {
 
 TEST(TrackingExperiments, DeleteMarksRunsDeletedAndRestoreBringsThemBack) {
   MlflowClient client = server_client();
-  const std::string name = unique_name("exp-delete");
+  const std::string name = testing::unique_name("exp-delete");
   const std::string id = client.create_experiment(name);
   const std::string run1 = client.create_run(id).info.run_id;
   const std::string run2 = client.create_run(id).info.run_id;
@@ -162,7 +157,7 @@ TEST(TrackingExperiments, DeleteMarksRunsDeletedAndRestoreBringsThemBack) {
 
 TEST(TrackingExperiments, SetAndDeleteExperimentTag) {
   MlflowClient client = server_client();
-  const std::string id = client.create_experiment(unique_name("exp-tags"));
+  const std::string id = client.create_experiment(testing::unique_name("exp-tags"));
   client.set_experiment_tag(id, "k", "v1");
   client.set_experiment_tag(id, "other", "x");
   EXPECT_EQ(client.get_experiment(id).tags.at("k"), "v1");
@@ -181,7 +176,7 @@ TEST(TrackingExperiments, SetAndDeleteExperimentTag) {
 class TrackingSearchExperiments : public ::testing::Test {
  protected:
   void SetUp() override {
-    prefix_ = unique_name("sexp");
+    prefix_ = testing::unique_name("sexp");
     // Names sort as a0 < a1 < ... ; tags split them into two groups.
     for (int i = 0; i < 5; ++i) {
       CreateExperimentOptions options;
@@ -294,3 +289,4 @@ TEST_F(TrackingSearchExperiments, ViewTypesAfterDelete) {
 }
 
 }  // namespace
+}  // namespace mlflow

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -20,21 +19,17 @@
 
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "support/builders.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::Dataset;
-using mlflow::DatasetInput;
-using mlflow::LogMetricOptions;
-using mlflow::Metric;
-using mlflow::MetricHistoryBulkIntervalOptions;
-using mlflow::MlflowClient;
-using mlflow::Param;
-using mlflow::RunTag;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
 using ::testing::ElementsAreArray;
+using testing::metric_point;
+using testing::server_uri;
+using testing::unique_name;
 
 constexpr double kDblMax = std::numeric_limits<double>::max();
 
@@ -49,15 +44,6 @@ struct Fixture {
     run_id = client.create_run(experiment_id).info.run_id;
   }
 };
-
-Metric point(const std::string& key, double value, std::int64_t timestamp, std::int64_t step) {
-  Metric m;
-  m.key = key;
-  m.value = value;
-  m.timestamp = timestamp;
-  m.step = step;
-  return m;
-}
 
 LogMetricOptions at(std::int64_t timestamp, std::int64_t step) {
   LogMetricOptions o;
@@ -85,6 +71,11 @@ std::vector<P> points(const std::vector<Metric>& metrics) {
   return out;
 }
 
+// Logs each point with its own log_metric call, in order.
+void log_points(Fixture& f, const std::string& key, const std::vector<P>& logged) {
+  for (const P& p : logged) f.client.log_metric(f.run_id, key, p.value, at(p.timestamp, p.step));
+}
+
 const Metric& latest(const mlflow::Run& run, const std::string& key) {
   for (const auto& m : run.data.latest_metrics) {
     if (m.key == key) return m;
@@ -94,10 +85,9 @@ const Metric& latest(const mlflow::Run& run, const std::string& key) {
 
 TEST(TrackingLogging, LogMetricTimestampStepAndHistory) {
   Fixture f("log-metric");
-  f.client.log_metric(f.run_id, "loss", 0.9, at(1718000000000, 0));
-  f.client.log_metric(f.run_id, "loss", 0.5, at(1718000001000, 1));
-  f.client.log_metric(f.run_id, "loss", 0.25, at(1718000002000, 2));
-  f.client.log_metric(f.run_id, "acc", 0.75, at(1718000002000, 2));
+  log_points(f, "loss",
+             {{0.9, 1718000000000, 0}, {0.5, 1718000001000, 1}, {0.25, 1718000002000, 2}});
+  log_points(f, "acc", {{0.75, 1718000002000, 2}});
 
   const mlflow::Run run = f.client.get_run(f.run_id);
   EXPECT_EQ(run.data.metrics.size(), 2u);
@@ -130,11 +120,8 @@ TEST(TrackingLogging, LogMetricDefaultsTimestampToNowAndStepToZero) {
 
 TEST(TrackingLogging, HistoryOrderedByTimestampStepValue) {
   Fixture f("log-order");
-  f.client.log_metric(f.run_id, "m", 3.0, at(300, 1));
-  f.client.log_metric(f.run_id, "m", 2.0, at(100, 5));
-  f.client.log_metric(f.run_id, "m", 1.0, at(100, 2));
-  f.client.log_metric(f.run_id, "m", 0.5, at(100, 2));
-  f.client.log_metric(f.run_id, "m", 0.5, at(100, 2));  // exact duplicate: ignored
+  // The last point is an exact duplicate of the one before: ignored.
+  log_points(f, "m", {{3.0, 300, 1}, {2.0, 100, 5}, {1.0, 100, 2}, {0.5, 100, 2}, {0.5, 100, 2}});
   EXPECT_THAT(
       points(f.client.get_metric_history(f.run_id, "m")),
       ElementsAreArray(std::vector<P>{{0.5, 100, 2}, {1.0, 100, 2}, {2.0, 100, 5}, {3.0, 300, 1}}));
@@ -151,8 +138,9 @@ TEST(TrackingLogging, NonFiniteMetricValues) {
   f.client.log_metric(f.run_id, "nan", nan, at(1000, 0));
   f.client.log_metric(f.run_id, "pinf", inf, at(1000, 0));
   f.client.log_metric(f.run_id, "ninf", -inf, at(1000, 0));
-  f.client.log_batch(f.run_id, {point("mixed", nan, 2000, 1), point("mixed", inf, 2001, 2),
-                                point("mixed", -inf, 2002, 3), point("mixed", 1.5, 2003, 4)});
+  f.client.log_batch(f.run_id,
+                     {metric_point("mixed", nan, 2000, 1), metric_point("mixed", inf, 2001, 2),
+                      metric_point("mixed", -inf, 2002, 3), metric_point("mixed", 1.5, 2003, 4)});
 
   // The SQL-backed server keeps NaN (is_nan column) and stores +-Inf as +-DBL_MAX.
   auto nan_history = f.client.get_metric_history(f.run_id, "nan");
@@ -193,7 +181,7 @@ TEST(TrackingLogging, Int64AndDoubleExactness) {
 
   // Same through log_batch.
   std::vector<Metric> batch;
-  for (const P& p : expected) batch.push_back(point("b", p.value, p.timestamp, p.step));
+  for (const P& p : expected) batch.push_back(metric_point("b", p.value, p.timestamp, p.step));
   f.client.log_batch(f.run_id, batch);
   EXPECT_THAT(points(f.client.get_metric_history(f.run_id, "b")), ElementsAreArray(expected));
 
@@ -213,19 +201,10 @@ TEST(TrackingLogging, Int64AndDoubleExactness) {
 TEST(TrackingLogging, LogMetricWithDatasetAndModelId) {
   Fixture f("log-model-id");
   // Logged models have no C++ API yet: create one with the Python client.
-  const std::string dir = mlflow::testing::make_temp_dir("integ-logged-model");
-  const std::string script = dir + "/create_model.py";
-  {
-    std::ofstream out(script);
-    out << "import sys\n"
-           "from mlflow import MlflowClient\n"
-           "c = MlflowClient(tracking_uri=sys.argv[1])\n"
-           "m = c.create_logged_model(sys.argv[2], name='cpp-model', source_run_id=sys.argv[3])\n"
-           "print(m.model_id)\n";
-  }
-  const auto created = mlflow::testing::run_command(
-      mlflow::testing::mlflow_python() + " " + script + " " + server_uri() + " " + f.experiment_id +
-      " " + f.run_id + " 2>/dev/null");
+  const auto created = testing::run_command(
+      testing::python_peer_command("logged_model_metrics.py",
+                                   {"create", server_uri(), f.experiment_id, f.run_id}) +
+      " 2>/dev/null");
   ASSERT_EQ(created.exit_code, 0) << created.output;
   std::string model_id = created.output;
   while (!model_id.empty() && (model_id.back() == '\n' || model_id.back() == '\r')) {
@@ -248,20 +227,9 @@ TEST(TrackingLogging, LogMetricWithDatasetAndModelId) {
       ElementsAreArray(std::vector<P>{{0.125, 1718000000500, 7}, {0.25, 1718000000600, 8}}));
 
   // The model_id point is also a metric of the logged model, with its dataset fields.
-  const std::string read_script = dir + "/read_model.py";
-  {
-    std::ofstream out(read_script);
-    out << "import json, sys\n"
-           "from mlflow import MlflowClient\n"
-           "c = MlflowClient(tracking_uri=sys.argv[1])\n"
-           "m = c.get_logged_model(sys.argv[2])\n"
-           "print(json.dumps([{'key': x.key, 'value': x.value, 'timestamp': x.timestamp,\n"
-           "  'step': x.step, 'dataset_name': x.dataset_name,\n"
-           "  'dataset_digest': x.dataset_digest, 'run_id': x.run_id} for x in m.metrics]))\n";
-  }
-  const auto read =
-      mlflow::testing::run_command(mlflow::testing::mlflow_python() + " " + read_script + " " +
-                                   server_uri() + " " + model_id + " 2>/dev/null");
+  const auto read = testing::run_command(
+      testing::python_peer_command("logged_model_metrics.py", {"read", server_uri(), model_id}) +
+      " 2>/dev/null");
   ASSERT_EQ(read.exit_code, 0) << read.output;
   const auto metrics = nlohmann::json::parse(read.output);
   ASSERT_EQ(metrics.size(), 1u) << read.output;
@@ -320,9 +288,10 @@ TEST(TrackingLogging, SetTagOverwriteAndDeleteTag) {
 
 TEST(TrackingLogging, LogBatchSmall) {
   Fixture f("log-batch");
-  f.client.log_batch(f.run_id,
-                     {point("a", 1.0, 10, 0), point("a", 2.0, 11, 1), point("b", 5.0, 10, 0)},
-                     {Param{"p1", "v1"}, Param{"p2", ""}}, {RunTag{"t1", "x"}, RunTag{"t2", "y"}});
+  f.client.log_batch(
+      f.run_id,
+      {metric_point("a", 1.0, 10, 0), metric_point("a", 2.0, 11, 1), metric_point("b", 5.0, 10, 0)},
+      {Param{"p1", "v1"}, Param{"p2", ""}}, {RunTag{"t1", "x"}, RunTag{"t2", "y"}});
   const mlflow::Run run = f.client.get_run(f.run_id);
   EXPECT_EQ(run.data.metrics.at("a"), 2.0);
   EXPECT_EQ(run.data.metrics.at("b"), 5.0);
@@ -336,20 +305,12 @@ TEST(TrackingLogging, LogBatchSmall) {
 
 TEST(TrackingLogging, LogInputsVisibleInGetRun) {
   Fixture f("log-inputs");
-  DatasetInput train;
-  train.dataset.name = "train";
-  train.dataset.digest = "abc123";
-  train.dataset.source_type = "local";
-  train.dataset.source = R"({"uri": "/data/train.csv"})";
+  DatasetInput train = testing::dataset_input("train", "abc123", "local",
+                                              R"({"uri": "/data/train.csv"})", "training");
   train.dataset.schema = R"({"mlflow_colspec": [{"type": "double", "name": "x"}]})";
   train.dataset.profile = R"({"num_rows": 100})";
-  train.tags = {{"mlflow.data.context", "training"}};
-  DatasetInput eval;
-  eval.dataset.name = "eval";
-  eval.dataset.digest = "def456";
-  eval.dataset.source_type = "http";
-  eval.dataset.source = R"({"url": "https://example.com/eval.csv"})";
-  eval.tags = {{"mlflow.data.context", "eval"}};
+  const DatasetInput eval = testing::dataset_input(
+      "eval", "def456", "http", R"({"url": "https://example.com/eval.csv"})", "eval");
   f.client.log_inputs(f.run_id, {train, eval});
   f.client.log_inputs(f.run_id, {train});  // same dataset again: de-duplicated
 
@@ -388,7 +349,7 @@ TEST(TrackingLogging, MetricHistoryBulkInterval) {
   for (const std::string& id : {f.run_id, run2}) {
     std::vector<Metric> batch;
     for (int s = 0; s < 10; ++s) {
-      batch.push_back(point("m", s * (id == f.run_id ? 1.0 : 10.0), 1000 + s, s));
+      batch.push_back(metric_point("m", s * (id == f.run_id ? 1.0 : 10.0), 1000 + s, s));
     }
     f.client.log_batch(id, batch);
   }
@@ -435,3 +396,4 @@ TEST(TrackingLogging, MetricHistoryBulkInterval) {
 }
 
 }  // namespace
+}  // namespace mlflow

@@ -14,19 +14,10 @@
 #include "mlflow/mlflow_client.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::CreateRunOptions;
-using mlflow::MlflowClient;
-using mlflow::RunStatus;
-using mlflow::SearchRunsOptions;
-using mlflow::SetTerminatedOptions;
-using mlflow::UpdateRunOptions;
-using mlflow::ViewType;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
-
-MlflowClient server_client() { return MlflowClient(server_uri()); }
+MlflowClient server_client() { return MlflowClient(testing::server_uri()); }
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -44,9 +35,16 @@ std::vector<std::string> run_ids(const std::vector<mlflow::Run>& runs) {
   return out;
 }
 
+mlflow::Run create_named_run(MlflowClient& client, const std::string& exp,
+                             const std::string& name) {
+  CreateRunOptions options;
+  options.run_name = name;
+  return client.create_run(exp, options);
+}
+
 TEST(TrackingRuns, CreateRunWithStartTimeTagsAndName) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-create"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-create"));
   CreateRunOptions options;
   options.start_time = 1718000000123;
   options.run_name = "my-run";
@@ -86,7 +84,7 @@ TEST(TrackingRuns, CreateRunWithStartTimeTagsAndName) {
 
 TEST(TrackingRuns, RunNameGeneratedWhenAbsentAndStartTimeDefaultsToNow) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-noname"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-noname"));
   const std::int64_t before = now_ms();
   const mlflow::Run run = client.create_run(exp);
   const std::int64_t after = now_ms();
@@ -105,7 +103,7 @@ TEST(TrackingRuns, RunNameGeneratedWhenAbsentAndStartTimeDefaultsToNow) {
 
 TEST(TrackingRuns, RunNameTagAloneNamesTheRun) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-nametag"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-nametag"));
   CreateRunOptions options;
   options.tags = {{"mlflow.runName", "from-tag"}};
   const mlflow::Run run = client.create_run(exp, options);
@@ -114,10 +112,8 @@ TEST(TrackingRuns, RunNameTagAloneNamesTheRun) {
 
 TEST(TrackingRuns, GetParentRun) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-parent"));
-  CreateRunOptions parent_opts;
-  parent_opts.run_name = "parent";
-  const mlflow::Run parent = client.create_run(exp, parent_opts);
+  const std::string exp = client.create_experiment(testing::unique_name("runs-parent"));
+  const mlflow::Run parent = create_named_run(client, exp, "parent");
   CreateRunOptions child_opts;
   child_opts.run_name = "child";
   child_opts.tags = {{"mlflow.parentRunId", parent.info.run_id}};
@@ -132,7 +128,7 @@ TEST(TrackingRuns, GetParentRun) {
 
 TEST(TrackingRuns, SetTerminatedDefaultsToFinishedNow) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-term"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-term"));
   const mlflow::Run run = client.create_run(exp);
   const std::int64_t before = now_ms();
   client.set_terminated(run.info.run_id);
@@ -146,7 +142,7 @@ TEST(TrackingRuns, SetTerminatedDefaultsToFinishedNow) {
 
 TEST(TrackingRuns, SetTerminatedWithStatusAndEndTime) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-term2"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-term2"));
   CreateRunOptions c;
   c.start_time = 1718000000000;
   const mlflow::Run run = client.create_run(exp, c);
@@ -162,10 +158,8 @@ TEST(TrackingRuns, SetTerminatedWithStatusAndEndTime) {
 
 TEST(TrackingRuns, UpdateRunChangesStatusAndNameKeepsEndTime) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-update"));
-  CreateRunOptions c;
-  c.run_name = "before";
-  const mlflow::Run run = client.create_run(exp, c);
+  const std::string exp = client.create_experiment(testing::unique_name("runs-update"));
+  const mlflow::Run run = create_named_run(client, exp, "before");
   const std::string id = run.info.run_id;
   SetTerminatedOptions t;
   t.end_time = 1718000100000;
@@ -209,7 +203,7 @@ TEST(TrackingRuns, UpdateRunChangesStatusAndNameKeepsEndTime) {
 
 TEST(TrackingRuns, DeleteAndRestoreRun) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-delete"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-delete"));
   const mlflow::Run keep = client.create_run(exp);
   const mlflow::Run victim = client.create_run(exp);
   const std::string id = victim.info.run_id;
@@ -241,7 +235,7 @@ TEST(TrackingRuns, DeleteAndRestoreRun) {
 
 TEST(TrackingRuns, CreateRunInDeletedExperimentFails) {
   MlflowClient client = server_client();
-  const std::string exp = client.create_experiment(unique_name("runs-deleted-exp"));
+  const std::string exp = client.create_experiment(testing::unique_name("runs-deleted-exp"));
   client.delete_experiment(exp);
   try {
     client.create_run(exp);
@@ -253,3 +247,4 @@ TEST(TrackingRuns, CreateRunInDeletedExperimentFails) {
 }
 
 }  // namespace
+}  // namespace mlflow

@@ -18,27 +18,15 @@
 
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "support/builders.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::CreateRunOptions;
-using mlflow::Metric;
-using mlflow::MlflowClient;
-using mlflow::Param;
-using mlflow::RunTag;
-using mlflow::SearchRunsOptions;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
-
-Metric point(const std::string& key, double value, std::int64_t timestamp, std::int64_t step) {
-  Metric m;
-  m.key = key;
-  m.value = value;
-  m.timestamp = timestamp;
-  m.step = step;
-  return m;
-}
+using testing::metric_point;
+using testing::server_uri;
+using testing::unique_name;
 
 TEST(TrackingScale, PagingThrough2500Runs) {
   constexpr int kRuns = 2500;
@@ -148,7 +136,7 @@ TEST(TrackingScale, MetricHistoryOf25000PointsIsIntact) {
       const double value = 1.0 / (i + 3) + i * 1e-7 - (i % 7 == 0 ? 1e5 : 0.0);
       const std::int64_t ts = 1718000000000 + std::int64_t{i} * 13;
       const std::int64_t step = (i % 1000 == 999) ? (std::int64_t{1} << 40) + i : i - 5;
-      points.push_back(point(key, value, ts, step));
+      points.push_back(metric_point(key, value, ts, step));
     }
     client.log_batch(run, points);
 
@@ -182,7 +170,7 @@ TEST(TrackingScale, LogBatchOf5000Metrics250Params250TagsInOneCall) {
   for (int s = 0; s < kSteps; ++s) {
     for (int k = 0; k < kKeys; ++k) {
       metrics.push_back(
-          point("metric_" + std::to_string(k), k * 1000.0 + s * 0.5, 1718000000000 + s, s));
+          metric_point("metric_" + std::to_string(k), k * 1000.0 + s * 0.5, 1718000000000 + s, s));
     }
   }
   std::vector<Param> params;
@@ -217,3 +205,4 @@ TEST(TrackingScale, LogBatchOf5000Metrics250Params250TagsInOneCall) {
 }
 
 }  // namespace
+}  // namespace mlflow

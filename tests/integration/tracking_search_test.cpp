@@ -15,14 +15,9 @@
 #include "mlflow/mlflow_client.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::CreateRunOptions;
-using mlflow::MlflowClient;
-using mlflow::SearchRunsOptions;
-using mlflow::ViewType;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
 using ::testing::ElementsAreArray;
 using ::testing::UnorderedElementsAreArray;
 
@@ -50,9 +45,9 @@ class TrackingSearchRuns : public ::testing::Test {
   };
 
   static void SetUpTestSuite() {
-    client_ = std::make_unique<MlflowClient>(server_uri());
-    exp_ = client_->create_experiment(unique_name("search-runs"));
-    exp2_ = client_->create_experiment(unique_name("search-runs-2"));
+    client_ = std::make_unique<MlflowClient>(testing::server_uri());
+    exp_ = client_->create_experiment(testing::unique_name("search-runs"));
+    exp2_ = client_->create_experiment(testing::unique_name("search-runs-2"));
     const std::vector<Spec> specs = {
         {"alpha", 0.9, 0.1, "resnet50", "vision", "prod", mlflow::RunStatus::kFinished, 1},
         {"beta", 0.7, 0.3, "ResNet18", "Vision", std::nullopt, mlflow::RunStatus::kRunning, 2},
@@ -291,3 +286,4 @@ TEST_F(TrackingSearchRuns, PagingWithMetricOrder) {
 }
 
 }  // namespace
+}  // namespace mlflow

@@ -13,6 +13,7 @@
 #include "mlflow/mlflow.hpp"
 #include "support/scoped_server.hpp"
 #include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace mlflow {
 namespace {
@@ -42,26 +43,7 @@ class Workspaces : public ::testing::Test {
 
 std::unique_ptr<testing::ScopedServer> Workspaces::server_;
 
-// What a failing call threw (the exception itself is not copied: its class matters).
-struct Caught {
-  std::string message;
-  int http_status = 0;
-  bool not_found = false;
-  bool already_exists = false;
-  const char* what() const { return message.c_str(); }
-};
-
-template <typename F>
-Caught expect_error(F&& f, ErrorCode code) {
-  try {
-    f();
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), code) << e.what();
-    return Caught{e.what(), e.http_status(), is_not_found(e), is_already_exists(e)};
-  }
-  ADD_FAILURE() << "no exception";
-  return Caught{};
-}
+using testing::expect_mlflow_error;
 
 std::vector<std::string> names(const std::vector<Workspace>& all) {
   std::vector<std::string> out;
@@ -97,18 +79,20 @@ void workspace_crud_body(MlflowClient& admin) {
   EXPECT_EQ(admin.get_workspace("team-a").description, describe.description);
 
   // Errors, each with the server's code and explanation.
-  const auto dup =
-      expect_error([&] { admin.create_workspace("team-a"); }, ErrorCode::kResourceAlreadyExists);
+  const auto dup = expect_mlflow_error([&] { admin.create_workspace("team-a"); },
+                                       ErrorCode::kResourceAlreadyExists);
   EXPECT_TRUE(dup.already_exists);
-  const auto unknown =
-      expect_error([&] { admin.get_workspace("team-zz"); }, ErrorCode::kResourceDoesNotExist);
+  const auto unknown = expect_mlflow_error([&] { admin.get_workspace("team-zz"); },
+                                           ErrorCode::kResourceDoesNotExist);
   EXPECT_THAT(std::string(unknown.what()), HasSubstr("Workspace 'team-zz' not found"));
-  expect_error([&] { admin.update_workspace("team-zz", describe); },
-               ErrorCode::kResourceDoesNotExist);
-  expect_error([&] { admin.update_workspace("team-a", {}); }, ErrorCode::kInvalidParameterValue);
-  expect_error([&] { admin.delete_workspace("default"); }, ErrorCode::kInvalidParameterValue);
-  expect_error([&] { admin.delete_workspace("team-zz"); }, ErrorCode::kResourceDoesNotExist);
-  expect_error([&] { admin.create_workspace("Team_A"); }, ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { admin.update_workspace("team-zz", describe); },
+                      ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { admin.update_workspace("team-a", {}); },
+                      ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { admin.delete_workspace("default"); },
+                      ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { admin.delete_workspace("team-zz"); }, ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { admin.create_workspace("Team_A"); }, ErrorCode::kInvalidParameterValue);
 }
 
 TEST_F(Workspaces, EveryMethodAndItsErrors) {
@@ -123,13 +107,14 @@ TEST_F(Workspaces, EveryMethodAndItsErrors) {
   SCOPED_TRACE("server");
   auto admin = client();
   workspace_crud_body(admin);
-  EXPECT_EQ(expect_error([&] { admin.get_workspace("team-zz"); }, ErrorCode::kResourceDoesNotExist)
-                .http_status,
-            404);
+  EXPECT_EQ(
+      expect_mlflow_error([&] { admin.get_workspace("team-zz"); }, ErrorCode::kResourceDoesNotExist)
+          .http_status,
+      404);
 
   // A client pointed at a workspace that does not exist: every call says so (404).
-  const auto missing = expect_error([&] { client("team-zz").search_experiments(); },
-                                    ErrorCode::kResourceDoesNotExist);
+  const auto missing = expect_mlflow_error([&] { client("team-zz").search_experiments(); },
+                                           ErrorCode::kResourceDoesNotExist);
   EXPECT_THAT(std::string(missing.what()), HasSubstr("Workspace 'team-zz' not found"));
 
   // Deletion modes.
@@ -137,17 +122,17 @@ TEST_F(Workspaces, EveryMethodAndItsErrors) {
   const std::string exp_a = in_a.create_experiment("shared-name");
   in_a.create_run(exp_a);
   const auto restrict =
-      expect_error([&] { admin.delete_workspace("team-a"); }, ErrorCode::kInvalidState);
+      expect_mlflow_error([&] { admin.delete_workspace("team-a"); }, ErrorCode::kInvalidState);
   EXPECT_THAT(std::string(restrict.what()), HasSubstr("experiments"));
   client().create_experiment("shared-name");  // same name in default: SET_DEFAULT must refuse
-  const auto conflict =
-      expect_error([&] { admin.delete_workspace("team-a", WorkspaceDeletionMode::kSetDefault); },
-                   ErrorCode::kInvalidState);
+  const auto conflict = expect_mlflow_error(
+      [&] { admin.delete_workspace("team-a", WorkspaceDeletionMode::kSetDefault); },
+      ErrorCode::kInvalidState);
   EXPECT_THAT(std::string(conflict.what()), HasSubstr("shared-name"));
   in_a.rename_experiment(exp_a, "moved-from-a");
   admin.delete_workspace("team-a", WorkspaceDeletionMode::kSetDefault);
   EXPECT_EQ(client().get_experiment_by_name("moved-from-a")->experiment_id, exp_a);
-  expect_error([&] { admin.get_workspace("team-a"); }, ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { admin.get_workspace("team-a"); }, ErrorCode::kResourceDoesNotExist);
 
   auto in_b = client("team-b");
   in_b.create_experiment("doomed");
@@ -173,10 +158,13 @@ TEST_F(Workspaces, IsolationScenario) {
 
   EXPECT_FALSE(dora.get_experiment_by_name("bella-experiment").has_value());
   EXPECT_TRUE(
-      expect_error([&] { dora.get_experiment(exp); }, ErrorCode::kResourceDoesNotExist).not_found);
-  EXPECT_TRUE(expect_error([&] { dora.get_run(run.info.run_id); }, ErrorCode::kResourceDoesNotExist)
-                  .not_found);
-  expect_error([&] { dora.list_artifacts(run.info.run_id); }, ErrorCode::kResourceDoesNotExist);
+      expect_mlflow_error([&] { dora.get_experiment(exp); }, ErrorCode::kResourceDoesNotExist)
+          .not_found);
+  EXPECT_TRUE(
+      expect_mlflow_error([&] { dora.get_run(run.info.run_id); }, ErrorCode::kResourceDoesNotExist)
+          .not_found);
+  expect_mlflow_error([&] { dora.list_artifacts(run.info.run_id); },
+                      ErrorCode::kResourceDoesNotExist);
   for (const auto& e : dora.search_experiments_all()) EXPECT_NE(e.name, "bella-experiment");
   // Names are per workspace: team-dora may use the same one.
   const std::string dora_exp = dora.create_experiment("bella-experiment");
@@ -187,17 +175,18 @@ TEST_F(Workspaces, IsolationScenario) {
   CreateModelVersionOptions from_run;
   from_run.run_id = run.info.run_id;
   bella.create_model_version("bella-model", "runs:/" + run.info.run_id + "/model", from_run);
-  EXPECT_TRUE(expect_error([&] { dora.get_registered_model("bella-model"); },
-                           ErrorCode::kResourceDoesNotExist)
+  EXPECT_TRUE(expect_mlflow_error([&] { dora.get_registered_model("bella-model"); },
+                                  ErrorCode::kResourceDoesNotExist)
                   .not_found);
-  expect_error([&] { dora.get_model_version("bella-model", "1"); },
-               ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { dora.get_model_version("bella-model", "1"); },
+                      ErrorCode::kResourceDoesNotExist);
   EXPECT_EQ(dora.search_registered_models().size(), 0u);
 
   // The seed README's prompt: registered in team-bella, NotFound from team-dora.
   bella.register_prompt("my-prompt", "Hello {{name}}!");
-  EXPECT_TRUE(expect_error([&] { dora.load_prompt("my-prompt"); }, ErrorCode::kResourceDoesNotExist)
-                  .not_found);
+  EXPECT_TRUE(
+      expect_mlflow_error([&] { dora.load_prompt("my-prompt"); }, ErrorCode::kResourceDoesNotExist)
+          .not_found);
   LoadPromptOptions allow_missing;
   allow_missing.allow_missing = true;
   EXPECT_FALSE(dora.load_prompt("my-prompt", allow_missing).has_value());
@@ -238,13 +227,15 @@ TEST(WorkspacesDisabled, ClearErrorsFromAServerWithoutWorkspaces) {
   ClientOptions options;
   options.tracking_uri = testing::server_uri();
   MlflowClient plain(options);
-  const auto admin = expect_error([&] { plain.list_workspaces(); }, ErrorCode::kFeatureDisabled);
+  const auto admin =
+      expect_mlflow_error([&] { plain.list_workspaces(); }, ErrorCode::kFeatureDisabled);
   EXPECT_THAT(std::string(admin.what()), HasSubstr("--enable-workspaces"));
-  expect_error([&] { plain.create_workspace("team-bella"); }, ErrorCode::kFeatureDisabled);
+  expect_mlflow_error([&] { plain.create_workspace("team-bella"); }, ErrorCode::kFeatureDisabled);
 
   options.workspace = "team-bella";
   MlflowClient scoped(options);
-  const auto call = expect_error([&] { scoped.search_experiments(); }, ErrorCode::kFeatureDisabled);
+  const auto call =
+      expect_mlflow_error([&] { scoped.search_experiments(); }, ErrorCode::kFeatureDisabled);
   EXPECT_THAT(std::string(call.what()), HasSubstr("team-bella"));
   EXPECT_THAT(std::string(call.what()), HasSubstr("--enable-workspaces"));
   // Without a workspace the same server works as before.

@@ -13,49 +13,14 @@
 #include <vector>
 
 #include "mlflow/mlflow_client.hpp"
+#include "support/files.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 namespace fs = std::filesystem;
-using mlflow::FileInfo;
-using mlflow::MlflowClient;
-using mlflow::testing::make_temp_dir;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
 using nlohmann::json;
-
-void write(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string script_path() {
-  const char* env = std::getenv("MLFLOW_CPP_SOURCE_DIR");
-  std::string root = env != nullptr && *env != '\0' ? env : "";
-#ifdef MLFLOW_CPP_SOURCE_DIR
-  if (root.empty()) root = MLFLOW_CPP_SOURCE_DIR;
-#endif
-  if (root.empty()) root = mlflow::testing::source_dir();
-  return root + "/tests/interop/artifacts_interop.py";
-}
 
 // Every entry at every level, depth-first, as the Python script walks it.
 void walk(MlflowClient& client, const std::string& run_id, const std::string& path, json& out) {
@@ -68,25 +33,24 @@ void walk(MlflowClient& client, const std::string& run_id, const std::string& pa
 }
 
 TEST(ArtifactsInterop, PythonReadsWhatCppUploadedAndBack) {
-  MlflowClient client(server_uri());
-  const std::string exp = client.create_experiment(unique_name("artifacts-interop"));
+  MlflowClient client(testing::server_uri());
+  const std::string exp = client.create_experiment(testing::unique_name("artifacts-interop"));
   const std::string run_id = client.create_run(exp).info.run_id;
 
-  const fs::path src = fs::path(make_temp_dir("artifacts-interop")) / "src";
+  const fs::path src = fs::path(testing::make_temp_dir("artifacts-interop")) / "src";
   std::string blob;
   for (int i = 0; i < 200000; ++i) blob += static_cast<char>((i * 31 + 5) % 256);
-  write(src / "a.txt", "alpha\n");
-  write(src / "empty", "");
-  write(src / "d" / "blob.bin", blob);
-  write(src / "d" / "e" / u8"ünï ☃.txt", u8"ünïcode\n");
+  testing::write_file(src / "a.txt", "alpha\n");
+  testing::write_file(src / "empty", "");
+  testing::write_file(src / "d" / "blob.bin", blob);
+  testing::write_file(src / "d" / "e" / u8"ünï ☃.txt", u8"ünïcode\n");
   client.log_artifacts(run_id, src.string(), "up");
   client.log_text(run_id, "note", "n.txt");
 
-  const fs::path py_dst = make_temp_dir("artifacts-interop-py");
-  const std::string cmd = shell_quote(mlflow::testing::mlflow_python()) + " " +
-                          shell_quote(script_path()) + " " + shell_quote(server_uri()) + " " +
-                          shell_quote(run_id) + " " + shell_quote(py_dst.string());
-  const auto result = mlflow::testing::run_command(cmd);
+  const fs::path py_dst = testing::make_temp_dir("artifacts-interop-py");
+  const std::string cmd = testing::python_peer_command(
+      "artifacts_interop.py", {testing::server_uri(), run_id, py_dst.string()});
+  const auto result = testing::run_command(cmd);
   ASSERT_EQ(result.exit_code, 0) << cmd << "\n" << result.output;
   const json py = json::parse(result.output);
 
@@ -103,21 +67,22 @@ TEST(ArtifactsInterop, PythonReadsWhatCppUploadedAndBack) {
 
   // Python downloaded the bytes C++ uploaded.
   EXPECT_EQ(py["downloaded"].get<std::string>(), py_dst.string());
-  EXPECT_EQ(read(py_dst / "up" / "a.txt"), "alpha\n");
+  EXPECT_EQ(testing::file_bytes(py_dst / "up" / "a.txt"), "alpha\n");
   EXPECT_TRUE(fs::exists(py_dst / "up" / "empty"));
   EXPECT_EQ(fs::file_size(py_dst / "up" / "empty"), 0u);
-  EXPECT_EQ(read(py_dst / "up" / "d" / "blob.bin"), blob);
-  EXPECT_EQ(read(py_dst / "up" / "d" / "e" / u8"ünï ☃.txt"), u8"ünïcode\n");
-  EXPECT_EQ(read(py_dst / "n.txt"), "note");
+  EXPECT_EQ(testing::file_bytes(py_dst / "up" / "d" / "blob.bin"), blob);
+  EXPECT_EQ(testing::file_bytes(py_dst / "up" / "d" / "e" / u8"ünï ☃.txt"), u8"ünïcode\n");
+  EXPECT_EQ(testing::file_bytes(py_dst / "n.txt"), "note");
 
   // And C++ reads what Python wrote.
   const auto listed = client.list_artifacts(run_id, "from_python");
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].path, "from_python/hello.txt");
-  const fs::path cpp_dst = make_temp_dir("artifacts-interop-cpp");
+  const fs::path cpp_dst = testing::make_temp_dir("artifacts-interop-cpp");
   const std::string got =
       client.download_artifacts(run_id, "from_python/hello.txt", cpp_dst.string());
-  EXPECT_EQ(read(got), u8"written by python ✓");
+  EXPECT_EQ(testing::file_bytes(got), u8"written by python ✓");
 }
 
 }  // namespace
+}  // namespace mlflow

@@ -3,22 +3,28 @@
 // The main job, end to end: the training demo (examples/train_demo, what `make demo` runs) in a
 // fresh directory with an empty environment (no PATH: no Python, no server, no MLFLOW_*
 // settings), then the real `mlflow server` 3.18 started on the database it left there. Through
-// the server's REST API: the run, its params, tags and dataset, the metric histories the UI's
-// charts read, the system metrics, the artifacts, listed and downloaded over HTTP the way the
-// UI does (tests/interop/demo_interop.py, standard library only), the registered model version
-// and the prompt.
+// the server's REST API: the run, its params (in the order logged), tags and dataset, the metric
+// histories the UI's charts read, the system metrics, the logged model (the MLflow 3 way: a run
+// output, the last epoch's metrics, its files listed and downloaded over HTTP the way the UI
+// does, its signature loaded by Python's Model.load; tests/interop/demo_interop.py), the model
+// version registered from models:/<model_id>, and the prompt, linked to the experiment.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "mlflow/mlflow.hpp"
+#include "sqlite/db.hpp"
+#include "support/files.hpp"
+#include "support/python_peer.hpp"
 #include "support/scoped_server.hpp"
 #include "support/test_env.hpp"
 
@@ -28,16 +34,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using mlflow::testing::file_bytes;
+using mlflow::testing::shell_quote;
 
 // The demo is built next to this program: <build>/tests/<this> -> <build>/examples/train_demo
 // (tests/CMakeLists.txt makes the integration tests depend on it).
@@ -68,6 +66,10 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
   ASSERT_TRUE(std::regex_search(demo_run.output, match, std::regex(R"(\n  run +([0-9a-f]{32})\n)")))
       << demo_run.output;
   const std::string run_id = match[1];
+  ASSERT_TRUE(std::regex_search(demo_run.output, match,
+                                std::regex(R"(\n  logged model +models:/(m-[0-9a-f]{32}) )")))
+      << demo_run.output;
+  const std::string model_id = match[1];
   EXPECT_NE(demo_run.output.find("sqlite:///" + (dir / "mlflow.db").string()), std::string::npos)
       << demo_run.output;
   ASSERT_TRUE(fs::exists(dir / "mlflow.db"));
@@ -101,6 +103,17 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
                                                "learning_rate", "momentum", "noise", "parameters",
                                                "samples", "seed", "train_fraction"}));
   EXPECT_EQ(run.data.params.at("epochs"), "60");
+  {  // Stored in the order the demo logged them (what the UI lists).
+    internal::sqlite::Connection db((dir / "mlflow.db").string(),
+                                    internal::sqlite::OpenMode::kReadOnly);
+    auto q = db.prepare("SELECT key FROM params WHERE run_uuid = ? ORDER BY rowid");
+    q->bind(1, run_id);
+    std::vector<std::string> order;
+    while (q->step()) order.push_back(q->text(0));
+    EXPECT_EQ(order, (std::vector<std::string>{"seed", "samples", "noise", "train_fraction",
+                                               "hidden_units", "epochs", "batch_size",
+                                               "learning_rate", "momentum", "parameters"}));
+  }
   EXPECT_EQ(run.data.params.at("seed"), "42");
   EXPECT_EQ(run.data.tags.at("mlflow.source.type"), "LOCAL");
   EXPECT_EQ(run.data.tags.at("mlflow.runName"), "two-moons-mlp");
@@ -132,35 +145,74 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
     EXPECT_GE(rest.get_metric_history(run_id, key).size(), 1u) << key;
   }
 
-  // 3. Artifacts over HTTP, as the UI lists and downloads them.
-  const std::string script = testing::source_dir() + "/tests/interop/demo_interop.py";
+  // 3. The logged model, as the UI reads it over HTTP: the run's output at the last epoch, the
+  // run's params and that epoch's metrics, its files, its MLmodel and signature.
   const auto fetched =
-      testing::run_command(shell_quote(testing::mlflow_python()) + " " + shell_quote(script) + " " +
-                           shell_quote(server.uri()) + " " + shell_quote(run_id) +
-                           " two-moons-mlp two-moons-mlp-explainer");
+      testing::run_command(testing::python_peer_command(
+                               "demo_interop.py", {server.uri(), run_id, model_id, "two-moons-mlp",
+                                                   "two-moons-mlp-explainer"}) +
+                           " 2>&1");
   ASSERT_EQ(fetched.exit_code, 0) << fetched.output << "\n" << server.log();
-  const json artifacts = json::parse(fetched.output);
+  const json got = json::parse(fetched.output.substr(fetched.output.rfind("\n{") + 1));
+  // The UI's "training run": a run with a model output.
+  EXPECT_EQ(got["run"]["outputs"]["model_outputs"],
+            json::array({{{"model_id", model_id}, {"step", 59}}}))
+      << got["run"].dump();
+  EXPECT_EQ(got["run_artifacts"], json::array());  // the model lives with the model
+  const json& info = got["model"]["info"];
+  EXPECT_EQ(info["name"], "two-moons-mlp");
+  EXPECT_EQ(info["status"], "LOGGED_MODEL_READY");
+  EXPECT_EQ(info["source_run_id"], run_id);
+  EXPECT_EQ(info["experiment_id"], experiment->experiment_id);
+  json model_tags = json::object();
+  for (const auto& tag : info["tags"]) model_tags[tag["key"].get<std::string>()] = tag["value"];
+  EXPECT_EQ(model_tags["mlflow.source.name"], demo.string());  // the UI's "Logged from"
+  EXPECT_EQ(model_tags["mlflow.source.type"], "LOCAL");
+  EXPECT_EQ(json::parse(model_tags["mlflow.modelVersions"].get<std::string>()),
+            json::parse(R"([{"name": "two-moons-mlp", "version": 1}])"));
+  json model_params = json::object();
+  for (const auto& p : got["model"]["data"]["params"])
+    model_params[p["key"].get<std::string>()] = p["value"];
+  EXPECT_EQ(model_params.size(), 10u);
+  EXPECT_EQ(model_params["epochs"], "60");
+  std::map<std::string, double> model_metrics;
+  for (const auto& m : got["model"]["data"]["metrics"]) {
+    EXPECT_EQ(m["step"], 59) << m.dump();
+    EXPECT_EQ(m["run_id"], run_id) << m.dump();
+    model_metrics[m["key"].get<std::string>()] = m["value"].get<double>();
+  }
+  for (const std::string key : {"train_loss", "train_accuracy", "val_loss", "val_accuracy"}) {
+    ASSERT_EQ(model_metrics.count(key), 1u) << key << " not linked to the model";
+    EXPECT_EQ(model_metrics[key], run.data.metrics.at(key)) << key;
+  }
   std::vector<std::string> listed;
-  for (const auto& entry : artifacts["listing"]) listed.push_back(entry["path"]);
-  EXPECT_EQ(listed, (std::vector<std::string>{"model", "model/MLmodel", "model/README.txt",
-                                              "model/weights.json"}));
-  const std::string weights_text = artifacts["files"]["model/weights.json"];
-  EXPECT_EQ(weights_text,
-            read(fs::path(run.info.artifact_uri) / "model" / "weights.json"));  // same bytes
+  for (const auto& entry : got["listing"]) listed.push_back(entry["path"]);
+  EXPECT_EQ(listed, (std::vector<std::string>{"MLmodel", "README.txt", "weights.json"}));
+  const std::string weights_text = got["files"]["weights.json"];
+  EXPECT_EQ(weights_text, file_bytes(fs::path(info["artifact_uri"].get<std::string>()) /
+                                     "weights.json"));  // same bytes
   const json weights = json::parse(weights_text);
   ASSERT_EQ(weights["layers"].size(), 3u);
   EXPECT_EQ(weights["layers"][0]["shape"], json::array({16, 2}));
   EXPECT_EQ(weights["layers"][2]["weights"].size(), 1u);
-  EXPECT_NE(artifacts["files"]["model/MLmodel"].get<std::string>().find("run_id: " + run_id),
-            std::string::npos);
-  EXPECT_NE(artifacts["files"]["model/README.txt"].get<std::string>().find("weights.json"),
-            std::string::npos);
+  const std::string mlmodel = got["files"]["MLmodel"];
+  for (const std::string& field :
+       std::vector<std::string>{"\nmodel_id: '" + model_id + "'\n", "\nrun_id: '" + run_id + "'\n",
+                                "\nmlflow_version: '3.18.0'\n", "\nutc_time_created: '",
+                                "\nsignature:\n", "\n  'weights': 'weights.json'\n"}) {
+    EXPECT_NE(mlmodel.find(field), std::string::npos) << field << " missing in\n" << mlmodel;
+  }
+  EXPECT_NE(got["files"]["README.txt"].get<std::string>().find("weights.json"), std::string::npos);
+  // Python's Model.load reads the signature, equal to the one Python builds for x0, x1 -> p.
+  EXPECT_TRUE(got["signature"]["equals_python"].get<bool>()) << got["signature"].dump();
 
-  // 4. The registered model version and the prompt, as the server's REST API returns them.
-  const json& registry = artifacts["registry"];
+  // 4. The registered model version (from models:/<model_id>: the UI's "Source model") and
+  // the prompt, linked to the experiment (the experiment's Prompts tab), as the server's REST
+  // API returns them.
+  const json& registry = got["registry"];
   const json& version = registry["two-moons-mlp"]["version_1"];
   EXPECT_EQ(version["run_id"], run_id);
-  EXPECT_EQ(version["source"], run.info.artifact_uri + "/model");
+  EXPECT_EQ(version["source"], "models:/" + model_id);
   EXPECT_EQ(version["status"], "READY");
   EXPECT_EQ(registry["two-moons-mlp"]["model"]["latest_versions"][0]["version"], "1");
   json prompt_tags = json::object();
@@ -168,6 +220,8 @@ TEST(DemoInterop, ServerShowsTheDemosRunChartsAndArtifacts) {
     prompt_tags[tag["key"].get<std::string>()] = tag["value"];
   }
   EXPECT_EQ(prompt_tags["mlflow.prompt.is_prompt"], "true") << registry.dump(2);
+  EXPECT_EQ(prompt_tags["_mlflow_experiment_ids"], "," + experiment->experiment_id + ",")
+      << registry.dump(2);
   // And read back as a prompt by the C++ client over REST.
   const auto prompt = rest.load_prompt("prompts:/two-moons-mlp-explainer/1");
   ASSERT_TRUE(prompt.has_value());

@@ -10,7 +10,9 @@ import json
 import sys
 
 import mlflow
-from mlflow.models import Model
+import numpy as np
+from mlflow.models import Model, ModelSignature
+from mlflow.types import Schema, TensorSpec
 
 
 def main():
@@ -19,6 +21,11 @@ def main():
     client = mlflow.MlflowClient(uri)
 
     loaded = Model.load(f"models:/{model_id}")
+    # The signature C++ wrote: a batch of 2-vectors in, one float per row out.
+    expected_signature = ModelSignature(
+        inputs=Schema([TensorSpec(np.dtype("float32"), (-1, 2), "input")]),
+        outputs=Schema([TensorSpec(np.dtype("float32"), (-1, 1), "output")]),
+    )
     model = client.get_logged_model(model_id)
     found = client.search_logged_models([experiment_id], filter_string=f"name = '{model.name}'")
     by_metric = client.search_logged_models(
@@ -41,6 +48,9 @@ def main():
                 "artifact_path": loaded.artifact_path,
                 "mlflow_version": loaded.mlflow_version,
                 "utc_time_created": str(loaded.utc_time_created),
+                "model_size_bytes": loaded.model_size_bytes,
+                "signature": loaded.signature.to_dict() if loaded.signature else None,
+                "signature_equals_python": loaded.signature == expected_signature,
             },
             "model": {
                 "name": model.name,

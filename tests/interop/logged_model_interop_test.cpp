@@ -11,24 +11,13 @@
 #include <string>
 
 #include "mlflow/mlflow.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace {
 namespace fs = std::filesystem;
 using mlflow::MlflowClient;
 using nlohmann::json;
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 // A tiny file shaped like an ONNX ModelProto (ir_version, producer, opset); Model.load reads
 // only the MLmodel metadata, never the model bytes.
@@ -45,12 +34,8 @@ fs::path write_tiny_onnx(const fs::path& dir) {
 json run_python(const std::string& tracking_uri, const std::string& exp,
                 const std::string& model_id, const std::string& registered_name,
                 const std::string& cpp_name) {
-  const std::string script =
-      mlflow::testing::source_dir() + "/tests/interop/logged_model_interop.py";
-  const std::string cmd = shell_quote(mlflow::testing::mlflow_python()) + " " +
-                          shell_quote(script) + " " + shell_quote(tracking_uri) + " " +
-                          shell_quote(exp) + " " + shell_quote(model_id) + " " +
-                          shell_quote(registered_name) + " " + shell_quote(cpp_name);
+  const std::string cmd = mlflow::testing::python_peer_command(
+      "logged_model_interop.py", {tracking_uri, exp, model_id, registered_name, cpp_name});
   const auto result = mlflow::testing::run_command(cmd);
   EXPECT_EQ(result.exit_code, 0) << cmd << "\n" << result.output;
   const auto at = result.output.rfind("RESULT ");
@@ -62,7 +47,9 @@ json run_python(const std::string& tracking_uri, const std::string& exp,
   return json::parse(result.output.substr(at + 7, end == std::string::npos ? end : end - at - 7));
 }
 
-void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
+// `embedded`: Python's SQL registry returns versions as ints, a server's proto as strings;
+// the mlflow.modelVersions entry holds what the registry returned.
+void log_and_check(MlflowClient& client, const std::string& tracking_uri, bool embedded) {
   const std::string exp = client.create_experiment(mlflow::testing::unique_name("lm-interop"));
   mlflow::CreateRunOptions ro;
   const std::string run = client.create_run(exp, ro).info.run_id;
@@ -76,6 +63,9 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
   o.step = 3;
   o.onnx_version = "1.17.0";
   o.tags = {{"framework", "onnx"}};
+  o.signature = mlflow::ModelSignature{
+      mlflow::Schema(std::vector<mlflow::TensorSpec>{{"float32", {-1, 2}, "input"}}),
+      mlflow::Schema(std::vector<mlflow::TensorSpec>{{"float32", {-1, 1}, "output"}})};
   const mlflow::LoggedModel model = client.log_model(run, onnx.string(), o);
   EXPECT_EQ(model.status, mlflow::LoggedModelStatus::kReady);
   EXPECT_EQ(model.source_run_id, run);
@@ -116,6 +106,12 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
   EXPECT_EQ(mlmodel["flavors"]["onnx"]["data"], "model.onnx");
   EXPECT_EQ(mlmodel["flavors"]["onnx"]["onnx_version"], "1.17.0");
   EXPECT_FALSE(mlmodel["utc_time_created"].get<std::string>().empty());
+  EXPECT_EQ(mlmodel["model_size_bytes"], 18);  // the .onnx file's bytes
+  // Python's Model.signature equals the ModelSignature Python builds for the same tensors,
+  // and serialises to the very text C++ wrote.
+  EXPECT_TRUE(mlmodel["signature_equals_python"].get<bool>()) << mlmodel.dump(2);
+  EXPECT_EQ(mlmodel["signature"]["inputs"], o.signature->inputs->to_json());
+  EXPECT_EQ(mlmodel["signature"]["outputs"], o.signature->outputs->to_json());
 
   EXPECT_EQ(py["model"]["name"], "tiny-onnx");
   EXPECT_EQ(py["model"]["status"], "READY");
@@ -143,8 +139,9 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
   // C++'s registration came first (the server's handler adds an entry of its own too).
   EXPECT_EQ(links[0]["name"], cpp_name) << links.dump();
   bool cpp_link = false;
+  const json cpp_version = embedded ? json(1) : json("1");
   for (const json& link : links)
-    cpp_link = cpp_link || link == json({{"name", cpp_name}, {"version", "1"}});
+    cpp_link = cpp_link || link == json({{"name", cpp_name}, {"version", cpp_version}});
   EXPECT_TRUE(cpp_link) << links.dump();
   bool python_link = false;
   for (const json& link : links) {
@@ -157,14 +154,14 @@ void log_and_check(MlflowClient& client, const std::string& tracking_uri) {
 
 TEST(LoggedModelInterop, PythonLoadsSearchesAndRegistersOnTheServer) {
   MlflowClient client(mlflow::testing::server_uri());
-  log_and_check(client, mlflow::testing::server_uri());
+  log_and_check(client, mlflow::testing::server_uri(), false);
 }
 
 TEST(LoggedModelInterop, PythonLoadsSearchesAndRegistersOnTheEmbeddedFile) {
   const std::string dir = mlflow::testing::make_temp_dir("lm-embedded");
   const std::string uri = "sqlite:///" + dir + "/mlflow.db";
   MlflowClient client(uri);
-  log_and_check(client, uri);
+  log_and_check(client, uri, true);
 }
 
 }  // namespace

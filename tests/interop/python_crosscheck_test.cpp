@@ -16,30 +16,21 @@
 #include <vector>
 
 #include "mlflow/mlflow_client.hpp"
+#include "support/builders.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::Metric;
-using mlflow::MlflowClient;
-using mlflow::Param;
-using mlflow::RunTag;
-using mlflow::testing::server_uri;
-using mlflow::testing::unique_name;
 using nlohmann::json;
+using testing::metric_point;
+using testing::server_uri;
+using testing::unique_name;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kDblMax = std::numeric_limits<double>::max();
-
-Metric point(const std::string& key, double value, std::int64_t timestamp, std::int64_t step) {
-  Metric m;
-  m.key = key;
-  m.value = value;
-  m.timestamp = timestamp;
-  m.step = step;
-  return m;
-}
 
 double decode_value(const json& v) {
   if (v.is_string()) {
@@ -61,34 +52,10 @@ double as_stored(double v) {
   return v;
 }
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-// The reader script in the source tree. MLFLOW_CPP_SOURCE_DIR (environment, else the compile
-// definition of this test program) locates it whatever the working directory is.
-std::string reader_script() {
-  const char* env = std::getenv("MLFLOW_CPP_SOURCE_DIR");
-  std::string root = env != nullptr && *env != '\0' ? env : "";
-#ifdef MLFLOW_CPP_SOURCE_DIR
-  if (root.empty()) root = MLFLOW_CPP_SOURCE_DIR;
-#endif
-  if (root.empty()) root = mlflow::testing::source_dir();
-  return root + "/tests/interop/crosscheck_read_runs.py";
-}
-
 json read_with_python(const std::vector<std::string>& run_ids) {
-  std::string cmd = shell_quote(mlflow::testing::mlflow_python()) + " " +
-                    shell_quote(reader_script()) + " " + shell_quote(server_uri());
-  for (const auto& id : run_ids) cmd += " " + shell_quote(id);
+  std::vector<std::string> args = {server_uri()};
+  args.insert(args.end(), run_ids.begin(), run_ids.end());
+  const std::string cmd = testing::python_peer_command("crosscheck_read_runs.py", args);
   const auto result = mlflow::testing::run_command(cmd);
   EXPECT_EQ(result.exit_code, 0) << cmd << "\n" << result.output;
   return json::parse(result.output);
@@ -126,14 +93,14 @@ TEST(PythonCrosscheck, PythonReadsWhatCppWrote) {
     }
     std::vector<Metric> metrics;
     for (int s = 0; s < 200; ++s) {
-      metrics.push_back(point("loss", 1.0 / (s + 1) + r, 1718000001000 + s * 10, s));
+      metrics.push_back(metric_point("loss", 1.0 / (s + 1) + r, 1718000001000 + s * 10, s));
       metrics.push_back(
-          point("acc", s % 50 == 7 ? kNaN : s * 0.001 + r * 0.1, 1718000001000 + s * 10, s));
+          metric_point("acc", s % 50 == 7 ? kNaN : s * 0.001 + r * 0.1, 1718000001000 + s * 10, s));
     }
-    metrics.push_back(point("edge", kNaN, 1718000009000, 0));
-    metrics.push_back(point("edge", kInf, 1718000009001, 1));
-    metrics.push_back(point("edge", -kInf, 1718000009002, 2));
-    metrics.push_back(point("edge", 0.1 + 0.2, 1718000009003, std::int64_t{1} << 40));
+    metrics.push_back(metric_point("edge", kNaN, 1718000009000, 0));
+    metrics.push_back(metric_point("edge", kInf, 1718000009001, 1));
+    metrics.push_back(metric_point("edge", -kInf, 1718000009002, 2));
+    metrics.push_back(metric_point("edge", 0.1 + 0.2, 1718000009003, std::int64_t{1} << 40));
     client.log_batch(l.run_id, metrics, params, tags);
     client.log_metric(l.run_id, "single", 42.5, [] {
       mlflow::LogMetricOptions m;
@@ -250,14 +217,10 @@ TEST(PythonCrosscheck, PythonSeesDatasetInputs) {
   MlflowClient client(server_uri());
   const std::string exp = client.create_experiment(unique_name("crosscheck-inputs"));
   const std::string run = client.create_run(exp).info.run_id;
-  mlflow::DatasetInput in;
-  in.dataset.name = "train";
-  in.dataset.digest = "0123abcd";
-  in.dataset.source_type = "local";
-  in.dataset.source = R"({"uri": "/data/train.parquet"})";
+  DatasetInput in = testing::dataset_input("train", "0123abcd", "local",
+                                           R"({"uri": "/data/train.parquet"})", "training");
   in.dataset.schema = R"({"mlflow_colspec": [{"type": "long", "name": "id"}]})";
   in.dataset.profile = R"({"num_rows": 7})";
-  in.tags = {{"mlflow.data.context", "training"}};
   client.log_inputs(run, {in});
 
   const json py = read_with_python({run});
@@ -273,3 +236,4 @@ TEST(PythonCrosscheck, PythonSeesDatasetInputs) {
 }
 
 }  // namespace
+}  // namespace mlflow

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "mlflow/mlflow_client.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -20,25 +21,8 @@ using mlflow::MlflowClient;
 using mlflow::ModelVersionStage;
 using nlohmann::json;
 
-std::string script() {
-  return mlflow::testing::source_dir() + "/tests/interop/registry_interop.py";
-}
-
 json run_python(const std::string& dir, const std::string& args) {
-  const std::string log = dir + "/python-stderr.log";
-  const auto res =
-      mlflow::testing::run_command("cd '" + dir + "' && '" + mlflow::testing::mlflow_python() +
-                                   "' '" + script() + "' " + args + " 2>'" + log + "'");
-  if (res.exit_code != 0) {
-    std::ifstream in(log);
-    std::stringstream err;
-    err << in.rdbuf();
-    ADD_FAILURE() << "python " << args << " failed (" << res.exit_code << "):\n"
-                  << res.output << "\n"
-                  << err.str();
-    return json();
-  }
-  return json::parse(res.output);
+  return mlflow::testing::run_python_peer_json(dir, "registry_interop.py", args);
 }
 
 // Registers a model the way an application would, returning the run it came from.

@@ -15,6 +15,8 @@
 
 #include "mlflow/mlflow_client.hpp"
 #include "sqlite/sqlite_backend.hpp"
+#include "support/builders.hpp"
+#include "support/python_peer.hpp"
 #include "support/read_only_view.hpp"
 #include "support/sqlite_file.hpp"
 #include "support/test_env.hpp"
@@ -23,35 +25,10 @@ namespace mlflow::internal {
 namespace {
 
 using nlohmann::json;
+using testing::metric_point;
 
-std::string script() { return mlflow::testing::source_dir() + "/tests/interop/sqlite_interop.py"; }
-
-// Runs the Python helper and parses its stdout as JSON; stderr goes to a log that is shown
-// when the command fails.
 json run_python(const std::string& dir, const std::string& args) {
-  const std::string log = dir + "/python-stderr.log";
-  const auto res =
-      mlflow::testing::run_command("cd '" + dir + "' && '" + mlflow::testing::mlflow_python() +
-                                   "' '" + script() + "' " + args + " 2>'" + log + "'");
-  if (res.exit_code != 0) {
-    std::ifstream in(log);
-    std::stringstream err;
-    err << in.rdbuf();
-    ADD_FAILURE() << "python " << args << " failed (" << res.exit_code << "):\n"
-                  << res.output << "\n"
-                  << err.str();
-    return json();
-  }
-  return json::parse(res.output);
-}
-
-Metric point(const std::string& key, double value, std::int64_t ts, std::int64_t step) {
-  Metric m;
-  m.key = key;
-  m.value = value;
-  m.timestamp = ts;
-  m.step = step;
-  return m;
+  return mlflow::testing::run_python_peer_json(dir, "sqlite_interop.py", args);
 }
 
 TEST(SqliteInterop, CppWritesPythonReads) {
@@ -70,15 +47,15 @@ TEST(SqliteInterop, CppWritesPythonReads) {
     run_id = store->create_run(req).info.run_id;
     store->log_batch(run_id, {}, {{"lr", "0.01"}, {"layers", "3"}}, {{"phase", "train"}});
     const double inf = std::numeric_limits<double>::infinity();
-    store->log_batch(
-        run_id,
-        {point("nan", std::nan(""), 5, 0), point("pinf", inf, 5, 0), point("ninf", -inf, 5, 0)}, {},
-        {});
+    store->log_batch(run_id,
+                     {metric_point("nan", std::nan(""), 5, 0), metric_point("pinf", inf, 5, 0),
+                      metric_point("ninf", -inf, 5, 0)},
+                     {}, {});
     // 10,000-point history, in batches of 1000 as the client would send them.
     for (int b = 0; b < 10; ++b) {
       std::vector<Metric> batch;
       for (int i = b * 1000; i < (b + 1) * 1000; ++i) {
-        batch.push_back(point("loss", 1.0 / (i + 1), 100000 + i, i));
+        batch.push_back(metric_point("loss", 1.0 / (i + 1), 100000 + i, i));
       }
       store->log_batch(run_id, batch, {}, {});
     }
@@ -187,7 +164,7 @@ TEST(SqliteInterop, PythonWritesCppReads) {
   EXPECT_EQ(found[0].info.run_id, run.info.run_id);
 
   // C++ keeps writing to the Python-created file, and Python sees it.
-  store->log_metric(run.info.run_id, point("loss", 0.0001, 5000, 1000));
+  store->log_metric(run.info.run_id, metric_point("loss", 0.0001, 5000, 1000));
   const json back = run_python(dir, "read '" + uri + "' loss");
   ASSERT_FALSE(back.is_null());
   bool seen = false;

@@ -15,6 +15,7 @@
 
 #include "fluent/state.hpp"
 #include "mlflow/mlflow.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 #include "system_metrics/monitor.hpp"
 
@@ -27,12 +28,6 @@ using Env = std::map<std::string, std::optional<std::string>>;
 // Long enough for a few samples at the interval below; nothing is asserted about timing.
 constexpr double kRunSeconds = 2.2;
 constexpr const char* kInterval = "0.5";
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 std::string unit_of(const std::string& name) { return name.substr(name.rfind('_') + 1); }
 
@@ -48,10 +43,9 @@ TEST(SystemMetricsParity, SameNamesAndUnitsAsPython) {
   const std::string experiment = create_experiment(testing::unique_name("system-metrics-parity"));
 
   // Python (the environment above is inherited by the child).
-  const std::string script = testing::source_dir() + "/tests/interop/system_metrics_parity.py";
-  const auto py = testing::run_command(
-      shell_quote(testing::mlflow_python()) + " " + shell_quote(script) + " " +
-      shell_quote(testing::server_uri()) + " " + experiment + " " + std::to_string(kRunSeconds));
+  const auto py = testing::run_command(testing::python_peer_command(
+      "system_metrics_parity.py",
+      {testing::server_uri(), experiment, std::to_string(kRunSeconds)}));
   ASSERT_EQ(py.exit_code, 0) << py.output;
   const json python = json::parse(py.output.substr(py.output.rfind("\n{") + 1));
   std::set<std::string> python_names;

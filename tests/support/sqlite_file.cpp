@@ -2,17 +2,10 @@
 #include "support/sqlite_file.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "support/files.hpp"
 
 namespace mlflow::testing {
-
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string recorded_journal_mode(const std::string& path) {
   const std::string header = file_bytes(path).substr(0, 20);

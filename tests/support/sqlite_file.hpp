@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "support/files.hpp"  // file_bytes, which the SQLite checks build on
+
 namespace mlflow::testing {
 
-/// The whole file ("" when it cannot be read).
-std::string file_bytes(const std::string& path);
 /// "wal" or "rollback" as header bytes 18 and 19 record it; "other" for anything else.
 std::string recorded_journal_mode(const std::string& path);
 /// Which of `<db>-wal`, `<db>-shm` and `<db>-journal` exist (their suffixes).

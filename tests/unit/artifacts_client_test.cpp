@@ -11,6 +11,7 @@
 
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "support/files.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -18,10 +19,7 @@ namespace fs = std::filesystem;
 using mlflow::MlflowClient;
 using mlflow::testing::make_temp_dir;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using mlflow::testing::file_bytes;
 
 struct Fixture {
   fs::path base = make_temp_dir("artifacts-client");
@@ -44,16 +42,16 @@ TEST(ArtifactsClientTest, LogArtifactOfADirectoryKeepsItsName) {
   std::ofstream(src / "inner" / "x.txt") << "x";
   f.client.log_artifact(f.run_id, src.string());
   f.client.log_artifact(f.run_id, src.string() + "/", "under");
-  EXPECT_EQ(read(f.artifacts / "mydir" / "inner" / "x.txt"), "x");
-  EXPECT_EQ(read(f.artifacts / "under" / "mydir" / "inner" / "x.txt"), "x");
+  EXPECT_EQ(file_bytes(f.artifacts / "mydir" / "inner" / "x.txt"), "x");
+  EXPECT_EQ(file_bytes(f.artifacts / "under" / "mydir" / "inner" / "x.txt"), "x");
 }
 
 TEST(ArtifactsClientTest, LogTextAndLogDictPaths) {
   Fixture f;
   f.client.log_text(f.run_id, "one", "a.txt");
   f.client.log_text(f.run_id, "two", "d/./e//b.txt");  // normalised as posixpath.normpath
-  EXPECT_EQ(read(f.artifacts / "a.txt"), "one");
-  EXPECT_EQ(read(f.artifacts / "d" / "e" / "b.txt"), "two");
+  EXPECT_EQ(file_bytes(f.artifacts / "a.txt"), "one");
+  EXPECT_EQ(file_bytes(f.artifacts / "d" / "e" / "b.txt"), "two");
   EXPECT_THROW(f.client.log_text(f.run_id, "x", "../escape.txt"), mlflow::InvalidArgument);
   EXPECT_THROW(f.client.log_text(f.run_id, "x", "/abs.txt"), mlflow::InvalidArgument);
   EXPECT_THROW(f.client.log_text(f.run_id, "x", ""), mlflow::InvalidArgument);
@@ -61,9 +59,10 @@ TEST(ArtifactsClientTest, LogTextAndLogDictPaths) {
   EXPECT_FALSE(fs::exists(f.base / "root" / f.run_id / "escape.txt"));
 
   f.client.log_dict(f.run_id, R"({"z":{"k":[]},"a":{}})", "cfg.json");
-  EXPECT_EQ(read(f.artifacts / "cfg.json"), "{\n  \"z\": {\n    \"k\": []\n  },\n  \"a\": {}\n}");
+  EXPECT_EQ(file_bytes(f.artifacts / "cfg.json"),
+            "{\n  \"z\": {\n    \"k\": []\n  },\n  \"a\": {}\n}");
   f.client.log_dict(f.run_id, "[1, 2]", "noext");
-  EXPECT_EQ(read(f.artifacts / "noext"), "[\n  1,\n  2\n]");
+  EXPECT_EQ(file_bytes(f.artifacts / "noext"), "[\n  1,\n  2\n]");
   EXPECT_THROW(f.client.log_dict(f.run_id, "{\"a\": }", "bad.json"), mlflow::InvalidArgument);
   EXPECT_THROW(f.client.log_dict(f.run_id, "{}", "c.yml"), mlflow::InvalidArgument);
   EXPECT_THROW(f.client.log_dict(f.run_id, "\"\xff\"", "bad-utf8.json"), mlflow::InvalidArgument);
@@ -75,7 +74,7 @@ TEST(ArtifactsClientTest, DownloadDestinations) {
   // A missing destination is created, parents included.
   const fs::path dst = f.base / "out" / "a" / "b";
   EXPECT_EQ(f.client.download_artifacts(f.run_id, "d", dst.string()), (dst / "d").string());
-  EXPECT_EQ(read(dst / "d" / "f.txt"), "data");
+  EXPECT_EQ(file_bytes(dst / "d" / "f.txt"), "data");
   // A file as destination is refused.
   std::ofstream(f.base / "plain-file") << "x";
   EXPECT_THROW(f.client.download_artifacts(f.run_id, "d", (f.base / "plain-file").string()),
@@ -102,7 +101,7 @@ TEST(ArtifactsClientTest, DefaultArtifactRootIsUnderTheWorkingDirectory) {
     client.log_text(run, "here", "t.txt");
     EXPECT_EQ(client.get_run(run).info.artifact_uri,
               (base / "mlruns" / exp / run / "artifacts").string());
-    EXPECT_EQ(read(base / "mlruns" / exp / run / "artifacts" / "t.txt"), "here");
+    EXPECT_EQ(file_bytes(base / "mlruns" / exp / run / "artifacts" / "t.txt"), "here");
   } catch (...) {
     fs::current_path(old);
     throw;

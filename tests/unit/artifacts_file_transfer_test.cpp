@@ -11,15 +11,15 @@
 #include "artifacts/artifact_repository.hpp"
 #include "mlflow/errors.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/files.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
 #include "transport/file_transfer.hpp"
 
 namespace mlflow::internal {
 namespace {
 namespace fs = std::filesystem;
-using mlflow::testing::FaultAction;
-using mlflow::testing::FaultProxy;
-using mlflow::testing::make_temp_dir;
 
 constexpr const char* kRunRoot = "/api/2.0/mlflow-artifacts/artifacts/3/r/artifacts";
 
@@ -30,23 +30,12 @@ std::string big_blob() {
   return s;
 }
 
-void write(const fs::path& p, const std::string& data) {
-  std::ofstream out(p, std::ios::binary);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::unique_ptr<ArtifactRepository> repo_for(const FaultProxy& server) {
+std::unique_ptr<ArtifactRepository> repo_for(const testing::FaultProxy& server) {
   ArtifactClientContext c;
   c.config.tracking_uri = server.url();
   c.config.timeout = std::chrono::milliseconds(20000);
   c.config.retry.max_retries = 2;
-  c.hooks.sleep = [](std::chrono::milliseconds) {};
-  c.hooks.random = [] { return 0.0; };
+  c.hooks = testing::no_wait_retry_hooks();
   return make_artifact_repository("mlflow-artifacts:/3/r/artifacts", c);
 }
 
@@ -59,11 +48,11 @@ HttpRequest request(const std::string& method, const std::string& url) {
 }
 
 TEST(ArtifactsFileTransferTest, LargeUploadIsStreamedWithContentLength) {
-  FaultProxy server;
-  server.set_default(FaultAction::respond(200, "{}"));
-  const fs::path dir = make_temp_dir("ft-up");
+  testing::FaultProxy server;
+  server.set_default(testing::FaultAction::respond(200, "{}"));
+  const fs::path dir = testing::make_temp_dir("ft-up");
   const std::string blob = big_blob();
-  write(dir / "big.bin", blob);
+  testing::write_file(dir / "big.bin", blob);
   repo_for(server)->log_artifact((dir / "big.bin").string(), "models");
   const auto reqs = server.requests();
   ASSERT_EQ(reqs.size(), 1u);
@@ -76,13 +65,13 @@ TEST(ArtifactsFileTransferTest, LargeUploadIsStreamedWithContentLength) {
 }
 
 TEST(ArtifactsFileTransferTest, RetriedUploadSendsTheWholeFileAgain) {
-  FaultProxy server;
+  testing::FaultProxy server;
   const std::string path = std::string(kRunRoot) + "/big.bin";
-  server.script(path, FaultAction::respond(502, "bad gateway"));
-  server.script(path, FaultAction::respond(200, "{}"));
-  const fs::path dir = make_temp_dir("ft-up2");
+  server.script(path, testing::FaultAction::respond(502, "bad gateway"));
+  server.script(path, testing::FaultAction::respond(200, "{}"));
+  const fs::path dir = testing::make_temp_dir("ft-up2");
   const std::string blob = big_blob();
-  write(dir / "big.bin", blob);
+  testing::write_file(dir / "big.bin", blob);
   repo_for(server)->log_artifact((dir / "big.bin").string(), "");
   const auto reqs = server.requests();
   ASSERT_EQ(reqs.size(), 2u);
@@ -91,17 +80,17 @@ TEST(ArtifactsFileTransferTest, RetriedUploadSendsTheWholeFileAgain) {
 }
 
 TEST(ArtifactsFileTransferTest, DownloadIsStreamedAndRetriedFromScratch) {
-  FaultProxy server;
+  testing::FaultProxy server;
   const std::string blob = big_blob();
   const std::string path = std::string(kRunRoot) + "/big.bin";
   server.script("/api/2.0/mlflow-artifacts/artifacts",
-                FaultAction::respond(200, R"({"files":[]})"));
-  server.script(path, FaultAction::respond(503, "busy"));
-  server.script(path, FaultAction::respond(200, blob));
-  const fs::path dst = make_temp_dir("ft-down");
+                testing::FaultAction::respond(200, R"({"files":[]})"));
+  server.script(path, testing::FaultAction::respond(503, "busy"));
+  server.script(path, testing::FaultAction::respond(200, blob));
+  const fs::path dst = testing::make_temp_dir("ft-down");
   const std::string local = repo_for(server)->download_artifacts("big.bin", dst);
   EXPECT_EQ(local, (dst / "big.bin").string());
-  EXPECT_TRUE(read(local) == blob);
+  EXPECT_TRUE(testing::file_bytes(local) == blob);
   EXPECT_EQ(server.count(path), 2);
   // Only the finished file is left: no temp files.
   std::size_t entries = 0;
@@ -113,11 +102,11 @@ TEST(ArtifactsFileTransferTest, DownloadIsStreamedAndRetriedFromScratch) {
 }
 
 TEST(ArtifactsFileTransferTest, EmptyBodyGivesEmptyFileAndErrorsStayInMemory) {
-  FaultProxy server;
-  server.script("/empty", FaultAction::respond(200, ""));
+  testing::FaultProxy server;
+  server.script("/empty", testing::FaultAction::respond(200, ""));
   server.script("/missing",
-                FaultAction::respond(404, R"({"error_code":"RESOURCE_DOES_NOT_EXIST"})"));
-  const fs::path dir = make_temp_dir("ft-direct");
+                testing::FaultAction::respond(404, R"({"error_code":"RESOURCE_DOES_NOT_EXIST"})"));
+  const fs::path dir = testing::make_temp_dir("ft-direct");
   auto empty = make_file_transfer_transport({}, FileTransfer{{}, dir / "empty.out", {}});
   const auto r1 = empty->send(request("GET", server.url() + "/empty"));
   ASSERT_TRUE(r1.ok());
@@ -134,38 +123,45 @@ TEST(ArtifactsFileTransferTest, EmptyBodyGivesEmptyFileAndErrorsStayInMemory) {
 }
 
 TEST(ArtifactsFileTransferTest, LocalFileProblemsAreIoErrorsNotRetries) {
-  FaultProxy server;
-  server.set_default(FaultAction::respond(200, "data"));
-  const fs::path dir = make_temp_dir("ft-io");
+  testing::FaultProxy server;
+  server.set_default(testing::FaultAction::respond(200, "data"));
+  const fs::path dir = testing::make_temp_dir("ft-io");
   auto upload = make_file_transfer_transport({}, FileTransfer{dir / "does-not-exist", {}, {}});
-  try {
-    upload->send(request("PUT", server.url() + "/x"));
-    ADD_FAILURE();
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kIoError);
-  }
+  EXPECT_THAT([&] { upload->send(request("PUT", server.url() + "/x")); },
+              testing::ThrowsMlflow(ErrorCode::kIoError));
   auto download =
       make_file_transfer_transport({}, FileTransfer{{}, dir / "no-such-dir" / "file", {}});
-  try {
-    download->send(request("GET", server.url() + "/x"));
-    ADD_FAILURE();
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kIoError);
-  }
+  EXPECT_THAT([&] { download->send(request("GET", server.url() + "/x")); },
+              testing::ThrowsMlflow(ErrorCode::kIoError));
   EXPECT_EQ(server.total_requests(), 1);  // the upload never connected; the download did
 }
 
 TEST(ArtifactsFileTransferTest, ConnectFailureIsReportedAsSuch) {
   int port = 0;
   {
-    FaultProxy gone;
+    testing::FaultProxy gone;
     port = gone.port();
   }
-  const fs::path dir = make_temp_dir("ft-conn");
+  const fs::path dir = testing::make_temp_dir("ft-conn");
   auto t = make_file_transfer_transport({}, FileTransfer{{}, dir / "f", {}});
   const auto r = t->send(request("GET", "http://127.0.0.1:" + std::to_string(port) + "/x"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error->kind, TransportErrorKind::kConnectFailed);
+  EXPECT_FALSE(fs::exists(dir / "f"));
+}
+
+// The file transfers share the JSON transport's connection options: https:// to a plain-HTTP
+// server is recognised there too (issue 15).
+TEST(ArtifactsFileTransferTest, HttpsToPlainHttpServerIsRecognised) {
+  testing::FaultProxy server;
+  std::string url = server.url();
+  url.replace(0, 4, "https");
+  const fs::path dir = testing::make_temp_dir("ft-tls");
+  auto t = make_file_transfer_transport({}, FileTransfer{{}, dir / "f", {}});
+  const auto r = t->send(request("GET", url + "/x"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error->kind, TransportErrorKind::kTls);
+  EXPECT_TRUE(r.error->plain_http_peer) << r.error->message;
   EXPECT_FALSE(fs::exists(dir / "f"));
 }
 

@@ -13,41 +13,34 @@
 #include "artifacts/http_artifact_repository.hpp"
 #include "mlflow/errors.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/files.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
 namespace {
 namespace fs = std::filesystem;
-using mlflow::testing::FaultAction;
-using mlflow::testing::FaultProxy;
-using mlflow::testing::make_temp_dir;
 
 constexpr const char* kList = "/pre/api/2.0/mlflow-artifacts/artifacts";
 constexpr const char* kRunRoot = "/pre/api/2.0/mlflow-artifacts/artifacts/1/r1/artifacts";
 
-ArtifactClientContext context_for(const FaultProxy& server) {
+ArtifactClientContext context_for(const testing::FaultProxy& server) {
   ArtifactClientContext c;
   c.config.tracking_uri = server.url() + "/pre";
   c.config.authorization = "Bearer tok-123";
   c.config.headers = {{"X-Gateway", "g1"}};
   c.config.timeout = std::chrono::milliseconds(10000);
   c.config.retry.max_retries = 2;
-  c.hooks.sleep = [](std::chrono::milliseconds) {};
-  c.hooks.random = [] { return 0.0; };
+  c.hooks = testing::no_wait_retry_hooks();
   return c;
 }
 
-std::unique_ptr<ArtifactRepository> repo_for(const FaultProxy& server) {
+std::unique_ptr<ArtifactRepository> repo_for(const testing::FaultProxy& server) {
   return make_artifact_repository("mlflow-artifacts:/1/r1/artifacts", context_for(server));
 }
 
-FaultAction json(const std::string& body) {
-  return FaultAction::respond(200, body, {{"Content-Type", "application/json"}});
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+testing::FaultAction json(const std::string& body) {
+  return testing::FaultAction::respond(200, body, {{"Content-Type", "application/json"}});
 }
 
 std::vector<std::string> everything_under(const fs::path& dir) {
@@ -60,9 +53,9 @@ std::vector<std::string> everything_under(const fs::path& dir) {
 }
 
 TEST(HttpArtifactRepoTest, UploadSendsPutWithHeadersAndEncodedPath) {
-  FaultProxy server;
+  testing::FaultProxy server;
   server.set_default(json("{}"));
-  const fs::path src = make_temp_dir("http-src");
+  const fs::path src = testing::make_temp_dir("http-src");
   const std::string bytes("\0\xff\x01binary", 9);
   { std::ofstream(src / u8"é x.bin", std::ios::binary).write(bytes.data(), 9); }
   repo_for(server)->log_artifact((src / u8"é x.bin").string(), "dir/sub");
@@ -77,7 +70,7 @@ TEST(HttpArtifactRepoTest, UploadSendsPutWithHeadersAndEncodedPath) {
 }
 
 TEST(HttpArtifactRepoTest, ListPrefixesSortsAndKeepsOptionalSizes) {
-  FaultProxy server;
+  testing::FaultProxy server;
   server.script(kList, json(R"({"files":[{"path":"b.txt","is_dir":false,"file_size":"12"},
       {"path":"a","is_dir":true},{"path":"empty.txt","is_dir":false}]})"));
   const auto infos = repo_for(server)->list_artifacts("sub/");
@@ -92,7 +85,7 @@ TEST(HttpArtifactRepoTest, ListPrefixesSortsAndKeepsOptionalSizes) {
 }
 
 TEST(HttpArtifactRepoTest, ListingOfAFileIsEmpty) {
-  FaultProxy server;
+  testing::FaultProxy server;
   // "m/m": the listing of file m answers m itself; the parent shows m is not a directory.
   server.script(kList, json(R"({"files":[{"path":"m","is_dir":false,"file_size":3}]})"));
   server.script(kList, json(R"({"files":[{"path":"m","is_dir":false,"file_size":3}]})"));
@@ -104,20 +97,20 @@ TEST(HttpArtifactRepoTest, ListingOfAFileIsEmpty) {
 }
 
 TEST(HttpArtifactRepoTest, DownloadTreeWritesEveryFileAndEmptyDirs) {
-  FaultProxy server;
+  testing::FaultProxy server;
   server.script(kList, json(R"({"files":[{"path":"a.txt","is_dir":false,"file_size":2},
       {"path":"d","is_dir":true}]})"),
                 2);
   server.script(kList, json(R"({"files":[{"path":"e","is_dir":true},
       {"path":"z.bin","is_dir":false,"file_size":4}]})"));
   server.script(kList, json(R"({"files":[]})"));
-  server.script(std::string(kRunRoot) + "/a.txt", FaultAction::respond(200, "hi"));
+  server.script(std::string(kRunRoot) + "/a.txt", testing::FaultAction::respond(200, "hi"));
   server.script(std::string(kRunRoot) + "/d/z.bin",
-                FaultAction::respond(200, std::string("\0\1\2\3", 4)));
-  const fs::path dst = make_temp_dir("http-dst");
+                testing::FaultAction::respond(200, std::string("\0\1\2\3", 4)));
+  const fs::path dst = testing::make_temp_dir("http-dst");
   EXPECT_EQ(repo_for(server)->download_artifacts("", dst), dst.string());
-  EXPECT_EQ(read(dst / "a.txt"), "hi");
-  EXPECT_EQ(read(dst / "d" / "z.bin"), std::string("\0\1\2\3", 4));
+  EXPECT_EQ(testing::file_bytes(dst / "a.txt"), "hi");
+  EXPECT_EQ(testing::file_bytes(dst / "d" / "z.bin"), std::string("\0\1\2\3", 4));
   EXPECT_TRUE(fs::is_directory(dst / "d" / "e"));
   EXPECT_EQ(everything_under(dst), (std::vector<std::string>{"a.txt", "d", "d/e", "d/z.bin"}));
 }
@@ -127,10 +120,10 @@ TEST(HttpArtifactRepoTest, DownloadTreeWritesEveryFileAndEmptyDirs) {
 TEST(HttpArtifactRepoTest, HostileListingCannotEscapeDestination) {
   for (const std::string evil :
        {"../x", "../../x", "/etc/passwd", "a/../../x", "..\\\\x", "%2e%2e/x", "..", "/"}) {
-    FaultProxy server;
-    server.set_default(FaultAction::respond(200, "PWNED"));
+    testing::FaultProxy server;
+    server.set_default(testing::FaultAction::respond(200, "PWNED"));
     server.script(kList, json(R"({"files":[{"path":")" + evil + R"(","is_dir":false}]})"), 5);
-    const fs::path base = make_temp_dir("http-hostile");
+    const fs::path base = testing::make_temp_dir("http-hostile");
     const fs::path dst = base / "dst";
     fs::create_directories(dst);
     try {
@@ -146,20 +139,20 @@ TEST(HttpArtifactRepoTest, HostileListingCannotEscapeDestination) {
 }
 
 TEST(HttpArtifactRepoTest, DirectoryEntryThroughPlantedSymlinkIsRefused) {
-  FaultProxy server;
-  server.set_default(FaultAction::respond(200, "PWNED"));
+  testing::FaultProxy server;
+  server.set_default(testing::FaultAction::respond(200, "PWNED"));
   server.script(kList, json(R"({"files":[{"path":"link","is_dir":true}]})"), 2);
   server.script(kList, json(R"({"files":[{"path":"f","is_dir":false,"file_size":5}]})"));
-  const fs::path outside = make_temp_dir("http-outside");
-  const fs::path dst = make_temp_dir("http-dst");
+  const fs::path outside = testing::make_temp_dir("http-outside");
+  const fs::path dst = testing::make_temp_dir("http-dst");
   fs::create_symlink(outside, dst / "link");
   EXPECT_THROW(repo_for(server)->download_artifacts("", dst), InvalidArgument);
   EXPECT_TRUE(fs::is_empty(outside));
 }
 
 TEST(HttpArtifactRepoTest, ServingDisabledIsReportedAtOnceWithTheCause) {
-  FaultProxy server;
-  server.set_default(FaultAction::respond(
+  testing::FaultProxy server;
+  server.set_default(testing::FaultAction::respond(
       503,
       "Endpoint: /api/2.0/mlflow-artifacts/artifacts disabled due to the mlflow server running "
       "with `--no-serve-artifacts`. To enable artifacts server functionality, run `mlflow "
@@ -176,12 +169,12 @@ TEST(HttpArtifactRepoTest, ServingDisabledIsReportedAtOnceWithTheCause) {
   EXPECT_EQ(server.total_requests(), 1);  // a configuration, not a transient fault: no retries
 
   // The FastAPI router's wording (download routes of MLflow 3.18).
-  FaultProxy fastapi;
-  fastapi.set_default(FaultAction::respond(
+  testing::FaultProxy fastapi;
+  fastapi.set_default(testing::FaultAction::respond(
       503,
       R"({"detail":"Artifact serving is disabled. Run `mlflow server` with `--serve-artifacts` to enable."})",
       {{"Content-Type", "application/json"}}));
-  const fs::path dst = make_temp_dir("http-disabled");
+  const fs::path dst = testing::make_temp_dir("http-disabled");
   fastapi.script(kList, json(R"({"files":[]})"));
   try {
     repo_for(fastapi)->download_artifacts("f.bin", dst);
@@ -195,21 +188,21 @@ TEST(HttpArtifactRepoTest, ServingDisabledIsReportedAtOnceWithTheCause) {
 }
 
 TEST(HttpArtifactRepoTest, ErrorsAndRetries) {
-  FaultProxy server;
+  testing::FaultProxy server;
   // A transient 503 is retried; the upload then succeeds.
-  server.script(std::string(kRunRoot) + "/f.txt", FaultAction::respond(503, "busy"));
+  server.script(std::string(kRunRoot) + "/f.txt", testing::FaultAction::respond(503, "busy"));
   server.script(std::string(kRunRoot) + "/f.txt", json("{}"));
-  const fs::path src = make_temp_dir("http-src");
+  const fs::path src = testing::make_temp_dir("http-src");
   std::ofstream(src / "f.txt") << "x";
   repo_for(server)->log_artifact((src / "f.txt").string(), "");
   EXPECT_EQ(server.count(std::string(kRunRoot) + "/f.txt"), 2);
   // A missing file download maps MLflow's JSON error.
-  server.script(
-      std::string(kRunRoot) + "/missing.txt",
-      FaultAction::respond(404, R"({"error_code":"RESOURCE_DOES_NOT_EXIST","message":"nope"})",
-                           {{"Content-Type", "application/json"}}));
+  server.script(std::string(kRunRoot) + "/missing.txt",
+                testing::FaultAction::respond(
+                    404, R"({"error_code":"RESOURCE_DOES_NOT_EXIST","message":"nope"})",
+                    {{"Content-Type", "application/json"}}));
   server.script(kList, json(R"({"files":[]})"));
-  const fs::path dst = make_temp_dir("http-dst");
+  const fs::path dst = testing::make_temp_dir("http-dst");
   EXPECT_THROW(repo_for(server)->download_artifacts("missing.txt", dst), NotFound);
   EXPECT_TRUE(fs::is_empty(dst));  // no partial file left behind
   // Upload paths are checked before anything is sent.
@@ -219,7 +212,7 @@ TEST(HttpArtifactRepoTest, ErrorsAndRetries) {
 }
 
 TEST(HttpArtifactRepoTest, DeleteAndPlainHttpUris) {
-  FaultProxy server;
+  testing::FaultProxy server;
   server.set_default(json("{}"));
   repo_for(server)->delete_artifacts("dir/x y");
   auto reqs = server.requests();

@@ -13,23 +13,12 @@
 #include "artifacts/local_artifact_repository.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/logging.hpp"
+#include "support/files.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
 namespace {
 namespace fs = std::filesystem;
-using mlflow::testing::make_temp_dir;
-
-void write(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 std::string binary_blob() {
   std::string s;
@@ -39,11 +28,11 @@ std::string binary_blob() {
 
 // A tree with nested dirs, an empty file, binary data and unicode names.
 fs::path make_tree() {
-  const fs::path src = make_temp_dir("art-src");
-  write(src / "top.txt", "hello\n");
-  write(src / "empty.txt", "");
-  write(src / "sub" / "data.bin", binary_blob());
-  write(src / "sub" / "deeper" / u8"été ☃.txt", u8"naïve\n");
+  const fs::path src = testing::make_temp_dir("art-src");
+  testing::write_file(src / "top.txt", "hello\n");
+  testing::write_file(src / "empty.txt", "");
+  testing::write_file(src / "sub" / "data.bin", binary_blob());
+  testing::write_file(src / "sub" / "deeper" / u8"été ☃.txt", u8"naïve\n");
   return src;
 }
 
@@ -55,14 +44,14 @@ std::vector<std::string> paths(const std::vector<FileInfo>& infos) {
 
 TEST(LocalArtifactRepoTest, LogListDownloadNestedTree) {
   const fs::path src = make_tree();
-  const fs::path root = fs::path(make_temp_dir("art-root")) / "1" / "run" / "artifacts";
+  const fs::path root = fs::path(testing::make_temp_dir("art-root")) / "1" / "run" / "artifacts";
   LocalArtifactRepository repo(root.string());
   repo.log_artifacts(src.string(), "");
   repo.log_artifacts(src.string(), "copy/two");
 
   // Files land exactly where MLflow puts them.
-  EXPECT_EQ(read(root / "top.txt"), "hello\n");
-  EXPECT_EQ(read(root / "copy" / "two" / "sub" / "data.bin"), binary_blob());
+  EXPECT_EQ(testing::file_bytes(root / "top.txt"), "hello\n");
+  EXPECT_EQ(testing::file_bytes(root / "copy" / "two" / "sub" / "data.bin"), binary_blob());
 
   const auto top = repo.list_artifacts("");
   EXPECT_EQ(paths(top), (std::vector<std::string>{"copy/", "empty.txt", "sub/", "top.txt"}));
@@ -78,18 +67,18 @@ TEST(LocalArtifactRepoTest, LogListDownloadNestedTree) {
   EXPECT_TRUE(repo.list_artifacts("missing").empty());  // so does a missing path
   EXPECT_THROW(repo.list_artifacts("../x"), InvalidArgument);
 
-  const fs::path dst = make_temp_dir("art-dst");
+  const fs::path dst = testing::make_temp_dir("art-dst");
   EXPECT_EQ(repo.download_artifacts("", dst), dst.string());
-  EXPECT_EQ(read(dst / "top.txt"), "hello\n");
+  EXPECT_EQ(testing::file_bytes(dst / "top.txt"), "hello\n");
   EXPECT_TRUE(fs::exists(dst / "empty.txt"));
   EXPECT_EQ(fs::file_size(dst / "empty.txt"), 0u);
-  EXPECT_EQ(read(dst / "sub" / "data.bin"), binary_blob());
-  EXPECT_EQ(read(dst / "sub" / "deeper" / u8"été ☃.txt"), u8"naïve\n");
-  EXPECT_EQ(read(dst / "copy" / "two" / "sub" / "data.bin"), binary_blob());
+  EXPECT_EQ(testing::file_bytes(dst / "sub" / "data.bin"), binary_blob());
+  EXPECT_EQ(testing::file_bytes(dst / "sub" / "deeper" / u8"été ☃.txt"), u8"naïve\n");
+  EXPECT_EQ(testing::file_bytes(dst / "copy" / "two" / "sub" / "data.bin"), binary_blob());
 
-  const fs::path dst2 = make_temp_dir("art-dst2");
+  const fs::path dst2 = testing::make_temp_dir("art-dst2");
   EXPECT_EQ(repo.download_artifacts("sub/data.bin", dst2), (dst2 / "sub" / "data.bin").string());
-  EXPECT_EQ(read(dst2 / "sub" / "data.bin"), binary_blob());
+  EXPECT_EQ(testing::file_bytes(dst2 / "sub" / "data.bin"), binary_blob());
   EXPECT_FALSE(fs::exists(dst2 / "top.txt"));
   EXPECT_THROW(repo.download_artifacts("nope.txt", dst2), NotFound);
   EXPECT_THROW(repo.download_artifacts("../outside", dst2), InvalidArgument);
@@ -104,25 +93,25 @@ TEST(LocalArtifactRepoTest, LogListDownloadNestedTree) {
 }
 
 TEST(LocalArtifactRepoTest, SingleFileEmptyDirsAndReservedNames) {
-  const fs::path src = make_temp_dir("art-one");
-  write(src / "model.pkl", std::string("\0\x01\x02", 3));
+  const fs::path src = testing::make_temp_dir("art-one");
+  testing::write_file(src / "model.pkl", std::string("\0\x01\x02", 3));
   fs::create_directories(src / "tree" / "emptydir");
-  const fs::path root = fs::path(make_temp_dir("art-root")) / "artifacts";
+  const fs::path root = fs::path(testing::make_temp_dir("art-root")) / "artifacts";
   LocalArtifactRepository repo(root.string());
   repo.log_artifact((src / "model.pkl").string(), "models/a");
-  EXPECT_EQ(read(root / "models" / "a" / "model.pkl"), std::string("\0\x01\x02", 3));
+  EXPECT_EQ(testing::file_bytes(root / "models" / "a" / "model.pkl"), std::string("\0\x01\x02", 3));
   // Re-logging overwrites.
-  write(src / "model.pkl", "v2");
+  testing::write_file(src / "model.pkl", "v2");
   repo.log_artifact((src / "model.pkl").string(), "models/a");
-  EXPECT_EQ(read(root / "models" / "a" / "model.pkl"), "v2");
+  EXPECT_EQ(testing::file_bytes(root / "models" / "a" / "model.pkl"), "v2");
   // Empty directories are kept locally, as Python's copytree keeps them.
   repo.log_artifacts((src / "tree").string(), "t");
   EXPECT_TRUE(fs::is_directory(root / "t" / "emptydir"));
-  const fs::path dst = make_temp_dir("art-dst");
+  const fs::path dst = testing::make_temp_dir("art-dst");
   repo.download_artifacts("t", dst);
   EXPECT_TRUE(fs::is_directory(dst / "t" / "emptydir"));
 
-  write(src / ".artifact.uploading.x", "x");
+  testing::write_file(src / ".artifact.uploading.x", "x");
   EXPECT_THROW(repo.log_artifact((src / ".artifact.uploading.x").string(), ""), InvalidArgument);
   EXPECT_THROW(repo.log_artifact((src / "model.pkl").string(), "../up"), InvalidArgument);
   EXPECT_THROW(repo.log_artifact((src / "model.pkl").string(), "/abs"), InvalidArgument);
@@ -139,11 +128,11 @@ TEST(LocalArtifactRepoTest, SingleFileEmptyDirsAndReservedNames) {
 // Symlink policy of directory uploads (documented in artifact_repository.hpp): links to files
 // inside the tree are followed; links leaving the tree and links to directories are skipped.
 TEST(LocalArtifactRepoTest, SymlinkPolicyOfDirectoryUploads) {
-  const fs::path outside = make_temp_dir("art-secret");
-  write(outside / "secret.txt", "do not upload");
-  const fs::path src = make_temp_dir("art-links");
-  write(src / "real.txt", "real");
-  write(src / "d" / "inner.txt", "inner");
+  const fs::path outside = testing::make_temp_dir("art-secret");
+  testing::write_file(outside / "secret.txt", "do not upload");
+  const fs::path src = testing::make_temp_dir("art-links");
+  testing::write_file(src / "real.txt", "real");
+  testing::write_file(src / "d" / "inner.txt", "inner");
   fs::create_symlink(src / "real.txt", src / "link-inside.txt");
   fs::create_symlink("../real.txt", src / "d" / "relative-link.txt");
   fs::create_symlink(outside / "secret.txt", src / "link-outside.txt");
@@ -151,7 +140,7 @@ TEST(LocalArtifactRepoTest, SymlinkPolicyOfDirectoryUploads) {
   fs::create_symlink(src / "d", src / "dir-link-inside");
   fs::create_symlink(src / "nowhere", src / "dangling");
 
-  const fs::path root = fs::path(make_temp_dir("art-root")) / "artifacts";
+  const fs::path root = fs::path(testing::make_temp_dir("art-root")) / "artifacts";
   LocalArtifactRepository repo(root.string());
   std::vector<std::string> warnings;
   mlflow::set_log_handler(
@@ -169,28 +158,28 @@ TEST(LocalArtifactRepoTest, SymlinkPolicyOfDirectoryUploads) {
               1)
         << name;
   }
-  EXPECT_EQ(read(root / "link-inside.txt"), "real");
+  EXPECT_EQ(testing::file_bytes(root / "link-inside.txt"), "real");
   EXPECT_FALSE(fs::is_symlink(root / "link-inside.txt"));  // content, not a link
-  EXPECT_EQ(read(root / "d" / "relative-link.txt"), "real");
+  EXPECT_EQ(testing::file_bytes(root / "d" / "relative-link.txt"), "real");
   EXPECT_FALSE(fs::exists(root / "link-outside.txt"));
   EXPECT_FALSE(fs::exists(root / "dir-link"));
   EXPECT_FALSE(fs::exists(root / "dir-link-inside"));
   EXPECT_FALSE(fs::exists(root / "dangling"));
-  EXPECT_EQ(read(root / "real.txt"), "real");
-  EXPECT_EQ(read(root / "d" / "inner.txt"), "inner");
+  EXPECT_EQ(testing::file_bytes(root / "real.txt"), "real");
+  EXPECT_EQ(testing::file_bytes(root / "d" / "inner.txt"), "inner");
   // A link named explicitly is followed (the user chose that file).
   repo.log_artifact((src / "link-outside.txt").string(), "explicit");
-  EXPECT_EQ(read(root / "explicit" / "link-outside.txt"), "do not upload");
+  EXPECT_EQ(testing::file_bytes(root / "explicit" / "link-outside.txt"), "do not upload");
 }
 
 TEST(LocalArtifactRepoTest, DownloadRefusesSymlinkPlantedInDestination) {
-  const fs::path src = make_temp_dir("art-src");
-  write(src / "evil" / "payload.txt", "payload");
-  const fs::path root = fs::path(make_temp_dir("art-root")) / "artifacts";
+  const fs::path src = testing::make_temp_dir("art-src");
+  testing::write_file(src / "evil" / "payload.txt", "payload");
+  const fs::path root = fs::path(testing::make_temp_dir("art-root")) / "artifacts";
   LocalArtifactRepository repo(root.string());
   repo.log_artifacts(src.string(), "");
-  const fs::path outside = make_temp_dir("art-outside");
-  const fs::path dst = make_temp_dir("art-dst");
+  const fs::path outside = testing::make_temp_dir("art-outside");
+  const fs::path dst = testing::make_temp_dir("art-dst");
   fs::create_symlink(outside, dst / "evil");
   EXPECT_THROW(repo.download_artifacts("", dst), InvalidArgument);
   EXPECT_FALSE(fs::exists(outside / "payload.txt"));
@@ -198,12 +187,12 @@ TEST(LocalArtifactRepoTest, DownloadRefusesSymlinkPlantedInDestination) {
 
 TEST(LocalArtifactRepoTest, ArtifactDirectoryBehindSymlinkIsNotEscaped) {
   // A link inside the artifact root pointing elsewhere is refused for writes through it.
-  const fs::path root = fs::path(make_temp_dir("art-root")) / "artifacts";
+  const fs::path root = fs::path(testing::make_temp_dir("art-root")) / "artifacts";
   fs::create_directories(root);
-  const fs::path outside = make_temp_dir("art-outside");
+  const fs::path outside = testing::make_temp_dir("art-outside");
   fs::create_symlink(outside, root / "escape");
-  const fs::path src = make_temp_dir("art-src");
-  write(src / "f.txt", "x");
+  const fs::path src = testing::make_temp_dir("art-src");
+  testing::write_file(src / "f.txt", "x");
   LocalArtifactRepository repo(root.string());
   EXPECT_THROW(repo.log_artifact((src / "f.txt").string(), "escape"), InvalidArgument);
   EXPECT_FALSE(fs::exists(outside / "f.txt"));

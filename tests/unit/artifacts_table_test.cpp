@@ -11,16 +11,14 @@
 
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "support/files.hpp"
 #include "support/test_env.hpp"
 
 namespace {
 namespace fs = std::filesystem;
 using mlflow::MlflowClient;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using mlflow::testing::file_bytes;
 
 struct Fixture {
   fs::path base = mlflow::testing::make_temp_dir("artifacts-table");
@@ -42,13 +40,13 @@ TEST(ArtifactsTableTest, WritesPandasSplitLayoutAndAppends) {
   f.client.log_table(run, R"({"a": [1, 2], "b": ["x/y", "é"], "c": [0.1, 1.0], "d": [true, null]})",
                      "eval/t.json");
   // What pandas' DataFrame.to_json(orient="split", index=False) writes for the same frame.
-  EXPECT_EQ(read(f.file(run, "eval/t.json")),
+  EXPECT_EQ(file_bytes(f.file(run, "eval/t.json")),
             R"({"columns":["a","b","c","d"],"data":[[1,"x\/y",0.1,true],[2,"\u00e9",1.0,null]]})");
   EXPECT_EQ(f.client.get_run(run).data.tags.at("mlflow.loggedArtifacts"),
             R"([{"path": "eval/t.json", "type": "table"}])");
 
   f.client.log_table(run, R"({"a": 3, "z": "new"})", "eval/t.json");  // one row, a new column
-  EXPECT_EQ(read(f.file(run, "eval/t.json")),
+  EXPECT_EQ(file_bytes(f.file(run, "eval/t.json")),
             R"({"columns":["a","b","c","d","z"],"data":[[1,"x\/y",0.1,true,null],)"
             R"([2,"\u00e9",1.0,null,null],[3,null,null,null,"new"]]})");
   f.client.log_table(run, R"({"k": ["v"]})", "other.json");
@@ -56,7 +54,8 @@ TEST(ArtifactsTableTest, WritesPandasSplitLayoutAndAppends) {
       f.client.get_run(run).data.tags.at("mlflow.loggedArtifacts"),
       R"([{"path": "eval/t.json", "type": "table"}, {"path": "other.json", "type": "table"}])");
   f.client.log_table(run, R"({"s": "x", "n": [1, 2]})", "bcast.json");  // scalars repeat
-  EXPECT_EQ(read(f.file(run, "bcast.json")), R"({"columns":["s","n"],"data":[["x",1],["x",2]]})");
+  EXPECT_EQ(file_bytes(f.file(run, "bcast.json")),
+            R"({"columns":["s","n"],"data":[["x",1],["x",2]]})");
 }
 
 TEST(ArtifactsTableTest, LoadTableAcrossRunsWithExtraColumns) {

@@ -20,20 +20,13 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/files.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
 namespace {
 namespace fs = std::filesystem;
-using mlflow::testing::FaultAction;
-using mlflow::testing::FaultProxy;
-using mlflow::testing::make_temp_dir;
-
-void write(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
 
 TEST(ArtifactsTransferTest, PoolRunsEveryJobWithBoundedConcurrency) {
   for (int limit : {1, 3, 8}) {
@@ -84,26 +77,25 @@ struct Recorder {
   }
 };
 
-ArtifactClientContext streaming_context(const FaultProxy& server) {
+ArtifactClientContext streaming_context(const testing::FaultProxy& server) {
   ArtifactClientContext c;
   c.config.tracking_uri = server.url();
   c.config.timeout = std::chrono::milliseconds(10000);
   c.config.retry.max_retries = 2;
-  c.hooks.sleep = [](std::chrono::milliseconds) {};
-  c.hooks.random = [] { return 0.0; };
+  c.hooks = testing::no_wait_retry_hooks();
   return c;  // no transport injected: file bodies are streamed by libcurl
 }
 
 TEST(ArtifactsTransferTest, StreamedUploadReportsBytesAndRestartsOnRetry) {
-  FaultProxy server;
-  server.set_default(FaultAction::respond(200, "{}"));
+  testing::FaultProxy server;
+  server.set_default(testing::FaultAction::respond(200, "{}"));
   const std::string big_path = "/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/d/big.bin";
-  server.script(big_path, FaultAction::reset_before());  // first attempt dies, retried
-  const fs::path src = fs::path(make_temp_dir("transfer-src")) / "d";
+  server.script(big_path, testing::FaultAction::reset_before());  // first attempt dies, retried
+  const fs::path src = fs::path(testing::make_temp_dir("transfer-src")) / "d";
   const std::string big(3 << 20, 'b');
-  write(src / "big.bin", big);
-  write(src / "small.txt", "12345");
-  write(src / "sub" / "empty", "");
+  testing::write_file(src / "big.bin", big);
+  testing::write_file(src / "small.txt", "12345");
+  testing::write_file(src / "sub" / "empty", "");
   auto repo =
       make_artifact_repository("mlflow-artifacts:/1/r/artifacts", streaming_context(server));
   Recorder rec;
@@ -133,13 +125,13 @@ TEST(ArtifactsTransferTest, StreamedUploadReportsBytesAndRestartsOnRetry) {
 // Files of one thread share a kept-alive connection; when the server drops it at the next
 // upload, the body is re-sent (rewound) rather than failing with "rewinding failed".
 TEST(ArtifactsTransferTest, UploadOnAReusedConnectionThatIsResetIsSentAgain) {
-  FaultProxy server;
-  server.set_default(FaultAction::respond(200, "{}"));
+  testing::FaultProxy server;
+  server.set_default(testing::FaultAction::respond(200, "{}"));
   const std::string second = "/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/b.bin";
-  server.script(second, FaultAction::reset_before());
-  const fs::path src = make_temp_dir("transfer-reuse");
-  write(src / "a.bin", std::string(70000, 'a'));
-  write(src / "b.bin", std::string(70000, 'b'));
+  server.script(second, testing::FaultAction::reset_before());
+  const fs::path src = testing::make_temp_dir("transfer-reuse");
+  testing::write_file(src / "a.bin", std::string(70000, 'a'));
+  testing::write_file(src / "b.bin", std::string(70000, 'b'));
   auto repo =
       make_artifact_repository("mlflow-artifacts:/1/r/artifacts", streaming_context(server));
   repo->log_artifacts(src.string(), "");  // sequential: one thread, one connection
@@ -151,21 +143,22 @@ TEST(ArtifactsTransferTest, UploadOnAReusedConnectionThatIsResetIsSentAgain) {
 }
 
 TEST(ArtifactsTransferTest, StreamedDownloadReportsBytesAgainstTheListedTotal) {
-  FaultProxy server;
+  testing::FaultProxy server;
   const std::string body(1 << 20, 'x');
-  server.script("/api/2.0/mlflow-artifacts/artifacts",
-                FaultAction::respond(200,
-                                     R"({"files":[{"path":"f.bin","is_dir":false,"file_size":)" +
-                                         std::to_string(body.size()) + "}]}",
-                                     {{"Content-Type", "application/json"}}),
-                2);
-  server.set_default(FaultAction::respond(200, body));
+  server.script(
+      "/api/2.0/mlflow-artifacts/artifacts",
+      testing::FaultAction::respond(200,
+                                    R"({"files":[{"path":"f.bin","is_dir":false,"file_size":)" +
+                                        std::to_string(body.size()) + "}]}",
+                                    {{"Content-Type", "application/json"}}),
+      2);
+  server.set_default(testing::FaultAction::respond(200, body));
   auto repo =
       make_artifact_repository("mlflow-artifacts:/1/r/artifacts", streaming_context(server));
   Recorder rec;
   ArtifactTransferOptions options;
   options.progress = rec.callback();
-  const fs::path dst = make_temp_dir("transfer-dst");
+  const fs::path dst = testing::make_temp_dir("transfer-dst");
   repo->download_artifacts("", dst, options);
   EXPECT_EQ(fs::file_size(dst / "f.bin"), body.size());
   ASSERT_FALSE(rec.calls.empty());
@@ -175,10 +168,10 @@ TEST(ArtifactsTransferTest, StreamedDownloadReportsBytesAgainstTheListedTotal) {
 }
 
 TEST(ArtifactsTransferTest, ThrowingProgressCallbackCancelsTheTransfer) {
-  FaultProxy server;
-  server.set_default(FaultAction::respond(200, "{}"));
-  const fs::path src = make_temp_dir("transfer-cancel");
-  write(src / "f.bin", std::string(1 << 20, 'c'));
+  testing::FaultProxy server;
+  server.set_default(testing::FaultAction::respond(200, "{}"));
+  const fs::path src = testing::make_temp_dir("transfer-cancel");
+  testing::write_file(src / "f.bin", std::string(1 << 20, 'c'));
   auto repo =
       make_artifact_repository("mlflow-artifacts:/1/r/artifacts", streaming_context(server));
   ArtifactTransferOptions options;
@@ -187,7 +180,7 @@ TEST(ArtifactsTransferTest, ThrowingProgressCallbackCancelsTheTransfer) {
 }
 
 TEST(ArtifactsTransferTest, LocalStoreProgressAndParallelUpload) {
-  const fs::path base = make_temp_dir("transfer-local");
+  const fs::path base = testing::make_temp_dir("transfer-local");
   MlflowClient client("sqlite:///" + (base / "mlflow.db").string());
   CreateExperimentOptions o;
   o.artifact_location = (base / "root").string();
@@ -196,7 +189,7 @@ TEST(ArtifactsTransferTest, LocalStoreProgressAndParallelUpload) {
   std::int64_t total = 0;
   for (int i = 0; i < 40; ++i) {
     const std::string data(static_cast<std::size_t>(i * 37), static_cast<char>('a' + i % 26));
-    write(src / ("d" + std::to_string(i % 5)) / ("f" + std::to_string(i)), data);
+    testing::write_file(src / ("d" + std::to_string(i % 5)) / ("f" + std::to_string(i)), data);
     total += static_cast<std::int64_t>(data.size());
   }
   Recorder rec;
@@ -223,7 +216,7 @@ TEST(ArtifactsTransferTest, LocalStoreProgressAndParallelUpload) {
 }
 
 TEST(ArtifactsTransferTest, MissingLocalFileAndRunWithoutArtifactUri) {
-  const fs::path base = make_temp_dir("transfer-bad");
+  const fs::path base = testing::make_temp_dir("transfer-bad");
   MlflowClient local("sqlite:///" + (base / "mlflow.db").string());
   CreateExperimentOptions o;
   o.artifact_location = (base / "root").string();
@@ -239,12 +232,12 @@ TEST(ArtifactsTransferTest, MissingLocalFileAndRunWithoutArtifactUri) {
 
   // A tracking server that gives a run no artifact_uri: nothing is written anywhere (a plain
   // path "" would have meant the current directory).
-  FaultProxy server;
-  server.script(
-      "/api/2.0/mlflow/runs/get",
-      FaultAction::respond(200, R"({"run":{"info":{"run_id":"r1","experiment_id":"1"},"data":{}}})",
-                           {{"Content-Type", "application/json"}}),
-      3);
+  testing::FaultProxy server;
+  server.script("/api/2.0/mlflow/runs/get",
+                testing::FaultAction::respond(
+                    200, R"({"run":{"info":{"run_id":"r1","experiment_id":"1"},"data":{}}})",
+                    {{"Content-Type", "application/json"}}),
+                3);
   MlflowClient remote(server.url());
   try {
     remote.log_text("r1", "x", "stray.txt");

@@ -1,5 +1,5 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
-#include "client/batching.hpp"
+#include "store/batching.hpp"
 
 #include <gtest/gtest.h>
 

@@ -12,6 +12,8 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/version.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/no_wait_hooks.hpp"
+#include "transport/curl_common.hpp"
 #include "transport/http_transport.hpp"
 #include "transport/retry.hpp"
 
@@ -249,8 +251,10 @@ TEST(CurlTransportTest, RedirectsFollowedOnlyWhenEnabled) {
   EXPECT_EQ(server.count("/new"), 1);
 }
 
+// Speaking TLS to a plain-HTTP server fails in the handshake. Issue 15: that used to advise
+// certificate settings; the handshake's "wrong version number" marks the failure, and the
+// message says to use http://.
 TEST(CurlTransportTest, TlsFailureIsTls) {
-  // Speaking TLS to a plain-HTTP server fails in the handshake.
   FaultProxy server;
   server.set_default(FaultAction::respond(200, "{}"));
   std::string url = server.url();
@@ -260,6 +264,38 @@ TEST(CurlTransportTest, TlsFailureIsTls) {
   const TransportResult result = transport()->send(req);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->kind, TransportErrorKind::kTls) << result.error->message;
+  EXPECT_TRUE(result.error->plain_http_peer) << result.error->message;
+  try {
+    send_with_retry(*transport(), req, RetryPolicy{}, RetryHooks{}, Idempotency::kIdempotent);
+    ADD_FAILURE() << "no exception";
+  } catch (const MlflowException& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("plain HTTP"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("Use http://"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("CERT_PATH"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("INSECURE_TLS"), std::string::npos) << msg;
+  }
+}
+
+TEST(CurlTransportTest, PlainHttpAnswerWordingsOfTlsLibraries) {
+  for (const char* text :
+       {"SSL connect error: error:0A00010B:SSL routines::wrong version number",
+        "SSL connect error: error:1408F10B:SSL routines:ssl3_get_record:wrong version number",
+        "SSL connect error: error:0A0000C6:SSL routines::packet length too long",
+        "SSL connect error: OpenSSL/3.2.1: error:0A000139:SSL routines::record layer failure",
+        "SSL connect error: WRONG_VERSION_NUMBER",
+        "SSL connect error: gnutls_handshake() failed: An unexpected TLS packet was received."}) {
+    EXPECT_TRUE(is_plain_http_answer_to_tls(text)) << text;
+  }
+  for (const char* text : {"SSL certificate problem: self-signed certificate",
+                           "SSL peer certificate or SSH remote key was not OK",
+                           "SSL connect error: unable to get local issuer certificate"}) {
+    EXPECT_FALSE(is_plain_http_answer_to_tls(text)) << text;
+  }
+  // Only TLS failures can carry the flag.
+  EXPECT_TRUE(
+      curl_transport_error(CURLE_SSL_CONNECT_ERROR, "wrong version number").plain_http_peer);
+  EXPECT_FALSE(curl_transport_error(CURLE_RECV_ERROR, "wrong version number").plain_http_peer);
 }
 
 // The retry loop on top of the real transport: a 503 with Retry-After is retried after the
@@ -287,9 +323,7 @@ TEST(CurlTransportTest, NonIdempotentNotRepeatedAfterServerActed) {
   FaultProxy server;
   server.script("/api/2.0/mlflow/runs/create", FaultAction::reset_after());
   server.set_default(FaultAction::respond(200, "{}"));
-  RetryHooks hooks;
-  hooks.sleep = [](milliseconds) {};
-  hooks.random = [] { return 0.0; };
+  const RetryHooks hooks = testing::no_wait_retry_hooks();
   auto t = transport();
   EXPECT_THROW(
       send_with_retry(*t, request("POST", server.url() + "/api/2.0/mlflow/runs/create", "{}"),
@@ -321,9 +355,7 @@ TEST(CurlTransportTest, NonIdempotentNotRepeatedOnReusedConnection) {
   server.script("/api/2.0/mlflow/experiments/get", FaultAction::respond(200, "{}"));
   server.script("/api/2.0/mlflow/runs/create", FaultAction::reset_after());
   server.set_default(FaultAction::respond(200, "{}"));
-  RetryHooks hooks;
-  hooks.sleep = [](milliseconds) {};
-  hooks.random = [] { return 0.0; };
+  const RetryHooks hooks = testing::no_wait_retry_hooks();
   auto t = transport();
   send_with_retry(*t, request("GET", server.url() + "/api/2.0/mlflow/experiments/get"),
                   RetryPolicy{}, hooks, Idempotency::kIdempotent);

@@ -70,5 +70,18 @@ TEST(Enums, WireNames) {
   EXPECT_FALSE(is_terminated(RunStatus::kRunning));
 }
 
+// Python 3.18's ViewType.from_string takes "active_only", "deleted_only", "all" (only lower
+// case); the proto and earlier mlflow-cpp use the upper-case names. Both are accepted.
+TEST(Enums, ViewTypeNamesInBothCases) {
+  EXPECT_EQ(view_type_from_string("active_only"), ViewType::kActiveOnly);
+  EXPECT_EQ(view_type_from_string("deleted_only"), ViewType::kDeletedOnly);
+  EXPECT_EQ(view_type_from_string("all"), ViewType::kAll);
+  EXPECT_EQ(view_type_from_string("ACTIVE_ONLY"), ViewType::kActiveOnly);
+  EXPECT_EQ(view_type_from_string("DELETED_ONLY"), ViewType::kDeletedOnly);
+  for (const char* bad : {"Active_Only", "All", "active", "", " all"}) {
+    EXPECT_THROW(view_type_from_string(bad), InvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace mlflow

@@ -13,6 +13,7 @@
 #include "fluent/state.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/fluent.hpp"
+#include "support/fluent_runs.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
@@ -185,13 +186,7 @@ TEST_F(FluentTest, RaiiEndsFinishedAndFailed) {
   ASSERT_TRUE(last_active_run());
   EXPECT_EQ(last_active_run()->info.run_id, finished_id);
 
-  std::string failed_id;
-  try {
-    ActiveRun run = start_run();
-    failed_id = run.run_id();
-    throw std::runtime_error("training blew up");
-  } catch (const std::runtime_error&) {
-  }
+  const std::string failed_id = testing::run_left_by_an_exception();
   EXPECT_EQ(get_run(failed_id).info.status, RunStatus::kFailed);
   EXPECT_FALSE(active_run());
 
@@ -301,11 +296,7 @@ TEST_F(FluentTest, NestingLikePython) {
 }
 
 TEST_F(FluentTest, ParentRunIdWithoutActiveRun) {
-  std::string parent_id;
-  {
-    ActiveRun parent = start_run();
-    parent_id = parent.run_id();
-  }
+  const std::string parent_id = testing::run_that_finished();
   StartRunOptions options;
   options.parent_run_id = parent_id;
   {
@@ -345,11 +336,7 @@ TEST_F(FluentTest, RunStacksArePerThread) {
 }
 
 TEST_F(FluentTest, ResumeByRunIdAndEnvironment) {
-  std::string id;
-  {
-    ActiveRun run = start_run();
-    id = run.run_id();
-  }
+  const std::string id = testing::run_that_finished();
   EXPECT_EQ(get_run(id).info.status, RunStatus::kFinished);
   StartRunOptions resume;
   resume.run_id = id;

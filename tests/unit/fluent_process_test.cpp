@@ -15,18 +15,11 @@
 
 #include "fluent/state.hpp"
 #include "mlflow/fluent.hpp"
+#include "support/forked_child.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
 namespace {
-
-// Reads the run id the child writes, one line.
-std::string read_line(int fd) {
-  std::string line;
-  char c = 0;
-  while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
-  return line;
-}
 
 class FluentProcessTest : public ::testing::Test {
  protected:
@@ -42,30 +35,22 @@ class FluentProcessTest : public ::testing::Test {
 };
 
 TEST_F(FluentProcessTest, ChildThatThrowsEndsRunFailed) {
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    int code = 3;
+  const testing::ForkedChild child = testing::fork_child([&](int to_parent) {
     try {
       internal::reset_fluent_state();
       set_tracking_uri(uri_);
       ActiveRun run = start_run();
       const std::string line = run.run_id() + "\n";
-      if (::write(fds[1], line.data(), line.size()) < 0) ::_exit(4);
+      if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
       throw std::runtime_error("boom");
     } catch (const std::runtime_error&) {
-      code = 7;
-    } catch (...) {
-      code = 5;
+      return 7;
     }
-    ::_exit(code);
-  }
-  ::close(fds[1]);
-  const std::string run_id = read_line(fds[0]);
-  ::close(fds[0]);
+  });
+  ASSERT_GE(child.pid, 0);
+  const pid_t pid = child.pid;
+  const std::string run_id = testing::read_line(child.from_child);
+  ::close(child.from_child);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
@@ -77,47 +62,39 @@ TEST_F(FluentProcessTest, ChildThatThrowsEndsRunFailed) {
 // Runs a child that installs the handlers, starts a run and a nested run, and forks a
 // grandchild that gets SIGTERM; then sends `signo` to the child.
 void expect_signal_ends_runs_killed(const std::string& uri, int signo) {
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    try {
-      internal::reset_fluent_state();
-      set_tracking_uri(uri);
-      install_signal_handlers();
-      StartRunOptions outer_options;
-      ActiveRun run = start_run(outer_options);
-      StartRunOptions nested;
-      nested.nested = true;
-      ActiveRun child = start_run(nested);
-      // A process forked from here inherits the handler but must die of SIGTERM alone,
-      // without ending (or killing) this process's runs.
-      const pid_t grandchild = ::fork();
-      if (grandchild == 0) {
-        ::sleep(5);
-        ::_exit(0);
-      }
-      if (grandchild < 0 || ::kill(grandchild, SIGTERM) != 0) ::_exit(8);
-      int gc_status = 0;
-      if (::waitpid(grandchild, &gc_status, 0) != grandchild || !WIFSIGNALED(gc_status) ||
-          WTERMSIG(gc_status) != SIGTERM) {
-        ::_exit(9);
-      }
-      if (!run.owns_run() || !child.owns_run()) ::_exit(10);
-      const std::string line = run.run_id() + " " + child.run_id() + "\n";
-      if (::write(fds[1], line.data(), line.size()) < 0) ::_exit(4);
-      // Wait for the signal; the watcher thread ends the runs and re-raises it.
-      for (int i = 0; i < 600; ++i) ::pause();
-    } catch (...) {
-      ::_exit(5);
+  const testing::ForkedChild forked = testing::fork_child([&](int to_parent) {
+    internal::reset_fluent_state();
+    set_tracking_uri(uri);
+    install_signal_handlers();
+    StartRunOptions outer_options;
+    ActiveRun run = start_run(outer_options);
+    StartRunOptions nested;
+    nested.nested = true;
+    ActiveRun child = start_run(nested);
+    // A process forked from here inherits the handler but must die of SIGTERM alone,
+    // without ending (or killing) this process's runs.
+    const pid_t grandchild = ::fork();
+    if (grandchild == 0) {
+      ::sleep(5);
+      ::_exit(0);
     }
-    ::_exit(6);
-  }
-  ::close(fds[1]);
-  const std::string ids = read_line(fds[0]);
-  ::close(fds[0]);
+    if (grandchild < 0 || ::kill(grandchild, SIGTERM) != 0) ::_exit(8);
+    int gc_status = 0;
+    if (::waitpid(grandchild, &gc_status, 0) != grandchild || !WIFSIGNALED(gc_status) ||
+        WTERMSIG(gc_status) != SIGTERM) {
+      ::_exit(9);
+    }
+    if (!run.owns_run() || !child.owns_run()) ::_exit(10);
+    const std::string line = run.run_id() + " " + child.run_id() + "\n";
+    if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
+    // Wait for the signal; the watcher thread ends the runs and re-raises it.
+    for (int i = 0; i < 600; ++i) ::pause();
+    return 6;
+  });
+  ASSERT_GE(forked.pid, 0);
+  const pid_t pid = forked.pid;
+  const std::string ids = testing::read_line(forked.from_child);
+  ::close(forked.from_child);
   if (ids.size() != 65u) {
     int status = 0;
     ::waitpid(pid, &status, 0);

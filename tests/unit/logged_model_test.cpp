@@ -14,27 +14,15 @@
 #include "mlflow/fluent.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "sqlite/db.hpp"
+#include "support/files.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 namespace fs = std::filesystem;
-using mlflow::LoggedModelStatus;
-using mlflow::MlflowClient;
-using mlflow::testing::make_temp_dir;
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void write(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out << data;
-}
 
 struct Fixture {
-  fs::path base = make_temp_dir("logged-model-unit");
+  fs::path base = testing::make_temp_dir("logged-model-unit");
   fs::path db = base / "mlflow.db";
   MlflowClient client{"sqlite:///" + db.string()};
   std::string exp;
@@ -44,6 +32,13 @@ struct Fixture {
     o.artifact_location = (base / "root").string();
     exp = client.create_experiment("logged-model-unit", o);
     run_id = client.create_run(exp).info.run_id;
+  }
+  // Points the fluent API at this store and starts a run in its experiment.
+  ActiveRun start_fluent_run() const {
+    set_tracking_uri("sqlite:///" + db.string());
+    StartRunOptions options;
+    options.experiment_id = exp;
+    return start_run(options);
   }
 };
 
@@ -82,9 +77,40 @@ TEST(LoggedModelTest, MlmodelRendering) {
   EXPECT_EQ(mlflow::internal::utc_time_created_now().size(), 26u);
 }
 
+TEST(LoggedModelTest, MlmodelRenderingWithSignatureAndMetadata) {
+  mlflow::internal::MlmodelFields f;
+  f.artifact_path = "/a";
+  f.model_id = "m-2";
+  f.utc_time_created = "2026-01-02 03:04:05.000006";
+  f.model_size_bytes = 42;
+  f.metadata = {{"weights", "w.json"}, {"architecture", "mlp"}};
+  f.signature = mlflow::ModelSignature{
+      mlflow::Schema(std::vector<mlflow::ColSpec>{{"double", "x"}}), std::nullopt};
+  // Keys sorted as yaml.safe_dump sorts them; the schema as its JSON text, absent ones null.
+  EXPECT_EQ(mlflow::internal::render_mlmodel(f),
+            "artifact_path: '/a'\n"
+            "flavors: {}\n"
+            "is_signature_from_type_hint: false\n"
+            "metadata:\n"
+            "  'architecture': 'mlp'\n"
+            "  'weights': 'w.json'\n"
+            "mlflow_version: '3.18.0'\n"
+            "model_id: 'm-2'\n"
+            "model_size_bytes: 42\n"
+            "model_uuid: 'm-2'\n"
+            "prompts: null\n"
+            "run_id: null\n"
+            "signature:\n"
+            "  inputs: '[{\"type\": \"double\", \"name\": \"x\", \"required\": true}]'\n"
+            "  outputs: null\n"
+            "  params: null\n"
+            "type_hint_from_example: false\n"
+            "utc_time_created: '2026-01-02 03:04:05.000006'\n");
+}
+
 TEST(LoggedModelTest, LogModelOfAnOnnxFileWritesFilesRowsAndOutputs) {
   Fixture fx;
-  write(fx.base / "in" / "net.onnx", "onnx-bytes");
+  testing::write_file(fx.base / "in" / "net.onnx", "onnx-bytes");
   mlflow::LogModelOptions o;
   o.name = "net";
   o.step = 2;
@@ -94,8 +120,8 @@ TEST(LoggedModelTest, LogModelOfAnOnnxFileWritesFilesRowsAndOutputs) {
   EXPECT_EQ(m.artifact_location,
             (fx.base / "root").string() + "/models/" + m.model_id + "/artifacts");
   const fs::path dir = m.artifact_location;
-  EXPECT_EQ(read(dir / "net.onnx"), "onnx-bytes");
-  const std::string mlmodel = read(dir / "MLmodel");
+  EXPECT_EQ(testing::file_bytes(dir / "net.onnx"), "onnx-bytes");
+  const std::string mlmodel = testing::file_bytes(dir / "MLmodel");
   EXPECT_NE(mlmodel.find("  onnx:\n"), std::string::npos) << mlmodel;
   EXPECT_NE(mlmodel.find("data: 'net.onnx'"), std::string::npos) << mlmodel;
   EXPECT_NE(mlmodel.find("run_id: '" + fx.run_id + "'"), std::string::npos) << mlmodel;
@@ -116,13 +142,17 @@ TEST(LoggedModelTest, LogModelOfAnOnnxFileWritesFilesRowsAndOutputs) {
 
 TEST(LoggedModelTest, LogModelOfADirectoryUploadsItsContents) {
   Fixture fx;
-  write(fx.base / "gguf" / "weights.gguf", "gguf");
-  write(fx.base / "gguf" / "tok" / "vocab.txt", "a b c");
+  testing::write_file(fx.base / "gguf" / "weights.gguf", "gguf");
+  testing::write_file(fx.base / "gguf" / "tok" / "vocab.txt", "a b c");
   const mlflow::LoggedModel m = fx.client.log_model(fx.run_id, (fx.base / "gguf").string());
   const fs::path dir = m.artifact_location;
-  EXPECT_EQ(read(dir / "weights.gguf"), "gguf");
-  EXPECT_EQ(read(dir / "tok" / "vocab.txt"), "a b c");
-  EXPECT_NE(read(dir / "MLmodel").find("flavors: {}\n"), std::string::npos);
+  EXPECT_EQ(testing::file_bytes(dir / "weights.gguf"), "gguf");
+  EXPECT_EQ(testing::file_bytes(dir / "tok" / "vocab.txt"), "a b c");
+  const std::string mlmodel = testing::file_bytes(dir / "MLmodel");
+  EXPECT_NE(mlmodel.find("flavors: {}\n"), std::string::npos) << mlmodel;
+  // Python's get_total_file_size of the model directory, before MLmodel is added.
+  EXPECT_NE(mlmodel.find("\nmodel_size_bytes: 9\n"), std::string::npos) << mlmodel;
+  EXPECT_EQ(mlmodel.find("signature:"), std::string::npos) << mlmodel;
   EXPECT_FALSE(m.name.empty());  // random, as Python's
 }
 
@@ -130,7 +160,7 @@ TEST(LoggedModelTest, LogModelErrors) {
   Fixture fx;
   EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "missing.onnx").string()),
                mlflow::InvalidArgument);
-  write(fx.base / "x.pt", "torchscript");
+  testing::write_file(fx.base / "x.pt", "torchscript");
   mlflow::LogModelOptions onnx;
   onnx.flavor = "onnx";
   EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), onnx),
@@ -140,13 +170,21 @@ TEST(LoggedModelTest, LogModelErrors) {
   EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), odd),
                mlflow::InvalidArgument);
   EXPECT_THROW(fx.client.log_model("", (fx.base / "x.pt").string()), mlflow::InvalidArgument);
+  mlflow::LogModelOptions empty_signature;  // Python's ModelSignature() refuses to exist
+  empty_signature.signature = mlflow::ModelSignature{};
+  EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), empty_signature),
+               mlflow::InvalidArgument);
+  mlflow::LogModelOptions bad_metadata;  // YAML is text: refused before anything is created
+  bad_metadata.metadata = {{"k", "\xFF"}};
+  EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "x.pt").string(), bad_metadata),
+               mlflow::InvalidArgument);
   // Nothing was created by the refused calls.
   EXPECT_TRUE(fx.client.search_logged_models({fx.exp}).items.empty());
 }
 
 TEST(LoggedModelTest, AFailedLogModelLeavesTheModelFailed) {
   Fixture fx;
-  write(fx.base / "m.onnx", "x");
+  testing::write_file(fx.base / "m.onnx", "x");
   fx.client.set_terminated(fx.run_id);
   fx.client.delete_run(fx.run_id);  // log_outputs will refuse a deleted run
   EXPECT_THROW(fx.client.log_model(fx.run_id, (fx.base / "m.onnx").string()),
@@ -182,11 +220,8 @@ TEST(LoggedModelTest, FilterErrorsNameTheProblem) {
 
 TEST(LoggedModelTest, FluentInitializeUsesTheActiveRunAndContextTags) {
   Fixture fx;
-  mlflow::set_tracking_uri("sqlite:///" + fx.db.string());
   {
-    mlflow::StartRunOptions so;
-    so.experiment_id = fx.exp;
-    mlflow::ActiveRun run = mlflow::start_run(so);
+    ActiveRun run = fx.start_fluent_run();
     mlflow::CreateLoggedModelOptions o;
     o.name = "fluent";
     o.tags = {{"mlflow.user", "someone-else"}};
@@ -202,4 +237,32 @@ TEST(LoggedModelTest, FluentInitializeUsesTheActiveRunAndContextTags) {
   mlflow::set_tracking_uri("");
 }
 
+// Python's Model.log creates the model through the fluent API: context tags (the UI's "Logged
+// from"), the caller's tags winning; the signature lands in MLmodel.
+TEST(LoggedModelTest, FluentLogModelAddsContextTagsAndWritesTheSignature) {
+  Fixture fx;
+  {
+    ActiveRun run = fx.start_fluent_run();
+    testing::write_file(fx.base / "w" / "weights.json", "{}");
+    mlflow::LogModelOptions o;
+    o.name = "fluent-model";
+    o.tags = {{"mlflow.source.type", "JOB"}};
+    o.signature =
+        mlflow::ModelSignature{mlflow::Schema(std::vector<mlflow::ColSpec>{{"double", "x0"}}),
+                               mlflow::Schema(std::vector<mlflow::TensorSpec>{{"float64", {-1}}})};
+    const mlflow::LoggedModel m = mlflow::log_model((fx.base / "w").string(), o);
+    EXPECT_EQ(m.tags.at("mlflow.source.type"), "JOB");
+    EXPECT_EQ(m.tags.count("mlflow.user"), 1u);
+    EXPECT_EQ(m.tags.count("mlflow.source.name"), 1u);
+    EXPECT_EQ(m.source_run_id, run.info().run_id);
+    const std::string mlmodel = testing::file_bytes(fs::path(m.artifact_location) / "MLmodel");
+    EXPECT_NE(mlmodel.find("  outputs: '[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": "
+                           "\"float64\", \"shape\": [-1]}}]'\n"),
+              std::string::npos)
+        << mlmodel;
+  }
+  mlflow::set_tracking_uri("");
+}
+
 }  // namespace
+}  // namespace mlflow

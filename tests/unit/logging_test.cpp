@@ -11,39 +11,14 @@
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "mlflow/errors.hpp"
+#include "support/log_capture.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "transport/retry.hpp"
 
 namespace mlflow::internal {
 namespace {
 
-// Installs a capturing handler for the test's duration and silences the SDK afterwards.
-class LogCapture {
- public:
-  explicit LogCapture(LogLevel level = LogLevel::kDebug) {
-    set_log_handler(
-        [this](LogLevel l, const std::string& m) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          lines_.emplace_back(l, m);
-        },
-        level);
-  }
-  ~LogCapture() { set_log_handler(nullptr); }
-  std::string all() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::string out;
-    for (const auto& [level, line] : lines_)
-      out += std::string(to_string(level)) + " " + line + "\n";
-    return out;
-  }
-  std::size_t size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return lines_.size();
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::pair<LogLevel, std::string>> lines_;
-};
+using testing::LogCapture;
 
 TEST(LoggingTest, SilentByDefaultAndLevelFiltering) {
   set_log_handler(nullptr);
@@ -57,7 +32,7 @@ TEST(LoggingTest, SilentByDefaultAndLevelFiltering) {
     EXPECT_FALSE(log_enabled(LogLevel::kOff));
     log(LogLevel::kDebug, "dropped");
     log(LogLevel::kWarning, "kept");
-    EXPECT_EQ(capture.all(), "WARNING kept\n");
+    EXPECT_EQ(capture.text_with_levels(), "WARNING kept\n");
   }
   EXPECT_FALSE(log_enabled(LogLevel::kError));
 }
@@ -72,8 +47,10 @@ TEST(LoggingTest, HandlerExceptionsAreSwallowed) {
 TEST(LoggingTest, HandlerReceivesRedactedText) {
   LogCapture capture;
   log(LogLevel::kInfo, "Authorization: Bearer sekrit-token-123");
-  EXPECT_EQ(capture.all().find("sekrit"), std::string::npos) << capture.all();
-  EXPECT_NE(capture.all().find("Authorization: [REDACTED]"), std::string::npos) << capture.all();
+  EXPECT_EQ(capture.text_with_levels().find("sekrit"), std::string::npos)
+      << capture.text_with_levels();
+  EXPECT_NE(capture.text_with_levels().find("Authorization: [REDACTED]"), std::string::npos)
+      << capture.text_with_levels();
 }
 
 TEST(RedactTest, HeaderValues) {
@@ -160,9 +137,7 @@ TEST(LoggingTest, DebugCaptureOfRequestNeverContainsSecrets) {
       "http://alice:" + password + "@127.0.0.1:5000/api/2.0/mlflow/runs/create?token=" + token;
   request.headers = {{"Authorization", config.authorization}, {"X-Token", token}};
   request.body = R"({"password": ")" + password + R"("})";
-  RetryHooks hooks;
-  hooks.sleep = [](std::chrono::milliseconds) {};
-  hooks.random = [] { return 0.0; };
+  const RetryHooks hooks = testing::no_wait_retry_hooks();
   FlakyTransport transport;
   EXPECT_EQ(
       send_with_retry(transport, request, config.retry, hooks, Idempotency::kIdempotent).status,
@@ -171,7 +146,7 @@ TEST(LoggingTest, DebugCaptureOfRequestNeverContainsSecrets) {
   log(LogLevel::kTrace, "request " + request.method + " " + request.url +
                             "\nAuthorization: " + config.authorization + "\nbody " + request.body);
 
-  const std::string text = capture.all();
+  const std::string text = capture.text_with_levels();
   ASSERT_GT(capture.size(), 2u);
   EXPECT_NE(text.find("503"), std::string::npos) << text;
   EXPECT_NE(text.find("/api/2.0/mlflow/runs/create"), std::string::npos) << text;

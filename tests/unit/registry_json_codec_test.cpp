@@ -7,14 +7,18 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <optional>
+#include <string>
 
 #include "mlflow/errors.hpp"
 #include "rest/rest_registry_store.hpp"
+#include "support/fake_transport.hpp"
 
 namespace mlflow::internal {
 namespace {
 
 using Json = nlohmann::json;
+using testing::FakeTransport;
 using ::testing::HasSubstr;
 
 TEST(RegistryJsonCodec, DecodesAModelVersionAsTheServerSendsIt) {
@@ -35,6 +39,19 @@ TEST(RegistryJsonCodec, DecodesAModelVersionAsTheServerSendsIt) {
   EXPECT_THAT(mv.aliases, ::testing::ElementsAre("champion", "b"));
   EXPECT_EQ(mv.run_link, "http://x");
   EXPECT_FALSE(mv.model_id.has_value());
+  EXPECT_EQ(mv.description, std::optional<std::string>("d"));
+}
+
+// Python's ModelVersion.from_proto: None when the field is absent, "" when sent empty;
+// RegisteredModel.from_proto reads "" for both.
+TEST(RegistryJsonCodec, TellsAnAbsentDescriptionFromAnEmptyOneAsPython) {
+  EXPECT_EQ(json_codec::decode_model_version(Json::parse(R"({"name": "m"})")).description,
+            std::nullopt);
+  EXPECT_EQ(json_codec::decode_model_version(Json::parse(R"({"name": "m", "description": ""})"))
+                .description,
+            std::optional<std::string>(""));
+  EXPECT_EQ(json_codec::decode_registered_model(Json::parse(R"({"name": "m"})")).description,
+            std::optional<std::string>(""));
 }
 
 TEST(RegistryJsonCodec, IsLenientWhereProtobufJsonIs) {
@@ -112,20 +129,6 @@ TEST(RegistryEnums, StagesAreCaseInsensitiveWithTheServersMessage) {
 
 // ---- request shapes ----
 
-class FakeTransport : public HttpTransport {
- public:
-  TransportResult send(const HttpRequest& request) override {
-    requests.push_back(request);
-    TransportResult result;
-    result.response = HttpResponse{
-        200, {{"Content-Type", "application/json"}}, answers.empty() ? "{}" : answers.front()};
-    if (!answers.empty()) answers.pop_front();
-    return result;
-  }
-  std::vector<HttpRequest> requests;
-  std::deque<std::string> answers;
-};
-
 class RestRegistryShapes : public ::testing::Test {
  protected:
   RestRegistryShapes() : transport_(std::make_shared<FakeTransport>()) {
@@ -152,7 +155,7 @@ TEST_F(RestRegistryShapes, DeletesCarryAJsonBody) {
 
 TEST_F(RestRegistryShapes, SearchesAreGetsWithRepeatedOrderBy) {
   auto store = make();
-  transport_->answers.push_back(
+  transport_->reply_ok(
       R"({"model_versions": [{"name": "m", "version": "1"}], "next_page_token": "tok"})");
   SearchModelVersionsOptions o;
   o.filter_string = "name = 'a b'";
@@ -169,18 +172,18 @@ TEST_F(RestRegistryShapes, SearchesAreGetsWithRepeatedOrderBy) {
 
 TEST_F(RestRegistryShapes, UpdatesArePatchesAndTransitionsSendTheFlag) {
   auto store = make();
-  transport_->answers.push_back(R"({"model_version": {"name": "m", "version": "1"}})");
+  transport_->reply_ok(R"({"model_version": {"name": "m", "version": "1"}})");
   store.update_model_version("m", "1", std::nullopt);
   EXPECT_EQ(last().method, "PATCH");
   EXPECT_EQ(Json::parse(last().body), Json::parse(R"({"name":"m","version":"1"})"));
-  transport_->answers.push_back(R"({"model_version": {"name": "m", "version": "1"}})");
+  transport_->reply_ok(R"({"model_version": {"name": "m", "version": "1"}})");
   store.transition_model_version_stage("m", "1", "Staging", true);
   EXPECT_EQ(
       Json::parse(last().body),
       Json::parse(
           R"({"name":"m","version":"1","stage":"Staging","archive_existing_versions":true})"));
   // An answer without the object is not MLflow's.
-  transport_->answers.push_back("{}");
+  transport_->reply_ok("{}");
   EXPECT_THROW(store.get_model_version("m", "1"), MlflowException);
 }
 

@@ -6,25 +6,13 @@
 #include <deque>
 
 #include "rest/rest_tracking_store.hpp"
+#include "support/fake_transport.hpp"
 
 namespace mlflow::internal {
 namespace {
 
 using Json = nlohmann::json;
-
-class FakeTransport : public HttpTransport {
- public:
-  TransportResult send(const HttpRequest& request) override {
-    requests.push_back(request);
-    TransportResult result;
-    const std::string body = answers.empty() ? "{}" : answers.front();
-    if (!answers.empty()) answers.pop_front();
-    result.response = HttpResponse{200, {{"Content-Type", "application/json"}}, body};
-    return result;
-  }
-  std::vector<HttpRequest> requests;
-  std::deque<std::string> answers;
-};
+using testing::FakeTransport;
 
 constexpr const char* kApi = "http://127.0.0.1:5000/api/2.0/mlflow/";
 
@@ -56,7 +44,7 @@ struct RestLoggedModelTest : ::testing::Test {
 };
 
 TEST_F(RestLoggedModelTest, CreateSendsPythonsBodyAndDecodesTheModel) {
-  transport->answers.push_back(kModelJson);
+  transport->reply_ok(kModelJson);
   CreateLoggedModelRequest r;
   r.experiment_id = "7";
   r.name = "net";
@@ -85,7 +73,8 @@ TEST_F(RestLoggedModelTest, CreateSendsPythonsBodyAndDecodesTheModel) {
 }
 
 TEST_F(RestLoggedModelTest, PathsMethodsAndBodies) {
-  transport->answers = {kModelJson, kModelJson};
+  transport->reply_ok(kModelJson);
+  transport->reply_ok(kModelJson);
   store.finalize_logged_model("m-1", LoggedModelStatus::kFailed);
   EXPECT_EQ(last().method, "PATCH");
   EXPECT_EQ(last().url, std::string(kApi) + "logged-models/m-1");
@@ -115,7 +104,7 @@ TEST_F(RestLoggedModelTest, PathsMethodsAndBodies) {
 }
 
 TEST_F(RestLoggedModelTest, SearchSendsEveryFieldAndKeepsEmptyExperimentIds) {
-  transport->answers.push_back(R"({"models": [], "next_page_token": "tok"})");
+  transport->reply_ok(R"({"models": [], "next_page_token": "tok"})");
   SearchLoggedModelsOptions o;
   o.filter_string = "metrics.acc > 0.5";
   o.datasets = {{"d", std::string("x")}};

@@ -15,41 +15,15 @@
 #include "mlflow/logging.hpp"
 #include "mlflow/version.hpp"
 #include "rest/rest_client.hpp"
+#include "support/fake_transport.hpp"
+#include "support/files.hpp"
+#include "support/no_wait_hooks.hpp"
+#include "transport/transport_config.hpp"
 
 namespace mlflow::internal {
 namespace {
 
 using Json = nlohmann::json;
-
-// Records every request; answers from a queue (default: 200 "{}").
-class FakeTransport : public HttpTransport {
- public:
-  TransportResult send(const HttpRequest& request) override {
-    requests.push_back(request);
-    TransportResult result;
-    if (answers.empty()) {
-      result.response = HttpResponse{200, {{"Content-Type", "application/json"}}, "{}"};
-    } else {
-      result = answers.front();
-      answers.pop_front();
-    }
-    return result;
-  }
-
-  void reply(long status, std::string body, std::string content_type = "application/json") {
-    TransportResult r;
-    r.response = HttpResponse{status, {{"Content-Type", std::move(content_type)}}, std::move(body)};
-    answers.push_back(std::move(r));
-  }
-  void fail(TransportErrorKind kind) {
-    TransportResult r;
-    r.error = TransportError{kind, "simulated"};
-    answers.push_back(std::move(r));
-  }
-
-  std::vector<HttpRequest> requests;
-  std::deque<TransportResult> answers;
-};
 
 constexpr const char* kUri = "http://127.0.0.1:5000/prefix";
 constexpr const char* kApi = "http://127.0.0.1:5000/prefix/api/2.0/mlflow/";
@@ -61,24 +35,11 @@ ResolvedConfig test_config() {
   return config;
 }
 
-RetryHooks no_wait_hooks() {
-  RetryHooks hooks;
-  hooks.sleep = [](std::chrono::milliseconds) {};
-  hooks.random = [] { return 0.0; };
-  return hooks;
-}
-
-std::optional<std::string> header(const HttpRequest& r, const std::string& name) {
-  HttpResponse tmp;
-  tmp.headers = r.headers;
-  return tmp.header(name);
-}
-
 class RestStoreTest : public ::testing::Test {
  protected:
-  RestStoreTest() : transport_(std::make_shared<FakeTransport>()) {}
+  RestStoreTest() : transport_(std::make_shared<testing::FakeTransport>()) {}
   RestTrackingStore make(ResolvedConfig config = test_config()) {
-    return RestTrackingStore(config, transport_, no_wait_hooks());
+    return RestTrackingStore(config, transport_, testing::no_wait_retry_hooks());
   }
   const HttpRequest& only_request() const {
     EXPECT_EQ(transport_->requests.size(), 1u);
@@ -86,7 +47,7 @@ class RestStoreTest : public ::testing::Test {
   }
   Json body() const { return Json::parse(only_request().body); }
 
-  std::shared_ptr<FakeTransport> transport_;
+  std::shared_ptr<testing::FakeTransport> transport_;
 };
 
 // ---- request shapes ----
@@ -105,7 +66,8 @@ TEST_F(RestStoreTest, LogBatchSendsNonFiniteAsQuotedStringsAndInt64AsNumbers) {
   const HttpRequest& r = only_request();
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.url, std::string(kApi) + "runs/log-batch");
-  EXPECT_EQ(header(r, "Content-Type"), std::optional<std::string>("application/json"));
+  EXPECT_EQ(testing::request_header(r, "Content-Type"),
+            std::optional<std::string>("application/json"));
   // Same document (key order is not significant in JSON) ...
   EXPECT_EQ(Json::parse(r.body),
             Json::parse(
@@ -142,7 +104,7 @@ TEST_F(RestStoreTest, MetricHistoryIsAGetWithRunUuidAndMaxResults) {
                        "metrics/get-history?run_id=r1&run_uuid=r1&metric_key=loss%20x&"
                        "max_results=25000&page_token=tok%3D%3D");
   EXPECT_TRUE(r.body.empty());
-  EXPECT_FALSE(header(r, "Content-Type").has_value());
+  EXPECT_FALSE(testing::request_header(r, "Content-Type").has_value());
   ASSERT_EQ(page.items.size(), 1u);
   EXPECT_TRUE(std::isnan(page.items[0].value));
   EXPECT_EQ(page.items[0].step, 2);
@@ -188,21 +150,23 @@ TEST_F(RestStoreTest, HeadersCarryAuthWorkspaceAndCustomButNoOrigin) {
   store.delete_run("r1");
   ASSERT_EQ(transport_->requests.size(), 2u);
   const HttpRequest& r = transport_->requests.back();
-  EXPECT_EQ(header(r, "Authorization"), std::optional<std::string>("Bearer s3cret-token"));
-  EXPECT_EQ(header(r, "X-Gateway-Route"), std::optional<std::string>("blue"));
-  EXPECT_EQ(header(r, "X-MLFLOW-WORKSPACE"), std::optional<std::string>("team-a"));
-  EXPECT_EQ(header(r, "Accept"), std::optional<std::string>("application/json"));
-  EXPECT_EQ(header(r, "Content-Type"), std::optional<std::string>("application/json"));
-  EXPECT_FALSE(header(r, "Origin").has_value());
-  EXPECT_FALSE(header(r, "X-MLflow-Client-Version").has_value());
+  EXPECT_EQ(testing::request_header(r, "Authorization"),
+            std::optional<std::string>("Bearer s3cret-token"));
+  EXPECT_EQ(testing::request_header(r, "X-Gateway-Route"), std::optional<std::string>("blue"));
+  EXPECT_EQ(testing::request_header(r, "X-MLFLOW-WORKSPACE"), std::optional<std::string>("team-a"));
+  EXPECT_EQ(testing::request_header(r, "Accept"), std::optional<std::string>("application/json"));
+  EXPECT_EQ(testing::request_header(r, "Content-Type"),
+            std::optional<std::string>("application/json"));
+  EXPECT_FALSE(testing::request_header(r, "Origin").has_value());
+  EXPECT_FALSE(testing::request_header(r, "X-MLflow-Client-Version").has_value());
   EXPECT_EQ(r.timeout, std::chrono::milliseconds(4321));
 }
 
 TEST_F(RestStoreTest, NoAuthorizationOrWorkspaceHeaderWhenUnset) {
   auto store = make();
   store.get_metric_history_page("r", "k", 1, "");
-  EXPECT_FALSE(header(only_request(), "Authorization").has_value());
-  EXPECT_FALSE(header(only_request(), "X-MLFLOW-WORKSPACE").has_value());
+  EXPECT_FALSE(testing::request_header(only_request(), "Authorization").has_value());
+  EXPECT_FALSE(testing::request_header(only_request(), "X-MLFLOW-WORKSPACE").has_value());
 }
 
 TEST_F(RestStoreTest, CustomHeaderReplacesSameNamedDefault) {
@@ -216,7 +180,8 @@ TEST_F(RestStoreTest, CustomHeaderReplacesSameNamedDefault) {
     if (h.first == "Authorization" || h.first == "authorization") ++count;
   }
   EXPECT_EQ(count, 1);
-  EXPECT_EQ(header(only_request(), "Authorization"), std::optional<std::string>("Custom xyz"));
+  EXPECT_EQ(testing::request_header(only_request(), "Authorization"),
+            std::optional<std::string>("Custom xyz"));
 }
 
 TEST_F(RestStoreTest, TrailingSlashOfTrackingUriIsIgnored) {
@@ -469,35 +434,7 @@ TEST_F(RestStoreTest, RunWritesShapes) {
 
 TEST_F(RestStoreTest, SearchRunsIsAPostWithEveryField) {
   auto store = make();
-  // Verbatim answer of a 3.18 server.
-  transport_->reply(200, R"({
-  "runs": [
-    {
-      "info": {
-        "run_uuid": "0d408695e61e4250af634fb5f1031668",
-        "experiment_id": "1",
-        "run_name": "second",
-        "user_id": "bob",
-        "status": "RUNNING",
-        "start_time": 1718000005000,
-        "artifact_uri": "mlflow-artifacts:/1/0d408695e61e4250af634fb5f1031668/artifacts",
-        "lifecycle_stage": "active",
-        "run_id": "0d408695e61e4250af634fb5f1031668"
-      },
-      "data": {
-        "tags": [
-          {
-            "key": "mlflow.runName",
-            "value": "second"
-          }
-        ]
-      },
-      "inputs": {},
-      "outputs": {}
-    }
-  ],
-  "next_page_token": "eyJvZmZzZXQiOiAxfQ=="
-})");
+  transport_->reply(200, testing::recorded_server_json("search_runs"));
   SearchRunsOptions options;
   options.filter_string = "metrics.loss < 1";
   options.run_view_type = ViewType::kAll;

@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <deque>
 #include <mutex>
+#include <thread>
 #include <vector>
 
+#include "core/deadline.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow::internal {
@@ -82,9 +85,9 @@ TEST(RetryTest, BackoffScheduleMatchesUrllib3) {
 }
 
 TEST(RetryTest, RetryableStatuses) {
-  for (long s : {408, 429, 500, 502, 503, 504}) EXPECT_TRUE(is_retryable_status(s)) << s;
+  for (long s : {408, 429, 500, 502, 503, 504}) EXPECT_TRUE(is_transient_status(s)) << s;
   for (long s : {200, 201, 301, 400, 401, 403, 404, 409, 413, 501, 505}) {
-    EXPECT_FALSE(is_retryable_status(s)) << s;
+    EXPECT_FALSE(is_transient_status(s)) << s;
   }
 }
 
@@ -380,6 +383,75 @@ TEST(RetryTest, EmptyHooksFallBackToRealOnes) {
       send_with_retry(t, make_request(), RetryPolicy{}, RetryHooks{}, Idempotency::kIdempotent)
           .status,
       200);
+}
+
+// ---- The calling thread's deadline (core/deadline.hpp) ----------------------------------------
+
+TEST(RetryTest, ThreadDeadlineStopsRetriesAndBoundsEachAttempt) {
+  ScriptedTransport t;
+  t.fail(TransportErrorKind::kConnectFailed, "Connection refused");
+  t.fail(TransportErrorKind::kConnectFailed, "Connection refused");
+  RetryPolicy p;  // 7 retries; the second one would wait 4 s and more
+  RecordingHooks h;
+  Deadline deadline("the test's deadline",
+                    std::chrono::steady_clock::now() + std::chrono::seconds(3));
+  ScopedDeadline scope(deadline);
+  try {
+    send_with_retry(t, make_request(), p, h.hooks(), Idempotency::kIdempotent);
+    FAIL() << "no exception";
+  } catch (const Unavailable& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("2 attempts"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("not retried further because the test's deadline came first"),
+              std::string::npos)
+        << msg;
+  }
+  ASSERT_EQ(t.sent.size(), 2u);
+  EXPECT_LE(t.sent[0].timeout, milliseconds(3000));  // 120 s unless a deadline is nearer
+  EXPECT_EQ(h.sleeps, std::vector<milliseconds>{milliseconds(0)});
+}
+
+TEST(RetryTest, NoAttemptOnceTheThreadDeadlineHasPassed) {
+  ScriptedTransport t;
+  RecordingHooks h;
+  Deadline deadline("the test's deadline", std::chrono::steady_clock::now());
+  ScopedDeadline scope(deadline);
+  try {
+    send_with_retry(t, make_request(), RetryPolicy{}, h.hooks(), Idempotency::kIdempotent);
+    FAIL() << "no exception";
+  } catch (const DeadlineExceeded& e) {
+    EXPECT_NE(std::string(e.what()).find("was not sent: the test's deadline had passed"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(t.sent.empty());
+}
+
+TEST(DeadlineTest, ASleeperWakesWhenAnotherThreadMovesTheDeadline) {
+  Deadline deadline("the test's deadline");
+  std::thread mover([&] {
+    std::this_thread::sleep_for(milliseconds(50));
+    deadline.expire_at(std::chrono::steady_clock::now());
+  });
+  EXPECT_FALSE(deadline.sleep_for(std::chrono::hours(1)));
+  mover.join();
+  EXPECT_TRUE(deadline.expired());
+  EXPECT_EQ(deadline.remaining(), milliseconds(0));
+  // A later deadline does not move it back.
+  deadline.expire_at(std::chrono::steady_clock::now() + std::chrono::hours(1));
+  EXPECT_TRUE(deadline.expired());
+}
+
+TEST(DeadlineTest, TheDefaultRetrySleepHonoursTheThreadsDeadline) {
+  EXPECT_EQ(current_deadline(), nullptr);
+  Deadline deadline("the test's deadline", std::chrono::steady_clock::now() + milliseconds(20));
+  {
+    ScopedDeadline scope(deadline);
+    EXPECT_EQ(current_deadline(), &deadline);
+    default_retry_hooks().sleep(std::chrono::hours(1));  // returns at the deadline
+  }
+  EXPECT_TRUE(deadline.expired());
+  EXPECT_EQ(current_deadline(), nullptr);
 }
 
 }  // namespace

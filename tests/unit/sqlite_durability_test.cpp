@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mlflow/mlflow.hpp"
+#include "support/forked_child.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
@@ -55,31 +56,24 @@ TEST(SqliteDurability, SigkillMidLoggingKeepsEveryReturnedBatch) {
     MlflowClient client(uri);
     run_id = client.create_run(client.create_experiment("crash")).info.run_id;
   }
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    ::close(fds[0]);
-    try {
-      MlflowClient client(uri);
-      for (int n = 0;; ++n) {
-        client.log_batch(run_id, batch(n));
-        // Report only after the call returned: this batch must survive the kill.
-        if (::write(fds[1], &n, sizeof n) != sizeof n) ::_exit(3);
-      }
-    } catch (...) {
-      ::_exit(2);
+  const testing::ForkedChild forked = testing::fork_child([&](int to_parent) {
+    MlflowClient client(uri);
+    for (int n = 0;; ++n) {
+      client.log_batch(run_id, batch(n));
+      // Report only after the call returned: this batch must survive the kill.
+      if (::write(to_parent, &n, sizeof n) != sizeof n) return 3;
     }
-  }
-  ::close(fds[1]);
+  });
+  ASSERT_GE(forked.pid, 0);
+  const pid_t child = forked.pid;
+  const int from_child = forked.from_child;
   int last_returned = -1;
   int n = 0;
   // Let it log a while, then kill it in the middle of whatever it is doing.
-  while (last_returned < 40 && ::read(fds[0], &n, sizeof n) == sizeof n) last_returned = n;
+  while (last_returned < 40 && ::read(from_child, &n, sizeof n) == sizeof n) last_returned = n;
   ::kill(child, SIGKILL);
-  while (::read(fds[0], &n, sizeof n) == sizeof n) last_returned = n;  // drain reports
-  ::close(fds[0]);
+  while (::read(from_child, &n, sizeof n) == sizeof n) last_returned = n;  // drain reports
+  ::close(from_child);
   int status = 0;
   ::waitpid(child, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the child ended by itself (status " << status << ")";

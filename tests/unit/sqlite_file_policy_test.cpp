@@ -21,9 +21,6 @@ namespace mlflow::internal {
 namespace {
 
 namespace fs = std::filesystem;
-using mlflow::testing::file_bytes;
-using mlflow::testing::recorded_journal_mode;
-using mlflow::testing::sqlite_sidecar_files;
 using ::testing::HasSubstr;
 
 void raw_exec(const std::string& path, const std::string& sql) {
@@ -72,25 +69,25 @@ Logged fill(const std::string& uri) {
 }
 
 TEST(SqliteFilePolicy, ADatabaseWeCreateIsWal) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-policy-new");
+  const std::string dir = testing::make_temp_dir("sqlite-policy-new");
   { make_sqlite_stores("sqlite:///" + dir + "/new.db"); }
-  EXPECT_EQ(recorded_journal_mode(dir + "/new.db"), "wal");
+  EXPECT_EQ(testing::recorded_journal_mode(dir + "/new.db"), "wal");
 }
 
 TEST(SqliteFilePolicy, AnExistingFileKeepsItsJournalMode) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-policy-keep");
+  const std::string dir = testing::make_temp_dir("sqlite-policy-keep");
   const std::string path = dir + "/user.db";
   const Logged logged = fill("sqlite:///" + path);
   raw_exec(path, "PRAGMA journal_mode = DELETE");  // the user's choice
-  ASSERT_EQ(recorded_journal_mode(path), "rollback");
+  ASSERT_EQ(testing::recorded_journal_mode(path), "rollback");
   {
     const SqliteStores stores = make_sqlite_stores("sqlite:///" + path);
     stores.tracking->log_batch(logged.run_id, {point(0.01, 5)}, {{"lr", "0.1"}}, {});
     stores.registry->set_registered_model_tag("ro-model", {"k", "v"});
     EXPECT_EQ(stores.tracking->get_metric_history_page(logged.run_id, "loss", 0, "").size(), 6u);
   }
-  EXPECT_EQ(recorded_journal_mode(path), "rollback");
-  EXPECT_THAT(sqlite_sidecar_files(path), ::testing::IsEmpty());
+  EXPECT_EQ(testing::recorded_journal_mode(path), "rollback");
+  EXPECT_THAT(testing::sqlite_sidecar_files(path), ::testing::IsEmpty());
 }
 
 // Reads `uri` (a file the reader may not write) through all four stores; "" when every
@@ -132,15 +129,15 @@ std::string read_and_try_to_write(const std::string& uri, const Logged& logged) 
 }
 
 void expect_read_only_use_works(const std::string& journal_mode) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-policy-ro");
+  const std::string dir = testing::make_temp_dir("sqlite-policy-ro");
   const std::string src = dir + "/src";
   fs::create_directories(src);
   const Logged logged = fill("sqlite:///" + src + "/x.db");
   if (journal_mode == "rollback") raw_exec(src + "/x.db", "PRAGMA journal_mode = DELETE");
-  ASSERT_EQ(recorded_journal_mode(src + "/x.db"), journal_mode);
-  const std::string before = file_bytes(src + "/x.db");
+  ASSERT_EQ(testing::recorded_journal_mode(src + "/x.db"), journal_mode);
+  const std::string before = testing::file_bytes(src + "/x.db");
   {
-    mlflow::testing::ReadOnlyView view(src);
+    testing::ReadOnlyView view(src);
     SCOPED_TRACE(view.describe());
     const std::string uri = "sqlite:///" + view.path() + "/x.db";
     if (journal_mode == "wal" && !view.bind_mounted()) {
@@ -163,9 +160,9 @@ void expect_read_only_use_works(const std::string& journal_mode) {
       EXPECT_EQ(view.run_reader([&] { return read_and_try_to_write(uri, logged); }), "");
     }
   }
-  EXPECT_EQ(file_bytes(src + "/x.db"), before) << "the file we only read was changed";
-  EXPECT_EQ(recorded_journal_mode(src + "/x.db"), journal_mode);
-  EXPECT_THAT(sqlite_sidecar_files(src + "/x.db"), ::testing::IsEmpty());
+  EXPECT_EQ(testing::file_bytes(src + "/x.db"), before) << "the file we only read was changed";
+  EXPECT_EQ(testing::recorded_journal_mode(src + "/x.db"), journal_mode);
+  EXPECT_THAT(testing::sqlite_sidecar_files(src + "/x.db"), ::testing::IsEmpty());
 }
 
 TEST(SqliteFilePolicy, ARollbackJournalFileWeMayNotWriteIsReadAndNotChanged) {
@@ -177,7 +174,7 @@ TEST(SqliteFilePolicy, AWalFileWeMayNotWriteIsReadAndNotChanged) {
 }
 
 TEST(SqliteLockWait, ALockedDatabaseFailsAfterTheConfiguredWait) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-policy-lock");
+  const std::string dir = testing::make_temp_dir("sqlite-policy-lock");
   const std::string path = dir + "/locked.db";
   const Logged logged = fill("sqlite:///" + path);
   const SqliteStores stores = make_sqlite_stores("sqlite:///" + path + "?timeout=0.5");

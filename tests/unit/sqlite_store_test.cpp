@@ -20,7 +20,9 @@
 #include "mlflow/errors.hpp"
 #include "sqlite/schema.hpp"
 #include "sqlite/sqlite_backend.hpp"
+#include "support/builders.hpp"
 #include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace mlflow::internal {
 namespace {
@@ -38,15 +40,6 @@ CreateRunRequest run_request(const std::string& experiment_id) {
   r.user_id = "tester";
   r.start_time = 1000;
   return r;
-}
-
-Metric metric(const std::string& key, double value, std::int64_t ts, std::int64_t step) {
-  Metric m;
-  m.key = key;
-  m.value = value;
-  m.timestamp = ts;
-  m.step = step;
-  return m;
 }
 
 std::string read_bytes(const std::string& path) {
@@ -88,17 +81,7 @@ void exec_raw(const std::string& path, const std::string& sql) {
   ASSERT_EQ(rc, SQLITE_OK) << msg;
 }
 
-template <typename F>
-MlflowException expect_error(F&& f, ErrorCode code) {
-  try {
-    f();
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), code) << e.what();
-    return e;
-  }
-  ADD_FAILURE() << "expected an MlflowException with code " << error_code_name(code);
-  return MlflowException(ErrorCode::kUnknown, "no exception");
-}
+using testing::expect_mlflow_error;
 
 // ---------------------------------------------------------------- ids
 
@@ -131,14 +114,14 @@ TEST(SqliteUri, ResolvesRelativeAbsoluteAndMemory) {
   EXPECT_EQ(sqlite_path_from_uri("sqlite://"), ":memory:");
   EXPECT_EQ(sqlite_path_from_uri("sqlite:////tmp/x/y.db"), "/tmp/x/y.db");
   EXPECT_EQ(sqlite_path_from_uri("sqlite:///rel/y.db"), (fs::current_path() / "rel/y.db").string());
-  expect_error([] { sqlite_path_from_uri("http://localhost:5000"); },
-               ErrorCode::kInvalidParameterValue);
-  expect_error([] { sqlite_path_from_uri("sqlite://host/x.db"); },
-               ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([] { sqlite_path_from_uri("http://localhost:5000"); },
+                      ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([] { sqlite_path_from_uri("sqlite://host/x.db"); },
+                      ErrorCode::kInvalidParameterValue);
 }
 
 TEST(SqliteOpen, NewFileGetsSchemaWorkspaceAndDefaultExperiment) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-open");
+  const std::string dir = testing::make_temp_dir("sqlite-open");
   const std::string path = dir + "/nested/deeper/mlflow.db";
   auto store = make_sqlite_tracking_store("sqlite:///" + path);  // creates parent dirs
   ASSERT_TRUE(fs::exists(path));
@@ -159,7 +142,7 @@ TEST(SqliteOpen, NewFileGetsSchemaWorkspaceAndDefaultExperiment) {
 }
 
 TEST(SqliteOpen, ReopenKeepsDataAndEmptyFileIsInitialised) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-reopen");
+  const std::string dir = testing::make_temp_dir("sqlite-reopen");
   const std::string path = dir + "/m.db";
   { std::ofstream(path).flush(); }  // zero-byte file counts as new
   std::string id;
@@ -174,29 +157,29 @@ TEST(SqliteOpen, ReopenKeepsDataAndEmptyFileIsInitialised) {
 }
 
 TEST(SqliteOpen, GarbageFileIsRefusedAndUntouched) {
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-garbage") + "/g.db";
+  const std::string path = testing::make_temp_dir("sqlite-garbage") + "/g.db";
   { std::ofstream(path, std::ios::binary) << "this is not a database at all, just text\n"; }
   const std::string before = read_bytes(path);
-  const auto e = expect_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
-                              ErrorCode::kInvalidParameterValue);
+  const auto e = expect_mlflow_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
+                                     ErrorCode::kInvalidParameterValue);
   EXPECT_THAT(e.what(), HasSubstr("not a SQLite database"));
   EXPECT_EQ(read_bytes(path), before);
 }
 
 TEST(SqliteOpen, ForeignSqliteFileIsRefusedAndUntouched) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-foreign");
+  const std::string dir = testing::make_temp_dir("sqlite-foreign");
   const std::string path = dir + "/foreign.db";
   exec_raw(path, "CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ada');");
   const std::string before = read_bytes(path);
-  const auto e = expect_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
-                              ErrorCode::kInvalidParameterValue);
+  const auto e = expect_mlflow_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
+                                     ErrorCode::kInvalidParameterValue);
   EXPECT_THAT(e.what(), HasSubstr("not an MLflow tracking database"));
   EXPECT_EQ(read_bytes(path), before);
   EXPECT_FALSE(fs::exists(path + "-wal"));
 }
 
 TEST(SqliteOpen, OlderAndUnknownRevisionsAreRefusedUntouched) {
-  const std::string dir = mlflow::testing::make_temp_dir("sqlite-rev");
+  const std::string dir = testing::make_temp_dir("sqlite-rev");
   const std::string path = dir + "/old.db";
   { make_sqlite_tracking_store("sqlite:///" + path); }
   // A revision MLflow 3.18 ships as an older migration (the 3.3-era head).
@@ -204,16 +187,16 @@ TEST(SqliteOpen, OlderAndUnknownRevisionsAreRefusedUntouched) {
            "PRAGMA journal_mode=DELETE; UPDATE alembic_version SET version_num = "
            "'534353b11cbc'");
   std::string before = read_bytes(path);
-  auto e = expect_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
-                        ErrorCode::kInvalidState);
+  auto e = expect_mlflow_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
+                               ErrorCode::kInvalidState);
   EXPECT_THAT(e.what(), HasSubstr("mlflow db upgrade sqlite:///" + path));
   EXPECT_THAT(e.what(), HasSubstr("534353b11cbc"));
   EXPECT_EQ(read_bytes(path), before);
 
   exec_raw(path, "UPDATE alembic_version SET version_num = 'ffffffffffff'");
   before = read_bytes(path);
-  e = expect_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
-                   ErrorCode::kInvalidState);
+  e = expect_mlflow_error([&] { make_sqlite_tracking_store("sqlite:///" + path); },
+                          ErrorCode::kInvalidState);
   EXPECT_THAT(e.what(), HasSubstr("ffffffffffff"));
   EXPECT_THAT(e.what(), HasSubstr(sqlite::schema_head_revision()));
   EXPECT_EQ(read_bytes(path), before);
@@ -242,13 +225,13 @@ TEST(SqliteExperiments, CreateGetAndErrors) {
   EXPECT_EQ(e1.lifecycle_stage, "active");
   EXPECT_EQ(s->get_experiment(id2).artifact_location, "/custom/place");
 
-  auto e = expect_error([&] { s->create_experiment("one", std::nullopt, {}); },
-                        ErrorCode::kResourceAlreadyExists);
+  auto e = expect_mlflow_error([&] { s->create_experiment("one", std::nullopt, {}); },
+                               ErrorCode::kResourceAlreadyExists);
   EXPECT_THAT(e.what(), HasSubstr("Experiment(name=one) already exists."));
   EXPECT_THROW(s->create_experiment("one", std::nullopt, {}), AlreadyExists);
-  e = expect_error([&] { s->get_experiment("42"); }, ErrorCode::kResourceDoesNotExist);
+  e = expect_mlflow_error([&] { s->get_experiment("42"); }, ErrorCode::kResourceDoesNotExist);
   EXPECT_STREQ(e.what(), "No Experiment with id=42 exists");
-  e = expect_error([&] { s->get_experiment("abc"); }, ErrorCode::kInvalidParameterValue);
+  e = expect_mlflow_error([&] { s->get_experiment("abc"); }, ErrorCode::kInvalidParameterValue);
   EXPECT_STREQ(e.what(), "Invalid experiment ID 'abc'. Experiment ID must be a valid integer.");
 
   ASSERT_TRUE(s->get_experiment_by_name("two").has_value());
@@ -261,7 +244,8 @@ TEST(SqliteExperiments, RenameDeleteRestoreCascadeToRuns) {
   const std::string id = s->create_experiment("exp", std::nullopt, {});
   const mlflow::Run run = s->create_run(run_request(id));
   s->create_experiment("taken", std::nullopt, {});
-  expect_error([&] { s->rename_experiment(id, "taken"); }, ErrorCode::kResourceAlreadyExists);
+  expect_mlflow_error([&] { s->rename_experiment(id, "taken"); },
+                      ErrorCode::kResourceAlreadyExists);
   s->rename_experiment(id, "renamed");
   EXPECT_EQ(s->get_experiment(id).name, "renamed");
 
@@ -269,21 +253,22 @@ TEST(SqliteExperiments, RenameDeleteRestoreCascadeToRuns) {
   EXPECT_EQ(s->get_experiment(id).lifecycle_stage, "deleted");
   EXPECT_EQ(s->get_run(run.info.run_id).info.lifecycle_stage, "deleted");
   // Deleting twice: the experiment is not active any more.
-  expect_error([&] { s->delete_experiment(id); }, ErrorCode::kResourceDoesNotExist);
-  auto e = expect_error([&] { s->rename_experiment(id, "x"); }, ErrorCode::kInvalidState);
+  expect_mlflow_error([&] { s->delete_experiment(id); }, ErrorCode::kResourceDoesNotExist);
+  auto e = expect_mlflow_error([&] { s->rename_experiment(id, "x"); }, ErrorCode::kInvalidState);
   EXPECT_STREQ(e.what(), "Cannot rename a non-active experiment.");
-  e = expect_error([&] { s->create_run(run_request(id)); }, ErrorCode::kInvalidParameterValue);
+  e = expect_mlflow_error([&] { s->create_run(run_request(id)); },
+                          ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(std::string(e.what()),
             "The experiment " + id + " must be in the 'active' state. Current state is deleted.");
 
   s->restore_experiment(id);
   EXPECT_EQ(s->get_experiment(id).lifecycle_stage, "active");
   EXPECT_EQ(s->get_run(run.info.run_id).info.lifecycle_stage, "active");
-  expect_error([&] { s->restore_experiment(id); }, ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { s->restore_experiment(id); }, ErrorCode::kResourceDoesNotExist);
 }
 
 TEST(SqliteExperiments, DeleteSetsRunDeletedTimeOnFile) {
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-deltime") + "/d.db";
+  const std::string path = testing::make_temp_dir("sqlite-deltime") + "/d.db";
   auto s = make_sqlite_tracking_store("sqlite:///" + path);
   const std::string id = s->create_experiment("exp", std::nullopt, {});
   const mlflow::Run run = s->create_run(run_request(id));
@@ -305,10 +290,14 @@ TEST(SqliteExperiments, Tags) {
   EXPECT_EQ(s->get_experiment(id).tags.at("k"), "v2");
   s->delete_experiment_tag(id, "k");
   EXPECT_TRUE(s->get_experiment(id).tags.empty());
-  const auto e =
-      expect_error([&] { s->delete_experiment_tag(id, "k"); }, ErrorCode::kResourceDoesNotExist);
+  const auto e = expect_mlflow_error([&] { s->delete_experiment_tag(id, "k"); },
+                                     ErrorCode::kResourceDoesNotExist);
   EXPECT_EQ(std::string(e.what()), "No tag with name: k in experiment with id " + id);
-  expect_error([&] { s->set_experiment_tag("77", {"k", "v"}); }, ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error(
+      [&] {
+        s->set_experiment_tag("77", {"k", "v"});
+      },
+      ErrorCode::kResourceDoesNotExist);
 }
 
 // ---------------------------------------------------------------- runs
@@ -339,12 +328,12 @@ TEST(SqliteRuns, CreateRunDefaults) {
   req.tags = {{"mlflow.runName", "from-tag"}};
   EXPECT_EQ(s->create_run(req).info.run_name, "from-tag");
   req.run_name = "other";
-  expect_error([&] { s->create_run(req); }, ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->create_run(req); }, ErrorCode::kInvalidParameterValue);
 
-  const auto e = expect_error([&] { s->get_run("0123456789abcdef0123456789abcdef"); },
-                              ErrorCode::kResourceDoesNotExist);
+  const auto e = expect_mlflow_error([&] { s->get_run("0123456789abcdef0123456789abcdef"); },
+                                     ErrorCode::kResourceDoesNotExist);
   EXPECT_STREQ(e.what(), "Run with id=0123456789abcdef0123456789abcdef not found");
-  expect_error([&] { s->create_run(run_request("99")); }, ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { s->create_run(run_request("99")); }, ErrorCode::kResourceDoesNotExist);
 }
 
 TEST(SqliteRuns, UpdateRunInfoAndRunNameTag) {
@@ -369,23 +358,24 @@ TEST(SqliteRuns, DeleteRestoreAndWritesNeedActiveRun) {
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   s->delete_run(rid);
   EXPECT_EQ(s->get_run(rid).info.lifecycle_stage, "deleted");
-  const auto e = expect_error(
+  const auto e = expect_mlflow_error(
       [&] {
         s->log_param(rid, {"p", "1"});
       },
       ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(std::string(e.what()),
             "The run " + rid + " must be in the 'active' state. Current state is deleted.");
-  expect_error([&] { s->log_metric(rid, metric("m", 1, 1, 1)); },
-               ErrorCode::kInvalidParameterValue);
-  expect_error([&] { s->set_tag(rid, {"t", "v"}); }, ErrorCode::kInvalidParameterValue);
-  expect_error([&] { s->update_run_info(rid, RunStatus::kFailed, std::nullopt, std::nullopt); },
-               ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->log_metric(rid, testing::metric_point("m", 1, 1, 1)); },
+                      ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->set_tag(rid, {"t", "v"}); }, ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error(
+      [&] { s->update_run_info(rid, RunStatus::kFailed, std::nullopt, std::nullopt); },
+      ErrorCode::kInvalidParameterValue);
   s->restore_run(rid);
   EXPECT_EQ(s->get_run(rid).info.lifecycle_stage, "active");
   s->log_param(rid, {"p", "1"});
-  expect_error([&] { s->delete_run("ffffffffffffffffffffffffffffffff"); },
-               ErrorCode::kResourceDoesNotExist);
+  expect_mlflow_error([&] { s->delete_run("ffffffffffffffffffffffffffffffff"); },
+                      ErrorCode::kResourceDoesNotExist);
 }
 
 // ---------------------------------------------------------------- logging
@@ -398,32 +388,36 @@ TEST(SqliteLogging, LatestMetricFollowsStepTimestampValueOrder) {
     EXPECT_EQ(r.data.latest_metrics.size(), 1u);
     return r.data.latest_metrics.at(0);
   };
-  s->log_metric(rid, metric("m", 5, 100, 2));
-  s->log_metric(rid, metric("m", 9, 999, 1));  // lower step: not latest
+  s->log_metric(rid, testing::metric_point("m", 5, 100, 2));
+  s->log_metric(rid, testing::metric_point("m", 9, 999, 1));  // lower step: not latest
   EXPECT_EQ(latest().value, 5);
-  s->log_metric(rid, metric("m", 1, 50, 3));  // higher step wins despite older timestamp
+  s->log_metric(rid,
+                testing::metric_point("m", 1, 50, 3));  // higher step wins despite older timestamp
   EXPECT_EQ(latest().value, 1);
   EXPECT_EQ(latest().step, 3);
-  s->log_metric(rid, metric("m", 0.5, 60, 3));  // same step, newer timestamp
+  s->log_metric(rid, testing::metric_point("m", 0.5, 60, 3));  // same step, newer timestamp
   EXPECT_EQ(latest().value, 0.5);
-  s->log_metric(rid, metric("m", 0.7, 60, 3));  // same step & ts, greater value
+  s->log_metric(rid, testing::metric_point("m", 0.7, 60, 3));  // same step & ts, greater value
   EXPECT_EQ(latest().value, 0.7);
-  s->log_metric(rid, metric("m", 0.6, 60, 3));  // smaller value: unchanged
+  s->log_metric(rid, testing::metric_point("m", 0.6, 60, 3));  // smaller value: unchanged
   EXPECT_EQ(latest().value, 0.7);
   EXPECT_EQ(s->get_run(rid).data.metrics.at("m"), 0.7);
   // In one batch the greatest wins, whatever the order.
-  s->log_batch(rid, {metric("b", 3, 10, 7), metric("b", 4, 10, 8), metric("b", 1, 99, 2)}, {}, {});
+  s->log_batch(rid,
+               {testing::metric_point("b", 3, 10, 7), testing::metric_point("b", 4, 10, 8),
+                testing::metric_point("b", 1, 99, 2)},
+               {}, {});
   EXPECT_EQ(s->get_run(rid).data.metrics.at("b"), 4);
 }
 
 TEST(SqliteLogging, NanAndInfinityEncodingAndDuplicates) {
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-nan") + "/n.db";
+  const std::string path = testing::make_temp_dir("sqlite-nan") + "/n.db";
   auto s = make_sqlite_tracking_store("sqlite:///" + path);
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   const double inf = std::numeric_limits<double>::infinity();
-  s->log_metric(rid, metric("nan", std::nan(""), 1, 0));
-  s->log_metric(rid, metric("pinf", inf, 1, 0));
-  s->log_metric(rid, metric("ninf", -inf, 1, 0));
+  s->log_metric(rid, testing::metric_point("nan", std::nan(""), 1, 0));
+  s->log_metric(rid, testing::metric_point("pinf", inf, 1, 0));
+  s->log_metric(rid, testing::metric_point("ninf", -inf, 1, 0));
   EXPECT_EQ(query(path, "SELECT key, value, is_nan FROM metrics ORDER BY key"),
             (std::vector<std::string>{"nan|0.0|1", "ninf|-1.79769313486232e+308|0",
                                       "pinf|1.79769313486232e+308|0"}));
@@ -432,9 +426,10 @@ TEST(SqliteLogging, NanAndInfinityEncodingAndDuplicates) {
   EXPECT_EQ(r.data.metrics.at("pinf"), std::numeric_limits<double>::max());
   EXPECT_EQ(r.data.metrics.at("ninf"), std::numeric_limits<double>::lowest());
   // Exact duplicates (also within a batch) are ignored; a different value is a new point.
-  s->log_batch(rid, {metric("d", 1, 5, 0), metric("d", 1, 5, 0)}, {}, {});
-  s->log_metric(rid, metric("d", 1, 5, 0));
-  s->log_metric(rid, metric("d", 2, 5, 0));
+  s->log_batch(rid, {testing::metric_point("d", 1, 5, 0), testing::metric_point("d", 1, 5, 0)}, {},
+               {});
+  s->log_metric(rid, testing::metric_point("d", 1, 5, 0));
+  s->log_metric(rid, testing::metric_point("d", 2, 5, 0));
   EXPECT_EQ(s->get_metric_history_page(rid, "d", 100, "").items.size(), 2u);
   EXPECT_TRUE(std::isnan(s->get_metric_history_page(rid, "nan", 100, "").items.at(0).value));
 }
@@ -444,7 +439,7 @@ TEST(SqliteLogging, ParamsAreImmutable) {
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   s->log_param(rid, {"lr", "0.1"});
   s->log_param(rid, {"lr", "0.1"});  // same value: no-op
-  auto e = expect_error(
+  auto e = expect_mlflow_error(
       [&] {
         s->log_param(rid, {"lr", "0.2"});
       },
@@ -453,7 +448,7 @@ TEST(SqliteLogging, ParamsAreImmutable) {
             "Changing param values is not allowed. Param with key='lr' was already logged with "
             "value='0.1' for run ID='" +
                 rid + "'. Attempted logging new value '0.2'.");
-  e = expect_error(
+  e = expect_mlflow_error(
       [&] {
         s->log_batch(rid, {}, {{"lr", "0.3"}, {"x", "1"}}, {});
       },
@@ -477,7 +472,8 @@ TEST(SqliteLogging, TagsUpsertAndDelete) {
   EXPECT_EQ(r.data.tags.at("u"), "3");
   s->delete_tag(rid, "t");
   EXPECT_EQ(s->get_run(rid).data.tags.count("t"), 0u);
-  const auto e = expect_error([&] { s->delete_tag(rid, "t"); }, ErrorCode::kResourceDoesNotExist);
+  const auto e =
+      expect_mlflow_error([&] { s->delete_tag(rid, "t"); }, ErrorCode::kResourceDoesNotExist);
   EXPECT_EQ(std::string(e.what()), "No tag with name: t in run with id " + rid);
 }
 
@@ -485,7 +481,8 @@ TEST(SqliteLogging, BatchOfThousandMetricsIsOneTransaction) {
   auto s = memory_store();
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   std::vector<Metric> ms;
-  for (int i = 0; i < 1000; ++i) ms.push_back(metric("k" + std::to_string(i % 10), i, i, i));
+  for (int i = 0; i < 1000; ++i)
+    ms.push_back(testing::metric_point("k" + std::to_string(i % 10), i, i, i));
   std::vector<Param> ps;
   for (int i = 0; i < 5; ++i) ps.push_back({"p" + std::to_string(i), "v"});
   s->log_batch(rid, ms, ps, {{"tag", "x"}});
@@ -495,8 +492,8 @@ TEST(SqliteLogging, BatchOfThousandMetricsIsOneTransaction) {
   EXPECT_EQ(r.data.params.size(), 5u);
   EXPECT_EQ(s->get_metric_history_page(rid, "k3", 0, "").items.size(), 100u);
   // A batch that fails half-way (param conflict after metrics were queued) leaves no trace.
-  std::vector<Metric> more = {metric("late", 1, 1, 1)};
-  expect_error(
+  std::vector<Metric> more = {testing::metric_point("late", 1, 1, 1)};
+  expect_mlflow_error(
       [&] {
         s->log_batch(rid, more, {{"p0", "changed"}}, {});
       },
@@ -524,7 +521,7 @@ TEST(SqliteLogging, InputsAreDeduplicated) {
 }
 
 TEST(SqliteLogging, DatasetsAreSharedPerExperimentOnFile) {
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-ds") + "/d.db";
+  const std::string path = testing::make_temp_dir("sqlite-ds") + "/d.db";
   auto s = make_sqlite_tracking_store("sqlite:///" + path);
   const std::string r1 = s->create_run(run_request("0")).info.run_id;
   const std::string r2 = s->create_run(run_request("0")).info.run_id;
@@ -543,7 +540,7 @@ TEST(SqliteHistory, PagedInTimestampStepValueOrder) {
   auto s = memory_store();
   const std::string rid = s->create_run(run_request("0")).info.run_id;
   std::vector<Metric> ms;
-  for (int i = 0; i < 25; ++i) ms.push_back(metric("loss", 25 - i, 1000 - i, i));
+  for (int i = 0; i < 25; ++i) ms.push_back(testing::metric_point("loss", 25 - i, 1000 - i, i));
   s->log_batch(rid, ms, {}, {});
   std::vector<Metric> all;
   std::string token;
@@ -560,8 +557,8 @@ TEST(SqliteHistory, PagedInTimestampStepValueOrder) {
   EXPECT_EQ(all.front().step, 24);
   // MLflow's token format: base64 of {"offset": 10}.
   EXPECT_EQ(s->get_metric_history_page(rid, "loss", 10, "").token, "eyJvZmZzZXQiOiAxMH0=");
-  expect_error([&] { s->get_metric_history_page(rid, "loss", 10, "!!!"); },
-               ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->get_metric_history_page(rid, "loss", 10, "!!!"); },
+                      ErrorCode::kInvalidParameterValue);
   // As MLflow's server: an unknown run has an empty history, not an error.
   EXPECT_TRUE(s->get_metric_history_page("nope", "loss", 10, "").items.empty());
   EXPECT_TRUE(s->get_metric_history_page(rid, "absent", 10, "").items.empty());
@@ -572,9 +569,9 @@ TEST(SqliteHistory, BulkIntervalSamplesKeepingEnds) {
   const std::string r1 = s->create_run(run_request("0")).info.run_id;
   const std::string r2 = s->create_run(run_request("0")).info.run_id;
   std::vector<Metric> ms;
-  for (int i = 0; i < 100; ++i) ms.push_back(metric("m", i, i, i));
+  for (int i = 0; i < 100; ++i) ms.push_back(testing::metric_point("m", i, i, i));
   s->log_batch(r1, ms, {}, {});
-  s->log_batch(r2, {metric("m", 1, 1, 1)}, {}, {});
+  s->log_batch(r2, {testing::metric_point("m", 1, 1, 1)}, {}, {});
   MetricHistoryBulkIntervalOptions o;
   o.max_results = 10;
   const std::vector<Metric> got = s->get_metric_history_bulk_interval({r1, r2}, "m", o);
@@ -597,8 +594,8 @@ TEST(SqliteHistory, BulkIntervalSamplesKeepingEnds) {
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0].step, 29);
   o.end_step.reset();
-  expect_error([&] { s->get_metric_history_bulk_interval({r1}, "m", o); },
-               ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->get_metric_history_bulk_interval({r1}, "m", o); },
+                      ErrorCode::kInvalidParameterValue);
 }
 
 // ---------------------------------------------------------------- search
@@ -612,8 +609,8 @@ TEST(SqliteSearch, RunsFilterOrderPageAndView) {
     req.start_time = 1000 + i;
     req.run_name = "run-" + std::to_string(i);
     const std::string rid = s->create_run(req).info.run_id;
-    s->log_batch(rid, {metric("acc", i * 0.1, 1, 0)}, {{"model", i % 2 ? "cnn" : "rnn"}},
-                 {{"parity", i % 2 ? "odd" : "even"}});
+    s->log_batch(rid, {testing::metric_point("acc", i * 0.1, 1, 0)},
+                 {{"model", i % 2 ? "cnn" : "rnn"}}, {{"parity", i % 2 ? "odd" : "even"}});
     ids.push_back(rid);
   }
   SearchRunsOptions o;
@@ -655,7 +652,7 @@ TEST(SqliteSearch, RunsFilterOrderPageAndView) {
   EXPECT_EQ(s->search_runs({exp}, o)[0].info.run_id, ids[2]);
 
   o.filter_string = "metrics.acc >>> 1";
-  expect_error([&] { s->search_runs({exp}, o); }, ErrorCode::kInvalidParameterValue);
+  expect_mlflow_error([&] { s->search_runs({exp}, o); }, ErrorCode::kInvalidParameterValue);
 }
 
 TEST(SqliteSearch, Experiments) {
@@ -704,7 +701,7 @@ TEST(SqliteConcurrency, ThreadsShareOneStore) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
-        s->log_metric(rid, metric("t" + std::to_string(t), i, i, i));
+        s->log_metric(rid, testing::metric_point("t" + std::to_string(t), i, i, i));
         s->log_param(rid, {"p" + std::to_string(t) + "_" + std::to_string(i), "v"});
       }
     });
@@ -720,7 +717,7 @@ TEST(SqliteConcurrency, ThreadsShareOneStore) {
 
 TEST(SqliteConcurrency, SeparateStoresOnOneFile) {
   // Each store has its own connection, as separate processes would.
-  const std::string path = mlflow::testing::make_temp_dir("sqlite-multi") + "/m.db";
+  const std::string path = testing::make_temp_dir("sqlite-multi") + "/m.db";
   const std::string uri = "sqlite:///" + path;
   const std::string rid = make_sqlite_tracking_store(uri)->create_run(run_request("0")).info.run_id;
   std::vector<std::thread> threads;
@@ -730,7 +727,7 @@ TEST(SqliteConcurrency, SeparateStoresOnOneFile) {
       try {
         auto s = make_sqlite_tracking_store(uri);
         for (int i = 0; i < 50; ++i) {
-          s->log_metric(rid, metric("w" + std::to_string(t), i, i, i));
+          s->log_metric(rid, testing::metric_point("w" + std::to_string(t), i, i, i));
           s->create_experiment("e" + std::to_string(t) + "_" + std::to_string(i), std::nullopt, {});
         }
       } catch (const std::exception& e) {

@@ -10,12 +10,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <set>
 #include <thread>
 
 #include "fluent/state.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/fluent.hpp"
+#include "mlflow/logging.hpp"
 #include "support/test_env.hpp"
 #include "system_metrics/monitor.hpp"
 #include "system_metrics/nvml.hpp"
@@ -372,13 +374,41 @@ TEST_F(SystemMetricsMonitorTest, StopsByItselfWhenTheRunIsEndedElsewhere) {
 }
 
 TEST_F(SystemMetricsMonitorTest, DeletedRunMakesTheMonitorQuitWithoutThrowing) {
+  std::mutex mutex;
+  std::vector<std::pair<LogLevel, std::string>> lines;
+  set_log_handler(
+      [&](LogLevel level, const std::string& line) {
+        std::lock_guard<std::mutex> lock(mutex);
+        lines.emplace_back(level, line);
+      },
+      LogLevel::kWarning);
   const std::string run_id = client_->create_run("0").info.run_id;
   internal::SystemMetricsMonitor monitor(*client_, run_id, fast_settings());
   client_->delete_run(run_id);
   monitor.start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_TRUE(monitor.running());
+  // It quits by itself (not through stop()): its first log_batch is refused for the deleted
+  // run. Polled; the deadline only keeps a broken build from hanging.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (monitor.running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_FALSE(monitor.running()) << "the monitor kept running for a deleted run";
   monitor.stop();
-  SUCCEED();
+  set_log_handler({});
+  // Quit through the refusal, reported as a warning; nothing escaped the thread (an exception
+  // would have ended it through the "monitoring failed" error, or terminated the process).
+  bool refused = false;
+  for (const auto& [level, line] : lines) {
+    EXPECT_EQ(line.find("monitoring failed"), std::string::npos) << line;
+    if (level == LogLevel::kWarning &&
+        line.find("failed to log system metrics") != std::string::npos &&
+        line.find(run_id) != std::string::npos) {
+      refused = true;
+    }
+  }
+  EXPECT_TRUE(refused) << "no warning about the refused system metrics";
+  EXPECT_TRUE(client_->get_run(run_id).data.metrics.empty());
 }
 
 // ---- Fluent integration --------------------------------------------------------------------

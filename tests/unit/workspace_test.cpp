@@ -8,61 +8,28 @@
 
 #include <deque>
 
+#include "client/client_impl.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "rest/rest_backend.hpp"
 #include "rest/rest_client.hpp"
-#include "rest/rest_tracking_store.hpp"
-#include "sqlite/db.hpp"
-#include "sqlite/sqlite_backend.hpp"
-#include "sqlite/sqlite_tracking_store.hpp"
+#include "sqlite/database.hpp"
+#include "support/fake_transport.hpp"
+#include "support/no_wait_hooks.hpp"
+#include "support/test_env.hpp"
 
 namespace mlflow::internal {
 namespace {
 
 using Json = nlohmann::json;
 
-class FakeTransport : public HttpTransport {
- public:
-  TransportResult send(const HttpRequest& request) override {
-    requests.push_back(request);
-    TransportResult result;
-    if (answers.empty()) {
-      result.response = HttpResponse{200, {{"Content-Type", "application/json"}}, "{}"};
-    } else {
-      result = answers.front();
-      answers.pop_front();
-    }
-    return result;
-  }
-  void reply(long status, std::string body) {
-    TransportResult r;
-    r.response = HttpResponse{status, {{"Content-Type", "application/json"}}, std::move(body)};
-    answers.push_back(std::move(r));
-  }
-  std::vector<HttpRequest> requests;
-  std::deque<TransportResult> answers;
-};
-
 constexpr const char* kUri = "http://127.0.0.1:5000/pfx";
 constexpr const char* kEnabled = R"({"store_type":"SqlStore","workspaces_enabled":true})";
 constexpr const char* kDisabled = R"({"store_type":"SqlStore","workspaces_enabled":false})";
 
-std::optional<std::string> header(const HttpRequest& r, const std::string& name) {
-  HttpResponse tmp;
-  tmp.headers = r.headers;
-  return tmp.header(name);
-}
-
-RetryHooks no_wait_hooks() {
-  RetryHooks hooks;
-  hooks.sleep = [](std::chrono::milliseconds) {};
-  hooks.random = [] { return 0.0; };
-  return hooks;
-}
-
 class WorkspaceRestTest : public ::testing::Test {
  protected:
-  WorkspaceRestTest() : transport_(std::make_shared<FakeTransport>()) {}
+  WorkspaceRestTest() : transport_(std::make_shared<testing::FakeTransport>()) {}
   MlflowClient client(const std::string& workspace = "team-a",
                       std::map<std::string, std::string> headers = {}) {
     ResolvedConfig config;
@@ -70,10 +37,10 @@ class WorkspaceRestTest : public ::testing::Test {
     config.retry.max_retries = 0;
     config.workspace = workspace;
     config.headers = std::move(headers);
-    return MlflowClient(std::make_shared<RestTrackingStore>(config, transport_, no_wait_hooks()));
+    return make_client(make_rest_backend(config, transport_, testing::no_wait_retry_hooks()));
   }
   const std::vector<HttpRequest>& requests() const { return transport_->requests; }
-  std::shared_ptr<FakeTransport> transport_;
+  std::shared_ptr<testing::FakeTransport> transport_;
 };
 
 // ---- header placement ----
@@ -87,17 +54,19 @@ TEST_F(WorkspaceRestTest, TrackingCallsCarryTheHeaderAfterOneServerInfoProbe) {
   // The probe: once, without the header (server-info never resolves a workspace).
   EXPECT_EQ(requests()[0].method, "GET");
   EXPECT_EQ(requests()[0].url, std::string(kUri) + "/api/3.0/mlflow/server-info");
-  EXPECT_FALSE(header(requests()[0], "X-MLFLOW-WORKSPACE").has_value());
+  EXPECT_FALSE(testing::request_header(requests()[0], "X-MLFLOW-WORKSPACE").has_value());
   EXPECT_EQ(requests()[1].url, std::string(kUri) + "/api/2.0/mlflow/runs/delete");
-  EXPECT_EQ(header(requests()[1], "X-MLFLOW-WORKSPACE"), std::optional<std::string>("team-a"));
-  EXPECT_EQ(header(requests()[2], "X-MLFLOW-WORKSPACE"), std::optional<std::string>("team-a"));
+  EXPECT_EQ(testing::request_header(requests()[1], "X-MLFLOW-WORKSPACE"),
+            std::optional<std::string>("team-a"));
+  EXPECT_EQ(testing::request_header(requests()[2], "X-MLFLOW-WORKSPACE"),
+            std::optional<std::string>("team-a"));
 }
 
 TEST_F(WorkspaceRestTest, NoWorkspaceNoProbeNoHeader) {
   auto c = client("");
   c.delete_run("r1");
   ASSERT_EQ(requests().size(), 1u);
-  EXPECT_FALSE(header(requests()[0], "X-MLFLOW-WORKSPACE").has_value());
+  EXPECT_FALSE(testing::request_header(requests()[0], "X-MLFLOW-WORKSPACE").has_value());
 }
 
 TEST_F(WorkspaceRestTest, AdminEndpointsNeverCarryTheHeaderNotEvenACustomOne) {
@@ -109,9 +78,10 @@ TEST_F(WorkspaceRestTest, AdminEndpointsNeverCarryTheHeaderNotEvenACustomOne) {
   c.set_tag("r1", "k", "v");
   ASSERT_EQ(requests().size(), 3u);
   EXPECT_EQ(requests()[1].url, std::string(kUri) + "/api/3.0/mlflow/workspaces");
-  EXPECT_FALSE(header(requests()[1], "X-MLFLOW-WORKSPACE").has_value());
+  EXPECT_FALSE(testing::request_header(requests()[1], "X-MLFLOW-WORKSPACE").has_value());
   // ... while the tracking call keeps the custom header.
-  EXPECT_EQ(header(requests()[2], "X-MLFLOW-WORKSPACE"), std::optional<std::string>("team-b"));
+  EXPECT_EQ(testing::request_header(requests()[2], "X-MLFLOW-WORKSPACE"),
+            std::optional<std::string>("team-b"));
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].name, "team-b");
 }
@@ -250,8 +220,10 @@ TEST(WorkspaceNames, DeletionModesRoundTrip) {
 // ---- embedded store ----
 
 TEST(WorkspaceEmbedded, TableCrudWithMlflowsRules) {
-  auto store = make_sqlite_tracking_store("sqlite:///:memory:");
-  MlflowClient c(store);
+  const std::string path = testing::make_temp_dir("workspace-embedded") + "/mlflow.db";
+  MlflowClient c("sqlite:///" + path);
+  // A second connection to the file, for what only a server sharing it would write.
+  const auto database = sqlite::Database::open(path, "/nonexistent-artifact-root");
   auto all = c.list_workspaces();
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].name, "default");
@@ -275,7 +247,6 @@ TEST(WorkspaceEmbedded, TableCrudWithMlflowsRules) {
   EXPECT_EQ(c.list_workspaces().size(), 2u);
 
   // A resource in the workspace (as a server sharing the file would put it there).
-  auto database = std::dynamic_pointer_cast<SqliteTrackingStore>(store)->database();
   const std::string id = c.create_experiment("bella-exp");
   database->write([&](sqlite::Connection& conn) {
     conn.run("UPDATE experiments SET workspace = 'team-bella' WHERE experiment_id = ?", id);

@@ -1,9 +1,9 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
-#include "client/batching.hpp"
+#include "store/batching.hpp"
 
 #include <algorithm>
 
-#include "client/validation.hpp"
+#include "core/mlflow_limits.hpp"
 
 namespace mlflow::internal {
 

@@ -3,7 +3,9 @@
 
 // Splits a log_batch of any size into requests within MLflow's limits, in the order Python's
 // MlflowClient uses: params and tags first (100 of each per request, zipped together), metrics
-// topping up each request to 1000 items, then the remaining metrics 1000 at a time.
+// topping up each request to 1000 items, then the remaining metrics 1000 at a time. The one
+// chunker of the SDK: MlflowClient::log_batch and the asynchronous logger's worker both cut
+// their requests with it (limits from core/mlflow_limits.hpp).
 
 #include <vector>
 

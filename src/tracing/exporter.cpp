@@ -1,0 +1,380 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#include "tracing/exporter.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "core/retry_rules.hpp"
+#include "mlflow/errors.hpp"
+#include "mlflow/logging.hpp"
+
+namespace mlflow::internal::tracing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Failures worth waiting out: the server is down, overloaded or slow. The same rule as the
+// asynchronous metric logger's (src/async/async_logger.cpp); one shared rule once the async
+// layer's transient helper is on main.
+std::size_t json_bytes(const JsonValue& v) {
+  switch (v.type()) {
+    case JsonValue::Type::kString:
+      return v.as_string().size() + 32;
+    case JsonValue::Type::kArray: {
+      std::size_t n = 32;
+      for (const auto& item : v.as_array()) n += json_bytes(item);
+      return n;
+    }
+    case JsonValue::Type::kObject: {
+      std::size_t n = 32;
+      for (const auto& [key, item] : v.as_object()) n += key.size() + 32 + json_bytes(item);
+      return n;
+    }
+    default:
+      return sizeof(JsonValue);
+  }
+}
+
+std::string describe(const ExportItem& item) {
+  return "trace '" + item.trace_id + "' (" + std::to_string(item.spans.size()) + " spans)";
+}
+
+}  // namespace
+
+std::size_t approximate_bytes(const SpanData& span) {
+  std::size_t n = sizeof(SpanData) + span.name.size() + span.status.description.size() +
+                  json_bytes(span.attributes);
+  for (const auto& e : span.events)
+    n += sizeof(SpanEvent) + e.name.size() + json_bytes(e.attributes);
+  return n;
+}
+
+TraceExporter::TraceExporter(std::shared_ptr<TraceStore> store, TraceExportOptions options,
+                             std::string name)
+    : store_(std::move(store)), options_(std::move(options)), name_(std::move(name)) {
+  if (options_.asynchronous) {
+    const int workers = std::max(1, options_.max_workers);
+    senders_.reserve(static_cast<std::size_t>(workers));
+    for (int i = 0; i < workers; ++i) senders_.emplace_back([this] { sender_loop(); });
+  }
+}
+
+TraceExporter::~TraceExporter() { shutdown(Clock::now() + std::chrono::hours(24 * 365)); }
+
+void TraceExporter::submit(ExportItem item) noexcept {
+  try {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++submitted_;
+    enqueued_.fetch_add(1, std::memory_order_relaxed);
+    if (!options_.asynchronous || stopping_) {
+      lock.unlock();
+      // Python runs the task on the caller's thread once the queue is terminated, too.
+      std::lock_guard<std::mutex> sync(sync_mutex_);
+      std::vector<ExportItem> batch;
+      batch.push_back(std::move(item));
+      send_batch(batch);
+      return;
+    }
+    if (queue_.size() >= options_.max_queue_traces ||
+        queued_bytes_ + item.bytes > options_.max_queue_bytes) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      ++finished_;
+      const std::string reason = "the trace export queue is full (" +
+                                 std::to_string(queue_.size()) + " traces, " +
+                                 std::to_string(queued_bytes_) +
+                                 " bytes); raise TraceExportOptions::max_queue_traces / "
+                                 "max_queue_bytes or MLFLOW_ASYNC_TRACE_LOGGING_MAX_QUEUE_SIZE";
+      errors_.push_back({item.trace_id, item.spans.size(), ErrorCode::kResourceExhausted, reason});
+      const bool first = dropped_.load() == 1;
+      lock.unlock();
+      done_cv_.notify_all();
+      if (first)
+        log(LogLevel::kWarning, "mlflow tracing: dropped " + describe(item) + ": " + reason);
+      if (options_.on_error)
+        options_.on_error(TraceExportError{item.trace_id, item.spans.size(),
+                                           ErrorCode::kResourceExhausted, reason});
+      return;
+    }
+    queued_bytes_ += item.bytes;
+    peak_queued_bytes_ = std::max(peak_queued_bytes_, queued_bytes_);
+    queue_.push_back(std::move(item));
+    lock.unlock();
+    work_cv_.notify_one();
+  } catch (const std::exception& e) {
+    log(LogLevel::kWarning, std::string("mlflow tracing: could not queue a trace: ") + e.what());
+  }
+}
+
+void TraceExporter::sender_loop() {
+  while (true) {
+    std::vector<ExportItem> batch;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping and drained
+      std::size_t spans = 0;
+      while (!queue_.empty() && (batch.empty() || spans + queue_.front().spans.size() <=
+                                                      options_.max_spans_per_request)) {
+        spans += queue_.front().spans.size();
+        queued_bytes_ -= queue_.front().bytes;
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    send_batch(batch);
+  }
+}
+
+template <typename Op>
+std::optional<MlflowException> TraceExporter::with_hold(Op&& op, const char* what) {
+  const auto start = Clock::now();
+  auto backoff = std::chrono::milliseconds(200);
+  bool warned = false;
+  while (true) {
+    try {
+      op();
+      return std::nullopt;
+    } catch (const MlflowException& e) {
+      if (!is_transient(e) || abort_.load() || Clock::now() - start >= options_.retry_timeout) {
+        return e;
+      }
+      if (!warned) {
+        log(LogLevel::kWarning, std::string("mlflow tracing: ") + what + " failed (" + e.what() +
+                                    "); holding the traces and retrying for up to " +
+                                    std::to_string(options_.retry_timeout.count() / 1000) + " s");
+        warned = true;
+      }
+      resends_.fetch_add(1, std::memory_order_relaxed);
+      // Sleep in slices so that an exit deadline is noticed promptly.
+      const auto wake = Clock::now() + backoff;
+      while (Clock::now() < wake && !abort_.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    } catch (const std::exception& e) {
+      return MlflowException(ErrorCode::kInternalError, e.what());
+    }
+  }
+}
+
+void TraceExporter::send_batch(std::vector<ExportItem>& batch) {
+  std::vector<bool> failed(batch.size(), false);
+
+  // 1. Spans: one OTLP request per experiment (the server takes a batch all or nothing).
+  if (store_takes_spans_.load()) {
+    std::map<std::string, std::vector<std::size_t>> by_experiment;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!batch[i].spans.empty()) by_experiment[batch[i].experiment_id].push_back(i);
+    }
+    for (const auto& [experiment_id, indexes] : by_experiment) {
+      std::vector<SpanData> spans;
+      for (std::size_t i : indexes) {
+        spans.insert(spans.end(), batch[i].spans.begin(), batch[i].spans.end());
+      }
+      auto error = with_hold(
+          [&] {
+            otlp_requests_.fetch_add(1, std::memory_order_relaxed);
+            store_->log_spans(experiment_id, spans);
+          },
+          "sending spans");
+      if (!error) continue;
+      if (error->error_code() == ErrorCode::kNotImplemented) {
+        log(LogLevel::kInfo, "mlflow tracing: " + name_ +
+                                 " does not take spans over OTLP; storing them as the trace "
+                                 "artifact traces.json instead (" +
+                                 error->what() + ")");
+        store_takes_spans_.store(false);
+        break;
+      }
+      // A permanent failure of a batch of several traces: find the trace(s) at fault.
+      for (std::size_t i : indexes) {
+        auto single = indexes.size() == 1
+                          ? error
+                          : with_hold(
+                                [&] {
+                                  otlp_requests_.fetch_add(1, std::memory_order_relaxed);
+                                  store_->log_spans(experiment_id, batch[i].spans);
+                                },
+                                "sending spans");
+        if (single && single->error_code() != ErrorCode::kNotImplemented) {
+          give_up(batch[i], *single);
+          failed[i] = true;
+        }
+      }
+    }
+  }
+
+  // 2. Trace records (StartTraceV3), the artifact fallback, linked prompts.
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (failed[i]) continue;
+    ExportItem& item = batch[i];
+    if (!item.info) {
+      if (!store_takes_spans_.load()) {
+        give_up(item, MlflowException(ErrorCode::kNotImplemented,
+                                      "the server cannot store spans recorded in a remote "
+                                      "process (distributed tracing needs OTLP span ingestion: "
+                                      "an MLflow server >= 3.4 with a SQL backend)"));
+      } else {
+        finish(item, std::nullopt);
+      }
+      continue;
+    }
+    // Assessments logged while the trace was live get their ids here, once, so that a
+    // re-sent request updates the same assessments (Python's _start_trace_v3).
+    for (auto& a : item.info->assessments) {
+      if (!a.assessment_id) a.assessment_id = "a-" + uuid4_hex();
+    }
+    TraceInfo stored;
+    auto error = with_hold(
+        [&] {
+          start_trace_requests_.fetch_add(1, std::memory_order_relaxed);
+          stored = store_->start_trace(*item.info);
+        },
+        "logging the trace");
+    if (error) {
+      give_up(item, *error);
+      continue;
+    }
+    const auto location = stored.tags.find(TraceTagKey::kSpansLocation);
+    if (location == stored.tags.end() || location->second != "TRACKING_STORE") {
+      error = with_hold([&] { store_->upload_trace_data(stored, item.spans); },
+                        "uploading traces.json");
+      if (error) {
+        give_up(item, *error);
+        continue;
+      }
+    }
+    if (!item.prompts.empty()) {
+      // Not critical for the trace (Python links prompts asynchronously, best effort).
+      try {
+        store_->link_prompts_to_trace(item.trace_id, item.prompts);
+      } catch (const std::exception& e) {
+        log(LogLevel::kWarning,
+            "mlflow tracing: failed to link prompts to trace '" + item.trace_id + "': " + e.what());
+      }
+    }
+    finish(item, std::nullopt);
+  }
+}
+
+void TraceExporter::give_up(const ExportItem& item, const MlflowException& e) {
+  log(LogLevel::kWarning,
+      "mlflow tracing: failed to send " + describe(item) + " to " + name_ + ": " + e.what());
+  finish(item, TraceExportError{item.trace_id, item.spans.size(), e.error_code(), e.what()});
+}
+
+void TraceExporter::finish(const ExportItem& item, std::optional<TraceExportError> error) {
+  (void)item;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++finished_;
+    if (error) {
+      failed_.fetch_add(1, std::memory_order_relaxed);
+      errors_.push_back(*error);
+    } else {
+      exported_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  done_cv_.notify_all();
+  if (error && options_.on_error) {
+    try {
+      options_.on_error(*error);
+    } catch (...) {
+      // A callback's failure must not stop the sender.
+    }
+  }
+}
+
+std::size_t TraceExporter::wait_until_drained(std::optional<Clock::time_point> deadline) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const std::uint64_t target = submitted_;
+  const auto done = [&] { return finished_ >= target; };
+  if (deadline) {
+    done_cv_.wait_until(lock, *deadline, done);
+  } else {
+    done_cv_.wait(lock, done);
+  }
+  return finished_ >= target ? 0 : static_cast<std::size_t>(target - finished_);
+}
+
+std::vector<TraceExportError> TraceExporter::take_errors() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<TraceExportError> out;
+  out.swap(errors_);
+  return out;
+}
+
+std::vector<TraceExportError> TraceExporter::shutdown(Clock::time_point deadline) noexcept {
+  std::vector<TraceExportError> lost;
+  try {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_ && senders_.empty()) return lost;
+      stopping_ = true;
+    }
+    work_cv_.notify_all();
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_cv_.wait_until(lock, deadline, [&] { return finished_ >= submitted_; });
+    }
+    // Time is up: senders stop holding, queued traces are abandoned and reported.
+    abort_.store(true);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& item : queue_) {
+        lost.push_back({item.trace_id, item.spans.size(), ErrorCode::kDeadlineExceeded,
+                        "not sent before the flush deadline"});
+        ++finished_;
+        failed_.fetch_add(1, std::memory_order_relaxed);
+      }
+      queue_.clear();
+      queued_bytes_ = 0;
+    }
+    work_cv_.notify_all();
+    done_cv_.notify_all();
+    std::uint64_t in_flight = 0;
+    // Give in-flight senders a moment to notice the abort; a sender blocked in a request to a
+    // server that does not answer is left behind rather than delaying the caller.
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_cv_.wait_until(lock, std::max(deadline, Clock::now()) + std::chrono::milliseconds(200),
+                          [&] { return finished_ >= submitted_; });
+      in_flight = submitted_ - std::min(submitted_, finished_);
+      if (in_flight > 0) {
+        lost.push_back({"", 0, ErrorCode::kDeadlineExceeded,
+                        std::to_string(in_flight) + " trace(s) were still being sent"});
+      }
+    }
+    for (auto& t : senders_) {
+      if (in_flight == 0) {
+        t.join();
+      } else {
+        t.detach();  // the exporter outlives it (exporters live until the process ends)
+      }
+    }
+    senders_.clear();
+  } catch (...) {
+    // Never throw from shutdown (it runs at exit).
+  }
+  return lost;
+}
+
+TraceExportStats TraceExporter::stats() const {
+  TraceExportStats s;
+  s.enqueued_traces = enqueued_.load();
+  s.exported_traces = exported_.load();
+  s.dropped_traces = dropped_.load();
+  s.failed_traces = failed_.load();
+  s.otlp_requests = otlp_requests_.load();
+  s.start_trace_requests = start_trace_requests_.load();
+  s.resends = resends_.load();
+  std::lock_guard<std::mutex> lock(mutex_);
+  s.queued_traces = queue_.size();
+  s.queued_bytes = queued_bytes_;
+  s.peak_queued_bytes = peak_queued_bytes_;
+  return s;
+}
+
+}  // namespace mlflow::internal::tracing

@@ -1,0 +1,69 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// The in-memory state of live traces (Python's InMemoryTraceManager._Trace and LiveSpan):
+// one TraceRecord per trace being recorded in this process, holding its TraceInfo and its
+// spans; one LiveSpanState per span, pointing at its record. Finished spans are kept as
+// SpanData in the record until the trace is handed to the exporter.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlflow/span_data.hpp"
+#include "mlflow/trace.hpp"
+#include "store/trace_store.hpp"
+
+namespace mlflow {
+class LiveSpan;
+class ActiveSpan;
+}  // namespace mlflow
+
+namespace mlflow::internal::tracing {
+
+class TraceExporter;
+
+struct TraceRecord {
+  std::mutex mutex;
+  TraceInfo info;
+  /// Where the finished trace goes (resolved when the trace starts, on the starting thread).
+  std::shared_ptr<TraceExporter> exporter;
+  /// Finished spans, in the order they ended.
+  std::vector<SpanData> finished;
+  std::vector<PromptVersionRef> prompts;
+  /// Spans started and not yet ended.
+  int open_spans = 0;
+  /// A trace continued from another process (traceparent): only spans are exported here.
+  bool is_remote = false;
+  /// The span whose end completes this process's part of the trace: the root, or for a
+  /// remote trace each span whose parent is the remote one.
+  bool top_ended = false;
+  bool exported = false;
+};
+
+struct LiveSpanState {
+  std::mutex mutex;
+  std::shared_ptr<TraceRecord> trace;
+  SpanData data;
+  /// The W3C trace id (32 hex) the span belongs to.
+  std::string trace_hex;
+  bool ended = false;
+  /// A span standing for a caller in another process (set_tracing_context_from_...); never
+  /// exported, never ended.
+  bool is_remote_placeholder = false;
+  /// Top-level in this process: the root, or a child of a remote placeholder.
+  bool is_local_top = false;
+};
+
+/// Opens LiveSpan / ActiveSpan (friend of both).
+struct SpanAccess {
+  static LiveSpan make_live(std::shared_ptr<LiveSpanState> state);
+  static ActiveSpan make_active(std::shared_ptr<LiveSpanState> state, bool pushed);
+  static ActiveSpan make_sampled_out();
+  static const std::shared_ptr<LiveSpanState>& state(const LiveSpan& span);
+};
+
+}  // namespace mlflow::internal::tracing

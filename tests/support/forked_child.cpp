@@ -1,0 +1,38 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#include "support/forked_child.hpp"
+
+#include <unistd.h>
+
+namespace mlflow::testing {
+
+ForkedChild fork_child(const std::function<int(int to_parent)>& body) {
+  int fds[2];
+  if (::pipe(fds) != 0) return {};
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return {};
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    int code = 5;
+    try {
+      code = body(fds[1]);
+    } catch (...) {
+      // Nothing may unwind into the copy of the test program: report the throw as code 5.
+    }
+    ::_exit(code);
+  }
+  ::close(fds[1]);
+  return {pid, fds[0]};
+}
+
+std::string read_line(int fd) {
+  std::string line;
+  char c = 0;
+  while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+  return line;
+}
+
+}  // namespace mlflow::testing

@@ -1,0 +1,27 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// A child process forked by a test (for crashes, signals and exits that must not take the test
+// program down), with a pipe on which the child reports to the test.
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+
+namespace mlflow::testing {
+
+struct ForkedChild {
+  pid_t pid = -1;       // -1 when the pipe or the fork failed
+  int from_child = -1;  // the pipe's read end; the caller closes it
+};
+
+/// Forks. The child runs `body(to_parent)` (the pipe's write end) and _exits with the code
+/// body returns, or 5 when body throws; it never returns into the test. The parent gets the
+/// child's pid and the pipe's read end.
+ForkedChild fork_child(const std::function<int(int to_parent)>& body);
+
+/// What the child wrote up to a newline or the end of the pipe, without the newline.
+std::string read_line(int fd);
+
+}  // namespace mlflow::testing

@@ -1,0 +1,153 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+// The backend bundle: which URI gives which backend (and what every other scheme MLflow knows is
+// told), the registry URI resolved lazily, and the seam defaults of a backend without a domain.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "client/backend_factory.hpp"
+#include "client/client_impl.hpp"
+#include "mlflow/errors.hpp"
+#include "mlflow/mlflow_client.hpp"
+#include "store/tracking_store.hpp"
+#include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
+
+namespace mlflow::internal {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// What `call` throws (an MlflowException), or "" when it succeeds.
+template <typename Call>
+std::string message_of(Call call) {
+  try {
+    call();
+  } catch (const MlflowException& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// The message MlflowClient(uri) refuses `uri` with (InvalidArgument), or "" when accepted.
+std::string refusal(const std::string& uri) {
+  try {
+    MlflowClient client(uri);
+    return "";
+  } catch (const InvalidArgument& e) {
+    return e.what();
+  }
+}
+
+TEST(BackendUris, DatabricksIsNamedAsSuchNotAsAFileStore) {
+  for (const std::string uri : {"databricks", "databricks://my-profile"}) {
+    SCOPED_TRACE(uri);
+    EXPECT_THAT(refusal(uri), AllOf(HasSubstr("'" + uri + "' names Databricks-hosted MLflow"),
+                                    HasSubstr("not support"), HasSubstr("http://"),
+                                    HasSubstr("sqlite:///"), Not(HasSubstr("file store"))));
+  }
+}
+
+TEST(BackendUris, UnityCatalogIsRefusedAsPythonRefusesItForTracking) {
+  for (const std::string uri :
+       {"databricks-uc", "databricks-uc://profile", "uc", "uc:http://localhost:8080"}) {
+    SCOPED_TRACE(uri);
+    EXPECT_THAT(refusal(uri), AllOf(HasSubstr("Unity Catalog"), HasSubstr("tracking URI too"),
+                                    Not(HasSubstr("file store"))));
+  }
+}
+
+TEST(BackendUris, DatabaseServersPointAtMlflowServerWithoutShowingThePassword) {
+  for (const std::string uri : {"postgresql://bob:s3cret@db:5432/mlflow",
+                                "mysql+pymysql://bob:s3cret@db/mlflow", "mssql+pyodbc://db/ml"}) {
+    SCOPED_TRACE(uri);
+    const std::string message = refusal(uri);
+    EXPECT_THAT(message,
+                AllOf(HasSubstr("database"), HasSubstr("SQLite files only"),
+                      HasSubstr("mlflow server --backend-store-uri"), Not(HasSubstr("s3cret"))));
+  }
+}
+
+TEST(BackendUris, PathsAndFileUrisAreFileStores) {
+  for (const std::string uri : {"file:///tmp/mlruns", "/tmp/mlruns", "mlruns", "C:\\mlruns"}) {
+    SCOPED_TRACE(uri);
+    EXPECT_THAT(refusal(uri),
+                AllOf(HasSubstr("names a file store"), HasSubstr("mlflow migrate-filestore")));
+  }
+}
+
+TEST(BackendUris, OtherSchemesAreUnsupportedWithTheSupportedOnesListed) {
+  EXPECT_THAT(refusal("s3://bucket/path"), AllOf(HasSubstr("Unsupported Tracking URI scheme 's3'"),
+                                                 HasSubstr("http://"), HasSubstr("sqlite:///")));
+}
+
+TEST(BackendUris, SchemesAreCaseInsensitiveAsInPython) {
+  // urlparse lower-cases the scheme; nothing is contacted at construction.
+  EXPECT_EQ(refusal("HTTP://127.0.0.1:9"), "");
+  EXPECT_EQ(refusal("sqlite:///:memory:"), "");
+}
+
+TEST(BackendRegistry, AnUnopenableRegistryUriFailsOnlyRegistryCalls) {
+  ClientOptions options;
+  options.tracking_uri = "sqlite:///:memory:";
+  options.registry_uri = "databricks-uc";
+  MlflowClient client(options);
+  EXPECT_FALSE(client.create_experiment("still-tracking").empty());
+  try {
+    client.get_registered_model("m");
+    FAIL() << "registry call on an unsupported registry URI succeeded";
+  } catch (const InvalidArgument& e) {
+    EXPECT_THAT(e.what(),
+                AllOf(HasSubstr("get_registered_model"), HasSubstr("ClientOptions::registry_uri"),
+                      HasSubstr("Registry URI 'databricks-uc'"),
+                      HasSubstr("Unity Catalog model registry")));
+  }
+}
+
+TEST(BackendRegistry, EnvironmentRegistryUriOpensItsOwnDatabase) {
+  const std::string dir = testing::make_temp_dir("backend-registry");
+  const std::string registry = "sqlite:///" + dir + "/registry.db";
+  {
+    testing::ScopedEnv env({{"MLFLOW_REGISTRY_URI", registry}});
+    MlflowClient client("sqlite:///" + dir + "/tracking.db");
+    client.create_registered_model("elsewhere");
+  }
+  EXPECT_EQ(MlflowClient(registry).get_registered_model("elsewhere").name, "elsewhere");
+  EXPECT_THROW(MlflowClient("sqlite:///" + dir + "/tracking.db").get_registered_model("elsewhere"),
+               NotFound);
+}
+
+// A tracking store that serves one call.
+class OnlyGetRun : public TrackingStore {
+ public:
+  Run get_run(const std::string& run_id) override {
+    Run run;
+    run.info.run_id = run_id;
+    return run;
+  }
+};
+
+TEST(BackendSeamDefaults, ACustomStoreServesWhatItOverridesAndNamesWhatItDoesNot) {
+  MlflowClient client = make_client(std::make_shared<OnlyGetRun>());
+  EXPECT_EQ(client.get_run("r1").info.run_id, "r1");
+  EXPECT_THAT([&] { client.create_experiment("x"); },
+              testing::ThrowsMlflow(
+                  ErrorCode::kNotImplemented,
+                  HasSubstr("create_experiment: not implemented by this tracking store")));
+  EXPECT_THAT(message_of([&] { client.get_logged_model("m-1"); }),
+              HasSubstr("does not support logged models"));
+  EXPECT_THAT(message_of([&] { client.list_workspaces(); }), HasSubstr("no workspace support"));
+  EXPECT_THAT(message_of([&] { client.get_registered_model("m"); }),
+              HasSubstr("has no model registry"));
+}
+
+TEST(BackendSeamDefaults, ABackendNeedsATrackingStore) {
+  EXPECT_THROW(with_seam_defaults(Backend{}), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace mlflow::internal

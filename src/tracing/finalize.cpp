@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/base64.hpp"
+#include "core/trace_preview.hpp"
 #include "core/utf8.hpp"
 #include "fluent/state.hpp"
 
@@ -14,7 +15,6 @@ namespace mlflow::internal::tracing {
 namespace {
 
 constexpr std::size_t kMaxMetadataChars = 250;
-constexpr std::size_t kPreviewMaxChars = 1000;  // TRACE_REQUEST_RESPONSE_PREVIEW_MAX_LENGTH_OSS
 const char* const kEllipsis = "...";
 
 // Python's _truncate_metadata: "" for no value, else cut to 250 characters with "...".
@@ -26,64 +26,6 @@ std::string truncate_metadata(const JsonValue* value) {
     text = utf8::truncate(text, kMaxMetadataChars - 3) + kEllipsis;
   }
   return text;
-}
-
-bool is_message(const JsonValue& item) {
-  return item.is_object() && item.contains("role") && item.contains("content");
-}
-
-// A non-empty value, as Python's truthiness test `if (x := obj.get(k))` reads it.
-const JsonValue* truthy(const JsonValue& obj, const char* key) {
-  const JsonValue* v = obj.find(key);
-  if (v == nullptr || v->is_null()) return nullptr;
-  if ((v->is_array() || v->is_object()) && v->empty()) return nullptr;
-  if (v->is_string() && v->as_string().empty()) return nullptr;
-  if (v->is_bool() && !v->as_bool()) return nullptr;
-  if (v->is_number() && v->as_double() == 0.0) return nullptr;
-  return v;
-}
-
-std::optional<std::vector<const JsonValue*>> messages_of(const JsonValue& obj) {
-  if (!obj.is_object()) return std::nullopt;
-  const auto collect = [](const JsonValue& list) {
-    std::vector<const JsonValue*> out;
-    for (const auto& item : list.as_array()) {
-      if (is_message(item)) out.push_back(&item);
-    }
-    return out;
-  };
-  if (const JsonValue* m = truthy(obj, "messages"); m != nullptr && m->is_array())
-    return collect(*m);
-  if (const JsonValue* c = truthy(obj, "choices");
-      c != nullptr && c->is_array() && c->at(0).is_object()) {
-    const JsonValue* msg = truthy(c->at(0), "message");
-    if (msg != nullptr && is_message(*msg)) return std::vector<const JsonValue*>{msg};
-  }
-  if (const JsonValue* i = truthy(obj, "input"); i != nullptr && i->is_array()) return collect(*i);
-  if (const JsonValue* o = truthy(obj, "output"); o != nullptr && o->is_array()) return collect(*o);
-  if (const JsonValue* r = obj.find("request")) return messages_of(*r);
-  return std::nullopt;
-}
-
-std::string text_of_message(const JsonValue& message) {
-  const JsonValue* content = message.find("content");
-  if (content == nullptr) return "";
-  if (content->is_array()) {
-    for (const auto& part : content->as_array()) {
-      if (part.is_string()) return part.as_string();
-      if (part.is_object()) {
-        const JsonValue* type = part.find("type");
-        if (type != nullptr && type->is_string() &&
-            (type->as_string() == "text" || type->as_string() == "output_text")) {
-          const JsonValue* t = part.find("text");
-          return t != nullptr && t->is_string() ? t->as_string() : "";
-        }
-      }
-    }
-  } else if (content->is_string()) {
-    return content->as_string();
-  }
-  return "";
 }
 
 // ---- size statistics (Python's add_size_stats_to_trace_metadata) ----
@@ -238,34 +180,6 @@ JsonValue aggregate_token_usage(const std::vector<SpanData>& spans) {
   // Python adds optional keys in the order they are first met.
   for (const auto& [key, value] : cache) out.set(key, value);
   return out;
-}
-
-std::string truncated_preview(const std::string& serialized, const char* role) {
-  std::string content;
-  try {
-    const JsonValue obj = JsonValue::parse(serialized);
-    if (auto messages = messages_of(obj); messages && !messages->empty()) {
-      const JsonValue* chosen = messages->back();
-      for (auto it = messages->rbegin(); it != messages->rend(); ++it) {
-        const JsonValue* r = (*it)->find("role");
-        if (r != nullptr && r->is_string() && r->as_string() == role) {
-          chosen = *it;
-          break;
-        }
-      }
-      content = text_of_message(*chosen);
-    }
-  } catch (const std::exception&) {
-    // Not JSON: the text itself is the preview.
-  }
-  if (content.empty()) content = serialized;
-  // PostgreSQL cannot store NUL; Python writes U+FFFD instead.
-  for (std::size_t pos = content.find('\0'); pos != std::string::npos;
-       pos = content.find('\0', pos)) {
-    content.replace(pos, 1, "\xEF\xBF\xBD");
-  }
-  if (utf8::length(content) <= kPreviewMaxChars) return content;
-  return utf8::truncate(content, kPreviewMaxChars - 3) + kEllipsis;
 }
 
 void finalize_trace_info(TraceInfo& info, const SpanData& root,

@@ -28,9 +28,6 @@ void finalize_trace_info(TraceInfo& info, const SpanData& root, const std::vecto
 /// present) summed over spans whose ancestors carry none; null when no span has usage.
 JsonValue aggregate_token_usage(const std::vector<SpanData>& spans);
 
-/// Python's _get_truncated_preview of a JSON-encoded request or response.
-std::string truncated_preview(const std::string& serialized, const char* role);
-
 /// The environment metadata of every trace (Python's resolve_env_metadata): mlflow.user,
 /// mlflow.source.name, mlflow.source.type and the git keys. Resolved once.
 const std::map<std::string, std::string>& env_metadata();

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/trace_preview.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/trace_export.hpp"
 #include "mlflow/tracing.hpp"
@@ -439,17 +440,17 @@ TEST(TracingFinalize, TokenUsageCountsOnlyTheTopmostSpansThatHaveIt) {
 
 TEST(TracingFinalize, PreviewsTakeTheLastChatMessageAndCutAt1000Characters) {
   EXPECT_EQ(
-      tr::truncated_preview(
+      mlflow::internal::truncated_preview(
           R"({"messages": [{"role": "user", "content": "first"}, {"role": "assistant", "content": "x"}, {"role": "user", "content": "last"}]})",
           "user"),
       "last");
   EXPECT_EQ(
-      tr::truncated_preview(
+      mlflow::internal::truncated_preview(
           R"({"choices": [{"message": {"role": "assistant", "content": [{"type": "text", "text": "hi"}]}}]})",
           "assistant"),
       "hi");
   const std::string long_text = "\"" + std::string(1500, 'a') + "\"";
-  const std::string preview = tr::truncated_preview(long_text, "user");
+  const std::string preview = mlflow::internal::truncated_preview(long_text, "user");
   EXPECT_EQ(preview.size(), 1000u);
   EXPECT_EQ(preview.substr(997), "...");
 }

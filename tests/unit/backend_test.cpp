@@ -11,7 +11,10 @@
 #include "client/client_impl.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "rest/rest_backend.hpp"
 #include "store/tracking_store.hpp"
+#include "support/fake_transport.hpp"
+#include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
 #include "support/throws_mlflow.hpp"
 
@@ -143,6 +146,43 @@ TEST(BackendSeamDefaults, ACustomStoreServesWhatItOverridesAndNamesWhatItDoesNot
   EXPECT_THAT(message_of([&] { client.list_workspaces(); }), HasSubstr("no workspace support"));
   EXPECT_THAT(message_of([&] { client.get_registered_model("m"); }),
               HasSubstr("has no model registry"));
+  EXPECT_THAT(
+      [&] { client.get_trace("tr-1"); },
+      testing::ThrowsMlflow(ErrorCode::kNotImplemented,
+                            HasSubstr("get_trace_info: this MlflowClient keeps no traces")));
+}
+
+// The REST backend's trace stores: spans go over OTLP (protobuf, with the experiment header)
+// through the one RestClient entry point; the exporter's store does not retry on its own.
+TEST(BackendTraces, RestBackendSendsOtlpProtobufAndItsExportStoreDoesNotRetry) {
+  auto transport = std::make_shared<testing::FakeTransport>();
+  ResolvedConfig config;
+  config.tracking_uri = "http://mlflow.test";
+  config.retry.max_retries = 3;
+  Backend backend = make_rest_backend(config, transport, testing::no_wait_retry_hooks());
+  SpanData span;
+  span.trace_id = "tr-0123456789abcdef0123456789abcdef";
+  span.span_id = "0123456789abcdef";
+  span.name = "root";
+  span.start_time_ns = 1;
+  span.end_time_ns = 2;
+  transport->reply(200, "", "application/x-protobuf");
+  backend.traces->log_spans("7", {span});
+  ASSERT_EQ(transport->requests.size(), 1u);
+  const auto& sent = transport->requests[0];
+  EXPECT_EQ(sent.url, "http://mlflow.test/v1/traces");
+  EXPECT_EQ(testing::request_header(sent, "Content-Type"), "application/x-protobuf");
+  EXPECT_EQ(testing::request_header(sent, "x-mlflow-experiment-id"), "7");
+  EXPECT_NE(sent.body.find("root"), std::string::npos);
+
+  transport->requests.clear();
+  transport->reply(503, "{}");
+  EXPECT_THROW(backend.trace_export->log_spans("7", {span}), MlflowException);
+  EXPECT_EQ(transport->requests.size(), 1u);  // the exporter holds and re-sends itself
+  transport->requests.clear();
+  for (int i = 0; i < 4; ++i) transport->reply(503, "{}");
+  EXPECT_THROW(backend.traces->log_spans("7", {span}), MlflowException);
+  EXPECT_EQ(transport->requests.size(), 4u);  // the client's own calls retry as configured
 }
 
 TEST(BackendSeamDefaults, ABackendNeedsATrackingStore) {

@@ -63,6 +63,15 @@ TEST(Utf8, CountsAndCutsCodePointsAsPythonsLenAndSlice) {
   EXPECT_EQ(utf8::split("a\xFF").size(), 2u);  // an invalid byte stays one item
 }
 
+TEST(Utf8, ReplaceInvalidIsPythonsErrorsReplace) {
+  EXPECT_EQ(utf8::replace_invalid("a\xC3\xA9z"), "a\xC3\xA9z");
+  // Each byte that starts no valid sequence becomes one U+FFFD; valid neighbours are kept.
+  EXPECT_EQ(utf8::replace_invalid("a\xFF\xC3\xA9\xC3"), "a\xEF\xBF\xBD\xC3\xA9\xEF\xBF\xBD");
+  EXPECT_EQ(utf8::replace_invalid("\xED\xA0\x80"),  // a surrogate: three invalid bytes
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_TRUE(utf8::is_valid(utf8::replace_invalid("\x80\x80x\xF5")));
+}
+
 TEST(PythonChars, WordCharactersAreUnicodeAwareLikePythonsRe) {
   for (const char32_t yes : {U'a', U'Z', U'0', U'_', U'\u00e9', U'\u0436', U'\u4e2d', U'\u00b2',
                              U'\u0663', U'\U00020000'}) {

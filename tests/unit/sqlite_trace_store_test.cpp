@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "mlflow/errors.hpp"
+#include "mlflow/mlflow.hpp"
 #include "sqlite/db.hpp"
 #include "sqlite/sqlite_backend.hpp"
 #include "sqlite/sqlite_tracking_store.hpp"
@@ -455,6 +456,32 @@ TEST(SqliteTraceStore, ConcurrentWritersLoseNothing) {
   EXPECT_EQ(stores.traces->search_traces({exp}, "", 1000, {}, "").items.size(), 3u * kPerWriter);
   EXPECT_EQ(stores.traces->search_traces({exp}, "span.name = 'tool'", 1000, {}, "").items.size(),
             3u * kPerWriter);
+}
+
+// The embedded backend's bundle holds this store: fluent spans on a sqlite:/// URI are exported
+// into the file and read back through MlflowClient, as on a server.
+TEST(SqliteTraceStore, FluentSpansOnAnEmbeddedUriAreStoredAndReadBack) {
+  const std::string dir = testing::make_temp_dir("mlflow-trace-fluent");
+  const std::string uri = "sqlite:///" + dir + "/mlflow.db";
+  set_tracking_uri(uri);
+  std::string trace_id;
+  {
+    ActiveSpan root = start_span("agent", SpanType::kAgent);
+    root.set_inputs(JsonValue({{"question", "why?"}}));
+    {
+      ActiveSpan llm = start_span("generate", SpanType::kLlm);
+      llm.set_outputs(JsonValue("because"));
+    }
+    trace_id = root.trace_id();
+  }
+  flush_trace_async_logging(std::chrono::seconds(30));
+  const Trace trace = MlflowClient(uri).get_trace(trace_id);
+  EXPECT_EQ(trace.info.state, TraceState::kOk);
+  ASSERT_EQ(trace.data.spans.size(), 2u);
+  EXPECT_EQ(trace.data.spans[0].name, "agent");
+  EXPECT_EQ(trace.data.spans[1].name, "generate");
+  EXPECT_EQ(trace.data.spans[1].parent_id, trace.data.spans[0].span_id);
+  EXPECT_EQ(trace.info.request_preview, std::optional<std::string>(R"({"question": "why?"})"));
 }
 
 }  // namespace

@@ -15,9 +15,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Failures worth waiting out: the server is down, overloaded or slow. The same rule as the
-// asynchronous metric logger's (src/async/async_logger.cpp); one shared rule once the async
-// layer's transient helper is on main.
+// Failures worth waiting out (the server down, overloaded or slow) are core/retry_rules'
+// is_transient, the rule the asynchronous metric logger holds through outages by as well.
+
 std::size_t json_bytes(const JsonValue& v) {
   switch (v.type()) {
     case JsonValue::Type::kString:

@@ -14,6 +14,7 @@
 #include "store/registry_store.hpp"
 #include "support/backend_access.hpp"
 #include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace {
 
@@ -28,21 +29,11 @@ using mlflow::ModelVersionStatus;
 using mlflow::NotFound;
 using mlflow::SearchModelVersionsOptions;
 using mlflow::testing::registry_store_of;
+using mlflow::testing::ThrowsMlflow;
 using mlflow::testing::unique_name;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-
-// The MLflow error code `call` throws (kUnknown when it throws none).
-template <typename Call>
-ErrorCode code_of(Call&& call) {
-  try {
-    call();
-  } catch (const mlflow::MlflowException& e) {
-    return e.error_code();
-  }
-  return ErrorCode::kUnknown;
-}
 
 enum class Backend { kServer, kEmbedded };
 
@@ -175,8 +166,8 @@ TEST_P(RegistryVersions, StagesAndArchiving) {
   EXPECT_THROW(c.get_latest_versions(name + "-missing"), NotFound);
   // Archiving is only for the active stages: INTERNAL_ERROR, as both Python stores answer,
   // refused before the request (the server's HTTP 500 would be retried).
-  EXPECT_EQ(code_of([&] { c.transition_model_version_stage(name, "2", "Archived", true); }),
-            ErrorCode::kInternalError);
+  EXPECT_THAT([&] { c.transition_model_version_stage(name, "2", "Archived", true); },
+              ThrowsMlflow(ErrorCode::kInternalError));
 }
 
 TEST_P(RegistryVersions, Aliases) {
@@ -334,8 +325,8 @@ TEST_P(RegistryVersions, RegisterModelFromRunsUri) {
   // No MLmodel at that path: Python then looks for a logged model of that name made by the
   // run; with none it fails with INTERNAL_ERROR (it means NOT_FOUND, but passes the code's name
   // where its number is expected).
-  EXPECT_EQ(code_of([&] { c.register_model("runs:/" + run_id + "/nothing", name); }),
-            ErrorCode::kInternalError);
+  EXPECT_THAT([&] { c.register_model("runs:/" + run_id + "/nothing", name); },
+              ThrowsMlflow(ErrorCode::kInternalError));
   mlflow::CreateLoggedModelOptions lo;
   lo.name = "lm";
   lo.source_run_id = run_id;

@@ -15,6 +15,7 @@
 #include "fluent/state.hpp"
 #include "mlflow/fluent.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -82,13 +83,10 @@ TEST(PromptExperimentLink, LinkedAsPythonLinksOnBothStores) {
   const std::vector<Steps> stores = {
       run_cpp(mlflow::testing::server_uri()),
       run_cpp("sqlite:///" + mlflow::testing::make_temp_dir("prompt-link") + "/mlflow.db")};
-  std::string args;
-  for (const auto& s : stores) {
-    args += " '" + s.uri + "' " + s.prefix + " " + s.e1 + " " + s.e2 + " " + s.e3;
-  }
-  const auto py = mlflow::testing::run_command("'" + mlflow::testing::mlflow_python() + "' '" +
-                                               mlflow::testing::source_dir() +
-                                               "/tests/interop/prompt_experiment_link.py'" + args);
+  std::vector<std::string> args;
+  for (const auto& s : stores) args.insert(args.end(), {s.uri, s.prefix, s.e1, s.e2, s.e3});
+  const auto py = mlflow::testing::run_command(
+      mlflow::testing::python_peer_command("prompt_experiment_link.py", args));
   ASSERT_EQ(py.exit_code, 0) << py.output;
   const json out = json::parse(py.output);
   for (const auto& s : stores) check(s, out.at(s.uri));

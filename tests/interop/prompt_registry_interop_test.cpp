@@ -13,6 +13,7 @@
 #include "mlflow/mlflow.hpp"
 #include "store/registry_store.hpp"
 #include "support/backend_access.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -25,21 +26,10 @@ using mlflow::PromptVersion;
 using mlflow::testing::mlflow_python;
 using mlflow::testing::registry_store_of;
 using mlflow::testing::server_uri;
+using mlflow::testing::shell_quote;
 using mlflow::testing::source_dir;
 using mlflow::testing::unique_name;
 using nlohmann::ordered_json;
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "'";
-}
 
 ordered_json run_python(const std::string& args) {
   const auto r = mlflow::testing::run_command(

@@ -44,8 +44,9 @@ struct TraceExportOptions {
   /// (connection refused, 5xx, 429, timeouts): MLFLOW_ASYNC_TRACE_LOGGING_RETRY_TIMEOUT
   /// seconds, default 500.
   std::chrono::milliseconds retry_timeout{std::chrono::seconds(500)};
-  /// At exit, the queue is flushed for at most this long; what is still unsent is named in a
-  /// warning through the SDK's log handler and the process ends.
+  /// At exit (and in the std::terminate handler), the queue is flushed for at most this
+  /// long; every trace still unsent is reported to on_error (DEADLINE_EXCEEDED), counted in
+  /// an ERROR line through the SDK's log handler, and the process ends.
   std::chrono::milliseconds exit_timeout{std::chrono::seconds(10)};
   /// Spans per OTLP request at most (a trace's spans always go together).
   std::size_t max_spans_per_request = 1000;
@@ -77,11 +78,15 @@ TraceExportOptions trace_export_options();
 TraceExportStats trace_export_stats();
 
 /// Python's mlflow.flush_trace_async_logging: waits until every trace queued before the call
-/// is stored or given up, for at most `timeout` (unset: without limit). Throws
-/// DeadlineExceeded naming how many traces are still queued when the time runs out, and
-/// MlflowException listing the traces given up (dropped or failed) since the last flush.
-/// `terminate` also stops the senders (later traces are sent synchronously).
-void flush_trace_async_logging(std::optional<std::chrono::milliseconds> timeout = std::nullopt,
-                               bool terminate = false);
+/// is stored or given up. Throws MlflowException listing the traces given up (dropped,
+/// failed, or cut by a deadline) since the last flush. `terminate` also stops the senders
+/// (later traces are sent on the thread that ends them).
+void flush_trace_async_logging(bool terminate = false);
+/// The same within `timeout`: true when every trace queued before the call was stored and none
+/// was given up since the last flush; false when time ran out (sending goes on, unless
+/// `terminate`: then what is left is abandoned) or traces were lost. Losses were already
+/// reported to TraceExportOptions::on_error and the SDK's log; the flush consumes them, as
+/// flush_async_logging(timeout) does.
+bool flush_trace_async_logging(std::chrono::milliseconds timeout, bool terminate = false);
 
 }  // namespace mlflow

@@ -6,24 +6,14 @@
 #include <unordered_set>
 #include <utility>
 
+#include "async/hold.hpp"
 #include "core/log.hpp"
 #include "core/mlflow_limits.hpp"
-#include "core/retry_rules.hpp"
 #include "mlflow/errors.hpp"
 #include "store/tracking_store.hpp"
 
 namespace mlflow::internal {
 namespace {
-
-// How long a held request waits before it is sent again: 100 ms doubling to 5 s, with up to
-// 50 ms of jitter (the shared urllib3-style schedule of core/retry_rules.hpp).
-RetryPolicy hold_schedule() {
-  RetryPolicy policy;
-  policy.backoff_factor = 0.05;
-  policy.backoff_jitter = 0.05;
-  policy.max_backoff = std::chrono::milliseconds(5000);
-  return policy;
-}
 
 // Entries of one run are collected into requests this many full requests at a time, so that a
 // round of a million points is not turned into one huge copy before the first request.
@@ -161,48 +151,37 @@ void AsyncSender::send_window(const std::string& run_id, RunWindow& window,
 
 bool AsyncSender::send_chunk(const std::string& run_id, const BatchChunk& chunk,
                              const EntryCounts& counts, std::chrono::milliseconds max_outage) {
-  static const RetryPolicy schedule = hold_schedule();
-  const auto start = std::chrono::steady_clock::now();
-  int failures = 0;
-  for (;;) {
-    if (deadline_.expired()) {
-      count_undelivered(run_id, counts);
-      return false;
-    }
-    try {
-      requests_.fetch_add(1, std::memory_order_relaxed);
-      store_->log_batch(run_id, chunk.metrics, chunk.params, chunk.tags);
+  // Held, not dropped: log_batch is safe to repeat (MLflow ignores a point it already has), so
+  // a request that reached the server before the failure duplicates nothing.
+  const HoldResult result = hold_through_outage(
+      [&] {
+        requests_.fetch_add(1, std::memory_order_relaxed);
+        store_->log_batch(run_id, chunk.metrics, chunk.params, chunk.tags);
+      },
+      max_outage, deadline_, hooks_,
+      [&](const MlflowException& e, std::chrono::milliseconds pause) {
+        last_failure_ = e.what();
+        resends_.fetch_add(1, std::memory_order_relaxed);
+        if (log_enabled(LogLevel::kWarning)) {
+          log(LogLevel::kWarning, "Asynchronous logging: holding " +
+                                      std::to_string(counts.total()) + " entries of run " + run_id +
+                                      " and retrying in " + std::to_string(pause.count()) +
+                                      " ms: " + e.what());
+        }
+      });
+  switch (result.outcome) {
+    case HoldResult::Outcome::kSent:
       count_sent(counts);
       return true;
-    } catch (const MlflowException& e) {
-      if (is_transient(e)) {
-        last_failure_ = e.what();
-        if (deadline_.expired()) {
-          count_undelivered(run_id, counts);
-          return false;
-        }
-        if (std::chrono::steady_clock::now() - start < max_outage) {
-          // Held, not dropped: log_batch is safe to repeat (MLflow ignores a point it already
-          // has), so a request that reached the server before the failure duplicates nothing.
-          ++failures;
-          resends_.fetch_add(1, std::memory_order_relaxed);
-          const auto pause = backoff_for_retry(schedule, failures + 1, hooks_.random());
-          if (log_enabled(LogLevel::kWarning)) {
-            log(LogLevel::kWarning, "Asynchronous logging: holding " +
-                                        std::to_string(counts.total()) + " entries of run " +
-                                        run_id + " and retrying in " +
-                                        std::to_string(pause.count()) + " ms: " + e.what());
-          }
-          hooks_.sleep(pause);
-          continue;
-        }
-      }
-      fail(run_id, counts, e.error_code(), e.what());
-    } catch (const std::exception& e) {
-      fail(run_id, counts, ErrorCode::kInternalError, e.what());
-    }
-    return false;
+    case HoldResult::Outcome::kDeadline:
+      if (result.error) last_failure_ = result.error->what();
+      count_undelivered(run_id, counts);
+      return false;
+    case HoldResult::Outcome::kFailed:
+      break;
   }
+  fail(run_id, counts, result.error->error_code(), result.error->what());
+  return false;
 }
 
 void AsyncSender::count_sent(const EntryCounts& counts) {

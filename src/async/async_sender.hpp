@@ -5,7 +5,8 @@
 // buffers into log_batch requests (grouped by run, keeping each thread's order, cut by the
 // SDK's one chunker, store/batching.hpp) and sends them one at a time through the store. A
 // request that fails transiently (core/retry_rules.hpp) is held and sent again on the shared
-// back-off schedule until `max_outage` or the deadline; what is given up is reported.
+// back-off schedule until `max_outage` or the deadline (async/hold.hpp); what is given up is
+// reported.
 
 #include <chrono>
 #include <cstdint>

@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
-#include "core/retry_rules.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/logging.hpp"
 
@@ -15,8 +15,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Failures worth waiting out (the server down, overloaded or slow) are core/retry_rules'
-// is_transient, the rule the asynchronous metric logger holds through outages by as well.
+constexpr const char* kDeadlinePurpose =
+    "the trace export deadline (flush_trace_async_logging's timeout with terminate=true, or at "
+    "exit TraceExportOptions::exit_timeout)";
+
+// The longest time the senders keep back from their caller's deadline to give up and report.
+constexpr std::chrono::milliseconds kReportMargin{200};
 
 std::size_t json_bytes(const JsonValue& v) {
   switch (v.type()) {
@@ -52,8 +56,16 @@ std::size_t approximate_bytes(const SpanData& span) {
 }
 
 TraceExporter::TraceExporter(std::shared_ptr<TraceStore> store, TraceExportOptions options,
-                             std::string name)
-    : store_(std::move(store)), options_(std::move(options)), name_(std::move(name)) {
+                             std::string name, RetryHooks hooks)
+    : store_(std::move(store)),
+      options_(std::move(options)),
+      name_(std::move(name)),
+      hooks_(std::move(hooks)),
+      deadline_(kDeadlinePurpose),
+      unbounded_("no deadline") {
+  const RetryHooks defaults = default_retry_hooks();
+  if (!hooks_.sleep) hooks_.sleep = defaults.sleep;
+  if (!hooks_.random) hooks_.random = defaults.random;
   if (options_.asynchronous) {
     const int workers = std::max(1, options_.max_workers);
     senders_.reserve(static_cast<std::size_t>(workers));
@@ -70,11 +82,13 @@ void TraceExporter::submit(ExportItem item) noexcept {
     enqueued_.fetch_add(1, std::memory_order_relaxed);
     if (!options_.asynchronous || stopping_) {
       lock.unlock();
-      // Python runs the task on the caller's thread once the queue is terminated, too.
+      // Python runs the task on the caller's thread once the queue is terminated, too. It is
+      // bounded by the caller's own deadline (an exit path's) when it has one.
       std::lock_guard<std::mutex> sync(sync_mutex_);
       std::vector<ExportItem> batch;
       batch.push_back(std::move(item));
-      send_batch(batch);
+      const Deadline* caller = current_deadline();
+      send_batch(batch, caller != nullptr ? *caller : unbounded_);
       return;
     }
     if (queue_.size() >= options_.max_queue_traces ||
@@ -92,9 +106,8 @@ void TraceExporter::submit(ExportItem item) noexcept {
       done_cv_.notify_all();
       if (first)
         log(LogLevel::kWarning, "mlflow tracing: dropped " + describe(item) + ": " + reason);
-      if (options_.on_error)
-        options_.on_error(TraceExportError{item.trace_id, item.spans.size(),
-                                           ErrorCode::kResourceExhausted, reason});
+      report(TraceExportError{item.trace_id, item.spans.size(), ErrorCode::kResourceExhausted,
+                              reason});
       return;
     }
     queued_bytes_ += item.bytes;
@@ -108,12 +121,15 @@ void TraceExporter::submit(ExportItem item) noexcept {
 }
 
 void TraceExporter::sender_loop() {
+  // The store's transport and the hold's sleeps honour the shutdown deadline.
+  ScopedDeadline scope(deadline_);
   while (true) {
     std::vector<ExportItem> batch;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping and drained
+      // Stopping and drained; or out of time, what is queued being shutdown's to report.
+      if (queue_.empty() || deadline_.expired()) return;
       std::size_t spans = 0;
       while (!queue_.empty() && (batch.empty() || spans + queue_.front().spans.size() <=
                                                       options_.max_spans_per_request)) {
@@ -123,43 +139,38 @@ void TraceExporter::sender_loop() {
         queue_.pop_front();
       }
     }
-    send_batch(batch);
+    send_batch(batch, deadline_);
   }
 }
 
-template <typename Op>
-std::optional<MlflowException> TraceExporter::with_hold(Op&& op, const char* what) {
-  const auto start = Clock::now();
-  auto backoff = std::chrono::milliseconds(200);
+std::optional<MlflowException> TraceExporter::with_hold(const std::function<void()>& op,
+                                                        const char* what,
+                                                        const Deadline& deadline) {
   bool warned = false;
-  while (true) {
-    try {
-      op();
-      return std::nullopt;
-    } catch (const MlflowException& e) {
-      if (!is_transient(e) || abort_.load() || Clock::now() - start >= options_.retry_timeout) {
-        return e;
-      }
-      if (!warned) {
+  const HoldResult result = hold_through_outage(
+      op, options_.retry_timeout, deadline, hooks_,
+      [&](const MlflowException& e, std::chrono::milliseconds) {
+        resends_.fetch_add(1, std::memory_order_relaxed);
+        if (warned) return;
+        warned = true;
         log(LogLevel::kWarning, std::string("mlflow tracing: ") + what + " failed (" + e.what() +
                                     "); holding the traces and retrying for up to " +
                                     std::to_string(options_.retry_timeout.count() / 1000) + " s");
-        warned = true;
-      }
-      resends_.fetch_add(1, std::memory_order_relaxed);
-      // Sleep in slices so that an exit deadline is noticed promptly.
-      const auto wake = Clock::now() + backoff;
-      while (Clock::now() < wake && !abort_.load()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
-    } catch (const std::exception& e) {
-      return MlflowException(ErrorCode::kInternalError, e.what());
-    }
+      });
+  switch (result.outcome) {
+    case HoldResult::Outcome::kSent:
+      return std::nullopt;
+    case HoldResult::Outcome::kFailed:
+      return result.error;
+    case HoldResult::Outcome::kDeadline:
+      break;
   }
+  std::string reason = "not sent before " + deadline.purpose() + " passed";
+  if (result.error) reason += "; the store's last answer: " + std::string(result.error->what());
+  return MlflowException(ErrorCode::kDeadlineExceeded, reason);
 }
 
-void TraceExporter::send_batch(std::vector<ExportItem>& batch) {
+void TraceExporter::send_batch(std::vector<ExportItem>& batch, const Deadline& deadline) {
   std::vector<bool> failed(batch.size(), false);
 
   // 1. Spans: one OTLP request per experiment (the server takes a batch all or nothing).
@@ -178,7 +189,7 @@ void TraceExporter::send_batch(std::vector<ExportItem>& batch) {
             otlp_requests_.fetch_add(1, std::memory_order_relaxed);
             store_->log_spans(experiment_id, spans);
           },
-          "sending spans");
+          "sending spans", deadline);
       if (!error) continue;
       if (error->error_code() == ErrorCode::kNotImplemented) {
         log(LogLevel::kInfo, "mlflow tracing: " + name_ +
@@ -197,7 +208,7 @@ void TraceExporter::send_batch(std::vector<ExportItem>& batch) {
                                   otlp_requests_.fetch_add(1, std::memory_order_relaxed);
                                   store_->log_spans(experiment_id, batch[i].spans);
                                 },
-                                "sending spans");
+                                "sending spans", deadline);
         if (single && single->error_code() != ErrorCode::kNotImplemented) {
           give_up(batch[i], *single);
           failed[i] = true;
@@ -232,7 +243,7 @@ void TraceExporter::send_batch(std::vector<ExportItem>& batch) {
           start_trace_requests_.fetch_add(1, std::memory_order_relaxed);
           stored = store_->start_trace(*item.info);
         },
-        "logging the trace");
+        "logging the trace", deadline);
     if (error) {
       give_up(item, *error);
       continue;
@@ -240,7 +251,7 @@ void TraceExporter::send_batch(std::vector<ExportItem>& batch) {
     const auto location = stored.tags.find(TraceTagKey::kSpansLocation);
     if (location == stored.tags.end() || location->second != "TRACKING_STORE") {
       error = with_hold([&] { store_->upload_trace_data(stored, item.spans); },
-                        "uploading traces.json");
+                        "uploading traces.json", deadline);
       if (error) {
         give_up(item, *error);
         continue;
@@ -260,9 +271,23 @@ void TraceExporter::send_batch(std::vector<ExportItem>& batch) {
 }
 
 void TraceExporter::give_up(const ExportItem& item, const MlflowException& e) {
-  log(LogLevel::kWarning,
-      "mlflow tracing: failed to send " + describe(item) + " to " + name_ + ": " + e.what());
+  // What a deadline cut short is summed up in one line by shutdown, not one line per trace.
+  if (e.error_code() == ErrorCode::kDeadlineExceeded) {
+    cut_by_deadline_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    log(LogLevel::kWarning,
+        "mlflow tracing: failed to send " + describe(item) + " to " + name_ + ": " + e.what());
+  }
   finish(item, TraceExportError{item.trace_id, item.spans.size(), e.error_code(), e.what()});
+}
+
+void TraceExporter::report(const TraceExportError& error) noexcept {
+  if (!options_.on_error) return;
+  try {
+    options_.on_error(error);
+  } catch (...) {
+    // A callback's failure must not stop the sender.
+  }
 }
 
 void TraceExporter::finish(const ExportItem& item, std::optional<TraceExportError> error) {
@@ -278,13 +303,7 @@ void TraceExporter::finish(const ExportItem& item, std::optional<TraceExportErro
     }
   }
   done_cv_.notify_all();
-  if (error && options_.on_error) {
-    try {
-      options_.on_error(*error);
-    } catch (...) {
-      // A callback's failure must not stop the sender.
-    }
-  }
+  if (error) report(*error);
 }
 
 std::size_t TraceExporter::wait_until_drained(std::optional<Clock::time_point> deadline) {
@@ -307,45 +326,50 @@ std::vector<TraceExportError> TraceExporter::take_errors() {
 }
 
 std::vector<TraceExportError> TraceExporter::shutdown(Clock::time_point deadline) noexcept {
+  begin_shutdown(deadline);
+  return finish_shutdown(deadline);
+}
+
+void TraceExporter::begin_shutdown(Clock::time_point deadline) noexcept {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  // The senders stop holding a little before the caller gives up on them, to report in time.
+  const Clock::time_point now = Clock::now();
+  const Clock::duration margin =
+      deadline > now ? std::min<Clock::duration>((deadline - now) / 10, kReportMargin)
+                     : Clock::duration::zero();
+  deadline_.expire_at(deadline - margin);
+}
+
+std::vector<TraceExportError> TraceExporter::finish_shutdown(Clock::time_point deadline) noexcept {
   std::vector<TraceExportError> lost;
   try {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (stopping_ && senders_.empty()) return lost;
-      stopping_ = true;
-    }
-    work_cv_.notify_all();
+    std::lock_guard<std::mutex> guard(shutdown_mutex_);
+    if (shut_down_) return lost;
+    shut_down_ = true;
+    std::uint64_t in_flight = 0;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      done_cv_.wait_until(lock, deadline, [&] { return finished_ >= submitted_; });
-    }
-    // Time is up: senders stop holding, queued traces are abandoned and reported.
-    abort_.store(true);
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
+      const auto done = [&] { return finished_ >= submitted_; };
+      done_cv_.wait_until(lock, deadline_.at(), done);
+      // Time is up: what is still queued is abandoned.
       for (const auto& item : queue_) {
         lost.push_back({item.trace_id, item.spans.size(), ErrorCode::kDeadlineExceeded,
-                        "not sent before the flush deadline"});
+                        "not sent before " + deadline_.purpose() + " passed"});
         ++finished_;
         failed_.fetch_add(1, std::memory_order_relaxed);
       }
       queue_.clear();
       queued_bytes_ = 0;
-    }
-    work_cv_.notify_all();
-    done_cv_.notify_all();
-    std::uint64_t in_flight = 0;
-    // Give in-flight senders a moment to notice the abort; a sender blocked in a request to a
-    // server that does not answer is left behind rather than delaying the caller.
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      done_cv_.wait_until(lock, std::max(deadline, Clock::now()) + std::chrono::milliseconds(200),
-                          [&] { return finished_ >= submitted_; });
+      work_cv_.notify_all();
+      done_cv_.notify_all();
+      // Senders in a request give up at their deadline; one blocked in a request to a server
+      // that does not answer is left behind rather than delaying the caller.
+      done_cv_.wait_until(lock, std::max(deadline, Clock::now()), done);
       in_flight = submitted_ - std::min(submitted_, finished_);
-      if (in_flight > 0) {
-        lost.push_back({"", 0, ErrorCode::kDeadlineExceeded,
-                        std::to_string(in_flight) + " trace(s) were still being sent"});
-      }
     }
     for (auto& t : senders_) {
       if (in_flight == 0) {
@@ -355,6 +379,20 @@ std::vector<TraceExportError> TraceExporter::shutdown(Clock::time_point deadline
       }
     }
     senders_.clear();
+    for (const auto& l : lost) report(l);
+    const std::uint64_t cut = cut_by_deadline_.load();
+    if (!lost.empty() || in_flight > 0 || cut > 0) {
+      log(LogLevel::kError, "mlflow tracing: " + std::to_string(lost.size() + in_flight + cut) +
+                                " trace(s) were not delivered to " + name_ + " before " +
+                                deadline_.purpose() + " passed (" + std::to_string(cut) +
+                                " held through an outage, " + std::to_string(lost.size()) +
+                                " still queued, " + std::to_string(in_flight) +
+                                " still being sent)");
+    }
+    if (in_flight > 0) {
+      lost.push_back({"", 0, ErrorCode::kDeadlineExceeded,
+                      std::to_string(in_flight) + " trace(s) were still being sent"});
+    }
   } catch (...) {
     // Never throw from shutdown (it runs at exit).
   }

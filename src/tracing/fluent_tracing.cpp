@@ -254,39 +254,54 @@ TraceExportStats trace_export_stats() {
   return total;
 }
 
-void flush_trace_async_logging(std::optional<std::chrono::milliseconds> timeout, bool terminate) {
+namespace {
+
+// Waits for every exporter until `deadline` (unset: without limit), shutting them down with
+// `terminate`. Returns the traces still pending and the failures since the last flush.
+std::pair<std::size_t, std::vector<TraceExportError>> flush_exporters(
+    std::optional<std::chrono::steady_clock::time_point> deadline, bool terminate) {
   using Clock = std::chrono::steady_clock;
-  const std::optional<Clock::time_point> deadline =
-      timeout ? std::optional<Clock::time_point>(Clock::now() + *timeout) : std::nullopt;
+  const auto exporters = internal::tracing::all_exporters();
   std::size_t pending = 0;
   std::vector<TraceExportError> errors;
-  for (const auto& e : internal::tracing::all_exporters()) {
-    pending += e->wait_until_drained(deadline);
-    if (terminate) {
-      auto lost = e->shutdown(deadline.value_or(Clock::now() + std::chrono::hours(24)));
-      errors.insert(errors.end(), lost.begin(), lost.end());
+  if (terminate) {
+    const Clock::time_point at = deadline.value_or(Clock::now() + std::chrono::hours(24 * 365));
+    for (const auto& e : exporters) e->begin_shutdown(at);
+    for (const auto& e : exporters) {
+      auto lost = e->finish_shutdown(at);
+      pending += lost.size();
     }
+  } else {
+    for (const auto& e : exporters) pending += e->wait_until_drained(deadline);
+  }
+  for (const auto& e : exporters) {
     auto failed = e->take_errors();
     errors.insert(errors.end(), failed.begin(), failed.end());
   }
-  if (pending > 0) {
-    throw MlflowException(ErrorCode::kDeadlineExceeded,
-                          std::to_string(pending) +
-                              " trace(s) were still waiting to be exported when the flush "
-                              "timeout of " +
-                              std::to_string(timeout ? timeout->count() : 0) + " ms ran out.");
+  return {pending, std::move(errors)};
+}
+
+}  // namespace
+
+void flush_trace_async_logging(bool terminate) {
+  auto [pending, errors] = flush_exporters(std::nullopt, terminate);
+  (void)pending;  // without a time limit nothing stays pending
+  if (errors.empty()) return;
+  std::string message = std::to_string(errors.size()) + " trace(s) could not be exported:";
+  for (std::size_t i = 0; i < errors.size() && i < 10; ++i) {
+    message += "\n  " +
+               (errors[i].trace_id.empty() ? std::string("(in flight)") : errors[i].trace_id) +
+               " (" + error_code_name(errors[i].code) + "): " + errors[i].reason;
   }
-  if (!errors.empty()) {
-    std::string message = std::to_string(errors.size()) + " trace(s) could not be exported:";
-    for (std::size_t i = 0; i < errors.size() && i < 10; ++i) {
-      message += "\n  " +
-                 (errors[i].trace_id.empty() ? std::string("(in flight)") : errors[i].trace_id) +
-                 " (" + error_code_name(errors[i].code) + "): " + errors[i].reason;
-    }
-    throw MlflowException(errors.front().code == ErrorCode::kUnknown ? ErrorCode::kInternalError
-                                                                     : errors.front().code,
-                          message);
-  }
+  throw MlflowException(
+      errors.front().code == ErrorCode::kUnknown ? ErrorCode::kInternalError : errors.front().code,
+      message);
+}
+
+bool flush_trace_async_logging(std::chrono::milliseconds timeout, bool terminate) {
+  const auto [pending, errors] =
+      flush_exporters(std::chrono::steady_clock::now() + timeout, terminate);
+  return pending == 0 && errors.empty();
 }
 
 }  // namespace mlflow

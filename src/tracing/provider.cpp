@@ -13,6 +13,7 @@
 #include "client/client_impl.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/terminate_handler.hpp"
 #include "fluent/active_model.hpp"
 #include "fluent/state.hpp"
 #include "mlflow/errors.hpp"
@@ -113,30 +114,15 @@ TraceExportOptions options_from_env() {
   return o;
 }
 
+// The exit paths (std::atexit and the std::terminate handler): every exporter within
+// exit_timeout, all at once; each reports what it could not deliver to on_error and the log.
 void flush_at_exit() noexcept {
   try {
     std::vector<std::shared_ptr<TraceExporter>> exporters = all_exporters();
     if (exporters.empty()) return;
     const auto deadline = Clock::now() + trace_export_options().exit_timeout;
-    for (const auto& e : exporters) {
-      std::vector<TraceExportError> lost = e->take_errors();
-      std::vector<TraceExportError> more = e->shutdown(deadline);
-      lost.insert(lost.end(), more.begin(), more.end());
-      if (lost.empty()) continue;
-      std::size_t traces = 0;
-      std::string detail;
-      for (const auto& l : lost) {
-        if (!l.trace_id.empty()) ++traces;
-        if (detail.size() < 600) {
-          detail += "\n  " + (l.trace_id.empty() ? std::string("(in flight)") : l.trace_id) + ": " +
-                    l.reason;
-        }
-      }
-      log(LogLevel::kWarning,
-          "mlflow tracing: at exit, " + std::to_string(traces) +
-              " trace(s) were not delivered to " + e->name() + " within the exit deadline of " +
-              std::to_string(trace_export_options().exit_timeout.count()) + " ms:" + detail);
-    }
+    for (const auto& e : exporters) e->begin_shutdown(deadline);
+    for (const auto& e : exporters) e->finish_shutdown(deadline);
   } catch (...) {
   }
 }
@@ -485,7 +471,10 @@ std::shared_ptr<TraceExporter> exporter_for(const MlflowClient& client) {
   const TraceExportOptions options = trace_export_options();
   auto exporter = std::make_shared<TraceExporter>(std::move(store), options, key);
   static std::once_flag at_exit_once;
-  std::call_once(at_exit_once, [] { std::atexit(flush_at_exit); });
+  std::call_once(at_exit_once, [] {
+    std::atexit(flush_at_exit);
+    add_terminate_hook(flush_at_exit);
+  });
   std::lock_guard<std::mutex> lock(r.mutex);
   auto [it, inserted] = r.exporters.emplace(key, exporter);
   return it->second;  // another thread may have won; its exporter serves both

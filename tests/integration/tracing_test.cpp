@@ -33,7 +33,7 @@ class TracingServerTest : public ::testing::Test {
     experiment_ = set_experiment(unique_name("tracing")).experiment_id;
   }
   void TearDown() override {
-    flush_trace_async_logging(std::chrono::seconds(60));
+    EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
     while (active_run()) end_run();
     clear_active_model();
     set_tracking_uri("");
@@ -41,7 +41,7 @@ class TracingServerTest : public ::testing::Test {
     internal::tracing::reset_for_tests();
   }
   Trace read(const std::string& trace_id) {
-    flush_trace_async_logging(std::chrono::seconds(60));
+    EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
     return client().get_trace(trace_id);
   }
   MlflowClient client() { return MlflowClient(testing::server_uri()); }
@@ -138,7 +138,7 @@ TEST_F(TracingServerTest, SearchFiltersOrdersAndPages) {
     update_current_trace(u);
     std::this_thread::sleep_for(std::chrono::milliseconds(3));  // distinct timestamps
   }
-  flush_trace_async_logging(std::chrono::seconds(60));
+  EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
   SearchTracesOptions options;
   options.experiment_ids = {experiment_};
   options.filter_string = "tags.parity = 'even'";
@@ -188,7 +188,7 @@ TEST_F(TracingServerTest, TagsOnStoredAndLiveTraces) {
     set_trace_tag(trace_id, "live", "yes");              // in memory, sent with the trace
     set_trace_tag(trace_id, "mlflow.user", "intruder");  // immutable: ignored
   }
-  flush_trace_async_logging(std::chrono::seconds(60));
+  EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
   set_trace_tag(trace_id, "later", "1");
   auto info = client().get_trace(trace_id).info;
   EXPECT_EQ(info.tags.at("live"), "yes");
@@ -205,7 +205,7 @@ TEST_F(TracingServerTest, DeleteTracesByIdsAndByTimestamp) {
     auto span = start_span("doomed");
     ids.push_back(span.trace_id());
   }
-  flush_trace_async_logging(std::chrono::seconds(60));
+  EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
   DeleteTracesOptions by_id;
   by_id.trace_ids = {ids[0]};
   EXPECT_EQ(delete_traces(experiment_, by_id), 1);
@@ -228,7 +228,7 @@ TEST_F(TracingServerTest, DeleteTracesByIdsAndByTimestamp) {
 
 TEST_F(TracingServerTest, AssessmentsLifecycle) {
   const std::string trace_id = record_agent_trace("q");
-  flush_trace_async_logging(std::chrono::seconds(60));
+  EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
   LogFeedbackOptions fb;
   fb.name = "relevance";
   fb.value = 4;
@@ -308,7 +308,7 @@ TEST_F(TracingServerTest, SessionsGroupTracesBySessionId) {
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
   { auto loner = start_span("no session"); }
-  flush_trace_async_logging(std::chrono::seconds(60));
+  EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
   const auto sessions = search_sessions();
   ASSERT_EQ(sessions.size(), 2u);
   EXPECT_EQ(sessions[0].id, "s-a");  // newest trace first
@@ -389,7 +389,7 @@ TEST_F(TracingServerTest, ServerRefusingOtlpGetsTracesJsonArtifact) {
                100);
   set_tracking_uri(proxy.url());
   const std::string trace_id = record_agent_trace("via artifacts");
-  flush_trace_async_logging(std::chrono::seconds(60));
+  EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
   EXPECT_GE(proxy.count("/v1/traces"), 1);
   // The server got the trace record and the span data as traces.json.
   const Trace trace = MlflowClient(proxy.url()).get_trace(trace_id);

@@ -474,7 +474,7 @@ TEST(SqliteTraceStore, FluentSpansOnAnEmbeddedUriAreStoredAndReadBack) {
     }
     trace_id = root.trace_id();
   }
-  flush_trace_async_logging(std::chrono::seconds(30));
+  EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(30)));
   const Trace trace = MlflowClient(uri).get_trace(trace_id);
   EXPECT_EQ(trace.info.state, TraceState::kOk);
   ASSERT_EQ(trace.data.spans.size(), 2u);

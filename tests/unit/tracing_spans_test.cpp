@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -416,6 +417,50 @@ TEST(TracingExporter, AFullQueueDropsAndReportsInsteadOfBlocking) {
   }
   store->changed.notify_all();
   EXPECT_EQ(exporter.wait_until_drained(std::nullopt), 0u);
+}
+
+// The store gone for good: shutdown stops holding at its deadline and reports every trace
+// once, through on_error and the returned list, whether it was held or still queued.
+TEST(TracingExporter, ShutdownWithTheStoreDownReportsEveryTraceOnceByTheDeadline) {
+  auto store = std::make_shared<RecordingStore>();
+  store->failures = 1 << 30;  // transient failures, forever
+  std::mutex reported_mutex;
+  std::map<std::string, int> reported;
+  mlflow::TraceExportOptions options;
+  options.max_workers = 2;
+  options.max_spans_per_request = 1;  // one trace per batch: most stay queued
+  options.retry_timeout = std::chrono::seconds(500);
+  options.on_error = [&](const mlflow::TraceExportError& e) {
+    EXPECT_EQ(e.code, mlflow::ErrorCode::kDeadlineExceeded);
+    std::lock_guard<std::mutex> lock(reported_mutex);
+    ++reported[e.trace_id];
+  };
+  tr::TraceExporter exporter(store, options, "gone");
+  for (int i = 0; i < 20; ++i) {
+    tr::ExportItem item;
+    item.trace_id = "tr-" + std::to_string(i);
+    item.spans.resize(1);
+    exporter.submit(std::move(item));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto lost = exporter.shutdown(start + std::chrono::milliseconds(500));
+  // Bounded by the deadline (with room for a loaded machine), not by retry_timeout.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  std::lock_guard<std::mutex> lock(reported_mutex);
+  EXPECT_EQ(reported.size(), 20u);
+  for (const auto& [id, times] : reported) EXPECT_EQ(times, 1) << id;
+  EXPECT_GE(lost.size(), 16u);  // the queued ones (the senders held one batch each)
+  EXPECT_EQ(exporter.stats().failed_traces, 20u);
+  EXPECT_GT(exporter.stats().resends, 0u);
+  EXPECT_EQ(exporter.stats().exported_traces, 0u);
+  // Later traces go out on the caller's thread (Python's terminated queue).
+  store->failures = 0;
+  tr::ExportItem late;
+  late.trace_id = "tr-late";
+  late.spans.resize(1);
+  exporter.submit(std::move(late));
+  EXPECT_EQ(exporter.stats().exported_traces, 1u);
+  EXPECT_EQ(store->all_spans().size(), 1u);
 }
 
 TEST(TracingFinalize, TokenUsageCountsOnlyTheTopmostSpansThatHaveIt) {

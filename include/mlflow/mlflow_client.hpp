@@ -38,6 +38,10 @@
 
 namespace mlflow {
 
+namespace internal {
+struct ClientAccess;
+}  // namespace internal
+
 /// A client of one tracking store: a real MLflow server (`http://`, `https://`) or the
 /// embedded SQLite store (`sqlite:///path.db`).
 ///
@@ -57,8 +61,6 @@ class MlflowClient {
   explicit MlflowClient(ClientOptions options);
   /// A client on state built inside the library (its factories for tests and custom stores).
   explicit MlflowClient(std::shared_ptr<Impl> impl);
-  /// That state, for the library's own layers (the tracing exporter); opaque outside it.
-  const std::shared_ptr<Impl>& impl() const noexcept { return impl_; }
   ~MlflowClient();
   MlflowClient(const MlflowClient&);
   MlflowClient& operator=(const MlflowClient&);
@@ -448,6 +450,9 @@ class MlflowClient {
   void delete_assessment(const std::string& trace_id, const std::string& assessment_id);
 
  private:
+  // The library's own layers (the tracing exporter) reach the shared state through
+  // src/client/client_access.hpp; it is not part of the public API.
+  friend struct internal::ClientAccess;
   std::shared_ptr<Impl> impl_;
 };
 

@@ -10,7 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "client/client_impl.hpp"
+#include "client/client_access.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "core/terminate_handler.hpp"
@@ -467,7 +467,7 @@ std::shared_ptr<TraceExporter> exporter_for(const MlflowClient& client) {
     const auto it = r.exporters.find(key);
     if (it != r.exporters.end()) return it->second;
   }
-  auto store = client.impl()->trace_export();
+  auto store = ClientAccess::impl(client)->trace_export();
   const TraceExportOptions options = trace_export_options();
   auto exporter = std::make_shared<TraceExporter>(std::move(store), options, key);
   static std::once_flag at_exit_once;

@@ -1,0 +1,360 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+//
+// C++ side of `make bench-tracing` (see bench/README.md):
+//  (a) nanoseconds per span start+end on the caller's thread: a root span with one nested child,
+//      each given an attribute (the root also inputs and outputs), as
+//      bench/python/bench_tracing.py does with mlflow.start_span and with @mlflow.trace; each
+//      root+child pair timed on its own, halved. Traces go to the real server's exporter as in
+//      any program (its queue takes them; what it cannot hold is dropped, as Python's is).
+//  (b) export throughput: traces of 5 spans recorded and flushed into the real server, spans/s
+//      from the first span to the end of flush_trace_async_logging, against the server's
+//      ceiling: the request bodies the exporter sends for traces of the same shape (captured
+//      from the SDK's own encoder by an exporter on a capturing store, so the replayed data is
+//      fresh), OTLP protobuf to /v1/traces and StartTraceV3 JSON, posted raw by libcurl over as
+//      many keep-alive connections as the exporter has senders. Replay and SDK alternate
+//      (ABBA) to cancel the server's drift.
+//  (c) memory of the exporter under a stalled server: traces recorded while every request
+//      hangs; the queue's byte bound holds (dropped traces are counted) and the process's peak
+//      RSS growth is printed.
+//
+//   bench_tracing TRACKING_URI [--iterations N] [--traces N] [--stall-traces N]
+//   (defaults 20000 iterations, 200 traces per export round, 150000 stalled traces)
+//
+// Prints human lines and BENCH_JSON lines for scripts/bench-tracing.sh.
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <exception>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "client/client_access.hpp"
+#include "mlflow/fluent.hpp"
+#include "mlflow/logging.hpp"
+#include "mlflow/mlflow_client.hpp"
+#include "mlflow/trace_export.hpp"
+#include "mlflow/tracing.hpp"
+#include "rest/otlp_encoder.hpp"
+#include "rest/trace_json_codec.hpp"
+#include "store/trace_store.hpp"
+#include "tracing/exporter.hpp"
+#include "tracing/provider.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace tr = mlflow::internal::tracing;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::int64_t percentile(std::vector<std::int64_t> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+std::int64_t timer_overhead() {
+  std::vector<std::int64_t> empty(10000);
+  for (auto& e : empty) {
+    const auto t0 = Clock::now();
+    const auto t1 = Clock::now();
+    e = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
+  }
+  return percentile(empty, 0.5);
+}
+
+// (a) A root with one nested child, each with an attribute.
+void bench_spans(int iterations, std::int64_t overhead) {
+  std::vector<std::int64_t> ns(static_cast<std::size_t>(iterations));
+  for (int i = 0; i < iterations; ++i) {
+    const auto t0 = Clock::now();
+    {
+      auto root = mlflow::start_span("request", mlflow::SpanType::kChain);
+      root.set_inputs({{"i", i}});
+      root.set_attribute("iteration", i);
+      {
+        auto child = mlflow::start_span("model", mlflow::SpanType::kLlm);
+        child.set_attribute("index", i);
+      }
+      root.set_outputs({{"ok", true}});
+    }
+    const auto t1 = Clock::now();
+    ns[static_cast<std::size_t>(i)] =
+        (std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count() - overhead) / 2;
+  }
+  const auto median = percentile(ns, 0.5);
+  const auto p99 = percentile(ns, 0.99);
+  std::printf(
+      "span start+end (cpp start_span, nested, attributes): %d spans, median %lld ns, "
+      "p99 %lld ns per span\n",
+      2 * iterations, static_cast<long long>(median), static_cast<long long>(p99));
+  std::printf(
+      "BENCH_JSON {\"client\": \"cpp\", \"variant\": \"span\", \"spans\": %d, "
+      "\"median_ns\": %lld, \"p99_ns\": %lld}\n",
+      2 * iterations, static_cast<long long>(median), static_cast<long long>(p99));
+  std::fflush(stdout);
+}
+
+// (b) One trace of 5 spans, as an LLM service records it.
+void record_trace(int i) {
+  auto root = mlflow::start_span("request", mlflow::SpanType::kChain);
+  root.set_inputs({{"question", "q" + std::to_string(i)}});
+  for (int c = 0; c < 4; ++c) {
+    auto child = mlflow::start_span("step-" + std::to_string(c), mlflow::SpanType::kLlm);
+    child.set_attribute("index", c);
+  }
+  root.set_outputs({{"answer", "a" + std::to_string(i)}});
+}
+
+struct Body {
+  std::string path;
+  std::string content_type;
+  std::string experiment_id;  // the OTLP header, empty for StartTraceV3
+  std::string body;
+};
+
+// Keeps the bodies the exporter would send, sends nothing.
+class CapturingStore : public mlflow::internal::TraceStore {
+ public:
+  std::mutex mutex;
+  std::vector<Body> bodies;
+
+  mlflow::TraceInfo start_trace(const mlflow::TraceInfo& info) override {
+    const nlohmann::json body = {
+        {"trace", {{"trace_info", mlflow::internal::trace_json::encode_trace_info(info)}}}};
+    std::lock_guard<std::mutex> lock(mutex);
+    bodies.push_back({"/api/3.0/mlflow/traces", "application/json", "", body.dump()});
+    mlflow::TraceInfo stored = info;
+    stored.tags[mlflow::TraceTagKey::kSpansLocation] = "TRACKING_STORE";
+    return stored;
+  }
+  void log_spans(const std::string& experiment_id,
+                 const std::vector<mlflow::SpanData>& spans) override {
+    std::string body = mlflow::internal::otlp::encode_protobuf(spans);
+    std::lock_guard<std::mutex> lock(mutex);
+    bodies.push_back({"/v1/traces", "application/x-protobuf", experiment_id, std::move(body)});
+  }
+};
+
+std::vector<Body> capture_bodies(int traces, int workers) {
+  auto store = std::make_shared<CapturingStore>();
+  mlflow::TraceExportOptions options = mlflow::trace_export_options();
+  options.max_workers = workers;
+  auto exporter = std::make_shared<tr::TraceExporter>(store, options, "capture");
+  tr::set_exporter_for_tests(exporter);
+  for (int i = 0; i < traces; ++i) record_trace(i);
+  exporter->wait_until_drained(std::nullopt);
+  tr::set_exporter_for_tests(nullptr);
+  exporter->shutdown(Clock::now() + std::chrono::seconds(5));
+  return std::move(store->bodies);
+}
+
+size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
+
+// The ceiling: `bodies` posted raw, `connections` keep-alive connections taking them in order.
+double replay(const std::string& uri, const std::vector<Body>& bodies, int connections, bool& ok) {
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> all_ok{true};
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&] {
+      CURL* curl = curl_easy_init();
+      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+      for (std::size_t i = next++; i < bodies.size(); i = next++) {
+        const Body& b = bodies[i];
+        curl_slist* headers =
+            curl_slist_append(nullptr, ("Content-Type: " + b.content_type).c_str());
+        if (!b.experiment_id.empty()) {
+          headers =
+              curl_slist_append(headers, ("x-mlflow-experiment-id: " + b.experiment_id).c_str());
+        }
+        const std::string url = uri + b.path;
+        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, b.body.data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(b.body.size()));
+        long status = 0;
+        if (curl_easy_perform(curl) != CURLE_OK ||
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200) {
+          all_ok = false;
+        }
+        curl_slist_free_all(headers);
+      }
+      curl_easy_cleanup(curl);
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double s = seconds_since(start);
+  ok = all_ok.load();
+  return s;
+}
+
+// The exporter a program gets for `uri` (its client's trace-export store, the default options),
+// made afresh so that what (a) queued is not in the way.
+std::shared_ptr<tr::TraceExporter> real_exporter(const std::string& uri) {
+  const mlflow::MlflowClient client(uri);
+  return std::make_shared<tr::TraceExporter>(
+      mlflow::internal::ClientAccess::impl(client)->trace_export(), mlflow::trace_export_options(),
+      uri);
+}
+
+double sdk_round(tr::TraceExporter& exporter, int traces, bool& ok) {
+  const auto before = exporter.stats();
+  const auto start = Clock::now();
+  for (int i = 0; i < traces; ++i) record_trace(i);
+  ok = exporter.wait_until_drained(Clock::now() + std::chrono::minutes(10)) == 0;
+  const double s = seconds_since(start);
+  const auto after = exporter.stats();
+  ok = ok && after.exported_traces - before.exported_traces == static_cast<std::uint64_t>(traces);
+  return s;
+}
+
+// (c) Every request hangs until released.
+class StalledStore : public mlflow::internal::TraceStore {
+ public:
+  std::mutex mutex;
+  std::condition_variable released_cv;
+  bool released = false;
+  void wait() {
+    std::unique_lock<std::mutex> lock(mutex);
+    released_cv.wait(lock, [&] { return released; });
+  }
+  mlflow::TraceInfo start_trace(const mlflow::TraceInfo& info) override {
+    wait();
+    return info;
+  }
+  void log_spans(const std::string&, const std::vector<mlflow::SpanData>&) override { wait(); }
+};
+
+long peak_rss_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return 0;
+}
+
+void bench_stalled(int traces) {
+  auto store = std::make_shared<StalledStore>();
+  const mlflow::TraceExportOptions options = mlflow::trace_export_options();  // the defaults
+  auto exporter = std::make_shared<tr::TraceExporter>(store, options, "stalled");
+  tr::set_exporter_for_tests(exporter);
+  const long rss_before = peak_rss_kb();
+  for (int i = 0; i < traces; ++i) record_trace(i);
+  const long rss_after = peak_rss_kb();
+  const auto stats = exporter->stats();
+  tr::set_exporter_for_tests(nullptr);
+  std::printf(
+      "stalled server: %d traces of 5 spans recorded; queue held %zu traces, peak %.1f MB "
+      "(bound %.0f MB / %zu traces), %llu dropped and reported; peak RSS grew %.1f MB\n",
+      traces, stats.queued_traces, stats.peak_queued_bytes / 1048576.0,
+      options.max_queue_bytes / 1048576.0, options.max_queue_traces,
+      static_cast<unsigned long long>(stats.dropped_traces), (rss_after - rss_before) / 1024.0);
+  std::printf(
+      "BENCH_JSON {\"client\": \"cpp\", \"variant\": \"stalled\", \"traces\": %d, "
+      "\"queued_traces\": %zu, \"peak_queue_mb\": %.1f, \"bound_mb\": %.0f, "
+      "\"dropped\": %llu, \"rss_growth_mb\": %.1f}\n",
+      traces, stats.queued_traces, stats.peak_queued_bytes / 1048576.0,
+      options.max_queue_bytes / 1048576.0, static_cast<unsigned long long>(stats.dropped_traces),
+      (rss_after - rss_before) / 1024.0);
+  std::fflush(stdout);
+  {
+    std::lock_guard<std::mutex> lock(store->mutex);
+    store->released = true;
+  }
+  store->released_cv.notify_all();
+  exporter->shutdown(Clock::now() + std::chrono::seconds(1));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr,
+                 "usage: bench_tracing TRACKING_URI [--iterations N] [--traces N] "
+                 "[--stall-traces N]\n");
+    return 2;
+  }
+  const std::string uri = argv[1];
+  int iterations = 20000;
+  int traces = 200;
+  int stall_traces = 150000;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const int v = std::atoi(argv[i + 1]);
+    if (flag == "--iterations") iterations = std::max(1, v);
+    if (flag == "--traces") traces = std::max(1, v);
+    if (flag == "--stall-traces") stall_traces = std::max(1, v);
+  }
+  try {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    mlflow::set_tracking_uri(uri);
+    mlflow::set_experiment("bench-tracing-cpp-" + std::to_string(std::time(nullptr)));
+    // (a) Warm-up (the exporter, its senders and connections), then the measured spans.
+    record_trace(0);
+    mlflow::flush_trace_async_logging(std::chrono::seconds(60));
+    bench_spans(iterations, timer_overhead());
+    // What (a) queued is not part of (b): given up at once (reported, not sent).
+    mlflow::set_log_handler([](mlflow::LogLevel, const std::string&) {}, mlflow::LogLevel::kError);
+    mlflow::flush_trace_async_logging(std::chrono::milliseconds(0), /*terminate=*/true);
+    mlflow::set_experiment("bench-tracing-export-" + std::to_string(std::time(nullptr)));
+    auto exporter = real_exporter(uri);
+    const int workers = mlflow::trace_export_options().max_workers;
+    double sdk_s = 0, replay_s = 0;
+    int sdk_traces = 0, replay_traces = 0;
+    bool all_ok = true;
+    for (int half = 0; half < 4; ++half) {
+      const bool sdk_now = half == 1 || half == 2;  // replay, SDK, SDK, replay
+      bool ok = false;
+      if (sdk_now) {
+        tr::set_exporter_for_tests(exporter);
+        const double s = sdk_round(*exporter, traces, ok);
+        tr::set_exporter_for_tests(nullptr);
+        sdk_s += s;
+        sdk_traces += traces;
+        std::printf("sdk export: %d traces (%d spans) in %.2f s = %.0f spans/s%s\n", traces,
+                    5 * traces, s, 5 * traces / s, ok ? "" : " (NOT ALL DELIVERED)");
+      } else {
+        const std::vector<Body> bodies = capture_bodies(traces, workers);
+        const double s = replay(uri, bodies, workers, ok);
+        replay_s += s;
+        replay_traces += traces;
+        std::printf("raw replay: %zu requests (%d spans) in %.2f s = %.0f spans/s%s\n",
+                    bodies.size(), 5 * traces, s, 5 * traces / s, ok ? "" : " (ERRORS)");
+      }
+      std::fflush(stdout);
+      all_ok = all_ok && ok;
+    }
+    std::printf(
+        "BENCH_JSON {\"client\": \"cpp\", \"variant\": \"export\", \"traces\": %d, "
+        "\"workers\": %d, \"sdk_spans_per_s\": %.1f, \"ceiling_spans_per_s\": %.1f, "
+        "\"verified\": %s}\n",
+        sdk_traces + replay_traces, workers, 5 * sdk_traces / sdk_s, 5 * replay_traces / replay_s,
+        all_ok ? "true" : "false");
+    std::fflush(stdout);
+    // (c)
+    bench_stalled(stall_traces);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_tracing: %s\n", e.what());
+    return 1;
+  }
+  // Leave without the exit flush of what (a) left queued.
+  std::fflush(stdout);
+  std::_Exit(0);
+}

@@ -659,7 +659,17 @@ TEST(AsyncLoggingExit, TheTerminateHandlerCanBeTurnedOff) {
 }  // namespace
 }  // namespace mlflow
 
+namespace mlflow {
+// tests/async/trace_export_test.cpp
+int child_trace_to_dead_server(const std::string& uri, const std::string& experiment_id, int traces,
+                               int exit_timeout_ms);
+}  // namespace mlflow
+
 int main(int argc, char** argv) {
+  if (argc == 6 && std::string(argv[1]) == "--child-trace-to-dead-server") {
+    return mlflow::child_trace_to_dead_server(argv[2], argv[3], std::atoi(argv[4]),
+                                              std::atoi(argv[5]));
+  }
   if (argc == 4 && std::string(argv[1]) == "--child-log-and-exit") {
     return mlflow::child_log_and_exit(argv[2], argv[3]);
   }

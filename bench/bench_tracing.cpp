@@ -279,7 +279,9 @@ void bench_stalled(int traces) {
     store->released = true;
   }
   store->released_cv.notify_all();
-  exporter->shutdown(Clock::now() + std::chrono::seconds(1));
+  // Drained before it goes: a sender detached at a shutdown deadline must not outlive it.
+  exporter->wait_until_drained(std::nullopt);
+  exporter->shutdown(Clock::now() + std::chrono::seconds(5));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <exception>
 #include <utility>
 
+#include "async/hold.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "core/terminate_handler.hpp"
@@ -24,9 +25,6 @@ using Clock = AsyncLogger::Clock;
 constexpr const char* kDeadlinePurpose =
     "the shutdown deadline of asynchronous logging (shutdown_async_logging's timeout, or at "
     "exit AsyncLoggingOptions::exit_timeout / MLFLOW_CPP_ASYNC_LOGGING_EXIT_TIMEOUT)";
-
-// The longest time the worker keeps back from its caller's deadline to report and exit.
-constexpr std::chrono::milliseconds kReportMargin{200};
 
 std::string describe(const AsyncLoggingError& e) {
   return std::to_string(e.metrics) + " metrics, " + std::to_string(e.params) + " params and " +
@@ -385,11 +383,7 @@ void AsyncLogger::begin_shutdown(Clock::time_point deadline) noexcept {
   }
   // The worker stops sending a little before its caller gives up on it, to report what it
   // could not send and exit in time.
-  const Clock::time_point now = Clock::now();
-  const Clock::duration margin =
-      deadline > now ? std::min<Clock::duration>((deadline - now) / 10, kReportMargin)
-                     : Clock::duration::zero();
-  deadline_.expire_at(deadline - margin);
+  deadline_.expire_at(worker_stop_time(deadline));
 }
 
 bool AsyncLogger::finish_shutdown(Clock::time_point deadline) noexcept {

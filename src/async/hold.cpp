@@ -1,6 +1,7 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "async/hold.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include "core/retry_rules.hpp"
@@ -19,6 +20,16 @@ RetryPolicy hold_schedule() {
 }
 
 }  // namespace
+
+Deadline::Clock::time_point worker_stop_time(Deadline::Clock::time_point deadline) noexcept {
+  using Clock = Deadline::Clock;
+  constexpr std::chrono::milliseconds kReportMargin{200};
+  const Clock::time_point now = Clock::now();
+  const Clock::duration margin =
+      deadline > now ? std::min<Clock::duration>((deadline - now) / 10, kReportMargin)
+                     : Clock::duration::zero();
+  return deadline - margin;
+}
 
 HoldResult hold_through_outage(const std::function<void()>& send,
                                std::chrono::milliseconds max_outage, const Deadline& deadline,

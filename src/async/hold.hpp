@@ -32,6 +32,11 @@ struct HoldResult {
 /// resend counters).
 using OnHold = std::function<void(const MlflowException& failure, std::chrono::milliseconds pause)>;
 
+/// When a worker must stop if its caller gives up at `deadline`: a little earlier (10 % of the
+/// time left, at most 200 ms), so that it can report what it could not send and exit in time.
+/// The async logger's and the trace exporter's shutdowns move their Deadline there.
+Deadline::Clock::time_point worker_stop_time(Deadline::Clock::time_point deadline) noexcept;
+
 /// Runs `send` until one of the outcomes above. `hooks.sleep` is the wait (it should wake at
 /// `deadline`, as the default sleep does for the thread's ScopedDeadline). An exception other
 /// than MlflowException is a permanent INTERNAL_ERROR.

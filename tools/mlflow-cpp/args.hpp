@@ -1,0 +1,44 @@
+// Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
+#pragma once
+
+// Command-line values shared by several commands.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "context.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace mlflow_cli {
+
+/// `key=value` words as a map; a word without '=' or a repeated key is a UsageError (as the
+/// Python CLI refuses them). `what` names the option in the message ("--tag").
+std::map<std::string, std::string> parse_key_values(const std::vector<std::string>& words,
+                                                    const std::string& what);
+
+/// Where a run-creating command puts its run: `--experiment-id` or `--experiment-name` (at most
+/// one), else MLFLOW_EXPERIMENT_ID / MLFLOW_EXPERIMENT_NAME, else `fallback` (std::nullopt: a
+/// UsageError). A name that does not exist is created, as Python's set_experiment does.
+std::string resolve_experiment(Context& context, const std::string& id, const std::string& name,
+                               const std::optional<std::string>& fallback);
+
+/// Adds `--experiment-id/-x` and `--experiment-name/-n` to `command`.
+void add_experiment_options(CLI::App& command, std::string& id, std::string& name);
+
+/// Adds `-r/--run-id` to `command` (default: $MLFLOW_RUN_ID, see run_id_or_env).
+void add_run_id_option(CLI::App& command, std::string& run_id);
+/// `run_id`, else $MLFLOW_RUN_ID (set by `mlflow-cpp run -- CMD`), else a UsageError.
+std::string run_id_or_env(const std::string& run_id);
+
+/// The text a command reads from `path` ("-" = stdin).
+std::string read_input(const std::string& path);
+
+/// Milliseconds since the epoch, now.
+std::int64_t now_ms();
+
+}  // namespace mlflow_cli

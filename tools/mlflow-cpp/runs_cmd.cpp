@@ -32,6 +32,7 @@ struct RunArgs {
   std::vector<std::string> order_by;
   std::string view = "active_only";
   long long max_results = -1;
+  std::string metric_key;
 };
 
 void create(Context& context, const RunArgs& args) {
@@ -58,7 +59,17 @@ void create(Context& context, const RunArgs& args) {
 void search(Context& context, const RunArgs& args) {
   if (args.max_results < -1) throw UsageError("max-results must be a non-negative integer");
   std::vector<std::string> experiments = args.experiment_ids;
-  if (experiments.empty()) {
+  if (!args.experiment_name.empty()) {
+    if (!experiments.empty()) {
+      throw UsageError("Must specify exactly one of --experiment-id or --experiment-name.");
+    }
+    const auto experiment = context.client().get_experiment_by_name(args.experiment_name);
+    if (!experiment) {
+      throw mlflow::NotFound(mlflow::ErrorCode::kResourceDoesNotExist,
+                             "Experiment with name '" + args.experiment_name + "' does not exist.");
+    }
+    experiments.push_back(experiment->experiment_id);
+  } else if (experiments.empty()) {
     experiments.push_back(resolve_experiment(context, "", "", std::nullopt));
   }
   mlflow::SearchRunsOptions options;
@@ -130,6 +141,7 @@ void add_runs_commands(CLI::App& app, Context& context) {
   search_cmd->alias("list");
   search_cmd->add_option("-x,--experiment-id", args->experiment_ids,
                          "Experiment id (repeatable; default: $MLFLOW_EXPERIMENT_ID)");
+  search_cmd->add_option("-n,--experiment-name", args->experiment_name, "Experiment name");
   search_cmd->add_option("--filter", args->filter, "MLflow filter, e.g. \"metrics.loss < 0.1\"");
   search_cmd->add_option("--order-by", args->order_by, "Order clause (repeatable)");
   search_cmd->add_option("-v,--view", args->view, "active_only (default), deleted_only or all");
@@ -137,6 +149,20 @@ void add_runs_commands(CLI::App& app, Context& context) {
   search_cmd->footer(
       "Example:\n  mlflow-cpp runs search -x 1 --filter \"params.lr = '0.1'\" --json");
   search_cmd->callback([&context, args] { search(context, *args); });
+
+  auto* history = group->add_subcommand("history", "Every point of one metric of a run");
+  add_run_id_option(*history, args->run_id);
+  history->add_option("key", args->metric_key, "Metric key")->required();
+  history->footer("Example:\n  mlflow-cpp runs history -r $RUN loss --json");
+  history->callback([&context, args] {
+    const auto points =
+        context.client().get_metric_history(run_id_or_env(args->run_id), args->metric_key);
+    Table table({"Step", "Value", "Timestamp"});
+    for (const auto& m : points) {
+      table.add({std::to_string(m.step), format_number(m.value), std::to_string(m.timestamp)});
+    }
+    emit(context, json_array(points, metric_json), table);
+  });
 
   auto* end = group->add_subcommand("end", "End a run: status (FINISHED) and end time");
   add_run_id_option(*end, args->run_id);

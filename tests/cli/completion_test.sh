@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The shipped bash completion offers the tool's real commands and options: every word it offers
+# at the top level and for each group must be accepted by the binary's --help.
+#   completion_test.sh MLFLOW_CPP_BINARY COMPLETION_SCRIPT
+set -euo pipefail
+cli=$1
+source "$2"
+complete_words() {  # complete_words WORD... (the last one is being typed)
+  COMP_WORDS=(mlflow-cpp "$@"); COMP_CWORD=$#; _mlflow_cpp; echo "${COMPREPLY[*]}"
+}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+[[ $(complete_words ex) == experiments ]] || fail "ex -> $(complete_words ex)"
+[[ " $(complete_words runs '') " == *" set-status "* ]] || fail "runs subcommands"
+[[ " $(complete_words log metric --s) " == *" --step "* ]] || fail "log metric --step"
+[[ -z $(complete_words run -- ls '') ]] || fail "words after run -- are the command's"
+for group in experiments runs log artifacts models prompts traces; do
+  for sub in $(complete_words "$group" ''); do
+    [[ $sub == -* ]] && continue
+    "$cli" "$group" "$sub" --help >/dev/null || fail "$group $sub is offered but unknown"
+  done
+done
+for group in $(complete_words ''); do
+  [[ $group == -* ]] && continue
+  "$cli" "$group" --help >/dev/null || fail "$group is offered but unknown"
+done
+echo "completion offers only real commands"

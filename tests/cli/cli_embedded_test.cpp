@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "cli/cli_runner.hpp"
+#include "mlflow/fluent.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "mlflow/trace_export.hpp"
 #include "mlflow/tracing.hpp"
@@ -112,7 +113,7 @@ TEST_F(CliEmbedded, RunsCreateGetSearchEndDeleteRestore) {
   const JsonValue created = ok_json({"runs", "create", "-n", "runs-exp", "--run-name", "base", "-t",
                                      "lr=0.1", "--description", "first try"});
   const std::string run_id = created.at("info").at("run_id").as_string();
-  const Run run = client().get_run(run_id);
+  const mlflow::Run run = client().get_run(run_id);
   EXPECT_EQ(run.info.experiment_id, exp);
   EXPECT_EQ(run.info.run_name, "base");
   EXPECT_EQ(run.info.status, RunStatus::kRunning);
@@ -137,7 +138,7 @@ TEST_F(CliEmbedded, RunsCreateGetSearchEndDeleteRestore) {
           .at("info")
           .at("run_id")
           .as_string();
-  const Run ended_child = client().get_run(child);
+  const mlflow::Run ended_child = client().get_run(child);
   EXPECT_EQ(ended_child.info.status, RunStatus::kFailed);
   EXPECT_TRUE(ended_child.info.end_time.has_value());
   EXPECT_EQ(ended_child.data.tags.at("mlflow.parentRunId"), run_id);
@@ -199,7 +200,7 @@ TEST_F(CliEmbedded, LogMetricParamTagAndTheirRefusals) {
   const JsonValue points = ok_json({"runs", "history", "-r", run_id, "loss"});
   ASSERT_EQ(points.size(), 2u);
   EXPECT_EQ(points.at(0).at("step").as_int(), 3);
-  const Run run = client().get_run(run_id);
+  const mlflow::Run run = client().get_run(run_id);
   EXPECT_EQ(run.data.params.at("lr"), "0.01");
   EXPECT_EQ(run.data.tags.at("stage"), "tuning");
 
@@ -302,7 +303,7 @@ TEST_F(CliEmbedded, RunWrapsACommandAndEndsFromItsExitStatus) {
   ASSERT_EQ(good.exit_code, 0) << good.err;
   auto runs = client().search_runs({exp});
   ASSERT_EQ(runs.size(), 1u);
-  const Run finished = runs[0];
+  const mlflow::Run finished = runs[0];
   EXPECT_EQ(finished.info.status, RunStatus::kFinished);
   EXPECT_EQ(finished.info.run_name, "wrapped-ok");
   EXPECT_EQ(finished.data.metrics.at("step_loss"), 0.125);
@@ -332,19 +333,19 @@ TEST_F(CliEmbedded, ModelsAndVersions) {
   EXPECT_EQ(model.at("name").as_string(), "cli-model");
   EXPECT_EQ(client().get_registered_model("cli-model").description,
             std::optional<std::string>("d"));
-  const JsonValue v1 = ok_json({"models", "versions", "create", "cli-model", "file:///tmp/m1", "-r",
+  const JsonValue v1 = ok_json({"models", "versions", "create", "cli-model", "s3://bucket/m1", "-r",
                                 run_id, "-t", "stage=dev"});
   EXPECT_EQ(v1.at("version").as_string(), "1");
   EXPECT_EQ(v1.at("run_id").as_string(), run_id);
-  ok({"models", "versions", "create", "cli-model", "file:///tmp/m2"});
+  ok({"models", "versions", "create", "cli-model", "s3://bucket/m2"});
   ok({"models", "set-alias", "cli-model", "champion", "1"});
   EXPECT_EQ(client().get_model_version_by_alias("cli-model", "champion").version, "1");
   const JsonValue by_alias =
       ok_json({"models", "versions", "get", "cli-model", "--alias", "champion"});
-  EXPECT_EQ(by_alias.at("source").as_string(), "file:///tmp/m1");
+  EXPECT_EQ(by_alias.at("source").as_string(), "s3://bucket/m1");
   EXPECT_EQ(by_alias.at("tags").at("stage").as_string(), "dev");
   const JsonValue v2 = ok_json({"models", "versions", "get", "cli-model", "2"});
-  EXPECT_EQ(v2.at("source").as_string(), "file:///tmp/m2");
+  EXPECT_EQ(v2.at("source").as_string(), "s3://bucket/m2");
   const JsonValue got = ok_json({"models", "get", "cli-model"});
   EXPECT_EQ(got.at("aliases").at("champion").as_string(), "1");
   EXPECT_EQ(ok_json({"models", "search", "--filter", "name = 'cli-model'"}).size(), 1u);

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "cli/cli_runner.hpp"
+#include "mlflow/fluent.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "mlflow/trace_export.hpp"
 #include "mlflow/tracing.hpp"
@@ -135,7 +136,7 @@ TEST_F(CliServer, RunWithAPythonChildLoggingIntoTheRun) {
   const std::string out = r.out;
   ASSERT_THAT(out, HasSubstr(exp + "\n"));
   const JsonValue summary = JsonValue::parse(out.substr(out.find('{')));
-  const Run run = client().get_run(summary.at("run_id").as_string());
+  const mlflow::Run run = client().get_run(summary.at("run_id").as_string());
   EXPECT_EQ(run.info.experiment_id, exp);
   EXPECT_EQ(run.info.status, RunStatus::kFinished);
   EXPECT_EQ(run.data.metrics.at("py_metric"), 7.0);

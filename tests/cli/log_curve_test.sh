@@ -17,7 +17,8 @@ fi
 exp=$("$cli" experiments create -n "curve-$$-$RANDOM")
 run=$("$cli" runs create -x "$exp" --run-name curve)
 start=$(date +%s%N)
-seq 0 9999 | awk '{ printf "{\"key\": \"curve\", \"value\": %.6f, \"step\": %d, \"timestamp\": %d}\n", sin($1 / 100), $1, 1700000000000 + $1 }' \
+# %.0f for the timestamps: mawk clamps %d at 2^31 - 1.
+seq 0 9999 | awk '{ printf "{\"key\": \"curve\", \"value\": %.6f, \"step\": %d, \"timestamp\": %.0f}\n", sin($1 / 100), $1, 1700000000000 + $1 }' \
   | "$cli" log batch -r "$run" -
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 "$cli" runs end -r "$run" >/dev/null

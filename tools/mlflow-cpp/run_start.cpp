@@ -20,4 +20,16 @@ mlflow::ActiveRun start_run(Context& context, const RunStart& start) {
   return mlflow::start_run(options);
 }
 
+mlflow::Run create_run(Context& context, const RunStart& start) {
+  std::map<std::string, std::string> tags = start.tags;
+  // The tags start_run sets from its options (user tags win over them, as there).
+  if (start.description) tags.emplace("mlflow.note.content", *start.description);
+  if (start.parent_run_id) tags.emplace("mlflow.parentRunId", *start.parent_run_id);
+  if (start.run_name) tags.emplace("mlflow.runName", *start.run_name);
+  mlflow::CreateRunOptions options;
+  options.tags = mlflow::resolve_tags(tags);
+  options.run_name = start.run_name;
+  return context.client().create_run(start.experiment_id, options);
+}
+
 }  // namespace mlflow_cli

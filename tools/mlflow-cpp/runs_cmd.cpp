@@ -2,6 +2,7 @@
 // `mlflow-cpp runs ...`: create, get, describe, search (list), end, set-status, delete, restore.
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <memory>
 
@@ -35,6 +36,12 @@ struct RunArgs {
   std::string metric_key;
 };
 
+// CLI11's ignore_case accepts "failed" but passes it on as typed.
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
 void create(Context& context, const RunArgs& args) {
   RunStart start;
   start.experiment_id =
@@ -43,15 +50,12 @@ void create(Context& context, const RunArgs& args) {
   if (!args.run_name.empty()) start.run_name = args.run_name;
   if (!args.description.empty()) start.description = args.description;
   if (!args.parent_run_id.empty()) start.parent_run_id = args.parent_run_id;
-  std::optional<mlflow::RunStatus> end_status;
-  if (!args.status.empty()) end_status = mlflow::run_status_from_string(args.status);
-  mlflow::ActiveRun run = start_run(context, start);
-  mlflow::Run created = run.run();
-  if (end_status) {
-    run.end(*end_status);
+  mlflow::Run created = create_run(context, start);
+  if (!args.status.empty()) {
+    mlflow::SetTerminatedOptions options;
+    options.status = mlflow::run_status_from_string(upper(args.status));
+    context.client().set_terminated(created.info.run_id, options);
     created = context.client().get_run(created.info.run_id);
-  } else {
-    run.detach();
   }
   emit(context, run_json(created), created.info.run_id);
 }
@@ -172,7 +176,7 @@ void add_runs_commands(CLI::App& app, Context& context) {
   end->callback([&context, args] {
     const std::string run_id = run_id_or_env(args->run_id);
     mlflow::SetTerminatedOptions options;
-    if (!args->status.empty()) options.status = mlflow::run_status_from_string(args->status);
+    if (!args->status.empty()) options.status = mlflow::run_status_from_string(upper(args->status));
     context.client().set_terminated(run_id, options);
     emit(context, run_info_json(context.client().get_run(run_id).info),
          "Run " + run_id + " ended " + mlflow::to_string(options.status) + ".");
@@ -188,7 +192,7 @@ void add_runs_commands(CLI::App& app, Context& context) {
   set_status->callback([&context, args] {
     const std::string run_id = run_id_or_env(args->run_id);
     mlflow::UpdateRunOptions options;
-    options.status = mlflow::run_status_from_string(args->status);
+    options.status = mlflow::run_status_from_string(upper(args->status));
     context.client().update_run(run_id, options);
     emit(context, run_info_json(context.client().get_run(run_id).info),
          "Run " + run_id + " is " + mlflow::to_string(*options.status) + ".");

@@ -75,8 +75,10 @@ TEST_F(CliServer, ExperimentsAndRunsMatchWhatPythonReads) {
   ASSERT_FALSE(python.is_null());
   const JsonValue py = JsonValue::parse(python.dump());
   // The run as Python prints it (`mlflow runs describe`): info and data equal field by field.
-  EXPECT_EQ(described.at("info"), py.at("run").at("info"));
-  EXPECT_EQ(described.at("data"), py.at("run").at("data"));
+  EXPECT_EQ(described.at("info"), py.at("run").at("info")) << described.at("info").dump() << "\n"
+                                                           << py.at("run").at("info").dump();
+  EXPECT_EQ(described.at("data"), py.at("run").at("data")) << described.at("data").dump() << "\n"
+                                                           << py.at("run").at("data").dump();
   EXPECT_EQ(ok_json({"runs", "history", "-r", run_id, "loss"}), py.at("history"));
   EXPECT_EQ(py.at("history").size(), 51u);
 
@@ -167,14 +169,14 @@ TEST_F(CliServer, ModelsPromptsTracesDoctor) {
 
   const std::string exp = client().create_experiment(unique_name("cli-traces"));
   set_tracking_uri(uri);
-  set_destination(exp);
+  tracing::set_destination(exp);
   std::string trace_id;
   {
     ActiveSpan root = start_span("root");
     trace_id = root.trace_id();
   }
   flush_trace_async_logging(std::chrono::seconds(30));
-  set_destination(std::nullopt);
+  tracing::set_destination(std::nullopt);
   set_tracking_uri("");
   const JsonValue traces = ok_json({"traces", "search", "-x", exp});
   ASSERT_EQ(traces.size(), 1u);

@@ -60,6 +60,22 @@ std::string resolve_experiment(Context& context, const std::string& id, const st
   throw UsageError("Must specify exactly one of --experiment-id or --experiment-name.");
 }
 
+CLI::App* add_group(CLI::App& app, const std::string& name, const std::string& description) {
+  CLI::App* group = app.add_subcommand(name, description);
+  group->require_subcommand(1);
+  return group;
+}
+
+void add_tag_option(CLI::App& command, std::vector<std::string>& tags) {
+  command.add_option("-t,--tag", tags, "Tag key=value (repeatable)");
+}
+
+void add_filter_options(CLI::App& command, std::string& filter, std::vector<std::string>& order_by,
+                        const std::string& filter_example) {
+  command.add_option("--filter", filter, "MLflow filter, e.g. " + filter_example);
+  command.add_option("--order-by", order_by, "Order clause (repeatable)");
+}
+
 void add_experiment_options(CLI::App& command, std::string& id, std::string& name) {
   command.add_option("-x,--experiment-id", id, "Experiment id (default: $MLFLOW_EXPERIMENT_ID)");
   command.add_option("-n,--experiment-name", name,

@@ -27,6 +27,16 @@ std::map<std::string, std::string> parse_key_values(const std::vector<std::strin
 std::string resolve_experiment(Context& context, const std::string& id, const std::string& name,
                                const std::optional<std::string>& fallback);
 
+/// A command group (`experiments`, `runs`, ...): one of its subcommands is required.
+CLI::App* add_group(CLI::App& app, const std::string& name, const std::string& description);
+
+/// Adds the repeatable `-t/--tag key=value` option (see parse_key_values).
+void add_tag_option(CLI::App& command, std::vector<std::string>& tags);
+
+/// Adds `--filter` (with an example of the grammar) and the repeatable `--order-by`.
+void add_filter_options(CLI::App& command, std::string& filter, std::vector<std::string>& order_by,
+                        const std::string& filter_example);
+
 /// Adds `--experiment-id/-x` and `--experiment-name/-n` to `command`.
 void add_experiment_options(CLI::App& command, std::string& id, std::string& name);
 

@@ -41,8 +41,7 @@ mlflow::ArtifactTransferOptions transfer_options() {
 }  // namespace
 
 void add_artifacts_commands(CLI::App& app, Context& context) {
-  auto* group = app.add_subcommand("artifacts", "Upload, list and download a run's artifacts");
-  group->require_subcommand(1);
+  auto* group = add_group(app, "artifacts", "Upload, list and download a run's artifacts");
   auto args = std::make_shared<ArtifactArgs>();
 
   auto* log = group->add_subcommand(

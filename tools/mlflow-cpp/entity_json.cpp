@@ -24,7 +24,6 @@ JsonValue run_info_json(const mlflow::RunInfo& i) {
                             {"lifecycle_stage", i.lifecycle_stage},
                             {"run_id", i.run_id},
                             {"run_name", i.run_name},
-                            {"run_uuid", i.run_id},
                             {"start_time", i.start_time},
                             {"status", mlflow::to_string(i.status)},
                             {"user_id", i.user_id}});

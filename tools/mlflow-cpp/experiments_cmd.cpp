@@ -71,15 +71,14 @@ void get(Context& context, const ExperimentArgs& args) {
 }  // namespace
 
 void add_experiments_commands(CLI::App& app, Context& context) {
-  auto* group = app.add_subcommand("experiments", "Create, search and manage experiments");
-  group->require_subcommand(1);
+  auto* group = add_group(app, "experiments", "Create, search and manage experiments");
   auto args = std::make_shared<ExperimentArgs>();
 
   auto* create = group->add_subcommand("create", "Create an experiment; prints its id");
   create->add_option("-n,--experiment-name", args->name, "Name (unique)")->required();
   create->add_option("-l,--artifact-location", args->artifact_location,
                      "Where its runs store artifacts (default: the store decides)");
-  create->add_option("-t,--tag", args->tags, "Tag key=value (repeatable)");
+  add_tag_option(*create, args->tags);
   create->footer("Example:\n  EXP=$(mlflow-cpp experiments create -n my-experiment -t team=hpc)");
   create->callback([&context, args] {
     mlflow::CreateExperimentOptions options;
@@ -93,8 +92,7 @@ void add_experiments_commands(CLI::App& app, Context& context) {
   search_cmd->alias("list");
   search_cmd->add_option("-v,--view", args->view, "active_only (default), deleted_only or all");
   search_cmd->add_option("--max-results", args->max_results, "At most this many (default: all)");
-  search_cmd->add_option("--filter", args->filter, "MLflow filter, e.g. \"name LIKE 'exp%'\"");
-  search_cmd->add_option("--order-by", args->order_by, "Order clause (repeatable)");
+  add_filter_options(*search_cmd, args->filter, args->order_by, "\"name LIKE 'exp%'\"");
   search_cmd->footer("Example:\n  mlflow-cpp experiments search --view all --json");
   search_cmd->callback([&context, args] { search(context, *args); });
 

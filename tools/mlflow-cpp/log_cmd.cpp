@@ -66,8 +66,7 @@ void log_batch(Context& context, const LogArgs& args) {
 }  // namespace
 
 void add_log_commands(CLI::App& app, Context& context) {
-  auto* group = app.add_subcommand("log", "Log metrics, params and tags to a run");
-  group->require_subcommand(1);
+  auto* group = add_group(app, "log", "Log metrics, params and tags to a run");
   auto args = std::make_shared<LogArgs>();
 
   auto* metric = group->add_subcommand("metric", "Log one metric point");

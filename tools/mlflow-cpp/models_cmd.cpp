@@ -41,15 +41,14 @@ Table versions_table(const std::vector<mlflow::ModelVersion>& versions) {
 
 void add_versions_commands(CLI::App& models, Context& context,
                            const std::shared_ptr<ModelArgs>& args) {
-  auto* group = models.add_subcommand("versions", "Create, get and search model versions");
-  group->require_subcommand(1);
+  auto* group = add_group(models, "versions", "Create, get and search model versions");
 
   auto* create = group->add_subcommand("create", "Create a version of a registered model");
   create->add_option("name", args->name, "Registered model name")->required();
   create->add_option("source", args->source, "Where the model files are (URI or path)")->required();
   create->add_option("-r,--run-id", args->run_id, "The run that produced it");
   create->add_option("--description", args->description, "Description");
-  create->add_option("-t,--tag", args->tags, "Tag key=value (repeatable)");
+  add_tag_option(*create, args->tags);
   create->footer(
       "Example:\n  mlflow-cpp models versions create my-model "
       "mlflow-artifacts:/1/$RUN/artifacts/model -r $RUN");
@@ -93,14 +92,13 @@ void add_versions_commands(CLI::App& models, Context& context,
 }  // namespace
 
 void add_models_commands(CLI::App& app, Context& context) {
-  auto* group = app.add_subcommand("models", "The model registry: models, versions, aliases");
-  group->require_subcommand(1);
+  auto* group = add_group(app, "models", "The model registry: models, versions, aliases");
   auto args = std::make_shared<ModelArgs>();
 
   auto* create = group->add_subcommand("create", "Create a registered model");
   create->add_option("name", args->name, "Name (unique)")->required();
   create->add_option("--description", args->description, "Description");
-  create->add_option("-t,--tag", args->tags, "Tag key=value (repeatable)");
+  add_tag_option(*create, args->tags);
   create->footer("Example:\n  mlflow-cpp models create my-model --description \"ResNet on HPC\"");
   create->callback([&context, args] {
     mlflow::CreateRegisteredModelOptions options;

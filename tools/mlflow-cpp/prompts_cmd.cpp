@@ -96,8 +96,7 @@ void format(Context& context, const PromptArgs& args) {
 }  // namespace
 
 void add_prompts_commands(CLI::App& app, Context& context) {
-  auto* group = app.add_subcommand("prompts", "The prompt registry: register, load, format");
-  group->require_subcommand(1);
+  auto* group = add_group(app, "prompts", "The prompt registry: register, load, format");
   auto args = std::make_shared<PromptArgs>();
 
   auto* reg = group->add_subcommand("register", "Register a new version of a prompt");
@@ -107,7 +106,7 @@ void add_prompts_commands(CLI::App& app, Context& context) {
   reg->add_option("--chat-file", args->chat_file,
                   "Chat template: a JSON list of {\"role\",\"content\"} (- = stdin)");
   reg->add_option("-m,--commit-message", args->commit_message, "Commit message");
-  reg->add_option("-t,--tag", args->tags, "Tag key=value (repeatable)");
+  add_tag_option(*reg, args->tags);
   reg->footer(
       "Example:\n  mlflow-cpp prompts register summarize --template "
       "'Summarize {{text}} in {{n}} words' -m first");

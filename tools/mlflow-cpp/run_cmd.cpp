@@ -111,7 +111,7 @@ void add_run_command(CLI::App& app, Context& context) {
       "run", "Run a command inside a new run (ends FINISHED or FAILED from its exit status)");
   add_experiment_options(*run, args->experiment_id, args->experiment_name);
   run->add_option("--run-name", args->run_name, "Run name (default: a generated one)");
-  run->add_option("-t,--tag", args->tags, "Tag key=value (repeatable)");
+  add_tag_option(*run, args->tags);
   run->add_flag("--system-metrics", args->system_metrics,
                 "Sample CPU/memory/GPU metrics into the run while CMD runs");
   run->add_option("command", args->command, "The command and its arguments (after --)");

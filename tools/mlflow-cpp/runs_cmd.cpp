@@ -110,8 +110,7 @@ std::string lifecycle_message(const std::string& run_id, const char* done) {
 }  // namespace
 
 void add_runs_commands(CLI::App& app, Context& context) {
-  auto* group = app.add_subcommand("runs", "Create, search and manage runs");
-  group->require_subcommand(1);
+  auto* group = add_group(app, "runs", "Create, search and manage runs");
   auto args = std::make_shared<RunArgs>();
 
   auto* create_cmd = group->add_subcommand(
@@ -119,7 +118,7 @@ void add_runs_commands(CLI::App& app, Context& context) {
   add_experiment_options(*create_cmd, args->experiment_id, args->experiment_name);
   create_cmd->add_option("--run-name", args->run_name, "Run name (default: a generated one)");
   create_cmd->add_option("--description", args->description, "Stored as mlflow.note.content");
-  create_cmd->add_option("-t,--tag", args->tags, "Tag key=value (repeatable)");
+  add_tag_option(*create_cmd, args->tags);
   create_cmd->add_option("--parent-run-id", args->parent_run_id, "Create it as a child run");
   create_cmd->add_option("--status", args->status, "End it at once: FINISHED, FAILED or KILLED")
       ->check(CLI::IsMember({"FINISHED", "FAILED", "KILLED"}, CLI::ignore_case));
@@ -146,8 +145,7 @@ void add_runs_commands(CLI::App& app, Context& context) {
   search_cmd->add_option("-x,--experiment-id", args->experiment_ids,
                          "Experiment id (repeatable; default: $MLFLOW_EXPERIMENT_ID)");
   search_cmd->add_option("-n,--experiment-name", args->experiment_name, "Experiment name");
-  search_cmd->add_option("--filter", args->filter, "MLflow filter, e.g. \"metrics.loss < 0.1\"");
-  search_cmd->add_option("--order-by", args->order_by, "Order clause (repeatable)");
+  add_filter_options(*search_cmd, args->filter, args->order_by, "\"metrics.loss < 0.1\"");
   search_cmd->add_option("-v,--view", args->view, "active_only (default), deleted_only or all");
   search_cmd->add_option("--max-results", args->max_results, "At most this many (default: all)");
   search_cmd->footer(

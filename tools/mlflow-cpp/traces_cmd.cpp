@@ -29,15 +29,13 @@ std::string trace_name(const mlflow::TraceInfo& info) {
 }  // namespace
 
 void add_traces_commands(CLI::App& app, Context& context) {
-  auto* group = app.add_subcommand("traces", "Search and show GenAI traces");
-  group->require_subcommand(1);
+  auto* group = add_group(app, "traces", "Search and show GenAI traces");
   auto args = std::make_shared<TraceArgs>();
 
   auto* search = group->add_subcommand("search", "Search the traces of experiments");
   search->add_option("-x,--experiment-id", args->experiment_ids,
                      "Experiment id (repeatable; default: $MLFLOW_EXPERIMENT_ID)");
-  search->add_option("--filter", args->filter, "e.g. \"trace.status = 'OK'\"");
-  search->add_option("--order-by", args->order_by, "Order clause (repeatable)");
+  add_filter_options(*search, args->filter, args->order_by, "\"trace.status = 'OK'\"");
   search->add_option("-r,--run-id", args->run_id, "Only the traces of this run");
   search->add_option("--max-results", args->max_results, "At most this many (default 100)");
   search->footer("Example:\n  mlflow-cpp traces search -x 1 --filter \"trace.status = 'ERROR'\"");

@@ -6,7 +6,7 @@ set -euo pipefail
 cli=$1
 source "$2"
 complete_words() {  # complete_words WORD... (the last one is being typed)
-  COMP_WORDS=(mlflow-cpp "$@"); COMP_CWORD=$#; _mlflow_cpp; echo "${COMPREPLY[*]}"
+  COMP_WORDS=(mlflow-cpp "$@"); COMP_CWORD=$#; _mlflow_cpp mlflow-cpp "${!#}"; echo "${COMPREPLY[*]}"
 }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 [[ $(complete_words ex) == experiments ]] || fail "ex -> $(complete_words ex)"
@@ -24,3 +24,14 @@ for group in $(complete_words ''); do
   "$cli" "$group" --help >/dev/null || fail "$group is offered but unknown"
 done
 echo "completion offers only real commands"
+
+# zsh runs the same function through bashcompinit: 1-based arrays, COMP_CWORD = CURRENT - 1.
+if command -v zsh >/dev/null; then
+  offered=$(zsh -f -c 'autoload -U +X bashcompinit && bashcompinit 2>/dev/null; source "$1";
+    COMP_WORDS=(mlflow-cpp runs create --r); COMP_CWORD=3; _mlflow_cpp mlflow-cpp --r create;
+    print -r -- "${COMPREPLY[@]}"' zsh "$2" 2>/dev/null)
+  [[ " $offered " == *" --run-name "* ]] || fail "zsh: runs create options: $offered"
+  echo "zsh: same completions"
+else
+  echo "zsh not installed: its check did not run"
+fi

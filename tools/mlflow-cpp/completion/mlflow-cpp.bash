@@ -2,73 +2,75 @@
 # Try it without installing: source tools/mlflow-cpp/completion/mlflow-cpp.bash
 _mlflow_cpp() {
   COMPREPLY=()
-  local cur=${COMP_WORDS[COMP_CWORD]}
+  local cur=$2  # the word being completed (bash and zsh's bashcompinit both pass it)
   local globals="--tracking-uri --json --help --version"
   local top="experiments runs log artifacts run models prompts traces doctor server-info"
-  local group="" sub="" i word
-  for ((i = 1; i < COMP_CWORD; i++)); do
+  local group="" sub="" i word first=1 last=$((COMP_CWORD - 1))
+  # zsh's bashcompinit: 1-based arrays, the command at 1, the current word at COMP_CWORD + 1.
+  if [[ -n ${ZSH_VERSION:-} ]]; then first=2; last=$COMP_CWORD; fi
+  for ((i = first; i <= last; i++)); do
     word=${COMP_WORDS[i]}
     [[ $word == -- ]] && return 0  # after `run --`: the wrapped command's own words
     [[ $word == -* ]] && continue
     if [[ -z $group ]]; then group=$word; elif [[ -z $sub ]]; then sub=$word; fi
   done
-  local words
+  local candidates
   case "$group" in
-    "") words="$top $globals" ;;
+    "") candidates="$top" ;;
     experiments)
       case "$sub" in
-        "") words="create search list get rename delete restore" ;;
-        create) words="-n --experiment-name -l --artifact-location -t --tag" ;;
-        search|list) words="-v --view --max-results --filter --order-by" ;;
-        get) words="-x --experiment-id -n --experiment-name" ;;
-        rename) words="-x --experiment-id --new-name" ;;
-        *) words="-x --experiment-id" ;;
+        "") candidates="create search list get rename delete restore" ;;
+        create) candidates="-n --experiment-name -l --artifact-location -t --tag" ;;
+        search|list) candidates="-v --view --max-results --filter --order-by" ;;
+        get) candidates="-x --experiment-id -n --experiment-name" ;;
+        rename) candidates="-x --experiment-id --new-name" ;;
+        *) candidates="-x --experiment-id" ;;
       esac ;;
     runs)
       case "$sub" in
-        "") words="create get describe search list history end set-status delete restore" ;;
-        create) words="-x --experiment-id -n --experiment-name --run-name --description -t --tag --parent-run-id --status" ;;
-        search|list) words="-x --experiment-id -n --experiment-name --filter --order-by -v --view --max-results" ;;
-        end) words="-r --run-id --status" ;;
-        set-status) words="-r --run-id RUNNING SCHEDULED FINISHED FAILED KILLED" ;;
-        *) words="-r --run-id" ;;
+        "") candidates="create get describe search list history end set-status delete restore" ;;
+        create) candidates="-x --experiment-id -n --experiment-name --run-name --description -t --tag --parent-run-id --status" ;;
+        search|list) candidates="-x --experiment-id -n --experiment-name --filter --order-by -v --view --max-results" ;;
+        end) candidates="-r --run-id --status" ;;
+        set-status) candidates="-r --run-id RUNNING SCHEDULED FINISHED FAILED KILLED" ;;
+        *) candidates="-r --run-id" ;;
       esac ;;
     log)
       case "$sub" in
-        "") words="metric param tag batch" ;;
-        metric) words="-r --run-id -s --step --timestamp" ;;
-        batch) words="-r --run-id --format -"; COMPREPLY=($(compgen -f -- "$cur")) ;;
-        *) words="-r --run-id" ;;
+        "") candidates="metric param tag batch" ;;
+        metric) candidates="-r --run-id -s --step --timestamp" ;;
+        batch) candidates="-r --run-id --format -"; COMPREPLY=($(compgen -f -- "$cur")) ;;
+        *) candidates="-r --run-id" ;;
       esac ;;
     artifacts)
       case "$sub" in
-        "") words="log list download" ;;
-        log) words="-r --run-id -p --artifact-path"; COMPREPLY=($(compgen -f -- "$cur")) ;;
-        list) words="-r --run-id -p --artifact-path" ;;
-        download) words="-r --run-id -p --artifact-path -d --dst-path" ;;
+        "") candidates="log list download" ;;
+        log) candidates="-r --run-id -p --artifact-path"; COMPREPLY=($(compgen -f -- "$cur")) ;;
+        list) candidates="-r --run-id -p --artifact-path" ;;
+        download) candidates="-r --run-id -p --artifact-path -d --dst-path" ;;
       esac ;;
-    run) words="-x --experiment-id -n --experiment-name --run-name -t --tag --system-metrics --" ;;
+    run) candidates="-x --experiment-id -n --experiment-name --run-name -t --tag --system-metrics --" ;;
     models)
       case "$sub" in
-        "") words="create get search list set-alias versions" ;;
-        versions) words="create get search -r --run-id --description -t --tag -a --alias --filter --max-results" ;;
-        create) words="--description -t --tag" ;;
-        search|list) words="--filter" ;;
+        "") candidates="create get search list set-alias versions" ;;
+        versions) candidates="create get search -r --run-id --description -t --tag -a --alias --filter --max-results" ;;
+        create) candidates="--description -t --tag" ;;
+        search|list) candidates="--filter" ;;
       esac ;;
     prompts)
       case "$sub" in
-        "") words="register load format search list" ;;
-        register) words="--template --template-file --chat-file -m --commit-message -t --tag" ;;
-        load) words="--version" ;;
-        format) words="--version -v --var --allow-partial" ;;
-        search|list) words="--filter" ;;
+        "") candidates="register load format search list" ;;
+        register) candidates="--template --template-file --chat-file -m --commit-message -t --tag" ;;
+        load) candidates="--version" ;;
+        format) candidates="--version -v --var --allow-partial" ;;
+        search|list) candidates="--filter" ;;
       esac ;;
     traces)
       case "$sub" in
-        "") words="search get" ;;
-        search) words="-x --experiment-id --filter --order-by -r --run-id --max-results" ;;
+        "") candidates="search get" ;;
+        search) candidates="-x --experiment-id --filter --order-by -r --run-id --max-results" ;;
       esac ;;
   esac
-  COMPREPLY+=($(compgen -W "$words $globals" -- "$cur"))
+  COMPREPLY+=($(compgen -W "$candidates $globals" -- "$cur"))
 }
 complete -F _mlflow_cpp mlflow-cpp

@@ -105,9 +105,9 @@ def run_demo(demo, workdir):
     return found
 
 
-def check_page(browser, base, name, route, checks, shots):
+def check_page(browser, base, name, route, checks, shots, seen=None):
     """Loads base/#route and polls every check (description, js, ok) until all hold. Returns
-    [] or [what the page never showed]."""
+    [] or [what the page never showed]; the values last read go into `seen` when given."""
     url = f"{base}/#{route}"
     values = {}
 
@@ -135,6 +135,8 @@ def check_page(browser, base, name, route, checks, shots):
             load()
             reloaded = True
         time.sleep(0.5)
+    if seen is not None:
+        seen.update(values)
     shot = os.path.join(shots, f"{name}.png")
     try:
         browser.screenshot(shot)

@@ -1,7 +1,7 @@
 # Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 """A C++ trace in the real MLflow 3.18 UI, in a real browser (headless Chromium).
 
-usage: trace_ui_test.py UI_TRACE_WRITER SCREENSHOT_DIR
+usage: trace_ui_test.py UI_TRACE_WRITER LLM_SERVICE SCREENSHOT_DIR
 
 UI_TRACE_WRITER (tests/ui/ui_trace_writer.cpp) writes an LLM-service trace (AGENT root,
 RETRIEVER, CHAT_MODEL with model, token usage and cost, a failed TOOL) into an embedded SQLite
@@ -12,7 +12,10 @@ records a third trace through that server (the REST/OTLP path). Then, as a user 
   2. the chat span's details name its model and its token count;
   3. the C++ trace's page shows exactly what the Python trace's page shows (durations and ids
      aside): what the UI shows for Python-written data it must show for ours;
-  4. the experiment's trace list shows the token total of both traces.
+  4. the experiment's trace list shows the token total of both traces;
+  5. the LLM service example (examples/llm_service.cpp, run in the same directory, so into the
+     same file) shows its spans, the chat model's tokens and cost, and the user's feedback (its
+     screenshot is docs/images/llm-service-trace.png).
 A screenshot of each page is kept in SCREENSHOT_DIR. Exit status 0 only when every check passed.
 """
 
@@ -27,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser, BrowserError, find_chromium  # noqa: E402
-from demo_ui_test import ROOT, Failure, check_page, js_quote  # noqa: E402
+from demo_ui_test import JS_TEXT, ROOT, Failure, check_page, js_quote  # noqa: E402
 
 EXPERIMENT = "traces-ui"
 SPAN_NAMES = ["answer", "retrieve", "chat", "lookup_weather"]
@@ -69,6 +72,20 @@ def write(command, cwd):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def run_example(example, workdir):
+    """Runs the LLM service example in `workdir` (its ./mlflow.db is the test's file)."""
+    out = subprocess.run([example], cwd=workdir, env={"HOME": workdir}, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=300)
+    if out.returncode != 0:
+        raise Failure(f"the LLM service example failed (exit {out.returncode}):\n{out.stdout}")
+    experiment = re.search(r"\n  experiment +llm-service \(id (\d+)\)\n", out.stdout)
+    trace = re.search(r"\n  trace +(tr-[0-9a-f]{32})\n", out.stdout)
+    if not experiment or not trace:
+        raise Failure(f"the LLM service example's output names no experiment or trace:\n"
+                      f"{out.stdout}")
+    return {"experiment_id": experiment.group(1), "trace_id": trace.group(1)}
+
+
 def check_trace(browser, base, name, ids, shots, seen):
     exp, trace_id = ids["experiment_id"], ids["trace_id"]
     return check_page(browser, base, name, f"/experiments/{exp}/traces/{trace_id}", [
@@ -80,7 +97,7 @@ def check_trace(browser, base, name, ids, shots, seen):
 
 
 def main():
-    writer, shots = sys.argv[1], sys.argv[2]
+    writer, example, shots = sys.argv[1], sys.argv[2], sys.argv[3]
     print(f"browser: {find_chromium()}", flush=True)  # no browser: fail now, loudly
     started = time.monotonic()
     shutil.rmtree(shots, ignore_errors=True)
@@ -92,6 +109,8 @@ def main():
     python = write([sys.executable, os.path.join(ROOT, "tests", "ui", "python_trace_writer.py"),
                     db_uri, EXPERIMENT], workdir)
     print(f"embedded file: C++ trace {cpp}, Python trace {python}", flush=True)
+    service = run_example(example, workdir)
+    print(f"embedded file: LLM service example's first trace {service}", flush=True)
     if cpp["experiment_id"] != python["experiment_id"]:
         raise Failure(f"Python did not find the C++ experiment: {cpp} vs {python}")
     env = dict(os.environ, MLFLOW_TEST_SERVER_BACKEND_URI=db_uri, MLFLOW_TEST_SERVER_WORKERS="1")
@@ -123,6 +142,19 @@ def main():
             ("rows with 30 tokens", JS_TOKENS_COLUMN,
              lambda v: v is not None and len(v) == 2
              and all(re.search(r"\bOK 30\b", row) for row in v)),
+        ], shots)
+        errors += check_page(browser, base, "5-llm-service-example",
+                             f"/experiments/{service['experiment_id']}/traces/"
+                             f"{service['trace_id']}", [
+            ("span tree", JS_SPAN_TREE, lambda v: v is not None and len(v) == 3
+             and span_tree(v)[0] == "handle_request 1 <t>"  # 1: the feedback on the trace
+             and re.fullmatch(r"retrieve_context <t>", span_tree(v)[1]) is not None
+             and re.fullmatch(r"chat_completion <t> \d+ \u2248\$[\d.]+", span_tree(v)[2])
+             is not None),
+            ("chat span details", JS_SELECT_SPAN.format(name=js_quote("chat_completion")),
+             lambda v: v is not None and "sim-chat-1" in v
+             and re.search(r"\b\d+ tokens\b", v) is not None),
+            ("feedback", JS_TEXT, lambda v: "user_satisfaction" in (v or "")),
         ], shots)
     finally:
         if browser:

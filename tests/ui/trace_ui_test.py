@@ -22,15 +22,12 @@ A screenshot of each page is kept in SCREENSHOT_DIR. Exit status 0 only when eve
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cdp import Browser, BrowserError, find_chromium  # noqa: E402
-from demo_ui_test import JS_TEXT, ROOT, Failure, check_page, js_quote  # noqa: E402
+from ui_pages import (  # noqa: E402
+    JS_TEXT, ROOT, Failure, check_page, finish, js_quote, run_program, run_test, served, start,
+)
 
 EXPERIMENT = "traces-ui"
 SPAN_NAMES = ["answer", "retrieve", "chat", "lookup_weather"]
@@ -64,25 +61,24 @@ def span_tree(value):
     return [DURATION.sub("<t>", row) for row in (value or [])]
 
 
-def write(command, cwd):
-    out = subprocess.run(command, cwd=cwd, env=dict(os.environ, HOME=cwd),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)
-    if out.returncode != 0:
-        raise Failure(f"{command[0]} failed (exit {out.returncode}):\n{out.stdout}\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def write(command, workdir):
+    """Runs a trace writer, which prints {"experiment_id": ..., "trace_id": ...} (Python's
+    log lines around it aside)."""
+    output = run_program(command, workdir, command[0])
+    found = [line for line in output.splitlines() if line.startswith('{"experiment_id"')]
+    if not found:
+        raise Failure(f"{command[0]} named no trace:\n{output}")
+    return json.loads(found[-1])
 
 
 def run_example(example, workdir):
     """Runs the LLM service example in `workdir` (its ./mlflow.db is the test's file)."""
-    out = subprocess.run([example], cwd=workdir, env={"HOME": workdir}, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, timeout=300)
-    if out.returncode != 0:
-        raise Failure(f"the LLM service example failed (exit {out.returncode}):\n{out.stdout}")
-    experiment = re.search(r"\n  experiment +llm-service \(id (\d+)\)\n", out.stdout)
-    trace = re.search(r"\n  trace +(tr-[0-9a-f]{32})\n", out.stdout)
+    output = run_program([example], workdir, "the LLM service example")
+    experiment = re.search(r"\n  experiment +llm-service \(id (\d+)\)\n", output)
+    trace = re.search(r"\n  trace +(tr-[0-9a-f]{32})\n", output)
     if not experiment or not trace:
         raise Failure(f"the LLM service example's output names no experiment or trace:\n"
-                      f"{out.stdout}")
+                      f"{output}")
     return {"experiment_id": experiment.group(1), "trace_id": trace.group(1)}
 
 
@@ -98,36 +94,24 @@ def check_trace(browser, base, name, ids, shots, seen):
 
 def main():
     writer, example, shots = sys.argv[1], sys.argv[2], sys.argv[3]
-    print(f"browser: {find_chromium()}", flush=True)  # no browser: fail now, loudly
-    started = time.monotonic()
-    shutil.rmtree(shots, ignore_errors=True)
-    os.makedirs(shots)
-    workdir = tempfile.mkdtemp(prefix="mlflow-cpp-ui-traces-")
-    server_dir = os.path.join(workdir, "server")
+    workdir, started = start(shots, "mlflow-cpp-ui-traces-")
     db_uri = f"sqlite:///{workdir}/mlflow.db"
     cpp = write([writer, db_uri, EXPERIMENT], workdir)
     python = write([sys.executable, os.path.join(ROOT, "tests", "ui", "python_trace_writer.py"),
                     db_uri, EXPERIMENT], workdir)
     print(f"embedded file: C++ trace {cpp}, Python trace {python}", flush=True)
-    service = run_example(example, workdir)
-    print(f"embedded file: LLM service example's first trace {service}", flush=True)
     if cpp["experiment_id"] != python["experiment_id"]:
         raise Failure(f"Python did not find the C++ experiment: {cpp} vs {python}")
-    env = dict(os.environ, MLFLOW_TEST_SERVER_BACKEND_URI=db_uri, MLFLOW_TEST_SERVER_WORKERS="1")
-    subprocess.run([os.path.join(ROOT, "scripts", "test-server.sh"), "start", server_dir],
-                   env=env, check=True, timeout=900)
-    browser = None
+    service = run_example(example, workdir)
+    print(f"embedded file: LLM service example's first trace {service}", flush=True)
     errors = []
-    try:
-        with open(os.path.join(server_dir, "uri")) as f:
-            base = f.read().strip()
-        served = write([writer, base, EXPERIMENT + "-server"], workdir)
-        print(f"through the server: C++ trace {served}", flush=True)
-        browser = Browser()
-        cpp_seen, python_seen, served_seen = {}, {}, {}
+    with served(workdir) as (base, browser):
+        via_server = write([writer, base, EXPERIMENT + "-server"], workdir)
+        print(f"through the server: C++ trace {via_server}", flush=True)
+        cpp_seen, python_seen = {}, {}
         errors += check_trace(browser, base, "1-cpp-trace", cpp, shots, cpp_seen)
         errors += check_trace(browser, base, "2-python-trace", python, shots, python_seen)
-        errors += check_trace(browser, base, "3-cpp-trace-via-server", served, shots, served_seen)
+        errors += check_trace(browser, base, "3-cpp-trace-via-server", via_server, shots, {})
         # What the Python trace's page shows, ours shows too (the same words in the same order).
         for what in ("span tree", "chat span details"):
             ours = normalized(json.dumps(cpp_seen.get(what)), cpp["trace_id"])
@@ -156,20 +140,8 @@ def main():
              and re.search(r"\b\d+ tokens\b", v) is not None),
             ("feedback", JS_TEXT, lambda v: "user_satisfaction" in (v or "")),
         ], shots)
-    finally:
-        if browser:
-            browser.close()
-        subprocess.run([os.path.join(ROOT, "scripts", "test-server.sh"), "stop", server_dir],
-                       check=False)
-    print(f"screenshots in {shots}: {', '.join(sorted(os.listdir(shots)))}")
-    print(f"the UI test took {time.monotonic() - started:.1f} s")
-    if errors:
-        raise Failure(f"{len(errors)} checks failed:\n" + "\n".join(errors))
+    finish(shots, started, errors, "checks failed")
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except (Failure, BrowserError, subprocess.SubprocessError, ValueError) as e:
-        print(f"FAILED: {e}", file=sys.stderr)
-        sys.exit(1)
+    run_test(main)

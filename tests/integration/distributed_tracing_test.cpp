@@ -190,17 +190,24 @@ TEST_F(DistributedTracingTest, CppClientThroughPythonServiceToCppServiceIsOneTra
   EXPECT_EQ(parents_on_server(trace_id), expected);
 }
 
-TEST_F(DistributedTracingTest, ServicesRefuseARequestWithoutTraceparentAlike) {
+TEST_F(DistributedTracingTest, ServicesRefuseARequestWithoutTraceparentAsPythonDoes) {
   ServiceProcess cpp(cpp_service(), experiment_);
   ASSERT_FALSE(cpp.url().empty()) << "the C++ service did not start";
   ServiceProcess python(python_service(cpp.url()), experiment_);
   ASSERT_FALSE(python.url().empty()) << "the Python service did not start";
+  // No header, or one under a name Python does not look for (it takes "traceparent" and
+  // "Traceparent" only).
+  const std::string context = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
   for (const auto* url : {&cpp.url(), &python.url()}) {
-    const auto response = post(*url, {}, "no context");
-    EXPECT_EQ(response.status, 400) << *url;
-    EXPECT_THAT(response.body, HasSubstr("The http request headers do not contain the required key "
-                                         "'traceparent'"))
-        << *url;
+    for (const auto& headers : std::vector<std::map<std::string, std::string>>{
+             {}, {{"TRACEPARENT", context}}, {{"TraceParent", context}}}) {
+      const std::string sent = headers.empty() ? "none" : headers.begin()->first;
+      const auto response = post(*url, headers, "no context");
+      EXPECT_EQ(response.status, 400) << *url << " with " << sent;
+      EXPECT_THAT(response.body, HasSubstr("The http request headers do not contain the "
+                                           "required key 'traceparent'"))
+          << *url << " with " << sent;
+    }
   }
 }
 

@@ -185,6 +185,31 @@ TEST(BackendTraces, RestBackendSendsOtlpProtobufAndItsExportStoreDoesNotRetry) {
   EXPECT_EQ(transport->requests.size(), 4u);  // the client's own calls retry as configured
 }
 
+// A 404 is "this server takes no OTLP spans" (the exporter then uploads traces.json) only
+// when it is not MLflow's own answer: an unknown experiment stays RESOURCE_DOES_NOT_EXIST.
+TEST(BackendTraces, OtlpNotFoundIsNotImplementedOnlyWithoutAnMlflowErrorCode) {
+  auto transport = std::make_shared<testing::FakeTransport>();
+  ResolvedConfig config;
+  config.tracking_uri = "http://mlflow.test";
+  Backend backend = make_rest_backend(config, transport, testing::no_wait_retry_hooks());
+  SpanData span;
+  span.trace_id = "tr-0123456789abcdef0123456789abcdef";
+  span.span_id = "0123456789abcdef";
+  span.name = "root";
+  span.start_time_ns = 1;
+  span.end_time_ns = 2;
+  transport->reply(404, "<!doctype html><title>404 Not Found</title><h1>Not Found</h1>",
+                   "text/html");
+  EXPECT_THAT(
+      [&] { backend.traces->log_spans("7", {span}); },
+      testing::ThrowsMlflow(ErrorCode::kNotImplemented, HasSubstr("does not accept OTLP spans")));
+  transport->reply(404, R"({"error_code": "RESOURCE_DOES_NOT_EXIST",
+                            "message": "Could not find experiment with ID 7"})");
+  EXPECT_THAT([&] { backend.traces->log_spans("7", {span}); },
+              testing::ThrowsMlflow(ErrorCode::kResourceDoesNotExist,
+                                    HasSubstr("Could not find experiment")));
+}
+
 TEST(BackendSeamDefaults, ABackendNeedsATrackingStore) {
   EXPECT_THROW(with_seam_defaults(Backend{}), InvalidArgument);
 }

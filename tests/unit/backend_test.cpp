@@ -152,6 +152,16 @@ TEST(BackendSeamDefaults, ACustomStoreServesWhatItOverridesAndNamesWhatItDoesNot
                             HasSubstr("get_trace_info: this MlflowClient keeps no traces")));
 }
 
+SpanData a_root_span() {
+  SpanData span;
+  span.trace_id = "tr-0123456789abcdef0123456789abcdef";
+  span.span_id = "0123456789abcdef";
+  span.name = "root";
+  span.start_time_ns = 1;
+  span.end_time_ns = 2;
+  return span;
+}
+
 // The REST backend's trace stores: spans go over OTLP (protobuf, with the experiment header)
 // through the one RestClient entry point; the exporter's store does not retry on its own.
 TEST(BackendTraces, RestBackendSendsOtlpProtobufAndItsExportStoreDoesNotRetry) {
@@ -160,12 +170,7 @@ TEST(BackendTraces, RestBackendSendsOtlpProtobufAndItsExportStoreDoesNotRetry) {
   config.tracking_uri = "http://mlflow.test";
   config.retry.max_retries = 3;
   Backend backend = make_rest_backend(config, transport, testing::no_wait_retry_hooks());
-  SpanData span;
-  span.trace_id = "tr-0123456789abcdef0123456789abcdef";
-  span.span_id = "0123456789abcdef";
-  span.name = "root";
-  span.start_time_ns = 1;
-  span.end_time_ns = 2;
+  const SpanData span = a_root_span();
   transport->reply(200, "", "application/x-protobuf");
   backend.traces->log_spans("7", {span});
   ASSERT_EQ(transport->requests.size(), 1u);
@@ -192,12 +197,7 @@ TEST(BackendTraces, OtlpNotFoundIsNotImplementedOnlyWithoutAnMlflowErrorCode) {
   ResolvedConfig config;
   config.tracking_uri = "http://mlflow.test";
   Backend backend = make_rest_backend(config, transport, testing::no_wait_retry_hooks());
-  SpanData span;
-  span.trace_id = "tr-0123456789abcdef0123456789abcdef";
-  span.span_id = "0123456789abcdef";
-  span.name = "root";
-  span.start_time_ns = 1;
-  span.end_time_ns = 2;
+  const SpanData span = a_root_span();
   transport->reply(404, "<!doctype html><title>404 Not Found</title><h1>Not Found</h1>",
                    "text/html");
   EXPECT_THAT(

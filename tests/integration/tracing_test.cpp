@@ -226,6 +226,8 @@ TEST_P(TracingStoreTest, DeleteTracesByIdsAndByTimestamp) {
   by_id.trace_ids = {ids[0]};
   EXPECT_EQ(delete_traces(experiment_, by_id), 1);
   EXPECT_THROW(client().get_trace(ids[0]), NotFound);
+  EXPECT_FALSE(get_trace(ids[0], /*silent=*/true));  // fluent: None, as Python
+  ASSERT_TRUE(get_trace(ids[1]));
   DeleteTracesOptions by_time;
   by_time.max_timestamp_millis = internal::now_millis() + 1000;
   by_time.max_traces = 1;

@@ -59,6 +59,33 @@ TEST_F(FluentProcessTest, ChildThatThrowsEndsRunFailed) {
   EXPECT_EQ(get_run(run_id).info.status, RunStatus::kFailed);
 }
 
+// A run left active when the program returns from main ends FINISHED at exit (Python's
+// atexit _safe_end_run), after the exiting thread's thread_locals are gone: the exit path
+// must not touch them (it crashed with SIGSEGV when it did).
+TEST_F(FluentProcessTest, RunLeftActiveAtExitEndsFinished) {
+  const testing::ForkedChild child = testing::fork_child([&](int to_parent) {
+    internal::reset_fluent_state();
+    set_tracking_uri(uri_);
+    ActiveRun run = start_run();
+    run.detach();
+    log_metric("m", 1.0);
+    const std::string line = run.run_id() + "\n";
+    if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
+    std::exit(0);  // as returning from main: thread_locals, then atexit hooks
+    return 5;
+  });
+  ASSERT_GE(child.pid, 0);
+  const pid_t pid = child.pid;
+  const std::string run_id = testing::read_line(child.from_child);
+  ::close(child.from_child);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_EQ(run_id.size(), 32u);
+  EXPECT_EQ(get_run(run_id).info.status, RunStatus::kFinished);
+}
+
 // Runs a child that installs the handlers, starts a run and a nested run, and forks a
 // grandchild that gets SIGTERM; then sends `signo` to the child.
 void expect_signal_ends_runs_killed(const std::string& uri, int signo) {

@@ -500,6 +500,9 @@ Assessment decode_assessment(const Json& j) {
     }
   } else if (const auto x = j.find("expectation"); x != j.end() && x->is_object()) {
     a.kind = AssessmentKind::kExpectation;
+    // Python's Expectation.from_proto keeps no validity: what Python reads from a server is
+    // None, though the server sends `valid` (its SQL store, read directly, says True).
+    a.valid.reset();
     if (const auto sv = x->find("serialized_value"); sv != x->end() && sv->is_object()) {
       const std::string format = string_field(*sv, "serialization_format");
       if (format != "JSON_FORMAT") {

@@ -899,7 +899,14 @@ void SqliteTraceStore::set_trace_tag(const std::string& trace_id, const std::str
   const std::string stored =
       key == TraceTagKey::kTraceName ? validated_trace_name(tag.value) : tag.value;
   db_->write([&](Connection& c) {
-    if (!trace_exists(c, trace_id)) not_found("Trace with ID '" + trace_id + "' not found.");
+    if (!trace_exists(c, trace_id)) {
+      // The server's answers: the trace name is looked up (not found), any other tag is an
+      // insert that the foreign key refuses (BAD_REQUEST).
+      if (key == TraceTagKey::kTraceName) not_found("Trace with ID '" + trace_id + "' not found.");
+      throw_error(ErrorCode::kBadRequest, "Cannot set tag '" + key + "' on trace '" + trace_id +
+                                              "': FOREIGN KEY constraint failed (no trace with "
+                                              "this ID).");
+    }
     if (key == TraceTagKey::kTraceName) {
       c.run("UPDATE trace_info SET trace_name = ? WHERE request_id = ?", stored, trace_id);
     } else {

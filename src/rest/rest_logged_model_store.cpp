@@ -3,6 +3,7 @@
 // RestStore sends them (mlflow/store/tracking/rest_store.py).
 #include <string>
 
+#include "core/proto_enum_names.hpp"
 #include "mlflow/errors.hpp"
 #include "rest/json_codec.hpp"
 #include "rest/rest_tracking_store.hpp"
@@ -77,20 +78,6 @@ LoggedModel model_of(const Json& response, const std::string& what) {
   return decode_logged_model(*model);
 }
 
-const char* status_proto_name(LoggedModelStatus status) {
-  switch (status) {
-    case LoggedModelStatus::kPending:
-      return "LOGGED_MODEL_PENDING";
-    case LoggedModelStatus::kReady:
-      return "LOGGED_MODEL_READY";
-    case LoggedModelStatus::kFailed:
-      return "LOGGED_MODEL_UPLOAD_FAILED";
-    case LoggedModelStatus::kUnspecified:
-      break;
-  }
-  return "LOGGED_MODEL_STATUS_UNSPECIFIED";
-}
-
 std::string model_path(const std::string& model_id) {
   return "logged-models/" + url_encode(model_id);
 }
@@ -127,7 +114,8 @@ void RestTrackingStore::delete_logged_model(const std::string& model_id) {
 
 LoggedModel RestTrackingStore::finalize_logged_model(const std::string& model_id,
                                                      LoggedModelStatus status) {
-  const Json body = {{"model_id", model_id}, {"status", status_proto_name(status)}};
+  const Json body = {{"model_id", model_id},
+                     {"status", internal::logged_model_status_proto_name(status)}};
   return model_of(client_.call("PATCH", model_path(model_id), {}, json_body(body), kSafe),
                   "logged-models (finalize)");
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "core/base64.hpp"
+#include "core/proto_enum_names.hpp"
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "rest/json_codec.hpp"
@@ -138,8 +139,6 @@ SpanStatus decode_status(const Json& j) {
   status.description = string_field(*it, "message");
   return status;
 }
-
-std::string otel_status_name(SpanStatusCode code) { return "STATUS_CODE_" + to_string(code); }
 
 std::string mlflow_trace_id_of_hex(const std::string& hex) { return "tr-" + hex; }
 
@@ -585,7 +584,7 @@ Json span_to_dict(const SpanData& span) {
   j["start_time_unix_nano"] = span.start_time_ns;
   j["end_time_unix_nano"] = span.end_time_ns ? Json(*span.end_time_ns) : Json();
   j["events"] = std::move(events);
-  j["status"] = {{"code", otel_status_name(span.status.status_code)},
+  j["status"] = {{"code", internal::otel_status_code_name(span.status.status_code)},
                  {"message", span.status.description}};
   j["attributes"] = std::move(attributes);
   j["links"] = Json::array();

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/enum_names.hpp"
 #include "core/strings.hpp"
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
@@ -999,29 +1000,19 @@ OrderByClause parse_order_by(const Dialect& d, const std::string& order_by) {
 }  // namespace
 
 const char* entity_name(EntityType type) noexcept {
-  switch (type) {
-    case EntityType::kMetric:
-      return "metric";
-    case EntityType::kParam:
-      return "parameter";
-    case EntityType::kTag:
-      return "tag";
-    case EntityType::kAttribute:
-      return "attribute";
-    case EntityType::kDataset:
-      return "dataset";
-    case EntityType::kMetadata:
-      return "request_metadata";
-    case EntityType::kSpan:
-      return "span";
-    case EntityType::kFeedback:
-      return "feedback";
-    case EntityType::kExpectation:
-      return "expectation";
-    case EntityType::kIssue:
-      return "issue";
-  }
-  return "attribute";
+  static constexpr EnumName<EntityType> kNames[] = {
+      {EntityType::kMetric, "metric"},
+      {EntityType::kParam, "parameter"},
+      {EntityType::kTag, "tag"},
+      {EntityType::kAttribute, "attribute"},
+      {EntityType::kDataset, "dataset"},
+      {EntityType::kMetadata, "request_metadata"},
+      {EntityType::kSpan, "span"},
+      {EntityType::kFeedback, "feedback"},
+      {EntityType::kExpectation, "expectation"},
+      {EntityType::kIssue, "issue"},
+  };
+  return name_in(kNames, type, "attribute");
 }
 
 std::vector<FilterClause> parse_traces_filter(const std::string& filter) {

@@ -157,14 +157,7 @@ PagedList<LoggedModel> RestTrackingStore::search_logged_models(
   }
   if (!options.page_token.empty()) body["page_token"] = options.page_token;
   const Json response = client_.call("POST", "logged-models/search", {}, json_body(body), kSafe);
-  PagedList<LoggedModel> page;
-  for (const Json& m : codec::array_field(response, "models")) {
-    page.items.push_back(decode_logged_model(m));
-  }
-  if (const Json* token = codec::find(response, "next_page_token")) {
-    page.token = codec::decode_string(*token, "next_page_token");
-  }
-  return page;
+  return codec::decode_page(response, "models", decode_logged_model);
 }
 
 void RestTrackingStore::log_outputs(const std::string& run_id,

@@ -13,6 +13,7 @@
 #include "mlflow/mlflow_client.hpp"
 #include "rest/rest_backend.hpp"
 #include "store/tracking_store.hpp"
+#include "support/builders.hpp"
 #include "support/fake_transport.hpp"
 #include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
@@ -160,12 +161,8 @@ TEST(BackendTraces, RestBackendSendsOtlpProtobufAndItsExportStoreDoesNotRetry) {
   config.tracking_uri = "http://mlflow.test";
   config.retry.max_retries = 3;
   Backend backend = make_rest_backend(config, transport, testing::no_wait_retry_hooks());
-  SpanData span;
-  span.trace_id = "tr-0123456789abcdef0123456789abcdef";
-  span.span_id = "0123456789abcdef";
-  span.name = "root";
-  span.start_time_ns = 1;
-  span.end_time_ns = 2;
+  const SpanData span =
+      testing::span_data("tr-0123456789abcdef0123456789abcdef", "0123456789abcdef", "root", 1, 2);
   transport->reply(200, "", "application/x-protobuf");
   backend.traces->log_spans("7", {span});
   ASSERT_EQ(transport->requests.size(), 1u);

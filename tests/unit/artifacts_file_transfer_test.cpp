@@ -140,6 +140,22 @@ TEST(ArtifactsFileTransferTest, LocalFileProblemsAreIoErrorsNotRetries) {
   EXPECT_EQ(server.total_requests(), 1);  // the upload never connected; the download did
 }
 
+// The download is written through a buffer, so a full disk may only show when the buffer is
+// flushed (for a body smaller than the buffer: when the file is closed). Both must fail the
+// transfer as an I/O error, never report a short file as downloaded.
+TEST(ArtifactsFileTransferTest, FullDiskIsAnIoErrorWhenTheBufferIsFlushed) {
+  ASSERT_TRUE(fs::exists("/dev/full")) << "this test writes to Linux's /dev/full";
+  testing::FaultProxy server;
+  server.script("/small", testing::FaultAction::respond(200, "a few bytes"));
+  server.script("/big", testing::FaultAction::respond(200, big_blob()));
+  for (const char* path : {"/small", "/big"}) {
+    SCOPED_TRACE(path);
+    auto download = make_file_transfer_transport({}, FileTransfer{{}, "/dev/full", {}});
+    EXPECT_THAT([&] { download->send(request("GET", server.url() + path)); },
+                testing::ThrowsMlflow(ErrorCode::kIoError));
+  }
+}
+
 TEST(ArtifactsFileTransferTest, ConnectFailureIsReportedAsSuch) {
   int port = 0;
   {

@@ -357,6 +357,13 @@ TEST_F(TracingSpans, TraceparentRoundTripContinuesTheCallersTrace) {
   EXPECT_TRUE(store->infos.empty());  // the caller's process records the trace itself
   EXPECT_THROW(mlflow::set_tracing_context_from_http_request_headers({{"x", "y"}}),
                mlflow::InvalidArgument);
+  // Python looks for "traceparent" and "Traceparent" only (what HTTP frameworks hand over).
+  for (const char* name : {"TRACEPARENT", "TraceParent"}) {
+    EXPECT_THROW(mlflow::set_tracing_context_from_http_request_headers(
+                     {{name, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}),
+                 mlflow::InvalidArgument)
+        << name;
+  }
   EXPECT_THROW(mlflow::set_tracing_context_from_http_request_headers({{"traceparent", "00-zz"}}),
                mlflow::InvalidArgument);
 }

@@ -26,6 +26,7 @@
 #include "mlflow/mlflow.hpp"
 #include "mlflow/trace.hpp"
 #include "sqlite/sqlite_backend.hpp"
+#include "support/builders.hpp"
 #include "support/python_peer.hpp"
 #include "support/scoped_server.hpp"
 #include "support/test_env.hpp"
@@ -113,27 +114,17 @@ json describe(const Trace& t) {
 std::string write_cpp_trace(const SqliteStores& stores, const std::string& exp) {
   const std::string trace_id = "tr-" + internal::uuid4_hex();
   const std::int64_t t0 = 1718000000000LL * 1000000 + 123;
-  SpanData root;
-  root.trace_id = trace_id;
-  root.span_id = "a1b2c3d4e5f60718";
-  root.name = "agent";
-  root.start_time_ns = t0;
-  root.end_time_ns = t0 + 250000000;
-  root.status.status_code = SpanStatusCode::kOk;
+  SpanData root = testing::span_data(trace_id, "a1b2c3d4e5f60718", "agent", t0, t0 + 250000000,
+                                     {SpanStatusCode::kOk, ""});
   root.attributes =
       JsonValue::object({{"mlflow.traceRequestId", trace_id},
                          {"mlflow.spanType", "AGENT"},
                          {"mlflow.spanInputs", {{"question", "Grüße, wie geht's? ✓"}}},
                          {"mlflow.spanOutputs", {{"answer", "gut"}, {"score", 0.25}}},
                          {"custom.list", {1, 2.5, "drei", nullptr, true}}});
-  SpanData llm;
-  llm.trace_id = trace_id;
-  llm.span_id = "0000000000000abc";
+  SpanData llm = testing::span_data(trace_id, "0000000000000abc", "generate", t0 + 1000,
+                                    t0 + 200000000, {SpanStatusCode::kOk, ""});
   llm.parent_id = root.span_id;
-  llm.name = "generate";
-  llm.start_time_ns = t0 + 1000;
-  llm.end_time_ns = t0 + 200000000;
-  llm.status.status_code = SpanStatusCode::kOk;
   llm.attributes =
       JsonValue::object({{"mlflow.traceRequestId", trace_id},
                          {"mlflow.spanType", "LLM"},
@@ -147,14 +138,9 @@ std::string write_cpp_trace(const SqliteStores& stores, const std::string& exp) 
                          {"mlflow.llm.provider", "local"}});
   llm.events.push_back(
       SpanEvent{"token", t0 + 5000, JsonValue::object({{"index", 1}, {"text", "Grüße"}})});
-  SpanData tool;
-  tool.trace_id = trace_id;
-  tool.span_id = "0000000000000def";
+  SpanData tool = testing::span_data(trace_id, "0000000000000def", "lookup", t0 + 2000, t0 + 3000,
+                                     {SpanStatusCode::kError, "ValueError: not found"});
   tool.parent_id = llm.span_id;
-  tool.name = "lookup";
-  tool.start_time_ns = t0 + 2000;
-  tool.end_time_ns = t0 + 3000;
-  tool.status = {SpanStatusCode::kError, "ValueError: not found"};
   tool.attributes = JsonValue::object({{"mlflow.traceRequestId", trace_id},
                                        {"mlflow.spanType", "TOOL"},
                                        {"mlflow.spanInputs", {{"key", 42}}}});

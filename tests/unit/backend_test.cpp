@@ -13,6 +13,7 @@
 #include "mlflow/mlflow_client.hpp"
 #include "rest/rest_backend.hpp"
 #include "store/tracking_store.hpp"
+#include "support/builders.hpp"
 #include "support/fake_transport.hpp"
 #include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
@@ -153,13 +154,8 @@ TEST(BackendSeamDefaults, ACustomStoreServesWhatItOverridesAndNamesWhatItDoesNot
 }
 
 SpanData a_root_span() {
-  SpanData span;
-  span.trace_id = "tr-0123456789abcdef0123456789abcdef";
-  span.span_id = "0123456789abcdef";
-  span.name = "root";
-  span.start_time_ns = 1;
-  span.end_time_ns = 2;
-  return span;
+  return testing::span_data("tr-0123456789abcdef0123456789abcdef", "0123456789abcdef", "root", 1,
+                            2);
 }
 
 // The REST backend's trace stores: spans go over OTLP (protobuf, with the experiment header)

@@ -112,11 +112,8 @@ void expect_signal_ends_runs_killed(const std::string& uri, int signo) {
       ::_exit(9);
     }
     if (!run.owns_run() || !child.owns_run()) ::_exit(10);
-    const std::string line = run.run_id() + " " + child.run_id() + "\n";
-    if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
-    // Wait for the signal; the watcher thread ends the runs and re-raises it.
-    for (int i = 0; i < 600; ++i) ::pause();
-    return 6;
+    // Then the signal: the watcher thread ends the runs and re-raises it.
+    return testing::report_and_await_signal(to_parent, run.run_id() + " " + child.run_id());
   });
   ASSERT_GE(forked.pid, 0);
   const pid_t pid = forked.pid;
@@ -127,11 +124,8 @@ void expect_signal_ends_runs_killed(const std::string& uri, int signo) {
     ::waitpid(pid, &status, 0);
     FAIL() << "child failed before the signal, exit status " << WEXITSTATUS(status);
   }
-  ASSERT_EQ(::kill(pid, signo), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
-  EXPECT_EQ(WTERMSIG(status), signo);
+  testing::expect_killed_by(pid, signo);
+  if (::testing::Test::HasFatalFailure()) return;
   EXPECT_EQ(get_run(ids.substr(0, 32)).info.status, RunStatus::kKilled);
   EXPECT_EQ(get_run(ids.substr(33)).info.status, RunStatus::kKilled);
 }

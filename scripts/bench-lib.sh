@@ -7,6 +7,8 @@
 #   bench_setup NAME BUILD_DIR   sets here, root, bin (BUILD_DIR/bench/<NAME with _>), py, dir
 #   bench_start_server           starts the server in $dir/server, waits until its start-up
 #                                work is done, and sets uri
+#   bench_run_pair PY ARGS_VAR   starts the server, then runs the C++ bench and bench/python/PY
+#                                with the same arguments: the words of the variable ARGS_VAR
 
 bench_setup() {
   bench_name="$1"
@@ -97,6 +99,15 @@ bench_run_python() {
   shift
   echo "== mlflow $("$py" -c 'import mlflow; print(mlflow.__version__)') (Python) against $uri"
   "$py" "$root/bench/python/$script" "$uri" "$@" | tee "$dir/python.out"
+}
+
+bench_run_pair() {
+  local script="$1" args_var="$2"
+  bench_start_server
+  # shellcheck disable=SC2206
+  local args=(${!args_var:-})
+  bench_run_cpp "${args[@]}"
+  bench_run_python "$script" "${args[@]}"
 }
 
 # Runs the Python report read from stdin with ARGS; it can `import bench_report` (the row

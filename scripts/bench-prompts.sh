@@ -15,12 +15,7 @@ set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
 bench_setup bench-prompts "${1:-}"
 
-bench_start_server
-# shellcheck disable=SC2206
-args=(${BENCH_PROMPTS_ARGS:-})
-
-bench_run_cpp "${args[@]}"
-bench_run_python bench_prompts.py "${args[@]}"
+bench_run_pair bench_prompts.py BENCH_PROMPTS_ARGS
 
 echo "== results (wall time of the timed calls; one untimed warm-up call per variant)"
 bench_report "$dir/cpp.out" "$dir/python.out" <<'PY'

@@ -14,12 +14,7 @@ set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
 bench_setup bench-rest "${1:-}"
 
-bench_start_server
-# shellcheck disable=SC2206
-args=(${BENCH_REST_ARGS:-})
-
-bench_run_cpp "${args[@]}"
-bench_run_python bench_rest.py "${args[@]}"
+bench_run_pair bench_rest.py BENCH_REST_ARGS
 
 echo "== results (client CPU = user+sys of the client process around the logging calls only;"
 echo "   warm-up: experiment, run and one small call per client before timing)"

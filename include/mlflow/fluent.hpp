@@ -110,6 +110,13 @@ struct StartRunOptions {
 /// false, with Python's message; InvalidArgument when `parent_run_id` is not the active run.
 /// Discarding the result ends the run at once: keep it, or call detach() on it.
 [[nodiscard]] ActiveRun start_run(const StartRunOptions& options = {});
+/// Python's mlflow.tracking.context.registry.resolve_tags(tags): the context tags start_run
+/// gives a new run (mlflow.user, mlflow.source.name, mlflow.source.type, mlflow.source.git.commit,
+/// MLFLOW_RUN_CONTEXT) merged with `tags`, which win. For runs created with
+/// MlflowClient::create_run that should look like start_run's (the mlflow-cpp tool's
+/// `runs create`, which leaves its run RUNNING after the process exits).
+std::map<std::string, std::string> resolve_tags(
+    const std::map<std::string, std::string>& tags = {});
 /// The top of this thread's run stack (the Run as of start), or std::nullopt.
 std::optional<Run> active_run();
 /// The active run of this thread (fresh from the store), else the run this thread ended last,

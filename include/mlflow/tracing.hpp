@@ -301,8 +301,8 @@ class TracingContextScope {
       const std::map<std::string, std::string>& headers);
 };
 
-/// Header names are matched case-insensitively. Throws InvalidArgument when there is no
-/// `traceparent` (Python's message) or it is malformed.
+/// The header is `traceparent` or `Traceparent`, as Python reads it (other spellings are refused
+/// as missing). Throws InvalidArgument when there is none (Python's message) or it is malformed.
 TracingContextScope set_tracing_context_from_http_request_headers(
     const std::map<std::string, std::string>& headers);
 

@@ -13,6 +13,7 @@
 #include "async/hold.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/metric_point.hpp"
 #include "core/terminate_handler.hpp"
 #include "mlflow/errors.hpp"
 #include "store/tracking_store.hpp"
@@ -69,6 +70,32 @@ Clock::time_point default_exit_deadline(Clock::time_point exit_began) {
 }
 
 void stop_all_at_exit() noexcept { shutdown_all_async_loggers_for_exit(Clock::now()); }
+
+// A queued param or tag.
+AsyncEntry text_entry(AsyncEntry::Kind kind, std::string key, std::string text) {
+  AsyncEntry entry;
+  entry.kind = kind;
+  entry.key = std::move(key);
+  entry.text = std::move(text);
+  return entry;
+}
+
+// A queued metric point; its rarely set fields go out of line only when one is set.
+AsyncEntry metric_entry(const std::string& key, double value, std::int64_t timestamp,
+                        std::int64_t step, const std::optional<std::string>& model_id,
+                        const std::optional<std::string>& dataset_name,
+                        const std::optional<std::string>& dataset_digest) {
+  AsyncEntry entry;
+  entry.key = key;
+  entry.value = value;
+  entry.timestamp = timestamp;
+  entry.step = step;
+  if (model_id || dataset_name || dataset_digest) {
+    entry.extras =
+        std::make_unique<MetricExtras>(MetricExtras{model_id, dataset_name, dataset_digest});
+  }
+  return entry;
+}
 
 }  // namespace
 
@@ -148,71 +175,44 @@ bool AsyncLogger::log_metric(const std::string& run_id, const std::string& key, 
   const bool extras = options.model_id || options.dataset_name || options.dataset_digest;
   // A key is checked once per thread; what depends on the call is checked on every call.
   if (timestamp < 0 || extras || slot.valid_metric_keys.count(key) == 0) {
-    Metric m;
-    m.key = key;
-    m.value = value;
-    m.timestamp = timestamp;
-    m.dataset_name = options.dataset_name;
-    m.dataset_digest = options.dataset_digest;
-    if (check_.metric != nullptr) check_.metric(m);
+    if (check_.metric != nullptr) check_.metric(metric_point(key, value, timestamp, options));
     slot.valid_metric_keys.insert(key);
   }
-  AsyncEntry entry;
-  entry.key = key;
-  entry.value = value;
-  entry.timestamp = timestamp;
-  entry.step = options.step;
-  if (extras) {
-    entry.extras = std::make_unique<MetricExtras>(
-        MetricExtras{options.model_id, options.dataset_name, options.dataset_digest});
-  }
-  return queue_.push(slot, run_id, std::move(entry));
+  return queue_.push(slot, run_id,
+                     metric_entry(key, value, timestamp, options.step, options.model_id,
+                                  options.dataset_name, options.dataset_digest));
 }
 
 bool AsyncLogger::log_param(const std::string& run_id, Param param) {
-  AsyncEntry entry;
-  entry.kind = AsyncEntry::Kind::kParam;
-  entry.key = std::move(param.key);
-  entry.text = std::move(param.value);
-  return queue_.push(queue_.slot_for_this_thread(), run_id, std::move(entry));
+  return queue_.push(
+      queue_.slot_for_this_thread(), run_id,
+      text_entry(AsyncEntry::Kind::kParam, std::move(param.key), std::move(param.value)));
 }
 
 bool AsyncLogger::set_tag(const std::string& run_id, RunTag tag) {
-  AsyncEntry entry;
-  entry.kind = AsyncEntry::Kind::kTag;
-  entry.key = std::move(tag.key);
-  entry.text = std::move(tag.value);
-  return queue_.push(queue_.slot_for_this_thread(), run_id, std::move(entry));
+  return queue_.push(queue_.slot_for_this_thread(), run_id,
+                     text_entry(AsyncEntry::Kind::kTag, std::move(tag.key), std::move(tag.value)));
 }
 
 bool AsyncLogger::log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
                             const std::vector<Param>& params, const std::vector<RunTag>& tags) {
   AsyncSlot& slot = queue_.slot_for_this_thread();
   for (const Param& p : params) {
-    AsyncEntry entry;
-    entry.kind = AsyncEntry::Kind::kParam;
-    entry.key = p.key;
-    entry.text = p.value;
-    if (!queue_.push(slot, run_id, std::move(entry))) return false;
+    if (!queue_.push(slot, run_id, text_entry(AsyncEntry::Kind::kParam, p.key, p.value))) {
+      return false;
+    }
   }
   for (const RunTag& t : tags) {
-    AsyncEntry entry;
-    entry.kind = AsyncEntry::Kind::kTag;
-    entry.key = t.key;
-    entry.text = t.value;
-    if (!queue_.push(slot, run_id, std::move(entry))) return false;
+    if (!queue_.push(slot, run_id, text_entry(AsyncEntry::Kind::kTag, t.key, t.value))) {
+      return false;
+    }
   }
   for (const Metric& m : metrics) {
-    AsyncEntry entry;
-    entry.key = m.key;
-    entry.value = m.value;
-    entry.timestamp = m.timestamp;
-    entry.step = m.step;
-    if (m.model_id || m.dataset_name || m.dataset_digest) {
-      entry.extras = std::make_unique<MetricExtras>(
-          MetricExtras{m.model_id, m.dataset_name, m.dataset_digest});
+    if (!queue_.push(slot, run_id,
+                     metric_entry(m.key, m.value, m.timestamp, m.step, m.model_id, m.dataset_name,
+                                  m.dataset_digest))) {
+      return false;
     }
-    if (!queue_.push(slot, run_id, std::move(entry))) return false;
   }
   return true;
 }

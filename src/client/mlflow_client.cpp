@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/metric_point.hpp"
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "store/batching.hpp"
@@ -330,14 +331,7 @@ void MlflowClient::log_metric(const std::string& run_id, const std::string& key,
                      .log_metric(run_id, key, value, timestamp, options)) {
       return;
     }
-    Metric metric;
-    metric.key = key;
-    metric.value = value;
-    metric.timestamp = timestamp;
-    metric.step = options.step;
-    metric.model_id = options.model_id;
-    metric.dataset_name = options.dataset_name;
-    metric.dataset_digest = options.dataset_digest;
+    const Metric metric = internal::metric_point(key, value, timestamp, options);
     internal::validate_metric(metric);
     impl_->tracking().log_metric(run_id, metric);
   });

@@ -45,11 +45,7 @@ std::unique_ptr<internal::ArtifactRepository> repository_for(const MlflowClient:
 // An artifact operation of the run `run_id` at `artifact_path`, moving `bytes` (uploads).
 auto on_artifacts(const std::string& run_id, const std::string& artifact_path,
                   std::uint64_t bytes) {
-  return [&run_id, &artifact_path, bytes](Operation& op) {
-    op.target.run_id = run_id;
-    op.target.artifact_path = artifact_path;
-    op.bytes = bytes;
-  };
+  return internal::on_artifact_transfer(&OperationTarget::run_id, run_id, artifact_path, bytes);
 }
 
 // Splits "dir/file.txt" as Python's _log_artifact_helper does (posixpath.normpath first).

@@ -42,8 +42,12 @@ internal::KeyValues to_key_values(const Items& items, const std::string& what) {
 }
 
 // Python checks that the model can be read before a write and reports failure this way.
-void require_readable_model(internal::LoggedModelStore& store, const std::string& model_id,
-                            const std::string& what) {
+// The store of `model_id`, once the id is valid and the model readable: writes to a model the
+// caller cannot read (or one that is gone) are refused with `what` (a hint) and the cause.
+internal::LoggedModelStore& readable_model_store(internal::LoggedModelStore& store,
+                                                 const std::string& model_id,
+                                                 const std::string& what) {
+  require_model_id(model_id);
   try {
     store.get_logged_model(model_id, false);
   } catch (const MlflowException& e) {
@@ -53,6 +57,7 @@ void require_readable_model(internal::LoggedModelStore& store, const std::string
                     "have been deleted. " +
                     what + " (cause: " + e.what() + ")");
   }
+  return store;
 }
 
 // The repository of the model's artifact location, reached the way run artifacts are (with
@@ -70,11 +75,7 @@ std::unique_ptr<internal::ArtifactRepository> model_repository(const MlflowClien
 // An artifact operation of the logged model `model_id` at `artifact_path`, moving `bytes`.
 auto on_model_artifacts(const std::string& model_id, const std::string& artifact_path,
                         std::uint64_t bytes) {
-  return [&model_id, &artifact_path, bytes](Operation& op) {
-    op.target.model_id = model_id;
-    op.target.artifact_path = artifact_path;
-    op.bytes = bytes;
-  };
+  return internal::on_artifact_transfer(&OperationTarget::model_id, model_id, artifact_path, bytes);
 }
 
 // Notes a model's ids for the hooks' after().
@@ -192,16 +193,12 @@ PagedList<LoggedModel> MlflowClient::search_logged_models(
 
 void MlflowClient::set_logged_model_tags(const std::string& model_id,
                                          const OrderedDict<std::string>& tags) {
-  const auto describe = [&](Operation& op) {
-    op.target.model_id = model_id;
-    op.items = tags.size();
-  };
+  const auto describe = on_logged_model(model_id, tags.size());
   impl_->hooks().run("set_logged_model_tags", kLoggedModel, describe, [&] {
-    require_model_id(model_id);
-    auto& store = impl_->logged_models();
-    require_readable_model(store, model_id,
-                           "If you are attempting to set tags on a Registered Model Version, use "
-                           "`set_model_version_tag` instead.");
+    auto& store =
+        readable_model_store(impl_->logged_models(), model_id,
+                             "If you are attempting to set tags on a Registered Model Version, use "
+                             "`set_model_version_tag` instead.");
     store.set_logged_model_tags(model_id, to_key_values(tags, "tag"));
   });
 }
@@ -215,16 +212,12 @@ void MlflowClient::delete_logged_model_tag(const std::string& model_id, const st
 
 void MlflowClient::log_model_params(const std::string& model_id,
                                     const OrderedDict<std::string>& params) {
-  const auto describe = [&](Operation& op) {
-    op.target.model_id = model_id;
-    op.items = params.size();
-  };
+  const auto describe = on_logged_model(model_id, params.size());
   impl_->hooks().run("log_model_params", kLoggedModel, describe, [&] {
-    require_model_id(model_id);
-    auto& store = impl_->logged_models();
-    require_readable_model(store, model_id,
-                           "If you are attempting to log parameters to a Registered Model "
-                           "Version, this is not supported.");
+    auto& store = readable_model_store(
+        impl_->logged_models(), model_id,
+        "If you are attempting to log parameters to a Registered Model Version, this is not "
+        "supported.");
     const internal::KeyValues all = to_key_values(params, "param");
     for (std::size_t i = 0; i < all.size(); i += kParamsBatch) {
       const std::size_t end = std::min(all.size(), i + kParamsBatch);

@@ -16,6 +16,7 @@
 #include "client/client_impl.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "prompts/python_json.hpp"
 
 namespace mlflow {
 namespace {
@@ -141,29 +142,6 @@ std::string to_split_json(const SplitTable& table) {
   return out;
 }
 
-// Python's json.dumps() text (", " and ": " separators, ASCII escapes), for the tag value.
-std::string python_json_dumps(const Json& v) {
-  if (v.is_object()) {
-    std::string out = "{";
-    bool first = true;
-    for (const auto& [k, item] : v.items()) {
-      if (!first) out += ", ";
-      first = false;
-      out += Json(k).dump(-1, ' ', true) + ": " + python_json_dumps(item);
-    }
-    return out + "}";
-  }
-  if (v.is_array()) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i > 0) out += ", ";
-      out += python_json_dumps(v[i]);
-    }
-    return out + "]";
-  }
-  return v.dump(-1, ' ', /*ensure_ascii=*/true);
-}
-
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_error(ErrorCode::kIoError, "Cannot read '" + path.string() + "'.");
@@ -243,7 +221,7 @@ void MlflowClient::log_table(const std::string& run_id, const std::string& data_
       if (item == entry) return;
     }
     tag.push_back(entry);
-    set_tag(run_id, kLoggedArtifactsTag, python_json_dumps(tag));
+    set_tag(run_id, kLoggedArtifactsTag, internal::pyjson::dumps(nlohmann::ordered_json(tag)));
   });
 }
 

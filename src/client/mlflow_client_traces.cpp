@@ -46,6 +46,18 @@ Trace load_trace(internal::TraceStore& store, const TraceInfo& info) {
   return trace;
 }
 
+// Applies `edit` to the info of the trace's live copy, under its lock, while the trace is not yet
+// exported (the exporter sends what is there then); false when there is no such copy.
+template <typename Edit>
+bool edit_live_trace(const std::string& trace_id, Edit edit) {
+  const auto live = internal::tracing::find_live_trace(trace_id);
+  if (!live) return false;
+  std::lock_guard<std::mutex> lock(live->mutex);
+  if (live->exported) return false;
+  edit(live->info);
+  return true;
+}
+
 }  // namespace
 
 Trace MlflowClient::get_trace(const std::string& trace_id) {
@@ -158,13 +170,7 @@ void MlflowClient::set_trace_tag(const std::string& trace_id, const std::string&
                     "mlflow: tag '" + key + "' is immutable and cannot be set on a trace.");
       return;
     }
-    if (auto live = internal::tracing::find_live_trace(trace_id)) {
-      std::lock_guard<std::mutex> lock(live->mutex);
-      if (!live->exported) {
-        live->info.tags[key] = value;
-        return;
-      }
-    }
+    if (edit_live_trace(trace_id, [&](TraceInfo& info) { info.tags[key] = value; })) return;
     impl_->traces().set_trace_tag(trace_id, key, value);
   });
 }
@@ -176,16 +182,13 @@ void MlflowClient::delete_trace_tag(const std::string& trace_id, const std::stri
                     "mlflow: tag '" + key + "' is immutable and cannot be deleted on a trace.");
       return;
     }
-    if (auto live = internal::tracing::find_live_trace(trace_id)) {
-      std::lock_guard<std::mutex> lock(live->mutex);
-      if (!live->exported) {
-        if (live->info.tags.erase(key) == 0) {
-          throw NotFound(ErrorCode::kResourceDoesNotExist,
-                         "Tag with key " + key + " not found in trace with ID " + trace_id + ".");
-        }
-        return;
+    const auto erase = [&](TraceInfo& info) {
+      if (info.tags.erase(key) == 0) {
+        throw NotFound(ErrorCode::kResourceDoesNotExist,
+                       "Tag with key " + key + " not found in trace with ID " + trace_id + ".");
       }
-    }
+    };
+    if (edit_live_trace(trace_id, erase)) return;
     impl_->traces().delete_trace_tag(trace_id, key);
   });
 }

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <system_error>
 
+#include "core/enum_names.hpp"
 #include "core/log.hpp"
 
 namespace mlflow {
@@ -141,25 +142,17 @@ void ObservedCall::after_all(std::size_t count, const OperationOutcome& outcome)
 }  // namespace internal
 
 const char* to_string(OperationKind kind) noexcept {
-  switch (kind) {
-    case OperationKind::kTracking:
-      return "tracking";
-    case OperationKind::kLoggedModel:
-      return "logged_model";
-    case OperationKind::kRegistry:
-      return "registry";
-    case OperationKind::kPrompt:
-      return "prompt";
-    case OperationKind::kWorkspace:
-      return "workspace";
-    case OperationKind::kArtifactUpload:
-      return "artifact_upload";
-    case OperationKind::kArtifactDownload:
-      return "artifact_download";
-    case OperationKind::kTrace:
-      return "trace";
-  }
-  return "unknown";
+  static constexpr internal::EnumName<OperationKind> kNames[] = {
+      {OperationKind::kTracking, "tracking"},
+      {OperationKind::kLoggedModel, "logged_model"},
+      {OperationKind::kRegistry, "registry"},
+      {OperationKind::kPrompt, "prompt"},
+      {OperationKind::kWorkspace, "workspace"},
+      {OperationKind::kArtifactUpload, "artifact_upload"},
+      {OperationKind::kArtifactDownload, "artifact_download"},
+      {OperationKind::kTrace, "trace"},
+  };
+  return internal::name_in(kNames, kind, "unknown");
 }
 
 void OperationHook::before(const Operation&) {}

@@ -125,8 +125,21 @@ inline auto on_run(const std::string& run_id, std::uint64_t items = 0) {
     op.items = items;
   };
 }
-inline auto on_logged_model(const std::string& model_id) {
-  return [&model_id](Operation& op) { op.target.model_id = model_id; };
+inline auto on_logged_model(const std::string& model_id, std::uint64_t items = 0) {
+  return [&model_id, items](Operation& op) {
+    op.target.model_id = model_id;
+    op.items = items;
+  };
+}
+// An artifact transfer of the run or logged model whose id `owner` (&OperationTarget::run_id,
+// ::model_id) holds, at `artifact_path`, moving `bytes` (uploads).
+inline auto on_artifact_transfer(std::string OperationTarget::*owner, const std::string& id,
+                                 const std::string& artifact_path, std::uint64_t bytes) {
+  return [owner, &id, &artifact_path, bytes](Operation& op) {
+    op.target.*owner = id;
+    op.target.artifact_path = artifact_path;
+    op.bytes = bytes;
+  };
 }
 inline auto on_registered_model(const std::string& name, const std::string& version = {}) {
   return [&name, version](Operation& op) {

@@ -3,6 +3,7 @@
 // read back equals the one logged.
 #include <cmath>
 
+#include "core/metric_point.hpp"
 #include "mlflow/dataset.hpp"
 #include "mlflow/metric.hpp"
 
@@ -22,6 +23,19 @@ bool operator==(const Dataset& a, const Dataset& b) noexcept {
 
 bool operator==(const DatasetInput& a, const DatasetInput& b) noexcept {
   return a.dataset == b.dataset && a.tags == b.tags;
+}
+
+Metric internal::metric_point(const std::string& key, double value, std::int64_t timestamp,
+                              const LogMetricOptions& options) {
+  Metric metric;
+  metric.key = key;
+  metric.value = value;
+  metric.timestamp = timestamp;
+  metric.step = options.step;
+  metric.model_id = options.model_id;
+  metric.dataset_name = options.dataset_name;
+  metric.dataset_digest = options.dataset_digest;
+  return metric;
 }
 
 }  // namespace mlflow

@@ -1,5 +1,6 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 // String forms of the public enums, exactly as MLflow spells them on the wire.
+#include "core/enum_names.hpp"
 #include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/logging.hpp"
@@ -7,28 +8,33 @@
 #include "mlflow/view_type.hpp"
 
 namespace mlflow {
+namespace {
+
+constexpr internal::EnumName<RunStatus> kRunStatusNames[] = {
+    {RunStatus::kRunning, "RUNNING"},   {RunStatus::kScheduled, "SCHEDULED"},
+    {RunStatus::kFinished, "FINISHED"}, {RunStatus::kFailed, "FAILED"},
+    {RunStatus::kKilled, "KILLED"},
+};
+
+constexpr internal::EnumName<ViewType> kViewTypeNames[] = {
+    {ViewType::kActiveOnly, "ACTIVE_ONLY"},
+    {ViewType::kDeletedOnly, "DELETED_ONLY"},
+    {ViewType::kAll, "ALL"},
+};
+
+constexpr internal::EnumName<LogLevel> kLogLevelNames[] = {
+    {LogLevel::kTrace, "TRACE"},     {LogLevel::kDebug, "DEBUG"}, {LogLevel::kInfo, "INFO"},
+    {LogLevel::kWarning, "WARNING"}, {LogLevel::kError, "ERROR"}, {LogLevel::kOff, "OFF"},
+};
+
+}  // namespace
 
 const char* to_string(RunStatus status) noexcept {
-  switch (status) {
-    case RunStatus::kRunning:
-      return "RUNNING";
-    case RunStatus::kScheduled:
-      return "SCHEDULED";
-    case RunStatus::kFinished:
-      return "FINISHED";
-    case RunStatus::kFailed:
-      return "FAILED";
-    case RunStatus::kKilled:
-      return "KILLED";
-  }
-  return "RUNNING";
+  return internal::name_in(kRunStatusNames, status, "RUNNING");
 }
 
 RunStatus run_status_from_string(const std::string& name) {
-  for (RunStatus s : {RunStatus::kRunning, RunStatus::kScheduled, RunStatus::kFinished,
-                      RunStatus::kFailed, RunStatus::kKilled}) {
-    if (name == to_string(s)) return s;
-  }
+  if (const auto status = internal::value_in(kRunStatusNames, name)) return *status;
   throw InvalidArgument(ErrorCode::kInvalidParameterValue,
                         "Invalid run status '" + name +
                             "'. Expected one of RUNNING, SCHEDULED, FINISHED, FAILED, KILLED.");
@@ -40,22 +46,15 @@ bool is_terminated(RunStatus status) noexcept {
 }
 
 const char* to_string(ViewType view) noexcept {
-  switch (view) {
-    case ViewType::kActiveOnly:
-      return "ACTIVE_ONLY";
-    case ViewType::kDeletedOnly:
-      return "DELETED_ONLY";
-    case ViewType::kAll:
-      return "ALL";
-  }
-  return "ACTIVE_ONLY";
+  return internal::name_in(kViewTypeNames, view, "ACTIVE_ONLY");
 }
 
 ViewType view_type_from_string(const std::string& name) {
   // The proto's names (upper case) and Python 3.18's ViewType.from_string names (lower case).
-  for (ViewType v : {ViewType::kActiveOnly, ViewType::kDeletedOnly, ViewType::kAll}) {
-    if (name == to_string(v) || name == internal::to_lower(to_string(v))) return v;
-  }
+  const auto view = internal::value_in(kViewTypeNames, [&name](const char* candidate) {
+    return name == candidate || name == internal::to_lower(candidate);
+  });
+  if (view) return *view;
   throw InvalidArgument(ErrorCode::kInvalidParameterValue,
                         "Invalid view type '" + name +
                             "'. Expected one of active_only, deleted_only, all (or ACTIVE_ONLY, "
@@ -63,21 +62,7 @@ ViewType view_type_from_string(const std::string& name) {
 }
 
 const char* to_string(LogLevel level) noexcept {
-  switch (level) {
-    case LogLevel::kTrace:
-      return "TRACE";
-    case LogLevel::kDebug:
-      return "DEBUG";
-    case LogLevel::kInfo:
-      return "INFO";
-    case LogLevel::kWarning:
-      return "WARNING";
-    case LogLevel::kError:
-      return "ERROR";
-    case LogLevel::kOff:
-      return "OFF";
-  }
-  return "OFF";
+  return internal::name_in(kLogLevelNames, level, "OFF");
 }
 
 }  // namespace mlflow

@@ -55,41 +55,47 @@ void append_string(std::string& out, std::string_view text, NonAscii non_ascii,
       i += cp.length;
       continue;
     }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case 0x7F:  // DEL: only ensure_ascii escapes it
-        if (non_ascii == NonAscii::kKeep) {
-          out.push_back(static_cast<char>(c));
-        } else {
-          append_u_escape(out, c);
-        }
-        break;
-      default:
-        append_u_escape(out, c);  // the other control characters
+    if (const std::optional<char> letter = short_escape_letter(static_cast<char>(c))) {
+      out.push_back('\\');
+      out.push_back(*letter);
+      ++i;
+      continue;
+    }
+    if (c == 0x7F && non_ascii == NonAscii::kKeep) {
+      out.push_back(static_cast<char>(c));  // DEL: only ensure_ascii escapes it
+    } else {
+      append_u_escape(out, c);  // the other control characters
     }
     ++i;
   }
   out.push_back('"');
+}
+
+namespace {
+
+// JSON's two-character escapes: the character and the letter after the backslash.
+struct ShortEscape {
+  char value;
+  char letter;
+};
+constexpr ShortEscape kShortEscapes[] = {{'"', '"'},  {'\\', '\\'}, {'\n', 'n'}, {'\r', 'r'},
+                                         {'\t', 't'}, {'\b', 'b'},  {'\f', 'f'}};
+
+}  // namespace
+
+std::optional<char> short_escape_letter(char c) {
+  for (const ShortEscape& e : kShortEscapes) {
+    if (e.value == c) return e.letter;
+  }
+  return std::nullopt;
+}
+
+std::optional<char> short_escape_value(char letter) {
+  if (letter == '/') return '/';
+  for (const ShortEscape& e : kShortEscapes) {
+    if (e.letter == letter) return e.value;
+  }
+  return std::nullopt;
 }
 
 void append_int(std::string& out, std::int64_t value) {
@@ -146,13 +152,31 @@ void append_float_repr(std::string& out, double value) {
   }
 }
 
+namespace {
+
+// The one spelling of the non-finite doubles, in MLflow's protobuf JSON and in json.dumps.
+const char* non_finite_name(double value) {
+  if (std::isnan(value)) return "NaN";
+  return value > 0 ? "Infinity" : "-Infinity";
+}
+
+}  // namespace
+
 void append_double(std::string& out, double value) {
-  if (std::isnan(value)) {
-    out += "\"NaN\"";
-  } else if (std::isinf(value)) {
-    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-  } else {
+  if (std::isfinite(value)) {
     append_float_repr(out, value);
+  } else {
+    out.push_back('"');
+    out += non_finite_name(value);
+    out.push_back('"');
+  }
+}
+
+void append_python_double(std::string& out, double value) {
+  if (std::isfinite(value)) {
+    append_float_repr(out, value);
+  } else {
+    out += non_finite_name(value);
   }
 }
 

@@ -6,6 +6,7 @@
 // string escaper, one double format and one NaN/Infinity rule.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,14 @@ enum class NonAscii {
 void append_string(std::string& out, std::string_view text, NonAscii non_ascii,
                    std::string_view field);
 
+/// The letter of JSON's two-character escape for `c` ('n' for a newline, '"' for a quote), or
+/// nullopt where JSON has none ('/' is never escaped when writing).
+std::optional<char> short_escape_letter(char c);
+
+/// What the two-character escape `\<letter>` stands for (a newline for 'n', '/' for '/'), or
+/// nullopt for 'u' and letters JSON does not know.
+std::optional<char> short_escape_value(char letter);
+
 void append_int(std::string& out, std::int64_t value);
 
 /// Python's repr() of a finite double: the shortest digits that read back as the same value,
@@ -35,5 +44,9 @@ void append_float_repr(std::string& out, double value);
 /// as append_float_repr, NaN, +Inf and -Inf as the strings "NaN", "Infinity", "-Infinity".
 /// json_codec::decode_double reads all of these back.
 void append_double(std::string& out, double value);
+
+/// Python json.dumps' text for a double (allow_nan=True): a finite value as append_float_repr,
+/// NaN, +Inf and -Inf bare, as NaN, Infinity and -Infinity.
+void append_python_double(std::string& out, double value);
 
 }  // namespace mlflow::internal::json_text

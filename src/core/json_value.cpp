@@ -8,10 +8,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/json_text.hpp"
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 // Python's float repr lives with the prompt JSON writer, its first user; one copy for both.
-#include "prompts/python_json.hpp"
 
 namespace mlflow {
 namespace {
@@ -42,30 +42,13 @@ void append_json_string(std::string& out, std::string_view text, bool ensure_asc
     // A byte Python could not have in a str becomes U+FFFD, as errors="replace".
     const char32_t cp = d.length == 0 ? 0xFFFD : d.code_point;
     i += d.length == 0 ? 1 : d.length;
-    switch (cp) {
-      case '"':
-        out += "\\\"";
+    if (cp < 0x80) {
+      if (const std::optional<char> letter =
+              internal::json_text::short_escape_letter(static_cast<char>(cp))) {
+        out.push_back('\\');
+        out.push_back(*letter);
         continue;
-      case '\\':
-        out += "\\\\";
-        continue;
-      case '\n':
-        out += "\\n";
-        continue;
-      case '\r':
-        out += "\\r";
-        continue;
-      case '\t':
-        out += "\\t";
-        continue;
-      case '\b':
-        out += "\\b";
-        continue;
-      case '\f':
-        out += "\\f";
-        continue;
-      default:
-        break;
+      }
     }
     if (cp < 0x20) {
       append_u_escape(out, static_cast<unsigned>(cp));
@@ -80,16 +63,6 @@ void append_json_string(std::string& out, std::string_view text, bool ensure_asc
     }
   }
   out.push_back('"');
-}
-
-void append_double(std::string& out, double d) {
-  if (std::isnan(d)) {
-    out += "NaN";
-  } else if (std::isinf(d)) {
-    out += d > 0 ? "Infinity" : "-Infinity";
-  } else {
-    out += internal::pyjson::float_repr(d);
-  }
 }
 
 class Writer {
@@ -108,7 +81,7 @@ class Writer {
         out_ += std::to_string(v.as_int());
         break;
       case JsonValue::Type::kDouble:
-        append_double(out_, v.as_double());
+        internal::json_text::append_python_double(out_, v.as_double());
         break;
       case JsonValue::Type::kString:
         append_json_string(out_, v.as_string(), options_.ensure_ascii);
@@ -332,27 +305,11 @@ class Parser {
       ++pos_;
       if (pos_ >= text_.size()) fail("unterminated string");
       const char e = text_[pos_++];
+      if (const std::optional<char> value = internal::json_text::short_escape_value(e)) {
+        out.push_back(*value);
+        continue;
+      }
       switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out.push_back(e);
-          break;
-        case 'b':
-          out.push_back('\b');
-          break;
-        case 'f':
-          out.push_back('\f');
-          break;
-        case 'n':
-          out.push_back('\n');
-          break;
-        case 'r':
-          out.push_back('\r');
-          break;
-        case 't':
-          out.push_back('\t');
-          break;
         case 'u': {
           char32_t cp = parse_hex4();
           if (cp >= 0xD800 && cp <= 0xDBFF && text_.substr(pos_, 2) == "\\u") {

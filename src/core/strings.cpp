@@ -6,8 +6,6 @@
 namespace mlflow::internal {
 namespace {
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
 bool space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
 }  // namespace
@@ -20,20 +18,23 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(b, e - b));
 }
 
+char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char to_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+
 std::string to_lower(std::string text) {
-  for (char& c : text) c = lower(c);
+  for (char& c : text) c = to_lower(c);
   return text;
 }
 
 std::string to_upper(std::string text) {
-  for (char& c : text) c = upper(c);
+  for (char& c : text) c = to_upper(c);
   return text;
 }
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
   }
   return true;
 }
@@ -77,5 +78,27 @@ std::string python_quoted(const std::string& text, bool bytes) {
 std::string python_repr(const std::string& text) { return python_quoted(text, false); }
 
 std::string python_bytes_repr(const std::string& bytes) { return "b" + python_quoted(bytes, true); }
+
+namespace {
+
+std::string joined_reprs(char open, const std::vector<std::string>& items, char close) {
+  std::string out(1, open);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += python_repr(items[i]);
+  }
+  out.push_back(close);
+  return out;
+}
+
+}  // namespace
+
+std::string python_list_repr(const std::vector<std::string>& items) {
+  return joined_reprs('[', items, ']');
+}
+
+std::string python_set_repr(const std::vector<std::string>& items) {
+  return joined_reprs('{', items, '}');
+}
 
 }  // namespace mlflow::internal

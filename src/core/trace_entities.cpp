@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "core/enum_names.hpp"
+#include "core/proto_enum_names.hpp"
 #include "core/strings.hpp"
 #include "mlflow/assessment.hpp"
 #include "mlflow/errors.hpp"
@@ -12,25 +14,42 @@
 #include "mlflow/trace.hpp"
 
 namespace mlflow {
+namespace {
+
+constexpr internal::EnumName<SpanStatusCode> kSpanStatusNames[] = {
+    {SpanStatusCode::kUnset, "UNSET"},
+    {SpanStatusCode::kOk, "OK"},
+    {SpanStatusCode::kError, "ERROR"},
+};
+
+constexpr internal::EnumName<TraceState> kTraceStateNames[] = {
+    {TraceState::kOk, "OK"},
+    {TraceState::kError, "ERROR"},
+    {TraceState::kInProgress, "IN_PROGRESS"},
+    {TraceState::kStateUnspecified, "STATE_UNSPECIFIED"},
+};
+
+constexpr internal::EnumName<AssessmentSourceType> kSourceTypeNames[] = {
+    {AssessmentSourceType::kLlmJudge, "LLM_JUDGE"},
+    {AssessmentSourceType::kHuman, "HUMAN"},
+    {AssessmentSourceType::kCode, "CODE"},
+    {AssessmentSourceType::kSourceTypeUnspecified, "SOURCE_TYPE_UNSPECIFIED"},
+};
+
+}  // namespace
 
 std::string to_string(SpanStatusCode code) {
-  switch (code) {
-    case SpanStatusCode::kOk:
-      return "OK";
-    case SpanStatusCode::kError:
-      return "ERROR";
-    case SpanStatusCode::kUnset:
-      break;
-  }
-  return "UNSET";
+  return internal::name_in(kSpanStatusNames, code, "UNSET");
+}
+
+std::string internal::otel_status_code_name(SpanStatusCode code) {
+  return "STATUS_CODE_" + to_string(code);
 }
 
 SpanStatusCode span_status_code_from_string(const std::string& text) {
   std::string name = text;
   if (name.rfind("STATUS_CODE_", 0) == 0) name = name.substr(12);
-  if (name == "UNSET") return SpanStatusCode::kUnset;
-  if (name == "OK") return SpanStatusCode::kOk;
-  if (name == "ERROR") return SpanStatusCode::kError;
+  if (const auto code = internal::value_in(kSpanStatusNames, name)) return *code;
   throw InvalidArgument(ErrorCode::kInvalidParameterValue,
                         "'" + text +
                             "' is not a valid SpanStatusCode; expected one of UNSET, OK, "
@@ -53,24 +72,11 @@ JsonValue SpanData::outputs() const {
 }
 
 std::string to_string(TraceState state) {
-  switch (state) {
-    case TraceState::kOk:
-      return "OK";
-    case TraceState::kError:
-      return "ERROR";
-    case TraceState::kInProgress:
-      return "IN_PROGRESS";
-    case TraceState::kStateUnspecified:
-      break;
-  }
-  return "STATE_UNSPECIFIED";
+  return internal::name_in(kTraceStateNames, state, "STATE_UNSPECIFIED");
 }
 
 TraceState trace_state_from_string(const std::string& text) {
-  if (text == "OK") return TraceState::kOk;
-  if (text == "ERROR") return TraceState::kError;
-  if (text == "IN_PROGRESS") return TraceState::kInProgress;
-  if (text == "STATE_UNSPECIFIED") return TraceState::kStateUnspecified;
+  if (const auto state = internal::value_in(kTraceStateNames, text)) return *state;
   throw InvalidArgument(ErrorCode::kInvalidParameterValue,
                         "'" + text +
                             "' is not a valid TraceState; expected one of "
@@ -109,25 +115,13 @@ std::vector<const SpanData*> Trace::search_spans(const std::string& name) const 
 }
 
 std::string to_string(AssessmentSourceType type) {
-  switch (type) {
-    case AssessmentSourceType::kLlmJudge:
-      return "LLM_JUDGE";
-    case AssessmentSourceType::kHuman:
-      return "HUMAN";
-    case AssessmentSourceType::kCode:
-      return "CODE";
-    case AssessmentSourceType::kSourceTypeUnspecified:
-      break;
-  }
-  return "SOURCE_TYPE_UNSPECIFIED";
+  return internal::name_in(kSourceTypeNames, type, "SOURCE_TYPE_UNSPECIFIED");
 }
 
 AssessmentSourceType assessment_source_type_from_string(const std::string& text) {
   const std::string upper = internal::to_upper(text);
-  if (upper == "LLM_JUDGE" || upper == "AI_JUDGE") return AssessmentSourceType::kLlmJudge;
-  if (upper == "HUMAN") return AssessmentSourceType::kHuman;
-  if (upper == "CODE") return AssessmentSourceType::kCode;
-  if (upper == "SOURCE_TYPE_UNSPECIFIED") return AssessmentSourceType::kSourceTypeUnspecified;
+  if (upper == "AI_JUDGE") return AssessmentSourceType::kLlmJudge;  // Python's older name.
+  if (const auto type = internal::value_in(kSourceTypeNames, upper)) return *type;
   throw InvalidArgument(ErrorCode::kInvalidParameterValue,
                         "Invalid assessment source type: " + upper +
                             ". Valid source types: ['SOURCE_TYPE_UNSPECIFIED', 'LLM_JUDGE', "

@@ -3,6 +3,7 @@
 // (WorkspaceNameValidator, WorkspaceDeletionMode).
 #include "mlflow/workspace.hpp"
 
+#include "core/enum_names.hpp"
 #include "mlflow/errors.hpp"
 
 namespace mlflow {
@@ -10,26 +11,20 @@ namespace {
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
+constexpr internal::EnumName<WorkspaceDeletionMode> kDeletionModeNames[] = {
+    {WorkspaceDeletionMode::kSetDefault, "SET_DEFAULT"},
+    {WorkspaceDeletionMode::kCascade, "CASCADE"},
+    {WorkspaceDeletionMode::kRestrict, "RESTRICT"},
+};
+
 }  // namespace
 
 const char* to_string(WorkspaceDeletionMode mode) noexcept {
-  switch (mode) {
-    case WorkspaceDeletionMode::kRestrict:
-      return "RESTRICT";
-    case WorkspaceDeletionMode::kCascade:
-      return "CASCADE";
-    case WorkspaceDeletionMode::kSetDefault:
-      return "SET_DEFAULT";
-  }
-  return "RESTRICT";
+  return internal::name_in(kDeletionModeNames, mode, "RESTRICT");
 }
 
 WorkspaceDeletionMode workspace_deletion_mode_from_string(const std::string& name) {
-  for (WorkspaceDeletionMode m :
-       {WorkspaceDeletionMode::kSetDefault, WorkspaceDeletionMode::kCascade,
-        WorkspaceDeletionMode::kRestrict}) {
-    if (name == to_string(m)) return m;
-  }
+  if (const auto mode = internal::value_in(kDeletionModeNames, name)) return *mode;
   throw_error(
       ErrorCode::kInvalidParameterValue,
       "Invalid deletion mode '" + name + "'. Must be one of: SET_DEFAULT, CASCADE, RESTRICT");

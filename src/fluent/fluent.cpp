@@ -236,11 +236,16 @@ ActiveRun start_run(const StartRunOptions& options) {
   if (options.run_name && !options.run_name->empty()) user_tags[kRunNameTag] = *options.run_name;
 
   CreateRunOptions create;
-  create.tags = internal::context_tags();
-  for (const auto& [key, value] : user_tags) create.tags[key] = value;  // user tags win
+  create.tags = resolve_tags(user_tags);  // user tags win
   if (options.run_name && !options.run_name->empty()) create.run_name = options.run_name;
   Run run = client.create_run(experiment_id, create);
   return activate_run(run, client, log_system_metrics, /*resumed=*/false);
+}
+
+std::map<std::string, std::string> resolve_tags(const std::map<std::string, std::string>& tags) {
+  auto resolved = internal::context_tags();
+  for (const auto& [key, value] : tags) resolved[key] = value;
+  return resolved;
 }
 
 std::optional<Run> active_run() {

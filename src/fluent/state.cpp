@@ -84,14 +84,19 @@ unsigned long long activate(const Run& run, const MlflowClient& client) {
   return activation->token;
 }
 
-std::optional<MlflowClient> deactivate(unsigned long long token, const std::string& run_id) {
+namespace {
+
+// The process-wide half of deactivate: the activation leaves the active set and its monitor
+// is stopped. Touches no thread_local, so the exit paths may use it after the exiting thread's
+// thread_locals are destroyed (they are, before atexit hooks run).
+std::shared_ptr<Activation> end_activation(unsigned long long token) {
   auto& s = state();
   std::shared_ptr<Activation> activation;
   std::unique_ptr<SystemMetricsMonitor> monitor;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     auto it = s.active.find(token);
-    if (it == s.active.end()) return std::nullopt;
+    if (it == s.active.end()) return nullptr;
     activation = std::move(it->second);
     s.active.erase(it);
     activation->active.store(false, std::memory_order_release);
@@ -102,6 +107,14 @@ std::optional<MlflowClient> deactivate(unsigned long long token, const std::stri
   }
   // Stopped (joined) outside the lock: its last log_batch must not hold up the other threads.
   monitor.reset();
+  return activation;
+}
+
+}  // namespace
+
+std::optional<MlflowClient> deactivate(unsigned long long token, const std::string& run_id) {
+  const auto activation = end_activation(token);
+  if (!activation) return std::nullopt;
   for (auto it = t_stack.begin(); it != t_stack.end(); ++it) {
     if ((*it)->token == token) {
       t_stack.erase(it);
@@ -168,8 +181,10 @@ void end_all_runs_for_exit(RunStatus status) noexcept {
         at);
     ScopedDeadline scope(deadline);
     for (const auto& [token, run_id] : all_active_runs()) {
-      auto client = deactivate(token, run_id);
-      if (!client) continue;
+      // end_activation, not deactivate: at exit this thread's thread_locals are gone.
+      const auto activation = end_activation(token);
+      if (!activation) continue;
+      MlflowClient* client = &activation->client;
       try {
         SetTerminatedOptions options;
         options.status = status;

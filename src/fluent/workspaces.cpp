@@ -1,8 +1,10 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 // The fluent workspace functions (mlflow/tracking/_workspace/fluent.py): a process-wide
 // workspace for the default client, and workspace CRUD through that client.
-#include <mutex>
+#include <optional>
+#include <string>
 
+#include "fluent/guarded_setting.hpp"
 #include "fluent/state.hpp"
 #include "mlflow/fluent.hpp"
 
@@ -10,31 +12,17 @@ namespace mlflow {
 namespace internal {
 namespace {
 
-struct WorkspaceState {
-  std::mutex mutex;
-  std::optional<std::string> workspace;
-};
-
-WorkspaceState& workspace_state() {
-  static WorkspaceState s;
-  return s;
-}
+GuardedSetting workspace_setting;  // constant-initialised: usable from any static
 
 }  // namespace
 
-std::optional<std::string> fluent_workspace() {
-  auto& s = workspace_state();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  return s.workspace;
-}
+std::optional<std::string> fluent_workspace() { return workspace_setting.get(); }
 
 }  // namespace internal
 
 void set_workspace(const std::optional<std::string>& workspace) {
   if (workspace && *workspace != kDefaultWorkspaceName) validate_workspace_name(*workspace);
-  auto& s = internal::workspace_state();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  s.workspace = workspace;
+  internal::workspace_setting.set(workspace);
 }
 
 std::vector<Workspace> list_workspaces() { return default_client().list_workspaces(); }

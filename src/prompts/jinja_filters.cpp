@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/python_chars.hpp"
+#include "core/strings.hpp"
 #include "core/utf8.hpp"
 #include "prompts/jinja_value.hpp"
 
@@ -131,18 +132,6 @@ void check_case_mappable(const std::string& s, const char* filter) {
   }
 }
 
-char up(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
-char low(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = up(c);
-  return s;
-}
-std::string lower(std::string s) {
-  for (auto& c : s) c = low(c);
-  return s;
-}
-
 std::string strip(const std::string& s, const Val* chars) {
   std::vector<std::string> cs = utf8::split(s);
   std::vector<std::string> set;
@@ -204,7 +193,7 @@ bool parse_py_float(const std::string& text, double& out) {
     clean.push_back(s[i]);
   }
   if (clean.empty()) return false;
-  std::string body = lower(clean);
+  std::string body = to_lower(clean);
   std::size_t start = (body[0] == '+' || body[0] == '-') ? 1 : 0;
   const std::string word = body.substr(start);
   if (word == "inf" || word == "infinity" || word == "nan") {
@@ -257,7 +246,7 @@ std::string title(const std::string& s) {
       out += ch;
       word_start = true;
     } else {
-      out += word_start ? upper(ch) : lower(ch);
+      out += word_start ? to_upper(ch) : to_lower(ch);
       word_start = false;
     }
   }
@@ -272,11 +261,11 @@ Val apply_filter(const std::string& name, const Val& value, const std::vector<Va
     check_arity(name, args, kwargs, 0, {});
     const std::string s = to_str(value);
     check_case_mappable(s, name.c_str());
-    if (name == "upper") return Val::of(PromptValue(upper(s)));
-    if (name == "lower") return Val::of(PromptValue(lower(s)));
+    if (name == "upper") return Val::of(PromptValue(to_upper(s)));
+    if (name == "lower") return Val::of(PromptValue(to_lower(s)));
     if (name == "title") return Val::of(PromptValue(title(s)));
-    std::string out = lower(s);
-    if (!out.empty()) out[0] = up(out[0]);
+    std::string out = to_lower(s);
+    if (!out.empty()) out[0] = to_upper(out[0]);
     return Val::of(PromptValue(out));
   }
   if (name == "trim") {

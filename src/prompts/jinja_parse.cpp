@@ -1,9 +1,12 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 // Lexer and recursive-descent parser for the Jinja2 subset (grammar and precedence as in
 // jinja2/parser.py: or < and < not < compare < + - < ~ < * / // % < ** < unary < filters).
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <iterator>
 #include <string>
+#include <utility>
 
 #include "mlflow/errors.hpp"
 #include "prompts/jinja_ast.hpp"
@@ -211,34 +214,20 @@ std::vector<Token> tokenize(const std::string& s) {
         }
         if (d == '\\' && j + 1 < s.size()) {
           const char e = s[j + 1];
-          switch (e) {
-            case 'n':
-              value.push_back('\n');
-              break;
-            case 't':
-              value.push_back('\t');
-              break;
-            case 'r':
-              value.push_back('\r');
-              break;
-            case '\\':
-              value.push_back('\\');
-              break;
-            case '\'':
-              value.push_back('\'');
-              break;
-            case '"':
-              value.push_back('"');
-              break;
-            case '\n':
-              break;
-            default:
-              if (e == 'x' || e == 'u' || e == 'U' || e == 'N' || (e >= '0' && e <= '7') ||
-                  e == 'a' || e == 'b' || e == 'f' || e == 'v') {
-                unsupported(std::string("the string escape \\") + e);
-              }
-              value.push_back('\\');
-              value.push_back(e);
+          // Python's escapes this renderer supports: the letter and what it stands for.
+          static constexpr std::pair<char, char> kEscapes[] = {
+              {'n', '\n'}, {'t', '\t'}, {'r', '\r'}, {'\\', '\\'}, {'\'', '\''}, {'"', '"'}};
+          const auto* known = std::find_if(std::begin(kEscapes), std::end(kEscapes),
+                                           [e](const auto& x) { return x.first == e; });
+          if (known != std::end(kEscapes)) {
+            value.push_back(known->second);
+          } else if (e != '\n') {  // a backslash-newline joins the lines
+            if (e == 'x' || e == 'u' || e == 'U' || e == 'N' || (e >= '0' && e <= '7') ||
+                e == 'a' || e == 'b' || e == 'f' || e == 'v') {
+              unsupported(std::string("the string escape \\") + e);
+            }
+            value.push_back('\\');  // an unknown escape stays as written
+            value.push_back(e);
           }
           j += 2;
           continue;

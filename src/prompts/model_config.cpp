@@ -29,6 +29,41 @@ std::int64_t read_int(const nlohmann::ordered_json& v, const char* key) {
   bad(std::string(key) + " must be an integer, got " + v.dump());
 }
 
+std::string read_text(const nlohmann::ordered_json& v, const char* key) {
+  if (!v.is_string()) bad(std::string(key) + " must be a string");
+  return v.get<std::string>();
+}
+
+// The typed fields of the config and their keys in the JSON (stop_sequences and extra_params
+// are read on their own).
+template <typename T>
+struct Field {
+  const char* key;
+  std::optional<T> PromptModelConfig::*member;
+};
+constexpr Field<std::string> kTextFields[] = {{"provider", &PromptModelConfig::provider},
+                                              {"model_name", &PromptModelConfig::model_name}};
+constexpr Field<double> kFloatFields[] = {
+    {"temperature", &PromptModelConfig::temperature},
+    {"top_p", &PromptModelConfig::top_p},
+    {"frequency_penalty", &PromptModelConfig::frequency_penalty},
+    {"presence_penalty", &PromptModelConfig::presence_penalty}};
+constexpr Field<std::int64_t> kIntFields[] = {{"max_tokens", &PromptModelConfig::max_tokens},
+                                              {"top_k", &PromptModelConfig::top_k}};
+
+// Reads `v` into the field of `fields` named `key` with `read`; false when none is named so.
+template <typename T, std::size_t N, typename Read>
+bool read_field(const Field<T> (&fields)[N], const std::string& key,
+                const nlohmann::ordered_json& v, Read read, PromptModelConfig& config) {
+  for (const Field<T>& field : fields) {
+    if (key == field.key) {
+      if (!v.is_null()) config.*field.member = read(v, field.key);  // None: to_dict() drops it
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void PromptModelConfig::validate() const {
@@ -67,30 +102,13 @@ PromptModelConfig PromptModelConfig::from_json(const std::string& json_text) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
     const auto& v = it.value();
-    // None is what to_dict() drops; from_dict() of a null gives None too.
-    if (v.is_null() && key != "extra_params") {
-      bool known = key == "provider" || key == "model_name" || key == "temperature" ||
-                   key == "max_tokens" || key == "top_p" || key == "top_k" ||
-                   key == "frequency_penalty" || key == "presence_penalty" ||
-                   key == "stop_sequences";
-      if (known) continue;
+    if (read_field(kTextFields, key, v, read_text, c) ||
+        read_field(kFloatFields, key, v, read_float, c) ||
+        read_field(kIntFields, key, v, read_int, c)) {
+      continue;
     }
-    if (key == "provider" || key == "model_name") {
-      if (!v.is_string()) bad(key + " must be a string");
-      (key == "provider" ? c.provider : c.model_name) = v.get<std::string>();
-    } else if (key == "temperature") {
-      c.temperature = read_float(v, "temperature");
-    } else if (key == "top_p") {
-      c.top_p = read_float(v, "top_p");
-    } else if (key == "frequency_penalty") {
-      c.frequency_penalty = read_float(v, "frequency_penalty");
-    } else if (key == "presence_penalty") {
-      c.presence_penalty = read_float(v, "presence_penalty");
-    } else if (key == "max_tokens") {
-      c.max_tokens = read_int(v, "max_tokens");
-    } else if (key == "top_k") {
-      c.top_k = read_int(v, "top_k");
-    } else if (key == "stop_sequences") {
+    if (key == "stop_sequences") {
+      if (v.is_null()) continue;  // None is what to_dict() drops; from_dict() of a null too.
       if (!v.is_array()) bad("stop_sequences must be a list of strings");
       std::vector<std::string> stops;
       for (const auto& s : v) {

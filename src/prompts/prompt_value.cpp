@@ -1,8 +1,7 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "mlflow/prompt_value.hpp"
 
-#include <cstdio>
-
+#include "core/strings.hpp"
 #include "prompts/python_json.hpp"
 
 namespace mlflow {
@@ -42,43 +41,10 @@ const PromptValue* PromptValue::find(const std::string& key) const noexcept {
   return nullptr;
 }
 
-namespace {
-
-// Python's repr of a str: single quotes unless the text holds ' and no ".
-std::string string_repr(const std::string& s) {
-  const bool has_single = s.find('\'') != std::string::npos;
-  const bool has_double = s.find('"') != std::string::npos;
-  const char quote = (has_single && !has_double) ? '"' : '\'';
-  std::string out(1, quote);
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == quote || ch == '\\') {
-      out.push_back('\\');
-      out.push_back(ch);
-    } else if (ch == '\n') {
-      out += "\\n";
-    } else if (ch == '\r') {
-      out += "\\r";
-    } else if (ch == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out.push_back(ch);
-    }
-  }
-  out.push_back(quote);
-  return out;
-}
-
-}  // namespace
-
 std::string PromptValue::repr() const {
   switch (kind_) {
     case Kind::kString:
-      return string_repr(string_);
+      return internal::python_repr(string_);
     case Kind::kList: {
       std::string out = "[";
       for (std::size_t i = 0; i < items_.size(); ++i) {
@@ -91,7 +57,7 @@ std::string PromptValue::repr() const {
       std::string out = "{";
       for (std::size_t i = 0; i < items_.size(); ++i) {
         if (i) out += ", ";
-        out += string_repr(keys_[i]) + ": " + items_[i].repr();
+        out += internal::python_repr(keys_[i]) + ": " + items_[i].repr();
       }
       return out + "}";
     }

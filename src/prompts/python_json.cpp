@@ -38,15 +38,7 @@ void dump_into(std::string& out, const nlohmann::ordered_json& v) {
       out += std::to_string(v.get<std::uint64_t>());
       break;
     case nlohmann::json::value_t::number_float: {
-      const double d = v.get<double>();
-      // json.dumps writes NaN/Infinity/-Infinity (allow_nan=True).
-      if (std::isnan(d)) {
-        out += "NaN";
-      } else if (std::isinf(d)) {
-        out += d > 0 ? "Infinity" : "-Infinity";
-      } else {
-        json_text::append_float_repr(out, d);
-      }
+      json_text::append_python_double(out, v.get<double>());
       break;
     }
     case nlohmann::json::value_t::string:

@@ -15,12 +15,15 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "mlflow/dataset.hpp"
 #include "mlflow/experiment.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/model_version.hpp"
+#include "mlflow/paged_list.hpp"
 #include "mlflow/param.hpp"
 #include "mlflow/registered_model.hpp"
 #include "mlflow/run.hpp"
@@ -59,6 +62,16 @@ std::optional<std::int64_t> opt_int(const Json& obj, const char* key);
 /// Elements of the array at j[key]; empty when the key is absent or null. Throws when the
 /// value is present but not an array.
 const Json& array_field(const Json& j, const char* key);
+
+/// One page of a search answer: every element of its array `field` read by `decode`, and its
+/// next_page_token ("" when absent).
+template <typename Decode>
+auto decode_page(const Json& response, const char* field, Decode decode) {
+  PagedList<std::decay_t<decltype(decode(std::declval<const Json&>()))>> page;
+  for (const Json& item : array_field(response, field)) page.items.push_back(decode(item));
+  page.token = str_or_empty(response, "next_page_token");
+  return page;
+}
 /// The object at response[key], which an answer of `what` (an endpoint) must have; throws
 /// UNPARSEABLE_HTTP_ERROR otherwise: then the answer was not MLflow's.
 const Json& required_object(const Json& response, const char* key, const std::string& what);

@@ -61,31 +61,20 @@ std::string body_excerpt(const std::string& body) {
 }
 
 ErrorCode code_for_status(long status) {
-  switch (status) {
-    case 400:
-      return ErrorCode::kBadRequest;
-    case 401:
-      return ErrorCode::kUnauthenticated;
-    case 403:
-      return ErrorCode::kPermissionDenied;
-    case 404:
-      return ErrorCode::kEndpointNotFound;
-    case 405:
-      return ErrorCode::kEndpointNotFound;
-    case 408:
-      return ErrorCode::kDeadlineExceeded;
-    case 409:
-      return ErrorCode::kResourceConflict;
-    case 429:
-      return ErrorCode::kRequestLimitExceeded;
-    case 501:
-      return ErrorCode::kNotImplemented;
-    case 503:
-      return ErrorCode::kTemporarilyUnavailable;
-    case 504:
-      return ErrorCode::kDeadlineExceeded;
-    default:
-      break;
+  struct StatusCode {
+    long status;
+    ErrorCode code;
+  };
+  static constexpr StatusCode kCodes[] = {
+      {400, ErrorCode::kBadRequest},       {401, ErrorCode::kUnauthenticated},
+      {403, ErrorCode::kPermissionDenied}, {404, ErrorCode::kEndpointNotFound},
+      {405, ErrorCode::kEndpointNotFound}, {408, ErrorCode::kDeadlineExceeded},
+      {409, ErrorCode::kResourceConflict}, {429, ErrorCode::kRequestLimitExceeded},
+      {501, ErrorCode::kNotImplemented},   {503, ErrorCode::kTemporarilyUnavailable},
+      {504, ErrorCode::kDeadlineExceeded},
+  };
+  for (const StatusCode& entry : kCodes) {
+    if (entry.status == status) return entry.code;
   }
   if (status >= 500 && status < 600) return ErrorCode::kInternalError;
   if (status >= 400 && status < 500) return ErrorCode::kBadRequest;

@@ -3,6 +3,7 @@
 // RestStore sends them (mlflow/store/tracking/rest_store.py).
 #include <string>
 
+#include "core/proto_enum_names.hpp"
 #include "mlflow/errors.hpp"
 #include "rest/json_codec.hpp"
 #include "rest/rest_tracking_store.hpp"
@@ -77,20 +78,6 @@ LoggedModel model_of(const Json& response, const std::string& what) {
   return decode_logged_model(*model);
 }
 
-const char* status_proto_name(LoggedModelStatus status) {
-  switch (status) {
-    case LoggedModelStatus::kPending:
-      return "LOGGED_MODEL_PENDING";
-    case LoggedModelStatus::kReady:
-      return "LOGGED_MODEL_READY";
-    case LoggedModelStatus::kFailed:
-      return "LOGGED_MODEL_UPLOAD_FAILED";
-    case LoggedModelStatus::kUnspecified:
-      break;
-  }
-  return "LOGGED_MODEL_STATUS_UNSPECIFIED";
-}
-
 std::string model_path(const std::string& model_id) {
   return "logged-models/" + url_encode(model_id);
 }
@@ -127,7 +114,8 @@ void RestTrackingStore::delete_logged_model(const std::string& model_id) {
 
 LoggedModel RestTrackingStore::finalize_logged_model(const std::string& model_id,
                                                      LoggedModelStatus status) {
-  const Json body = {{"model_id", model_id}, {"status", status_proto_name(status)}};
+  const Json body = {{"model_id", model_id},
+                     {"status", internal::logged_model_status_proto_name(status)}};
   return model_of(client_.call("PATCH", model_path(model_id), {}, json_body(body), kSafe),
                   "logged-models (finalize)");
 }
@@ -169,14 +157,7 @@ PagedList<LoggedModel> RestTrackingStore::search_logged_models(
   }
   if (!options.page_token.empty()) body["page_token"] = options.page_token;
   const Json response = client_.call("POST", "logged-models/search", {}, json_body(body), kSafe);
-  PagedList<LoggedModel> page;
-  for (const Json& m : codec::array_field(response, "models")) {
-    page.items.push_back(decode_logged_model(m));
-  }
-  if (const Json* token = codec::find(response, "next_page_token")) {
-    page.token = codec::decode_string(*token, "next_page_token");
-  }
-  return page;
+  return codec::decode_page(response, "models", decode_logged_model);
 }
 
 void RestTrackingStore::log_outputs(const std::string& run_id,

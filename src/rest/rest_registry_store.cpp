@@ -19,14 +19,24 @@ using Json = nlohmann::json;
 // deletes would fail spuriously on a repeat the server had already applied, so they are
 // retried only when the server surely did not act.
 
-QueryParams search_query(const std::string& filter, int max_results,
-                         const std::vector<std::string>& order_by, const std::string& token) {
+// The query of a registry search; both search option types carry these four fields.
+template <typename SearchOptions>
+QueryParams search_query(const SearchOptions& options) {
   QueryParams q;
-  if (!filter.empty()) q.emplace_back("filter", filter);
-  q.emplace_back("max_results", std::to_string(max_results));
-  for (const auto& o : order_by) q.emplace_back("order_by", o);
-  if (!token.empty()) q.emplace_back("page_token", token);
+  if (!options.filter_string.empty()) q.emplace_back("filter", options.filter_string);
+  q.emplace_back("max_results", std::to_string(options.max_results));
+  for (const auto& o : options.order_by) q.emplace_back("order_by", o);
+  if (!options.page_token.empty()) q.emplace_back("page_token", options.page_token);
   return q;
+}
+
+// The registered model, or model version, an answer to `endpoint` must hold.
+RegisteredModel registered_model_in(const Json& answer, const char* endpoint) {
+  return codec::decode_registered_model(
+      codec::required_object(answer, "registered_model", endpoint));
+}
+ModelVersion model_version_in(const Json& answer, const char* endpoint) {
+  return codec::decode_model_version(codec::required_object(answer, "model_version", endpoint));
 }
 
 }  // namespace
@@ -47,22 +57,19 @@ RegisteredModel RestRegistryStore::create_registered_model(
   if (!tags.empty()) body["tags"] = codec::encode_all(tags);
   if (description) body["description"] = *description;
   const Json r = client_.call("POST", "registered-models/create", {}, json_body(body), kUnsafe);
-  return codec::decode_registered_model(
-      codec::required_object(r, "registered_model", "registered-models/create"));
+  return registered_model_in(r, "registered-models/create");
 }
 
 RegisteredModel RestRegistryStore::get_registered_model(const std::string& name) {
   const Json r = client_.call("GET", "registered-models/get", {{"name", name}}, {}, kSafe);
-  return codec::decode_registered_model(
-      codec::required_object(r, "registered_model", "registered-models/get"));
+  return registered_model_in(r, "registered-models/get");
 }
 
 RegisteredModel RestRegistryStore::rename_registered_model(const std::string& name,
                                                            const std::string& new_name) {
   const Json r = client_.call("POST", "registered-models/rename", {},
                               json_body({{"name", name}, {"new_name", new_name}}), kUnsafe);
-  return codec::decode_registered_model(
-      codec::required_object(r, "registered_model", "registered-models/rename"));
+  return registered_model_in(r, "registered-models/rename");
 }
 
 RegisteredModel RestRegistryStore::update_registered_model(
@@ -70,8 +77,7 @@ RegisteredModel RestRegistryStore::update_registered_model(
   Json body = {{"name", name}};
   if (description) body["description"] = *description;
   const Json r = client_.call("PATCH", "registered-models/update", {}, json_body(body), kSafe);
-  return codec::decode_registered_model(
-      codec::required_object(r, "registered_model", "registered-models/update"));
+  return registered_model_in(r, "registered-models/update");
 }
 
 void RestRegistryStore::delete_registered_model(const std::string& name) {
@@ -80,16 +86,8 @@ void RestRegistryStore::delete_registered_model(const std::string& name) {
 
 PagedList<RegisteredModel> RestRegistryStore::search_registered_models(
     const SearchRegisteredModelsOptions& options) {
-  const Json r = client_.call("GET", "registered-models/search",
-                              search_query(options.filter_string, options.max_results,
-                                           options.order_by, options.page_token),
-                              {}, kSafe);
-  PagedList<RegisteredModel> page;
-  for (const Json& m : codec::array_field(r, "registered_models")) {
-    page.items.push_back(codec::decode_registered_model(m));
-  }
-  page.token = codec::str_or_empty(r, "next_page_token");
-  return page;
+  const Json r = client_.call("GET", "registered-models/search", search_query(options), {}, kSafe);
+  return codec::decode_page(r, "registered_models", codec::decode_registered_model);
 }
 
 std::vector<ModelVersion> RestRegistryStore::get_latest_versions(
@@ -134,8 +132,7 @@ ModelVersion RestRegistryStore::get_model_version_by_alias(const std::string& na
                                                            const std::string& alias) {
   const Json r =
       client_.call("GET", "registered-models/alias", {{"name", name}, {"alias", alias}}, {}, kSafe);
-  return codec::decode_model_version(
-      codec::required_object(r, "model_version", "registered-models/alias"));
+  return model_version_in(r, "registered-models/alias");
 }
 
 // ---- Model versions ----
@@ -148,16 +145,14 @@ ModelVersion RestRegistryStore::create_model_version(const CreateModelVersionReq
   if (request.description) body["description"] = *request.description;
   if (request.model_id) body["model_id"] = *request.model_id;
   const Json r = client_.call("POST", "model-versions/create", {}, json_body(body), kUnsafe);
-  return codec::decode_model_version(
-      codec::required_object(r, "model_version", "model-versions/create"));
+  return model_version_in(r, "model-versions/create");
 }
 
 ModelVersion RestRegistryStore::get_model_version(const std::string& name,
                                                   const std::string& version) {
   const Json r =
       client_.call("GET", "model-versions/get", {{"name", name}, {"version", version}}, {}, kSafe);
-  return codec::decode_model_version(
-      codec::required_object(r, "model_version", "model-versions/get"));
+  return model_version_in(r, "model-versions/get");
 }
 
 ModelVersion RestRegistryStore::update_model_version(
@@ -166,8 +161,7 @@ ModelVersion RestRegistryStore::update_model_version(
   Json body = {{"name", name}, {"version", version}};
   if (description) body["description"] = *description;
   const Json r = client_.call("PATCH", "model-versions/update", {}, json_body(body), kSafe);
-  return codec::decode_model_version(
-      codec::required_object(r, "model_version", "model-versions/update"));
+  return model_version_in(r, "model-versions/update");
 }
 
 ModelVersion RestRegistryStore::transition_model_version_stage(const std::string& name,
@@ -180,8 +174,7 @@ ModelVersion RestRegistryStore::transition_model_version_stage(const std::string
                      {"archive_existing_versions", archive_existing_versions}};
   const Json r =
       client_.call("POST", "model-versions/transition-stage", {}, json_body(body), kSafe);
-  return codec::decode_model_version(
-      codec::required_object(r, "model_version", "model-versions/transition-stage"));
+  return model_version_in(r, "model-versions/transition-stage");
 }
 
 void RestRegistryStore::delete_model_version(const std::string& name, const std::string& version) {
@@ -191,16 +184,8 @@ void RestRegistryStore::delete_model_version(const std::string& name, const std:
 
 PagedList<ModelVersion> RestRegistryStore::search_model_versions(
     const SearchModelVersionsOptions& options) {
-  const Json r = client_.call("GET", "model-versions/search",
-                              search_query(options.filter_string, options.max_results,
-                                           options.order_by, options.page_token),
-                              {}, kSafe);
-  PagedList<ModelVersion> page;
-  for (const Json& v : codec::array_field(r, "model_versions")) {
-    page.items.push_back(codec::decode_model_version(v));
-  }
-  page.token = codec::str_or_empty(r, "next_page_token");
-  return page;
+  const Json r = client_.call("GET", "model-versions/search", search_query(options), {}, kSafe);
+  return codec::decode_page(r, "model_versions", codec::decode_model_version);
 }
 
 std::string RestRegistryStore::get_model_version_download_uri(const std::string& name,

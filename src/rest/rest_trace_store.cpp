@@ -81,9 +81,11 @@ TraceInfo RestTraceStore::start_trace(const TraceInfo& info) {
 }
 
 // POST /v1/traces with x-mlflow-experiment-id. A 501 ("REST OTLP span logging is not
-// supported by <Store>", file-store servers) or a 404 (no such route: servers before 3.4, or
-// Flask-only deployments) means the server cannot take spans: kNotImplemented, so the
-// exporter switches to the artifact path as Python does.
+// supported by <Store>", file-store servers) or a 404 without an MLflow error code (no such
+// route: servers before 3.4, or Flask-only deployments) means the server cannot take spans:
+// kNotImplemented, so the exporter switches to the artifact path as Python does. A 404 with
+// an MLflow error code is the store's own answer (RESOURCE_DOES_NOT_EXIST for an unknown
+// experiment) and stays what it is.
 void RestTraceStore::log_spans(const std::string& experiment_id,
                                const std::vector<SpanData>& spans) {
   if (spans.empty()) return;
@@ -95,7 +97,8 @@ void RestTraceStore::log_spans(const std::string& experiment_id,
   try {
     client_->call("POST", kOtlpTraces, {}, std::move(body), kSafe, headers);
   } catch (const MlflowException& e) {
-    if (e.http_status() == 501 || e.http_status() == 404) {
+    const bool no_route = e.http_status() == 404 && e.server_error_code().empty();
+    if (e.http_status() == 501 || no_route) {
       throw MlflowException(ErrorCode::kNotImplemented,
                             std::string("The server does not accept OTLP spans: ") + e.what(),
                             e.http_status(), e.server_error_code());

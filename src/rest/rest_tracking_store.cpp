@@ -79,12 +79,7 @@ PagedList<Experiment> RestTrackingStore::search_experiments(
   if (!options.filter_string.empty()) body["filter"] = options.filter_string;
   // A search is a read even though it is a POST (Python lists it as retry-safe too).
   const Json response = client_.call("POST", "experiments/search", {}, json_body(body), kSafe);
-  PagedList<Experiment> page;
-  for (const Json& e : codec::array_field(response, "experiments")) {
-    page.items.push_back(codec::decode_experiment(e));
-  }
-  page.token = codec::str_or_empty(response, "next_page_token");
-  return page;
+  return codec::decode_page(response, "experiments", codec::decode_experiment);
 }
 
 void RestTrackingStore::rename_experiment(const std::string& experiment_id,
@@ -164,12 +159,7 @@ PagedList<Run> RestTrackingStore::search_runs(const std::vector<std::string>& ex
   if (!options.order_by.empty()) body["order_by"] = Json(options.order_by);
   if (!options.page_token.empty()) body["page_token"] = options.page_token;
   const Json response = client_.call("POST", "runs/search", {}, json_body(body), kSafe);
-  PagedList<Run> page;
-  for (const Json& r : codec::array_field(response, "runs")) {
-    page.items.push_back(codec::decode_run(r));
-  }
-  page.token = codec::str_or_empty(response, "next_page_token");
-  return page;
+  return codec::decode_page(response, "runs", codec::decode_run);
 }
 
 // ---- Logging ----
@@ -228,12 +218,7 @@ PagedList<Metric> RestTrackingStore::get_metric_history_page(const std::string& 
                        {"max_results", std::to_string(max_results)}};
   if (!page_token.empty()) query.emplace_back("page_token", page_token);
   const Json response = client_.call("GET", "metrics/get-history", query, {}, kSafe);
-  PagedList<Metric> page;
-  for (const Json& m : codec::array_field(response, "metrics")) {
-    page.items.push_back(codec::decode_metric(m));
-  }
-  page.token = codec::str_or_empty(response, "next_page_token");
-  return page;
+  return codec::decode_page(response, "metrics", codec::decode_metric);
 }
 
 std::vector<Metric> RestTrackingStore::get_metric_history_bulk_interval(

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "core/base64.hpp"
+#include "core/proto_enum_names.hpp"
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "rest/json_codec.hpp"
@@ -139,8 +140,6 @@ SpanStatus decode_status(const Json& j) {
   return status;
 }
 
-std::string otel_status_name(SpanStatusCode code) { return "STATUS_CODE_" + to_string(code); }
-
 std::string mlflow_trace_id_of_hex(const std::string& hex) { return "tr-" + hex; }
 
 }  // namespace
@@ -173,7 +172,14 @@ Json to_json(const JsonValue& value) {
   return nullptr;
 }
 
-JsonValue from_json(const Json& value) {
+namespace {
+
+// How numbers are read: as sent, or as doubles (google.protobuf.Value holds every number as a
+// double: Python reads a feedback of 5 back as 5.0).
+enum class Numbers { kAsSent, kAsDoubles };
+
+JsonValue convert(const Json& value, Numbers numbers) {
+  if (numbers == Numbers::kAsDoubles && value.is_number()) return JsonValue(value.get<double>());
   switch (value.type()) {
     case Json::value_t::boolean:
       return JsonValue(value.get<bool>());
@@ -188,18 +194,22 @@ JsonValue from_json(const Json& value) {
     case Json::value_t::array: {
       JsonValue::Array items;
       items.reserve(value.size());
-      for (const auto& item : value) items.push_back(from_json(item));
+      for (const auto& item : value) items.push_back(convert(item, numbers));
       return JsonValue(std::move(items));
     }
     case Json::value_t::object: {
       JsonValue obj = JsonValue::object();
-      for (const auto& [key, item] : value.items()) obj.set(key, from_json(item));
+      for (const auto& [key, item] : value.items()) obj.set(key, convert(item, numbers));
       return obj;
     }
     default:
       return JsonValue();
   }
 }
+
+}  // namespace
+
+JsonValue from_json(const Json& value) { return convert(value, Numbers::kAsSent); }
 
 // ---- well-known types ----
 
@@ -436,27 +446,7 @@ Json encode_assessment(const Assessment& a) {
 }
 
 namespace {
-// google.protobuf.Value holds numbers as doubles: Python reads a feedback of 5 back as 5.0.
-JsonValue from_protobuf_value(const Json& v) {
-  switch (v.type()) {
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned:
-    case Json::value_t::number_float:
-      return JsonValue(v.get<double>());
-    case Json::value_t::array: {
-      JsonValue::Array items;
-      for (const auto& item : v) items.push_back(from_protobuf_value(item));
-      return JsonValue(std::move(items));
-    }
-    case Json::value_t::object: {
-      JsonValue obj = JsonValue::object();
-      for (const auto& [key, item] : v.items()) obj.set(key, from_protobuf_value(item));
-      return obj;
-    }
-    default:
-      return from_json(v);
-  }
-}
+JsonValue from_protobuf_value(const Json& v) { return convert(v, Numbers::kAsDoubles); }
 }  // namespace
 
 Assessment decode_assessment(const Json& j) {
@@ -500,6 +490,9 @@ Assessment decode_assessment(const Json& j) {
     }
   } else if (const auto x = j.find("expectation"); x != j.end() && x->is_object()) {
     a.kind = AssessmentKind::kExpectation;
+    // Python's Expectation.from_proto keeps no validity: what Python reads from a server is
+    // None, though the server sends `valid` (its SQL store, read directly, says True).
+    a.valid.reset();
     if (const auto sv = x->find("serialized_value"); sv != x->end() && sv->is_object()) {
       const std::string format = string_field(*sv, "serialization_format");
       if (format != "JSON_FORMAT") {
@@ -522,6 +515,25 @@ Assessment decode_assessment(const Json& j) {
 
 // ---- spans ----
 
+namespace {
+
+// An integer field that may be absent or null.
+std::optional<std::int64_t> optional_int64(const Json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return json_codec::decode_int64(*it, key);
+}
+
+// The MLflow trace id of a decoded span: its request-id attribute when present (v3
+// "tr-<hex>"), else made from the OTel trace id bytes.
+std::string span_trace_id(const SpanData& span, const std::string& trace_hex) {
+  const JsonValue* request_id = span.attributes.find(SpanAttributeKey::kRequestId);
+  return request_id != nullptr && request_id->is_string() ? request_id->as_string()
+                                                          : mlflow_trace_id_of_hex(trace_hex);
+}
+
+}  // namespace
+
 SpanData decode_otel_span(const Json& j) {
   if (!j.is_object()) bad_field("span", "is not an object");
   SpanData span;
@@ -530,29 +542,20 @@ SpanData decode_otel_span(const Json& j) {
   const std::string parent = id_of_bytes_field(j, "parent_span_id");
   if (!parent.empty()) span.parent_id = parent;
   span.name = string_field(j, "name");
-  if (const auto it = j.find("start_time_unix_nano"); it != j.end() && !it->is_null()) {
-    span.start_time_ns = json_codec::decode_int64(*it, "start_time_unix_nano");
-  }
-  if (const auto it = j.find("end_time_unix_nano"); it != j.end() && !it->is_null()) {
-    const std::int64_t end = json_codec::decode_int64(*it, "end_time_unix_nano");
-    if (end != 0) span.end_time_ns = end;
+  if (const auto start = optional_int64(j, "start_time_unix_nano")) span.start_time_ns = *start;
+  if (const auto end = optional_int64(j, "end_time_unix_nano"); end && *end != 0) {
+    span.end_time_ns = end;
   }
   span.status = decode_status(j);
   span.attributes = decode_key_values(j, "attributes");
   for (const auto& e : json_codec::array_field(j, "events")) {
     SpanEvent event;
     event.name = string_field(e, "name");
-    if (const auto t = e.find("time_unix_nano"); t != e.end() && !t->is_null()) {
-      event.timestamp = json_codec::decode_int64(*t, "time_unix_nano");
-    }
+    if (const auto t = optional_int64(e, "time_unix_nano")) event.timestamp = *t;
     event.attributes = decode_key_values(e, "attributes");
     span.events.push_back(std::move(event));
   }
-  // The MLflow trace id is the attribute when present (v3 "tr-<hex>"), else from the bytes.
-  const JsonValue* request_id = span.attributes.find(SpanAttributeKey::kRequestId);
-  span.trace_id = request_id != nullptr && request_id->is_string()
-                      ? request_id->as_string()
-                      : mlflow_trace_id_of_hex(trace_hex);
+  span.trace_id = span_trace_id(span, trace_hex);
   return span;
 }
 
@@ -585,7 +588,7 @@ Json span_to_dict(const SpanData& span) {
   j["start_time_unix_nano"] = span.start_time_ns;
   j["end_time_unix_nano"] = span.end_time_ns ? Json(*span.end_time_ns) : Json();
   j["events"] = std::move(events);
-  j["status"] = {{"code", otel_status_name(span.status.status_code)},
+  j["status"] = {{"code", internal::otel_status_code_name(span.status.status_code)},
                  {"message", span.status.description}};
   j["attributes"] = std::move(attributes);
   j["links"] = Json::array();
@@ -600,12 +603,8 @@ SpanData span_from_dict(const Json& j) {
   if (!parent.empty()) span.parent_id = parent;
   const std::string trace_hex = id_of_bytes_field(j, "trace_id");
   span.name = string_field(j, "name");
-  if (const auto it = j.find("start_time_unix_nano"); it != j.end() && !it->is_null()) {
-    span.start_time_ns = json_codec::decode_int64(*it, "start_time_unix_nano");
-  }
-  if (const auto it = j.find("end_time_unix_nano"); it != j.end() && !it->is_null()) {
-    span.end_time_ns = json_codec::decode_int64(*it, "end_time_unix_nano");
-  }
+  if (const auto start = optional_int64(j, "start_time_unix_nano")) span.start_time_ns = *start;
+  span.end_time_ns = optional_int64(j, "end_time_unix_nano");
   span.status = decode_status(j);
   if (const auto attrs = j.find("attributes"); attrs != j.end() && attrs->is_object()) {
     for (const auto& [key, value] : attrs->items()) {
@@ -624,18 +623,13 @@ SpanData span_from_dict(const Json& j) {
   for (const auto& e : json_codec::array_field(j, "events")) {
     SpanEvent event;
     event.name = string_field(e, "name");
-    if (const auto t = e.find("time_unix_nano"); t != e.end() && !t->is_null()) {
-      event.timestamp = json_codec::decode_int64(*t, "time_unix_nano");
-    }
+    if (const auto t = optional_int64(e, "time_unix_nano")) event.timestamp = *t;
     if (const auto a = e.find("attributes"); a != e.end() && a->is_object()) {
       event.attributes = from_json(*a);
     }
     span.events.push_back(std::move(event));
   }
-  const JsonValue* request_id = span.attributes.find(SpanAttributeKey::kRequestId);
-  span.trace_id = request_id != nullptr && request_id->is_string()
-                      ? request_id->as_string()
-                      : mlflow_trace_id_of_hex(trace_hex);
+  span.trace_id = span_trace_id(span, trace_hex);
   return span;
 }
 

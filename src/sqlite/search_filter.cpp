@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/enum_names.hpp"
 #include "core/strings.hpp"
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
@@ -188,24 +189,15 @@ std::vector<Token> tokenize(const std::string& s, bool builtins = false) {
       i += n;
       continue;
     }
-    if (c == '\'') {
-      const std::size_t end = scan_quoted(s, i);
+    if (c == '\'' || c == '(') {
+      // A quoted string or a parenthesised list; unclosed, the opening character alone.
+      const bool quote = c == '\'';
+      const std::size_t end = quote ? scan_quoted(s, i) : scan_paren(s, i);
       if (end == std::string::npos) {
-        out.push_back({Tok::kOther, "'"});
+        out.push_back({Tok::kOther, std::string(1, c)});
         ++i;
       } else {
-        out.push_back({Tok::kString, s.substr(i, end - i)});
-        i = end;
-      }
-      continue;
-    }
-    if (c == '(') {
-      const std::size_t end = scan_paren(s, i);
-      if (end == std::string::npos) {
-        out.push_back({Tok::kOther, "("});
-        ++i;
-      } else {
-        out.push_back({Tok::kParen, s.substr(i, end - i)});
+        out.push_back({quote ? Tok::kString : Tok::kParen, s.substr(i, end - i)});
         i = end;
       }
       continue;
@@ -369,16 +361,6 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// Python's repr of a set of strings, the way MLflow's messages print its key sets.
-std::string set_repr(const std::vector<std::string>& v) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += python_repr(v[i]);
-  }
-  return out + "}";
-}
-
 struct Identifier {
   EntityType type;
   std::string key;
@@ -437,7 +419,7 @@ Identifier get_identifier(const Dialect& d, const std::string& identifier,
   id.key = trim_backticks(strip_quotes(id.key));
   if (id.type == EntityType::kAttribute && !contains(valid_attributes, id.key)) {
     invalid("Invalid attribute key '" + id.key + "' specified. Valid keys are '" +
-            set_repr(valid_attributes) + "'");
+            python_set_repr(valid_attributes) + "'");
   }
   if (id.type == EntityType::kDataset && id.key != "name" && id.key != "digest" &&
       id.key != "context") {
@@ -614,7 +596,7 @@ FilterValue get_value(const Dialect& d, EntityType type, const std::string& key,
         }
         if (token.kind == Tok::kNumber) {
           if (!contains(*d.numeric_keys, key)) {
-            invalid("Only the '" + set_repr(*d.numeric_keys) +
+            invalid("Only the '" + python_set_repr(*d.numeric_keys) +
                     "' attributes support comparison with numeric values.");
           }
           v.kind = FilterValue::Kind::kNumber;
@@ -713,14 +695,14 @@ FilterValue trace_value(EntityType type, const std::string& key, const Token& to
     case EntityType::kAttribute:
       if (token.kind == Tok::kParen) {
         if (!contains(kTraceListKeys, key)) {
-          invalid("Only attributes in " + set_repr(kTraceListKeys) +
+          invalid("Only attributes in " + python_set_repr(kTraceListKeys) +
                   " supports comparison with a list of quoted string values.");
         }
         return list_value(token);
       }
       if (token.kind == Tok::kNumber) {
         if (!contains(kTraceNumericKeys, key)) {
-          invalid("Only the '" + set_repr(kTraceNumericKeys) +
+          invalid("Only the '" + python_set_repr(kTraceNumericKeys) +
                   "' attributes support comparison with numeric values.");
         }
         return number_value(token);
@@ -751,7 +733,7 @@ void check_span_key(const std::string& key, const std::string& comparator) {
     }
     if (!contains(kComparators, comparator)) {
       invalid("span." + key + " comparator '" + comparator + "' not one of '" +
-              set_repr(kComparators) + "'");
+              python_set_repr(kComparators) + "'");
     }
     return;
   }
@@ -999,29 +981,19 @@ OrderByClause parse_order_by(const Dialect& d, const std::string& order_by) {
 }  // namespace
 
 const char* entity_name(EntityType type) noexcept {
-  switch (type) {
-    case EntityType::kMetric:
-      return "metric";
-    case EntityType::kParam:
-      return "parameter";
-    case EntityType::kTag:
-      return "tag";
-    case EntityType::kAttribute:
-      return "attribute";
-    case EntityType::kDataset:
-      return "dataset";
-    case EntityType::kMetadata:
-      return "request_metadata";
-    case EntityType::kSpan:
-      return "span";
-    case EntityType::kFeedback:
-      return "feedback";
-    case EntityType::kExpectation:
-      return "expectation";
-    case EntityType::kIssue:
-      return "issue";
-  }
-  return "attribute";
+  static constexpr EnumName<EntityType> kNames[] = {
+      {EntityType::kMetric, "metric"},
+      {EntityType::kParam, "parameter"},
+      {EntityType::kTag, "tag"},
+      {EntityType::kAttribute, "attribute"},
+      {EntityType::kDataset, "dataset"},
+      {EntityType::kMetadata, "request_metadata"},
+      {EntityType::kSpan, "span"},
+      {EntityType::kFeedback, "feedback"},
+      {EntityType::kExpectation, "expectation"},
+      {EntityType::kIssue, "issue"},
+  };
+  return name_in(kNames, type, "attribute");
 }
 
 std::vector<FilterClause> parse_traces_filter(const std::string& filter) {

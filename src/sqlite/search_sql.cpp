@@ -145,6 +145,17 @@ std::string run_column(const std::string& key) {
   invalid("Invalid attribute key '" + key + "' specified.");
 }
 
+// Opens "<exists> (SELECT 1 FROM <table> AS f WHERE f.run_uuid = runs.run_uuid AND f.key = ?"
+// (the run's row of that key), left open for the caller's condition on f and ")".
+// `exists` and `table` are fixed text; the key is bound.
+SqlBuilder& open_run_key_row(SqlBuilder& where, const char* exists, const std::string& table,
+                             const std::string& key) {
+  return where
+      .sql(std::string(exists) + " (SELECT 1 FROM " + table +
+           " AS f WHERE f.run_uuid = runs.run_uuid AND f.key = ")
+      .text(key);
+}
+
 void append_run_filter(SqlBuilder& where, const FilterClause& clause) {
   const std::string comparator = to_upper(clause.comparator);
   const std::string key = translate_key_alias(clause.key);
@@ -165,9 +176,7 @@ void append_run_filter(SqlBuilder& where, const FilterClause& clause) {
     }
     if (key == "run_name") {
       // MLflow matches the mlflow.runName tag: runs.name is empty for runs logged before 1.30.
-      where.sql("EXISTS (SELECT 1 FROM tags AS f WHERE f.run_uuid = runs.run_uuid AND f.key = ")
-          .text("mlflow.runName")
-          .sql(" AND ");
+      open_run_key_row(where, "EXISTS", "tags", "mlflow.runName").sql(" AND ");
       string_comparison(where, "f.value", comparator, v);
       where.sql(")");
       return;
@@ -180,11 +189,7 @@ void append_run_filter(SqlBuilder& where, const FilterClause& clause) {
       invalid("Invalid comparator '" + comparator + "' not one of '" + kMetricComparators);
     }
     // NaN is stored as 0 with is_nan = 1 and compares false except with "!=".
-    where
-        .sql(
-            "EXISTS (SELECT 1 FROM latest_metrics AS f WHERE f.run_uuid = runs.run_uuid "
-            "AND f.key = ")
-        .text(clause.key)
+    open_run_key_row(where, "EXISTS", "latest_metrics", clause.key)
         .sql(" AND (f.value " + comparator + " ")
         .real(parse_double(v.text))
         .sql(comparator == "!=" ? " OR f.is_nan = 1))" : " AND f.is_nan = 0))");
@@ -198,18 +203,11 @@ void append_run_filter(SqlBuilder& where, const FilterClause& clause) {
     }
     const std::string table = param ? "params" : "tags";
     if (comparator == "IS NULL" || comparator == "IS NOT NULL") {
-      where.sql(comparator == "IS NULL" ? "NOT EXISTS" : "EXISTS")
-          .sql(" (SELECT 1 FROM " + table + " AS f WHERE f.run_uuid = runs.run_uuid AND f.key = ")
-          .text(clause.key)
+      open_run_key_row(where, comparator == "IS NULL" ? "NOT EXISTS" : "EXISTS", table, clause.key)
           .sql(")");
       return;
     }
-    where
-        .sql("EXISTS (SELECT 1 FROM " + table +
-             " AS f WHERE f.run_uuid = runs.run_uuid AND "
-             "f.key = ")
-        .text(clause.key)
-        .sql(" AND ");
+    open_run_key_row(where, "EXISTS", table, clause.key).sql(" AND ");
     string_comparison(where, "f.value", comparator, v);
     where.sql(")");
     return;
@@ -488,15 +486,6 @@ void bind_number(SqlBuilder& b, const FilterValue& v) {
   } else {
     b.real(parse_double(v.text));
   }
-}
-
-std::string python_list_repr(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t k = 0; k < items.size(); ++k) {
-    if (k > 0) out += ", ";
-    out += python_repr(items[k]);
-  }
-  return out + "]";
 }
 
 std::string encode_page_token(std::int64_t offset) {

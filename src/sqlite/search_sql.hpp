@@ -39,9 +39,6 @@ std::int64_t parse_experiment_id(const std::string& id);
 /// SQLite's integers), float otherwise.
 void bind_number(sqlite::SqlBuilder& b, const FilterValue& v);
 
-/// Python's repr() of a list of str (MLflow's messages embed order_by lists so).
-std::string python_list_repr(const std::vector<std::string>& items);
-
 /// base64 of JSON {"offset": N}, byte for byte as Python's json.dumps writes it.
 std::string encode_page_token(std::int64_t offset);
 /// Parses a token from encode_page_token (or from MLflow). Throws InvalidParameterValue with

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/base64.hpp"
+#include "core/proto_enum_names.hpp"
 #include "core/strings.hpp"
 #include "mlflow/errors.hpp"
 
@@ -53,18 +54,6 @@ std::string id_from_content(const JsonValue& v, std::size_t digits) {
     throw_error(ErrorCode::kInternalError, "Stored span id '" + text + "' cannot be decoded.");
   }
   return bytes_to_hex(*bytes);
-}
-
-const char* otel_status_name(SpanStatusCode code) {
-  switch (code) {
-    case SpanStatusCode::kOk:
-      return "STATUS_CODE_OK";
-    case SpanStatusCode::kError:
-      return "STATUS_CODE_ERROR";
-    case SpanStatusCode::kUnset:
-      break;
-  }
-  return "STATUS_CODE_UNSET";
 }
 
 JsonValue::DumpOptions unescaped() {
@@ -133,8 +122,9 @@ std::string span_content(const SpanData& span) {
       {"start_time_unix_nano", span.start_time_ns},
       {"end_time_unix_nano", span.end_time_ns ? JsonValue(*span.end_time_ns) : JsonValue()},
       {"events", events},
-      {"status", JsonValue::object(
-                     {{"code", otel_status_name(span.status.status_code)}, {"message", message}})},
+      {"status",
+       JsonValue::object({{"code", internal::otel_status_code_name(span.status.status_code)},
+                          {"message", message}})},
       {"attributes", attributes},
       {"links", JsonValue::array()},
   });

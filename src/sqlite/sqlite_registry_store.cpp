@@ -105,6 +105,18 @@ std::pair<std::string, std::optional<std::string>> version_source(
   return {s->text(0), run_id};
 }
 
+// Runs `write(c, v)` in one write transaction once version `version` of `name` exists; v is
+// the version as a number. Returns what `write` returns.
+template <typename Write>
+decltype(auto) write_to_version(sqlite::Database& db, const std::string& name,
+                                const std::string& version, Write write) {
+  const std::int64_t v = parse_version(version);
+  return db.write([&](Connection& c) -> decltype(auto) {
+    require_version(c, name, v);
+    return write(c, v);
+  });
+}
+
 }  // namespace
 
 SqliteRegistryStore::SqliteRegistryStore(std::shared_ptr<sqlite::Database> db)
@@ -226,9 +238,7 @@ void SqliteRegistryStore::delete_registered_model_tag(const std::string& name,
 void SqliteRegistryStore::set_registered_model_alias(const std::string& name,
                                                      const std::string& alias,
                                                      const std::string& version) {
-  const std::int64_t v = parse_version(version);
-  db_->write([&](Connection& c) {
-    require_version(c, name, v);
+  write_to_version(*db_, name, version, [&](Connection& c, std::int64_t v) {
     c.run(
         "INSERT OR REPLACE INTO registered_model_aliases (alias, version, name, workspace) "
         "VALUES (?, ?, ?, 'default')",
@@ -320,9 +330,7 @@ ModelVersion SqliteRegistryStore::get_model_version(const std::string& name,
 ModelVersion SqliteRegistryStore::update_model_version(
     const std::string& name, const std::string& version,
     const std::optional<std::string>& description) {
-  const std::int64_t v = parse_version(version);
-  return db_->write([&](Connection& c) {
-    require_version(c, name, v);
+  return write_to_version(*db_, name, version, [&](Connection& c, std::int64_t v) {
     update_version(c, name, v, "description = ?, last_updated_time = ?", description, now_millis());
     return load_version(c, name, v, true);
   });
@@ -359,9 +367,7 @@ ModelVersion SqliteRegistryStore::transition_model_version_stage(const std::stri
 
 void SqliteRegistryStore::delete_model_version(const std::string& name,
                                                const std::string& version) {
-  const std::int64_t v = parse_version(version);
-  db_->write([&](Connection& c) {
-    require_version(c, name, v);
+  write_to_version(*db_, name, version, [&](Connection& c, std::int64_t v) {
     const std::int64_t now = now_millis();
     touch_model(c, name, now);
     c.run(
@@ -415,19 +421,14 @@ std::string SqliteRegistryStore::get_model_version_download_uri(const std::strin
 
 void SqliteRegistryStore::set_model_version_tag(const std::string& name, const std::string& version,
                                                 const ModelVersionTag& tag) {
-  const std::int64_t v = parse_version(version);
-  db_->write([&](Connection& c) {
-    require_version(c, name, v);
-    set_version_tag(c, name, v, tag);
-  });
+  write_to_version(*db_, name, version,
+                   [&](Connection& c, std::int64_t v) { set_version_tag(c, name, v, tag); });
 }
 
 void SqliteRegistryStore::delete_model_version_tag(const std::string& name,
                                                    const std::string& version,
                                                    const std::string& key) {
-  const std::int64_t v = parse_version(version);
-  db_->write([&](Connection& c) {
-    require_version(c, name, v);
+  write_to_version(*db_, name, version, [&](Connection& c, std::int64_t v) {
     c.run(
         "DELETE FROM model_version_tags WHERE workspace = 'default' AND name = ? AND "
         "version = ? AND key = ?",

@@ -105,20 +105,35 @@ std::string validated_trace_name(const std::string& name) {
   return name;
 }
 
+// Sets `key` of the trace in `table`, one of the trace key/value tables (fixed text).
+void upsert_trace_key(Connection& c, const char* table, const std::string& trace_id,
+                      const std::string& key, const std::string& value) {
+  c.run(std::string("INSERT INTO ") + table +
+            " (key, value, request_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (key, request_id) DO UPDATE SET value = excluded.value",
+        key, value, trace_id);
+}
+
 void upsert_tag(Connection& c, const std::string& trace_id, const std::string& key,
                 const std::string& value) {
-  c.run(
-      "INSERT INTO trace_tags (key, value, request_id) VALUES (?, ?, ?) "
-      "ON CONFLICT (key, request_id) DO UPDATE SET value = excluded.value",
-      key, value, trace_id);
+  upsert_trace_key(c, "trace_tags", trace_id, key, value);
 }
 
 void upsert_metadata(Connection& c, const std::string& trace_id, const std::string& key,
                      const std::string& value) {
+  upsert_trace_key(c, "trace_request_metadata", trace_id, key, value);
+}
+
+// Links the trace to `destination_id` of `destination_type` ("run", "prompt_version") in
+// MLflow's entity_associations table; an existing link stays as it is.
+void associate_trace(Connection& c, const std::string& trace_id,
+                     const std::string& destination_type, const std::string& destination_id,
+                     std::int64_t now) {
   c.run(
-      "INSERT INTO trace_request_metadata (key, value, request_id) VALUES (?, ?, ?) "
-      "ON CONFLICT (key, request_id) DO UPDATE SET value = excluded.value",
-      key, value, trace_id);
+      "INSERT INTO entity_associations (association_id, source_type, source_id, "
+      "destination_type, destination_id, created_time) VALUES (?, 'trace', ?, ?, ?, ?) "
+      "ON CONFLICT DO NOTHING",
+      uuid4_hex(), trace_id, destination_type, destination_id, now);
 }
 
 bool trace_exists(Connection& c, const std::string& trace_id) {
@@ -451,27 +466,25 @@ void update_trace_from_spans(Connection& c, const TraceBatch& b, const ExistingT
     stored_nodes(c, b, recompute_usage ? &usage_nodes : nullptr,
                  recompute_cost ? &cost_nodes : nullptr);
   }
-  if (!b.usage.is_null() && !usage_authoritative) {
-    const JsonValue usage = e.created ? b.usage : sqlite::aggregate_usage(usage_nodes);
-    for (const auto& col : sqlite::kTokenColumns) {
-      const JsonValue* v = usage.find(col.key);
+  // Each column whose key `totals` holds a value `read` accepts, bound with `bind`.
+  const auto assign_totals = [&](const JsonValue& totals, const auto& columns, auto read,
+                                 auto bind) {
+    for (const auto& col : columns) {
+      const JsonValue* v = totals.find(col.key);
       if (v == nullptr) continue;
-      if (const auto n = sqlite::token_count_or_none(*v)) {
+      if (const auto value = read(*v)) {
         assign(col.column);
-        set.integer(*n);
+        (set.*bind)(*value);
       }
     }
+  };
+  if (!b.usage.is_null() && !usage_authoritative) {
+    assign_totals(e.created ? b.usage : sqlite::aggregate_usage(usage_nodes), sqlite::kTokenColumns,
+                  sqlite::token_count_or_none, &SqlBuilder::integer);
   }
   if (!b.cost.is_null() && !cost_authoritative) {
-    const JsonValue cost = e.created ? b.cost : sqlite::aggregate_cost(cost_nodes);
-    for (const auto& col : sqlite::kCostColumns) {
-      const JsonValue* v = cost.find(col.key);
-      if (v == nullptr) continue;
-      if (const auto d = sqlite::finite_float_or_none(*v)) {
-        assign(col.column);
-        set.real(*d);
-      }
-    }
+    assign_totals(e.created ? b.cost : sqlite::aggregate_cost(cost_nodes), sqlite::kCostColumns,
+                  sqlite::finite_float_or_none, &SqlBuilder::real);
   }
   if (b.session_id && !b.session_id->empty() && !e.has_session) {
     assign("session_id");
@@ -596,35 +609,21 @@ TraceInfo SqliteTraceStore::start_trace(const TraceInfo& info) {
     const auto preview = [](const std::optional<std::string>& p) -> std::optional<std::string> {
       return p ? std::optional<std::string>(replace_nul(*p)) : std::nullopt;
     };
-    // The analytics columns the metadata names, as "col = ?" assignments.
+    // The analytics columns the metadata names, as ", col = ?" assignments (NULL when unset);
+    // `bind` is the SqlBuilder member that binds the column's type.
     SqlBuilder analytics_set;
-    const auto add_analytics = [&](const std::string& column) {
+    const auto assign = [&analytics_set](const std::string& column, const auto& value, auto bind) {
       analytics_set.sql(", " + column + " = ");
+      if (value) {
+        (analytics_set.*bind)(*value);
+      } else {
+        analytics_set.sql("NULL");
+      }
     };
-    if (analytics.has_session) {
-      add_analytics("session_id");
-      if (analytics.session_id) {
-        analytics_set.text(*analytics.session_id);
-      } else {
-        analytics_set.sql("NULL");
-      }
-    }
-    for (const auto& [column, value] : analytics.tokens) {
-      add_analytics(column);
-      if (value) {
-        analytics_set.integer(*value);
-      } else {
-        analytics_set.sql("NULL");
-      }
-    }
-    for (const auto& [column, value] : analytics.costs) {
-      add_analytics(column);
-      if (value) {
-        analytics_set.real(*value);
-      } else {
-        analytics_set.sql("NULL");
-      }
-    }
+    if (analytics.has_session) assign("session_id", analytics.session_id, &SqlBuilder::text);
+    for (const auto& [column, value] : analytics.tokens)
+      assign(column, value, &SqlBuilder::integer);
+    for (const auto& [column, value] : analytics.costs) assign(column, value, &SqlBuilder::real);
 
     const auto existing = read_existing(c, id);
     if (!existing) {
@@ -899,7 +898,14 @@ void SqliteTraceStore::set_trace_tag(const std::string& trace_id, const std::str
   const std::string stored =
       key == TraceTagKey::kTraceName ? validated_trace_name(tag.value) : tag.value;
   db_->write([&](Connection& c) {
-    if (!trace_exists(c, trace_id)) not_found("Trace with ID '" + trace_id + "' not found.");
+    if (!trace_exists(c, trace_id)) {
+      // The server's answers: the trace name is looked up (not found), any other tag is an
+      // insert that the foreign key refuses (BAD_REQUEST).
+      if (key == TraceTagKey::kTraceName) not_found("Trace with ID '" + trace_id + "' not found.");
+      throw_error(ErrorCode::kBadRequest, "Cannot set tag '" + key + "' on trace '" + trace_id +
+                                              "': FOREIGN KEY constraint failed (no trace with "
+                                              "this ID).");
+    }
     if (key == TraceTagKey::kTraceName) {
       c.run("UPDATE trace_info SET trace_name = ? WHERE request_id = ?", stored, trace_id);
     } else {
@@ -973,13 +979,7 @@ void SqliteTraceStore::link_traces_to_run(const std::vector<std::string>& trace_
   }
   db_->write([&](Connection& c) {
     const std::int64_t now = now_millis();
-    for (const auto& id : trace_ids) {
-      c.run(
-          "INSERT INTO entity_associations (association_id, source_type, source_id, "
-          "destination_type, destination_id, created_time) VALUES (?, 'trace', ?, 'run', ?, ?) "
-          "ON CONFLICT DO NOTHING",
-          uuid4_hex(), id, run_id, now);
-    }
+    for (const auto& id : trace_ids) associate_trace(c, id, "run", run_id, now);
   });
 }
 
@@ -990,11 +990,7 @@ void SqliteTraceStore::link_prompts_to_trace(const std::string& trace_id,
     if (!trace_exists(c, trace_id)) not_found("Trace with ID '" + trace_id + "' not found.");
     const std::int64_t now = now_millis();
     for (const auto& pv : prompt_versions) {
-      c.run(
-          "INSERT INTO entity_associations (association_id, source_type, source_id, "
-          "destination_type, destination_id, created_time) VALUES (?, 'trace', ?, "
-          "'prompt_version', ?, ?) ON CONFLICT DO NOTHING",
-          uuid4_hex(), trace_id, pv.name + "/" + pv.version, now);
+      associate_trace(c, trace_id, "prompt_version", pv.name + "/" + pv.version, now);
     }
   });
 }

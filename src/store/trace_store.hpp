@@ -115,7 +115,8 @@ class TraceStore {
                                              const std::vector<std::string>& order_by,
                                              const std::string& page_token);
 
-  /// SetTraceTagV3 (upsert). Unknown trace: RESOURCE_DOES_NOT_EXIST.
+  /// SetTraceTagV3 (upsert). Unknown trace: BAD_REQUEST (the server's foreign-key refusal), or
+  /// RESOURCE_DOES_NOT_EXIST for the trace name tag (mlflow.traceName).
   virtual void set_trace_tag(const std::string& trace_id, const std::string& key,
                              const std::string& value);
   /// DeleteTraceTagV3. Unknown key: RESOURCE_DOES_NOT_EXIST ("No trace tag with key 'k' for

@@ -142,9 +142,10 @@ bool is_lower_hex(const std::string& s) {
 
 TracingContextScope set_tracing_context_from_http_request_headers(
     const std::map<std::string, std::string>& headers) {
-  const auto it = std::find_if(headers.begin(), headers.end(), [](const auto& h) {
-    return internal::iequals(h.first, "traceparent");
-  });
+  // Python's names exactly: "traceparent", or "Traceparent" as some HTTP frameworks (Flask)
+  // capitalise it; any other spelling is refused, as Python refuses it.
+  auto it = headers.find("traceparent");
+  if (it == headers.end()) it = headers.find("Traceparent");
   if (it == headers.end()) {
     throw InvalidArgument(
         ErrorCode::kInvalidParameterValue,

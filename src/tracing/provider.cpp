@@ -94,9 +94,10 @@ int default_log_level(const std::string& span_type) {
   return 10;  // SpanLogLevel.DEBUG
 }
 
-TraceExportOptions options_from_env() {
+}  // namespace
+
+TraceExportOptions export_options_from(const EnvLookup& env) {
   TraceExportOptions o;
-  const EnvLookup env = process_env();
   try {
     if (auto v = env_bool(env, "MLFLOW_ENABLE_ASYNC_TRACE_LOGGING")) o.asynchronous = *v;
     if (auto v = env_int(env, "MLFLOW_ASYNC_TRACE_LOGGING_MAX_WORKERS"); v && *v > 0) {
@@ -110,9 +111,12 @@ TraceExportOptions options_from_env() {
     }
   } catch (const std::exception& e) {
     log(LogLevel::kWarning, std::string("mlflow tracing: ") + e.what() + " Using the defaults.");
+    o = TraceExportOptions{};
   }
   return o;
 }
+
+namespace {
 
 // The exit paths (std::atexit and the std::terminate handler): every exporter within
 // exit_timeout, all at once; each reports what it could not deliver to on_error and the log.
@@ -230,22 +234,23 @@ std::int64_t now_ns() noexcept {
       .count();
 }
 
+double sampling_ratio_from(const EnvLookup& env) {
+  const std::optional<std::string> raw = env("MLFLOW_TRACE_SAMPLING_RATIO");
+  if (!raw || raw->empty()) return 1.0;
+  char* end = nullptr;
+  const double v = std::strtod(raw->c_str(), &end);
+  if (end == raw->c_str() || *end != '\0' || !(v >= 0.0 && v <= 1.0)) {
+    log(LogLevel::kWarning,
+        "mlflow tracing: MLFLOW_TRACE_SAMPLING_RATIO must be between 0.0 and "
+        "1.0, got " +
+            *raw + ". Ignoring the invalid value and using default sampling (1.0).");
+    return 1.0;
+  }
+  return v;
+}
+
 double sampling_ratio() {
-  static const double ratio = [] {
-    const char* raw = std::getenv("MLFLOW_TRACE_SAMPLING_RATIO");
-    if (raw == nullptr || *raw == '\0') return 1.0;
-    char* end = nullptr;
-    const double v = std::strtod(raw, &end);
-    if (end == raw || *end != '\0' || !(v >= 0.0 && v <= 1.0)) {
-      log(LogLevel::kWarning, std::string("mlflow tracing: MLFLOW_TRACE_SAMPLING_RATIO must be "
-                                          "between 0.0 and 1.0, got ") +
-                                  raw +
-                                  ". Ignoring the invalid value and using default sampling "
-                                  "(1.0).");
-      return 1.0;
-    }
-    return v;
-  }();
+  static const double ratio = sampling_ratio_from(process_env());
   return ratio;
 }
 
@@ -544,7 +549,7 @@ TraceExportOptions export_options() {
     std::lock_guard<std::mutex> lock(r.mutex);
     if (r.options) return *r.options;
   }
-  TraceExportOptions o = options_from_env();
+  TraceExportOptions o = export_options_from(process_env());
   std::lock_guard<std::mutex> lock(r.mutex);
   if (!r.options) r.options = o;
   return *r.options;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "mlflow/tracing.hpp"
 #include "tracing/exporter.hpp"
@@ -72,8 +73,16 @@ std::shared_ptr<TraceExporter> exporter_for(const MlflowClient& client);
 std::shared_ptr<TraceExporter> exporter_for_new_trace();
 std::vector<std::shared_ptr<TraceExporter>> all_exporters();
 
-/// The environment's sampling ratio (MLFLOW_TRACE_SAMPLING_RATIO, 1.0 when unset or invalid).
+/// The environment's sampling ratio (MLFLOW_TRACE_SAMPLING_RATIO, 1.0 when unset or invalid),
+/// read once.
 double sampling_ratio();
+/// MLFLOW_TRACE_SAMPLING_RATIO of `env`: 1.0 when unset, or (with Python's warning) when it is
+/// not a number in [0, 1].
+double sampling_ratio_from(const EnvLookup& env);
+/// The exporter options of `env` (MLFLOW_ENABLE_ASYNC_TRACE_LOGGING,
+/// MLFLOW_ASYNC_TRACE_LOGGING_MAX_WORKERS / _MAX_QUEUE_SIZE / _RETRY_TIMEOUT); every option is
+/// its default when any of them is malformed (with a warning, as the message says).
+TraceExportOptions export_options_from(const EnvLookup& env);
 /// TraceIdRatioBased: the lower 64 bits of the trace id below ratio * 2^64.
 bool sampled(std::uint64_t trace_id_low, double ratio) noexcept;
 

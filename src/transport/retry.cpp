@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/deadline.hpp"
+#include "core/enum_names.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "core/url.hpp"
@@ -124,19 +125,13 @@ std::string attempts_text(int attempts) {
 }
 
 const char* failure_text(TransportErrorKind kind) {
-  switch (kind) {
-    case TransportErrorKind::kConnectFailed:
-      return "could not connect";
-    case TransportErrorKind::kTimeout:
-      return "timed out";
-    case TransportErrorKind::kConnectionLost:
-      return "connection lost before a complete answer";
-    case TransportErrorKind::kTls:
-      return "TLS failure";
-    case TransportErrorKind::kOther:
-      break;
-  }
-  return "transport failure";
+  static constexpr EnumName<TransportErrorKind> kTexts[] = {
+      {TransportErrorKind::kConnectFailed, "could not connect"},
+      {TransportErrorKind::kTimeout, "timed out"},
+      {TransportErrorKind::kConnectionLost, "connection lost before a complete answer"},
+      {TransportErrorKind::kTls, "TLS failure"},
+  };
+  return name_in(kTexts, kind, "transport failure");
 }
 
 [[noreturn]] void throw_transport_failure(const HttpRequest& request, const TransportError& error,

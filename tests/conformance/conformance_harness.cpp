@@ -117,15 +117,18 @@ Transcript run_on_both_stores(const Scenario& scenario) {
   scenario(embedded, embedded_prefix, on_embedded);
   scenario(server, server_prefix, on_server);
 
-  const auto& a = on_embedded.lines();
-  const auto& b = on_server.lines();
+  expect_same_lines(on_embedded.lines(), on_server.lines(), "embedded store", "server");
+  return on_embedded;
+}
+
+void expect_same_lines(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                       const std::string& left, const std::string& right) {
   EXPECT_FALSE(a.empty()) << "the scenario recorded nothing";
   for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-    const std::string left = i < a.size() ? a[i] : "<missing>";
-    const std::string right = i < b.size() ? b[i] : "<missing>";
-    EXPECT_EQ(left, right) << "line " << i << " differs (left: embedded store, right: server)";
+    const std::string l = i < a.size() ? a[i] : "<missing>";
+    const std::string r = i < b.size() ? b[i] : "<missing>";
+    EXPECT_EQ(l, r) << "line " << i << " differs (left: " << left << ", right: " << right << ")";
   }
-  return on_embedded;
 }
 
 }  // namespace mlflow::conformance

@@ -46,6 +46,11 @@ using Scenario =
 /// diff when the transcripts differ. Returns the embedded transcript (for extra assertions).
 Transcript run_on_both_stores(const Scenario& scenario);
 
+/// Fails the test with each differing line when the transcripts differ (`left` and `right`
+/// name their stores in the messages).
+void expect_same_lines(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                       const std::string& left, const std::string& right);
+
 /// Formats a double the way both stores must agree on (NaN, inf, shortest round-trip).
 std::string fmt(double v);
 

@@ -20,7 +20,6 @@ namespace mlflow {
 namespace {
 
 namespace fs = std::filesystem;
-using Env = std::map<std::string, std::optional<std::string>>;
 
 using mlflow::testing::file_bytes;
 using mlflow::testing::write_file;
@@ -49,10 +48,8 @@ class FluentArtifactsTest : public ::testing::TestWithParam<std::string> {
     internal::reset_fluent_state();
   }
 
-  testing::ScopedEnv env_{Env{{"MLFLOW_EXPERIMENT_NAME", std::nullopt},
-                              {"MLFLOW_EXPERIMENT_ID", std::nullopt},
-                              {"MLFLOW_RUN_ID", std::nullopt},
-                              {"MLFLOW_REGISTRY_URI", std::nullopt}}};
+  testing::ScopedEnv env_{testing::unset_vars(
+      {"MLFLOW_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_ID", "MLFLOW_RUN_ID", "MLFLOW_REGISTRY_URI"})};
   std::string dir_;
 };
 

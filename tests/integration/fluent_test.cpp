@@ -40,11 +40,9 @@ class FluentServerTest : public ::testing::Test {
     internal::reset_fluent_state();
   }
 
-  testing::ScopedEnv env_{Env{{"MLFLOW_EXPERIMENT_NAME", std::nullopt},
-                              {"MLFLOW_EXPERIMENT_ID", std::nullopt},
-                              {"MLFLOW_RUN_ID", std::nullopt},
-                              {"MLFLOW_RUN_CONTEXT", std::nullopt},
-                              {"MLFLOW_TRACKING_USERNAME", std::nullopt}}};
+  testing::ScopedEnv env_{
+      testing::unset_vars({"MLFLOW_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_ID", "MLFLOW_RUN_ID",
+                           "MLFLOW_RUN_CONTEXT", "MLFLOW_TRACKING_USERNAME"})};
   Experiment experiment_;
 };
 
@@ -54,13 +52,7 @@ TEST_F(FluentServerTest, SetExperimentCreatesAndTagsTheActiveExperiment) {
   ASSERT_TRUE(get_experiment_by_name(experiment_.name));
   EXPECT_EQ(set_experiment(experiment_.name).experiment_id, experiment_.experiment_id);
   EXPECT_EQ(set_experiment_by_id(experiment_.experiment_id).name, experiment_.name);
-  set_experiment_tag("a", "1");
-  set_experiment_tags({{"b", "2"}, {"c", "3"}});
-  delete_experiment_tag("c");
-  auto tags = get_experiment(experiment_.experiment_id).tags;
-  EXPECT_EQ(tags.at("a"), "1");
-  EXPECT_EQ(tags.at("b"), "2");
-  EXPECT_EQ(tags.count("c"), 0u);
+  testing::expect_experiment_tags_set_and_deleted(experiment_.experiment_id);
   auto found =
       search_experiments(ViewType::kActiveOnly, std::nullopt, "name = '" + experiment_.name + "'");
   ASSERT_EQ(found.size(), 1u);
@@ -175,21 +167,15 @@ TEST_F(FluentServerTest, SigtermEndsRunsKilled) {
     set_experiment_by_id(experiment_.experiment_id);
     install_signal_handlers();
     ActiveRun run = start_run();
-    const std::string line = run.run_id() + "\n";
-    if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
-    for (int i = 0; i < 600; ++i) ::pause();
-    return 6;
+    return testing::report_and_await_signal(to_parent, run.run_id());
   });
   ASSERT_GE(child.pid, 0);
   const pid_t pid = child.pid;
   const std::string run_id = testing::read_line(child.from_child);
   ::close(child.from_child);
   ASSERT_EQ(run_id.size(), 32u);
-  ASSERT_EQ(::kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFSIGNALED(status)) << status;
-  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  testing::expect_killed_by(pid, SIGTERM);
+  if (::testing::Test::HasFatalFailure()) return;
   mlflow::Run run = get_run(run_id);
   EXPECT_EQ(run.info.experiment_id, experiment_.experiment_id);
   EXPECT_EQ(run.info.status, RunStatus::kKilled);

@@ -14,33 +14,22 @@
 #include "mlflow/mlflow_client.hpp"
 #include "store/registry_store.hpp"
 #include "support/backend_access.hpp"
+#include "support/store_kind.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::AlreadyExists;
-using mlflow::CreateRegisteredModelOptions;
-using mlflow::ErrorCode;
-using mlflow::InvalidArgument;
-using mlflow::MlflowClient;
-using mlflow::NotFound;
-using mlflow::RegisteredModel;
-using mlflow::SearchRegisteredModelsOptions;
-using mlflow::testing::registry_store_of;
-using mlflow::testing::unique_name;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using testing::registry_store_of;
+using testing::StoreKind;
+using testing::unique_name;
 
-enum class Backend { kServer, kEmbedded };
-
-class RegistryModels : public ::testing::TestWithParam<Backend> {
+class RegistryModels : public ::testing::TestWithParam<StoreKind> {
  protected:
-  MlflowClient client() {
-    if (GetParam() == Backend::kServer) return MlflowClient(mlflow::testing::server_uri());
-    static const std::string dir = mlflow::testing::make_temp_dir("registry-models");
-    return MlflowClient("sqlite:///" + dir + "/mlflow.db");
-  }
+  MlflowClient client() { return mlflow::testing::client_for(GetParam(), "registry-models"); }
 };
 
 std::vector<std::string> names_of(const std::vector<RegisteredModel>& models) {
@@ -72,7 +61,7 @@ TEST_P(RegistryModels, CreateGetUpdateRenameDelete) {
   // Cleared: SQL NULL on the embedded store (Python's None), "" from the server (which Python
   // reads as "" too).
   EXPECT_EQ(c.update_registered_model(name, std::nullopt).description,
-            GetParam() == Backend::kServer ? std::optional<std::string>("") : std::nullopt);
+            GetParam() == StoreKind::kServer ? std::optional<std::string>("") : std::nullopt);
 
   c.set_registered_model_tag(name, "team", "nlp");
   c.set_registered_model_tag(name, "extra", "1");
@@ -197,7 +186,7 @@ TEST_P(RegistryModels, SearchFiltersOrderAndPages) {
 // (which also stores "" for a version created without one); one set to "" is "" everywhere.
 TEST_P(RegistryModels, DescriptionNeverSetIsToldFromEmpty) {
   MlflowClient c = client();
-  const bool server = GetParam() == Backend::kServer;
+  const bool server = GetParam() == StoreKind::kServer;
   const std::optional<std::string> unset = server ? std::optional<std::string>("") : std::nullopt;
   const std::string name = unique_name("rmd");
   EXPECT_EQ(c.create_registered_model(name).description, unset);
@@ -245,11 +234,8 @@ TEST_P(RegistryModels, PromptsAreHiddenUnlessAskedFor) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, RegistryModels,
-                         ::testing::Values(Backend::kServer, Backend::kEmbedded),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::kServer ? "Server" : "Embedded";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, RegistryModels, mlflow::testing::kBothStores,
+                         mlflow::testing::store_kind_name);
 
 }  // namespace
 
@@ -291,3 +277,4 @@ TEST(RegistryUri, EnvironmentPicksTheRegistryStore) {
 }
 
 }  // namespace
+}  // namespace mlflow

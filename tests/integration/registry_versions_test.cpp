@@ -13,37 +13,24 @@
 #include "mlflow/mlflow_client.hpp"
 #include "store/registry_store.hpp"
 #include "support/backend_access.hpp"
+#include "support/store_kind.hpp"
 #include "support/test_env.hpp"
 #include "support/throws_mlflow.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::AlreadyExists;
-using mlflow::CreateModelVersionOptions;
-using mlflow::ErrorCode;
-using mlflow::InvalidArgument;
-using mlflow::MlflowClient;
-using mlflow::ModelVersion;
-using mlflow::ModelVersionStage;
-using mlflow::ModelVersionStatus;
-using mlflow::NotFound;
-using mlflow::SearchModelVersionsOptions;
-using mlflow::testing::registry_store_of;
-using mlflow::testing::ThrowsMlflow;
-using mlflow::testing::unique_name;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::registry_store_of;
+using testing::StoreKind;
+using testing::ThrowsMlflow;
+using testing::unique_name;
 using ::testing::UnorderedElementsAre;
 
-enum class Backend { kServer, kEmbedded };
-
-class RegistryVersions : public ::testing::TestWithParam<Backend> {
+class RegistryVersions : public ::testing::TestWithParam<StoreKind> {
  protected:
-  MlflowClient client() {
-    if (GetParam() == Backend::kServer) return MlflowClient(mlflow::testing::server_uri());
-    static const std::string dir = mlflow::testing::make_temp_dir("registry-versions");
-    return MlflowClient("sqlite:///" + dir + "/mlflow.db");
-  }
+  MlflowClient client() { return mlflow::testing::client_for(GetParam(), "registry-versions"); }
 };
 
 // A source the server accepts without a run (no local path).
@@ -344,8 +331,8 @@ TEST_P(RegistryVersions, RegisterModelFromRunsUri) {
   // On the embedded store Python's register_model writes the one entry with its SQL store's
   // int version.
   EXPECT_EQ(c.get_logged_model(lm.model_id).tags.at("mlflow.modelVersions"),
-            GetParam() == Backend::kServer ? "[" + server_entry + ", " + client_entry + "]"
-                                           : "[" + server_entry + "]");
+            GetParam() == StoreKind::kServer ? "[" + server_entry + ", " + client_entry + "]"
+                                             : "[" + server_entry + "]");
   // models:/<model_id> names a logged model (tested in logged_model_interop_test); an unknown
   // one is NotFound, and registry-style models:/ URIs are not resolved.
   EXPECT_THROW(c.register_model("models:/m-123", name), NotFound);
@@ -354,10 +341,8 @@ TEST_P(RegistryVersions, RegisterModelFromRunsUri) {
   EXPECT_EQ(c.register_model(src("direct"), name).source, src("direct"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, RegistryVersions,
-                         ::testing::Values(Backend::kServer, Backend::kEmbedded),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::kServer ? "Server" : "Embedded";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, RegistryVersions, mlflow::testing::kBothStores,
+                         mlflow::testing::store_kind_name);
 
 }  // namespace
+}  // namespace mlflow

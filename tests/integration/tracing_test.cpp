@@ -1,9 +1,12 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
-// Tracing against the real MLflow 3.18 server: recording and reading traces (span tree,
-// attributes, token usage, status, timings), search (filters, order, paging, lazy range,
-// errors), trace tags, delete_traces, assessments (feedback, expectation, error, update,
-// override, delete, on a live trace), sessions, run / prompt / active-model links, log_trace,
-// add_trace, and the artifact fallback when the server refuses OTLP.
+// Tracing on the real MLflow 3.18 server and on an embedded SQLite file (every test runs on
+// both, suffix /server and /embedded): recording and reading traces (span tree, attributes,
+// token usage, status, timings), the current-span accessors, spans without context, tracing
+// configuration (disable, destination), W3C traceparent, search (filters, order, paging, lazy
+// range, errors), trace tags, delete_traces, assessments (feedback, expectation, error,
+// log_assessment, update, override, delete, on a live trace), sessions, run / prompt /
+// active-model links, the fluent logged-model functions, log_trace, add_trace; and, on the
+// server only, the artifact fallback when the server refuses OTLP.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -24,12 +27,16 @@ namespace {
 using ::testing::HasSubstr;
 using testing::unique_name;
 
-class TracingServerTest : public ::testing::Test {
+// The parameter names the store: "server" (the real server) or "embedded" (a fresh file).
+class TracingStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     internal::reset_fluent_state();
     internal::tracing::reset_for_tests();
-    set_tracking_uri(testing::server_uri());
+    uri_ = GetParam() == "server"
+               ? testing::server_uri()
+               : "sqlite:///" + testing::make_temp_dir("mlflow-tracing") + "/mlflow.db";
+    set_tracking_uri(uri_);
     experiment_ = set_experiment(unique_name("tracing")).experiment_id;
   }
   void TearDown() override {
@@ -44,10 +51,19 @@ class TracingServerTest : public ::testing::Test {
     EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
     return client().get_trace(trace_id);
   }
-  MlflowClient client() { return MlflowClient(testing::server_uri()); }
+  MlflowClient client() { return MlflowClient(uri_); }
 
+  std::string uri_;
   std::string experiment_;
 };
+
+INSTANTIATE_TEST_SUITE_P(Stores, TracingStoreTest, ::testing::Values("server", "embedded"),
+                         [](const auto& info) { return info.param; });
+
+// What only a server can do (refuse OTLP).
+using TracingServerOnlyTest = TracingStoreTest;
+INSTANTIATE_TEST_SUITE_P(Stores, TracingServerOnlyTest, ::testing::Values("server"),
+                         [](const auto& info) { return info.param; });
 
 const SpanData& span_named(const Trace& trace, const std::string& name) {
   for (const auto& s : trace.data.spans) {
@@ -87,7 +103,7 @@ std::string record_agent_trace(const std::string& question) {
   return trace_id;
 }
 
-TEST_F(TracingServerTest, RecordedTraceReadsBackWithItsSpanTree) {
+TEST_P(TracingStoreTest, RecordedTraceReadsBackWithItsSpanTree) {
   const std::string trace_id = record_agent_trace("capital of France?");
   const Trace trace = read(trace_id);
   EXPECT_EQ(trace.info.trace_id, trace_id);
@@ -128,7 +144,7 @@ TEST_F(TracingServerTest, RecordedTraceReadsBackWithItsSpanTree) {
   EXPECT_EQ(trace.info.request_time, root.start_time_ns / 1000000);
 }
 
-TEST_F(TracingServerTest, SearchFiltersOrdersAndPages) {
+TEST_P(TracingStoreTest, SearchFiltersOrdersAndPages) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
     auto span = start_span("step-" + std::to_string(i));
@@ -180,7 +196,7 @@ TEST_F(TracingServerTest, SearchFiltersOrdersAndPages) {
   EXPECT_EQ(search_traces().size(), 5u);
 }
 
-TEST_F(TracingServerTest, TagsOnStoredAndLiveTraces) {
+TEST_P(TracingStoreTest, TagsOnStoredAndLiveTraces) {
   std::string trace_id;
   {
     auto span = start_span("tagged");
@@ -199,7 +215,7 @@ TEST_F(TracingServerTest, TagsOnStoredAndLiveTraces) {
   EXPECT_THROW(delete_trace_tag(trace_id, "never-set"), NotFound);
 }
 
-TEST_F(TracingServerTest, DeleteTracesByIdsAndByTimestamp) {
+TEST_P(TracingStoreTest, DeleteTracesByIdsAndByTimestamp) {
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) {
     auto span = start_span("doomed");
@@ -210,6 +226,8 @@ TEST_F(TracingServerTest, DeleteTracesByIdsAndByTimestamp) {
   by_id.trace_ids = {ids[0]};
   EXPECT_EQ(delete_traces(experiment_, by_id), 1);
   EXPECT_THROW(client().get_trace(ids[0]), NotFound);
+  EXPECT_FALSE(get_trace(ids[0], /*silent=*/true));  // fluent: None, as Python
+  ASSERT_TRUE(get_trace(ids[1]));
   DeleteTracesOptions by_time;
   by_time.max_timestamp_millis = internal::now_millis() + 1000;
   by_time.max_traces = 1;
@@ -226,7 +244,7 @@ TEST_F(TracingServerTest, DeleteTracesByIdsAndByTimestamp) {
   EXPECT_THROW(delete_traces(experiment_, zero), InvalidArgument);
 }
 
-TEST_F(TracingServerTest, AssessmentsLifecycle) {
+TEST_P(TracingStoreTest, AssessmentsLifecycle) {
   const std::string trace_id = record_agent_trace("q");
   EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
   LogFeedbackOptions fb;
@@ -246,6 +264,11 @@ TEST_F(TracingServerTest, AssessmentsLifecycle) {
   ex.name = "expected_answer";
   ex.value = {{"city", "Paris"}, {"aliases", {"Paname"}}};
   const Assessment expectation = log_expectation(trace_id, ex);
+  Expectation generic("ground_truth", JsonValue("Paris"));
+  generic.source = AssessmentSource{AssessmentSourceType::kCode, std::string("checker.cpp")};
+  const Assessment logged = log_assessment(trace_id, generic);
+  EXPECT_EQ(get_assessment(trace_id, *logged.assessment_id).value, JsonValue("Paris"));
+  EXPECT_EQ(get_assessment(trace_id, *logged.assessment_id).source.source_id, "checker.cpp");
 
   const Assessment got = get_assessment(trace_id, *feedback.assessment_id);
   EXPECT_EQ(got.name, "relevance");
@@ -276,13 +299,13 @@ TEST_F(TracingServerTest, AssessmentsLifecycle) {
   EXPECT_THROW(override_feedback(trace_id, *expectation.assessment_id, o), InvalidArgument);
 
   const Trace trace = client().get_trace(trace_id);
-  EXPECT_EQ(trace.info.assessments.size(), 4u);
+  EXPECT_EQ(trace.info.assessments.size(), 5u);
   delete_assessment(trace_id, *replacement.assessment_id);
   EXPECT_THROW(get_assessment(trace_id, *replacement.assessment_id), NotFound);
   EXPECT_EQ(get_assessment(trace_id, *feedback.assessment_id).valid, true);  // restored
 }
 
-TEST_F(TracingServerTest, AssessmentOnALiveTraceTravelsWithIt) {
+TEST_P(TracingStoreTest, AssessmentOnALiveTraceTravelsWithIt) {
   std::string trace_id;
   {
     auto span = start_span("judged");
@@ -298,7 +321,7 @@ TEST_F(TracingServerTest, AssessmentOnALiveTraceTravelsWithIt) {
   EXPECT_EQ(trace.info.assessments[0].source.source_type, AssessmentSourceType::kCode);
 }
 
-TEST_F(TracingServerTest, SessionsGroupTracesBySessionId) {
+TEST_P(TracingStoreTest, SessionsGroupTracesBySessionId) {
   for (const char* session : {"s-a", "s-b", "s-a"}) {
     auto span = start_span("turn");
     UpdateCurrentTraceOptions u;
@@ -318,7 +341,7 @@ TEST_F(TracingServerTest, SessionsGroupTracesBySessionId) {
   EXPECT_EQ(sessions[0].traces[0].info.trace_metadata.at("mlflow.trace.user"), "user-7");
 }
 
-TEST_F(TracingServerTest, TracesLinkToTheActiveRunModelAndLoadedPrompts) {
+TEST_P(TracingStoreTest, TracesLinkToTheActiveRunModelAndLoadedPrompts) {
   const std::string prompt_name = unique_name("greeting");
   register_prompt(prompt_name, "Hello {{name}}!");
   const LoggedModel model = set_active_model(unique_name("app"));
@@ -353,7 +376,7 @@ TEST_F(TracingServerTest, TracesLinkToTheActiveRunModelAndLoadedPrompts) {
   EXPECT_FALSE(get_active_model_id());
 }
 
-TEST_F(TracingServerTest, LogTraceAndAddTrace) {
+TEST_P(TracingStoreTest, LogTraceAndAddTrace) {
   LogTraceOptions lt;
   lt.name = "imported";
   lt.request = "question";
@@ -380,7 +403,124 @@ TEST_F(TracingServerTest, LogTraceAndAddTrace) {
   EXPECT_EQ(span_named(merged, "llm").parent_id, span_named(merged, "answer").span_id);
 }
 
-TEST_F(TracingServerTest, ServerRefusingOtlpGetsTracesJsonArtifact) {
+TEST_P(TracingStoreTest, CurrentSpanAccessorsSpansWithoutContextAndTraceparent) {
+  EXPECT_FALSE(get_current_active_span());
+  EXPECT_FALSE(get_active_trace_id());
+  std::string trace_id;
+  {
+    auto root = start_span("root", SpanType::kChain);
+    trace_id = root.trace_id();
+    ASSERT_TRUE(get_current_active_span());
+    EXPECT_EQ(get_current_active_span()->span_id(), root.span_id());
+    EXPECT_EQ(get_active_trace_id(), trace_id);
+    UpdateCurrentTraceOptions u;
+    u.client_request_id = "req-42";
+    u.request_preview = "custom request";
+    u.response_preview = "custom response";
+    u.metadata = {{"deploy", "blue"}};
+    update_current_trace(u);
+    // Work handed to another thread, with an explicit parent; it is never the current span.
+    StartSpanNoContextOptions nc;
+    nc.parent_span = root;
+    nc.span_type = SpanType::kTool;
+    nc.inputs = JsonValue{{"job", 1}};
+    LiveSpan worker = start_span_no_context("worker", nc);
+    std::thread([&worker] {
+      worker.set_outputs("done");
+      worker.end();
+    }).join();
+    EXPECT_EQ(get_current_active_span()->span_id(), root.span_id());
+    // A "service" (another thread) continues this trace from the traceparent header.
+    const auto headers = get_tracing_context_headers_for_http_request();
+    ASSERT_EQ(headers.count("traceparent"), 1u);
+    std::string service_trace_id;
+    std::thread([&headers, &service_trace_id] {
+      auto context = set_tracing_context_from_http_request_headers(headers);
+      auto service = start_span("service", SpanType::kAgent);
+      service_trace_id = service.trace_id();
+    }).join();
+    EXPECT_EQ(service_trace_id, trace_id);
+  }
+  EXPECT_FALSE(get_current_active_span());
+  EXPECT_EQ(get_last_active_trace_id(), trace_id);
+  const Trace trace = read(trace_id);
+  EXPECT_EQ(trace.info.client_request_id, "req-42");
+  EXPECT_EQ(trace.info.request_preview, "custom request");
+  EXPECT_EQ(trace.info.response_preview, "custom response");
+  EXPECT_EQ(trace.info.trace_metadata.at("deploy"), "blue");
+  ASSERT_EQ(trace.data.spans.size(), 3u);
+  const std::string root_id = span_named(trace, "root").span_id;
+  EXPECT_EQ(span_named(trace, "worker").parent_id, root_id);
+  EXPECT_EQ(span_named(trace, "worker").span_type(), "TOOL");
+  EXPECT_EQ(span_named(trace, "worker").outputs(), JsonValue("done"));
+  EXPECT_EQ(span_named(trace, "service").parent_id, root_id);
+  EXPECT_THROW(set_tracing_context_from_http_request_headers({{"x", "y"}}), InvalidArgument);
+}
+
+TEST_P(TracingStoreTest, DisabledTracingStoresNothingAndDestinationRedirects) {
+  tracing::disable();
+  EXPECT_FALSE(tracing::is_enabled());
+  {
+    auto off = start_span("off");
+    EXPECT_FALSE(off.is_recording());
+  }
+  tracing::enable();
+  const std::string other = client().create_experiment(unique_name("destination"));
+  tracing::set_destination(other);
+  std::string redirected;
+  {
+    auto span = start_span("redirected");
+    redirected = span.trace_id();
+  }
+  tracing::set_destination(std::nullopt);
+  { auto span = start_span("here"); }
+  EXPECT_EQ(read(redirected).info.experiment_id(), other);
+  const auto here = search_traces();
+  ASSERT_EQ(here.size(), 1u);  // "off" was never recorded
+  EXPECT_EQ(here[0].info.tags.at("mlflow.traceName"), "here");
+}
+
+TEST_P(TracingStoreTest, AppVersionsWithTheFluentLoggedModelFunctions) {
+  EXPECT_THROW(set_active_model(), InvalidArgument);
+  CreateLoggedModelOptions options;
+  options.name = "agent-v1";
+  options.model_type = "agent";
+  const LoggedModel external = create_external_model(options);
+  EXPECT_EQ(external.tags.at("mlflow.model.isExternal"), "true");
+  EXPECT_EQ(external.status, LoggedModelStatus::kReady);
+  EXPECT_EQ(last_logged_model()->model_id, external.model_id);
+  EXPECT_EQ(set_active_model(std::nullopt, external.model_id).model_id, external.model_id);
+  EXPECT_THROW(set_active_model(std::string("other-name"), external.model_id), InvalidArgument);
+  // By name: the existing model, not a new one.
+  EXPECT_EQ(set_active_model(std::string("agent-v1")).model_id, external.model_id);
+  EXPECT_EQ(get_active_model_id(), external.model_id);
+
+  log_model_params({{"temperature", "0.2"}});  // on the active model
+  set_logged_model_tags(external.model_id, {{"stage", "canary"}, {"owner", "ml"}});
+  delete_logged_model_tag(external.model_id, "owner");
+  const LoggedModel got = get_logged_model(external.model_id);
+  EXPECT_EQ(got.params.at("temperature"), "0.2");
+  EXPECT_EQ(got.tags.at("stage"), "canary");
+  EXPECT_EQ(got.tags.count("owner"), 0u);
+  SearchLoggedModelsOptions search;
+  search.filter_string = "params.temperature = '0.2'";
+  const auto found = search_logged_models(search);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].model_id, external.model_id);
+
+  log_outputs({{external.model_id, 3}});  // starts a run, as Python
+  ASSERT_TRUE(active_run());
+  const mlflow::Run run = client().get_run(active_run()->info.run_id);
+  ASSERT_EQ(run.outputs.model_outputs.size(), 1u);
+  EXPECT_EQ(run.outputs.model_outputs[0].model_id, external.model_id);
+  EXPECT_EQ(run.outputs.model_outputs[0].step, 3);
+
+  clear_active_model();
+  EXPECT_FALSE(get_active_model_id());
+  EXPECT_THROW(log_model_params({{"a", "b"}}), InvalidArgument);
+}
+
+TEST_P(TracingServerOnlyTest, ServerRefusingOtlpGetsTracesJsonArtifact) {
   testing::FaultProxy proxy(testing::server_uri());
   proxy.script("/v1/traces",
                testing::FaultAction::respond(

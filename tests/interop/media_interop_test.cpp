@@ -12,6 +12,7 @@
 #include <string>
 
 #include "mlflow/mlflow_client.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -61,8 +62,7 @@ void run_scenario(const std::string& uri, const std::string& exp) {
   const mlflow::Image exact = pattern(256, 3, 3);
   client.log_image(run, exact, options);
 
-  const std::string cmd = mlflow::testing::mlflow_python() + " " + mlflow::testing::source_dir() +
-                          "/tests/interop/media_interop.py '" + uri + "' " + exp + " " + run;
+  const std::string cmd = mlflow::testing::python_peer_command("media_interop.py", {uri, exp, run});
   const auto result = mlflow::testing::run_command(cmd + " 2>/dev/null");
   ASSERT_EQ(result.exit_code, 0) << cmd << "\n" << result.output;
   const json out = json::parse(result.output.substr(result.output.rfind("\n{") + 1));

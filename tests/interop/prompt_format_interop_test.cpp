@@ -16,6 +16,7 @@
 
 #include "mlflow/errors.hpp"
 #include "mlflow/prompt.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -104,8 +105,7 @@ TEST(PromptFormatInterop, EveryCaseMatchesPythonMlflow) {
   ASSERT_GT(cases.size(), 500u);
 
   const auto py = mlflow::testing::run_command(
-      mlflow::testing::mlflow_python() + " " + mlflow::testing::source_dir() +
-      "/tests/interop/prompt_format_interop.py " + cases_path());
+      mlflow::testing::python_peer_command("prompt_format_interop.py", {cases_path()}));
   ASSERT_EQ(py.exit_code, 0) << py.output;
   const ordered_json expected = ordered_json::parse(py.output);
   ASSERT_EQ(expected.size(), cases.size());

@@ -16,25 +16,20 @@
 #include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
+namespace mlflow {
 namespace {
 
-using mlflow::ChatMessage;
-using mlflow::MlflowClient;
-using mlflow::PromptValue;
-using mlflow::PromptValues;
-using mlflow::PromptVersion;
-using mlflow::testing::mlflow_python;
-using mlflow::testing::registry_store_of;
-using mlflow::testing::server_uri;
-using mlflow::testing::shell_quote;
-using mlflow::testing::source_dir;
-using mlflow::testing::unique_name;
 using nlohmann::ordered_json;
+using testing::python_peer_command;
+using testing::registry_store_of;
+using testing::server_uri;
+using testing::shell_quote;
+using testing::unique_name;
 
 ordered_json run_python(const std::string& args) {
   const auto r = mlflow::testing::run_command(
-      "MLFLOW_TRACKING_URI= " + mlflow_python() + " " + source_dir() +
-      "/tests/interop/prompt_registry_interop.py " + args + " 2>/dev/null");
+      "MLFLOW_TRACKING_URI= " + python_peer_command("prompt_registry_interop.py", {}) + " " + args +
+      " 2>/dev/null");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return ordered_json::parse(r.output);
 }
@@ -208,3 +203,4 @@ TEST(PromptRegistryInterop, PythonRegisteredPromptsLoadIdenticallyInCpp) {
 }
 
 }  // namespace
+}  // namespace mlflow

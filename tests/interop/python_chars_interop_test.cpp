@@ -7,12 +7,12 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/python_chars.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow::internal {
@@ -42,25 +42,8 @@ bool key_character(char32_t cp) {
 bool space(char32_t cp) { return scalar(cp) && is_python_space(cp); }
 
 TEST(PythonCharsInterop, KeyCharactersAndWhitespaceAreMlflowsForEveryCodePoint) {
-  const std::string script = mlflow::testing::make_temp_dir("python-chars") + "/chars.py";
-  std::ofstream(script) << R"PY(
-from mlflow.utils.validation import validate_param_and_metric_name
-
-def ranges(accepted):
-    out, start = [], None
-    for cp in range(0x110001):
-        yes = cp <= 0x10FFFF and not 0xD800 <= cp <= 0xDFFF and accepted(chr(cp))
-        if yes and start is None:
-            start = cp
-        if not yes and start is not None:
-            out.append(f"{start:x}-{cp - 1:x} ")
-            start = None
-    return "".join(out)
-
-print(ranges(lambda c: validate_param_and_metric_name(c) is not None))
-print(ranges(lambda c: c.strip() == ""))
-)PY";
-  const auto py = mlflow::testing::run_command(mlflow::testing::mlflow_python() + " " + script);
+  const auto py = mlflow::testing::run_command(
+      mlflow::testing::python_peer_command("python_chars_interop.py", {}));
   ASSERT_EQ(py.exit_code, 0) << py.output;
   std::istringstream lines(py.output);
   std::string keys, spaces;

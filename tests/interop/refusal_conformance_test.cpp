@@ -15,11 +15,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 #include <string>
 
 #include "fluent/state.hpp"
 #include "interop/refusal_runner.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -39,19 +39,11 @@ std::string random_token() {
 
 json run_python(const std::string& dir, const std::string& token, const std::string& file_uri,
                 const std::string& server_uri) {
-  const std::string log = dir + "/python-stderr.log";
-  const auto res = mlflow::testing::run_command(
-      "cd '" + dir + "' && '" + mlflow::testing::mlflow_python() + "' '" +
-      mlflow::testing::source_dir() + "/tests/interop/refusal_conformance.py' '" + cases_path() +
-      "' " + token + " '" + file_uri + "' '" + server_uri + "' 2>'" + log + "'");
-  if (res.exit_code != 0) {
-    std::ifstream in(log);
-    std::stringstream err;
-    err << in.rdbuf();
-    ADD_FAILURE() << "refusal_conformance.py failed (" << res.exit_code << "):\n" << err.str();
-    return json();
-  }
-  return json::parse(res.output);
+  using mlflow::testing::shell_quote;
+  return mlflow::testing::run_python_peer_json(
+      dir, "refusal_conformance.py",
+      shell_quote(cases_path()) + " " + shell_quote(token) + " " + shell_quote(file_uri) + " " +
+          shell_quote(server_uri));
 }
 
 struct Tally {

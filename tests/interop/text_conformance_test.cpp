@@ -22,6 +22,7 @@
 #include "core/utf8.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow.hpp"
+#include "support/python_peer.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
@@ -252,10 +253,9 @@ TEST(TextConformance, EveryCaseMatchesPythonOnBothStores) {
   // stores run at the same time on each side.
   mlflow::testing::CommandResult py;
   std::thread python([&] {
-    py = mlflow::testing::run_command(
-        mlflow::testing::mlflow_python() + " " + mlflow::testing::source_dir() +
-        "/tests/interop/text_conformance.py " + cases_path + " " + cpp_path + " " + cpp_db + " " +
-        dir + "/py.db " + server + " " + server_dir + "/mlflow.db");
+    py = mlflow::testing::run_command(mlflow::testing::python_peer_command(
+        "text_conformance.py", {cases_path, cpp_path, cpp_db, dir + "/py.db", server,
+                                std::string(server_dir) + "/mlflow.db"}));
   });
   json sqlite_results, server_results;
   std::thread embedded([&] { sqlite_results = run_store("sqlite:///" + cpp_db, cases); });

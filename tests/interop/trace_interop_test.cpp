@@ -7,20 +7,30 @@
 // * a trace Python wrote with mlflow.start_span / @mlflow.trace (and log_feedback,
 //   override_feedback, log_expectation) is read by the C++ store the same;
 // * `mlflow server` on the file serves the C++ trace (GET /api/3.0/mlflow/traces/get, the UI's
-//   get-trace-artifact, SearchTracesV3 with a span filter).
+//   get-trace-artifact, SearchTracesV3 with a span filter);
+// * through the fluent API (the exporter's path: OTLP to the real server, or the embedded
+//   store), both ways on the server and on a file: a trace recorded with start_span / trace /
+//   update_current_trace / log_feedback / log_expectation reads the same in Python's
+//   get_trace / search_traces / get_assessment as in C++, and Python's trace the same in C++.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 
 #include "core/ids.hpp"
+#include "fluent/state.hpp"
 #include "mlflow/assessment.hpp"
+#include "mlflow/mlflow.hpp"
 #include "mlflow/trace.hpp"
 #include "sqlite/sqlite_backend.hpp"
+#include "support/builders.hpp"
 #include "support/python_peer.hpp"
 #include "support/scoped_server.hpp"
 #include "support/test_env.hpp"
+#include "tracing/provider.hpp"
 #include "transport/http_transport.hpp"
 
 namespace mlflow {
@@ -104,27 +114,17 @@ json describe(const Trace& t) {
 std::string write_cpp_trace(const SqliteStores& stores, const std::string& exp) {
   const std::string trace_id = "tr-" + internal::uuid4_hex();
   const std::int64_t t0 = 1718000000000LL * 1000000 + 123;
-  SpanData root;
-  root.trace_id = trace_id;
-  root.span_id = "a1b2c3d4e5f60718";
-  root.name = "agent";
-  root.start_time_ns = t0;
-  root.end_time_ns = t0 + 250000000;
-  root.status.status_code = SpanStatusCode::kOk;
+  SpanData root = testing::span_data(trace_id, "a1b2c3d4e5f60718", "agent", t0, t0 + 250000000,
+                                     {SpanStatusCode::kOk, ""});
   root.attributes =
       JsonValue::object({{"mlflow.traceRequestId", trace_id},
                          {"mlflow.spanType", "AGENT"},
                          {"mlflow.spanInputs", {{"question", "Grüße, wie geht's? ✓"}}},
                          {"mlflow.spanOutputs", {{"answer", "gut"}, {"score", 0.25}}},
                          {"custom.list", {1, 2.5, "drei", nullptr, true}}});
-  SpanData llm;
-  llm.trace_id = trace_id;
-  llm.span_id = "0000000000000abc";
+  SpanData llm = testing::span_data(trace_id, "0000000000000abc", "generate", t0 + 1000,
+                                    t0 + 200000000, {SpanStatusCode::kOk, ""});
   llm.parent_id = root.span_id;
-  llm.name = "generate";
-  llm.start_time_ns = t0 + 1000;
-  llm.end_time_ns = t0 + 200000000;
-  llm.status.status_code = SpanStatusCode::kOk;
   llm.attributes =
       JsonValue::object({{"mlflow.traceRequestId", trace_id},
                          {"mlflow.spanType", "LLM"},
@@ -138,14 +138,9 @@ std::string write_cpp_trace(const SqliteStores& stores, const std::string& exp) 
                          {"mlflow.llm.provider", "local"}});
   llm.events.push_back(
       SpanEvent{"token", t0 + 5000, JsonValue::object({{"index", 1}, {"text", "Grüße"}})});
-  SpanData tool;
-  tool.trace_id = trace_id;
-  tool.span_id = "0000000000000def";
+  SpanData tool = testing::span_data(trace_id, "0000000000000def", "lookup", t0 + 2000, t0 + 3000,
+                                     {SpanStatusCode::kError, "ValueError: not found"});
   tool.parent_id = llm.span_id;
-  tool.name = "lookup";
-  tool.start_time_ns = t0 + 2000;
-  tool.end_time_ns = t0 + 3000;
-  tool.status = {SpanStatusCode::kError, "ValueError: not found"};
   tool.attributes = JsonValue::object({{"mlflow.traceRequestId", trace_id},
                                        {"mlflow.spanType", "TOOL"},
                                        {"mlflow.spanInputs", {{"key", 42}}}});
@@ -306,6 +301,126 @@ TEST(TraceInterop, RealServerServesTracesTheEmbeddedStoreWrote) {
   EXPECT_EQ(search["traces"][0]["trace_id"], trace_id);
   EXPECT_EQ(search["traces"][0]["assessments"].size(), 3u);
 }
+
+// What a C++ program records through the fluent API: agent -> generate (LLM: usage, cost,
+// model, an event) -> lookup (TOOL, failed), trace tags / session / user / client request id,
+// then a feedback on the LLM span, an expectation and a feedback that is an error.
+std::string record_cpp_trace_fluently() {
+  std::string trace_id;
+  std::string llm_span_id;
+  {
+    auto root = start_span("agent", SpanType::kAgent);
+    trace_id = root.trace_id();
+    root.set_inputs({{"question", "Grüße, wie geht's? ✓"}});
+    root.set_attribute("custom.list", JsonValue{1, 2.5, "drei", nullptr, true});
+    {
+      auto llm = start_span("generate", SpanType::kLlm);
+      llm_span_id = llm.span_id();
+      llm.set_inputs({{"prompt", "hi"}, {"temperature", 0.7}});
+      llm.set_token_usage({12, 30});
+      llm.set_cost({0.0012, 0.006});
+      llm.set_model("tiny-llama", "local");
+      llm.add_event({"token", 0, {{"index", 1}, {"text", "Grüße"}}});
+      try {
+        trace("lookup", []() -> int { throw std::invalid_argument("not found"); },
+              {SpanType::kTool, JsonValue{{"key", 42}}});
+      } catch (const std::invalid_argument&) {
+      }
+      llm.set_outputs("Hallo");
+    }
+    root.set_outputs({{"answer", "gut"}, {"score", 0.25}});
+    UpdateCurrentTraceOptions update;
+    update.tags = {{"env", "interop"}};
+    update.session_id = "cpp-session";
+    update.user = "cpp-user";
+    update.client_request_id = "req-7";
+    update_current_trace(update);
+  }
+  flush_trace_async_logging(std::chrono::seconds(60));
+  LogFeedbackOptions correct;
+  correct.name = "correct";
+  correct.value = true;
+  correct.rationale = "matches";
+  correct.source = AssessmentSource{AssessmentSourceType::kLlmJudge, std::string("judge-cpp")};
+  correct.metadata = {{"model", "judge-1"}};
+  correct.span_id = llm_span_id;
+  log_feedback(trace_id, correct);
+  LogExpectationOptions expected;
+  expected.name = "expected";
+  expected.value = {{"answer", {"gut", "sehr gut"}}};
+  log_expectation(trace_id, expected);
+  LogFeedbackOptions latency;
+  latency.name = "latency";
+  latency.error = AssessmentError{"TIMEOUT", std::string("judge timed out"), std::nullopt};
+  log_feedback(trace_id, latency);
+  return trace_id;
+}
+
+// The parameter names the store: "server" (the real server) or "embedded" (a fresh file).
+class TraceInteropFluent : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    internal::reset_fluent_state();
+    internal::tracing::reset_for_tests();
+  }
+  void TearDown() override {
+    set_tracking_uri("");
+    internal::reset_fluent_state();
+    internal::tracing::reset_for_tests();
+  }
+};
+
+TEST_P(TraceInteropFluent, BothWaysWithPython) {
+  const std::string uri =
+      GetParam() == "server"
+          ? testing::server_uri()
+          : "sqlite:///" + testing::make_temp_dir("mlflow-trace-fluent") + "/mlflow.db";
+  set_tracking_uri(uri);
+  const std::string exp = set_experiment(testing::unique_name("cpp-fluent")).experiment_id;
+  const std::string trace_id = record_cpp_trace_fluently();
+  MlflowClient client(uri);
+
+  const json py = run_python(uri, exp, trace_id);
+  ASSERT_TRUE(py.contains("cpp")) << py.dump(1);
+  const json ours = describe(client.get_trace(trace_id));
+  expect_same(ours, py["cpp"], "C++ trace as Python's get_trace reads it");
+  ASSERT_EQ(py["cpp_search"].size(), 1u);
+  expect_same(ours, py["cpp_search"][0], "C++ trace as Python's search_traces reads it");
+  expect_same(ours["assessments"], py["cpp_assessments"], "assessments via get_assessment");
+  // What Python saw, in its own words.
+  EXPECT_EQ(py["cpp"]["token_usage"],
+            json::parse(R"({"input_tokens": 12, "output_tokens": 30, "total_tokens": 42})"));
+  ASSERT_EQ(py["cpp"]["spans"].size(), 3u);
+  std::map<std::string, json> spans;
+  for (const json& s : py["cpp"]["spans"]) spans[s["name"]] = s;
+  EXPECT_EQ(spans["agent"]["span_type"], "AGENT");
+  EXPECT_EQ(spans["agent"]["inputs"]["question"], "Grüße, wie geht's? ✓");
+  EXPECT_EQ(spans["generate"]["parent_id"], spans["agent"]["span_id"]);
+  EXPECT_EQ(spans["generate"]["attributes"]["mlflow.llm.cost"]["total_cost"], 0.0072);
+  EXPECT_EQ(spans["generate"]["events"][0]["attributes"]["text"], "Grüße");
+  EXPECT_EQ(spans["lookup"]["parent_id"], spans["generate"]["span_id"]);
+  EXPECT_EQ(spans["lookup"]["status_code"], "ERROR");
+  EXPECT_EQ(spans["lookup"]["status_description"], "std::invalid_argument: not found");
+  EXPECT_LE(spans["agent"]["start_time_ns"], spans["generate"]["start_time_ns"]);
+  EXPECT_GE(spans["agent"]["end_time_ns"], spans["generate"]["end_time_ns"]);
+  EXPECT_EQ(py["cpp"]["client_request_id"], "req-7");
+  EXPECT_EQ(py["cpp"]["metadata"]["mlflow.trace.session"], "cpp-session");
+  EXPECT_EQ(py["cpp_assessments"].size(), 3u);
+
+  // The other way: Python's fluent trace (with an override) read by C++ the same.
+  const std::string py_trace = py["py"]["trace_id"];
+  expect_same(describe(client.get_trace(py_trace)), py["py"], "Python trace as C++ reads it");
+  EXPECT_EQ(py["py"]["spans"].size(), 3u);
+  SearchTracesOptions search;
+  search.experiment_ids = {py["py_experiment"].get<std::string>()};
+  search.filter_string = "feedback.relevance > 0.8 AND span.type = 'TOOL'";
+  const auto found = client.search_traces(search);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].info.trace_id, py_trace);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, TraceInteropFluent, ::testing::Values("server", "embedded"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace mlflow

@@ -5,10 +5,13 @@
 // the values it checks.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "mlflow/dataset.hpp"
 #include "mlflow/metric.hpp"
+#include "mlflow/span_data.hpp"
 
 namespace mlflow::testing {
 
@@ -36,6 +39,21 @@ inline DatasetInput dataset_input(const std::string& name, const std::string& di
   input.dataset.source = source;
   input.tags = {{"mlflow.data.context", context}};
   return input;
+}
+
+/// A finished span's identity, timing and status; attributes, events and the parent stay for
+/// the test to set.
+inline SpanData span_data(const std::string& trace_id, const std::string& span_id,
+                          const std::string& name, std::int64_t start_time_ns,
+                          std::optional<std::int64_t> end_time_ns, SpanStatus status = {}) {
+  SpanData span;
+  span.trace_id = trace_id;
+  span.span_id = span_id;
+  span.name = name;
+  span.start_time_ns = start_time_ns;
+  span.end_time_ns = end_time_ns;
+  span.status = std::move(status);
+  return span;
 }
 
 }  // namespace mlflow::testing

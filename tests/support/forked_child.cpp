@@ -1,7 +1,11 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "support/forked_child.hpp"
 
+#include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 namespace mlflow::testing {
 
@@ -33,6 +37,21 @@ std::string read_line(int fd) {
   char c = 0;
   while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
   return line;
+}
+
+int report_and_await_signal(int to_parent, const std::string& line) {
+  const std::string text = line + "\n";
+  if (::write(to_parent, text.data(), text.size()) < 0) ::_exit(4);
+  for (int i = 0; i < 600; ++i) ::pause();
+  return 6;
+}
+
+void expect_killed_by(pid_t pid, int signo) {
+  ASSERT_EQ(::kill(pid, signo), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
+  EXPECT_EQ(WTERMSIG(status), signo);
 }
 
 }  // namespace mlflow::testing

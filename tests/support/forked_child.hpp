@@ -24,4 +24,11 @@ ForkedChild fork_child(const std::function<int(int to_parent)>& body);
 /// What the child wrote up to a newline or the end of the pipe, without the newline.
 std::string read_line(int fd);
 
+/// In the child: writes `line` and a newline to the parent, then waits for the signal the test
+/// sends. Returns 6 (the body's exit code) when none comes; _exits with 4 when the write fails.
+int report_and_await_signal(int to_parent, const std::string& line);
+
+/// In the parent: sends `signo` to the child `pid` and expects the child to die of it.
+void expect_killed_by(pid_t pid, int signo);
+
 }  // namespace mlflow::testing

@@ -74,6 +74,13 @@ CommandResult run_command(const std::string& command) {
   return result;
 }
 
+std::map<std::string, std::optional<std::string>> unset_vars(
+    std::initializer_list<const char*> names) {
+  std::map<std::string, std::optional<std::string>> vars;
+  for (const char* name : names) vars.emplace(name, std::nullopt);
+  return vars;
+}
+
 ScopedEnv::ScopedEnv(std::map<std::string, std::optional<std::string>> vars) {
   for (const auto& [name, value] : vars) {
     const char* old = std::getenv(name.c_str());

@@ -3,6 +3,7 @@
 
 // Shared helpers of the test programs.
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ struct CommandResult {
 CommandResult run_command(const std::string& command);
 
 /// Sets environment variables for the scope of the object, restoring them after.
+/// The variables `names`, each unset: what a ScopedEnv takes to clear them for a test.
+std::map<std::string, std::optional<std::string>> unset_vars(
+    std::initializer_list<const char*> names);
+
 class ScopedEnv {
  public:
   explicit ScopedEnv(std::map<std::string, std::optional<std::string>> vars);

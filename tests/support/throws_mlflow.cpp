@@ -25,4 +25,13 @@ CaughtError expect_mlflow_error(const std::function<void()>& call, ErrorCode cod
   return CaughtError{"no exception"};
 }
 
+std::string error_of(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const MlflowException& e) {
+    return std::string(error_code_name(e.error_code())) + ": " + e.what();
+  }
+  return "no error";
+}
+
 }  // namespace mlflow::testing

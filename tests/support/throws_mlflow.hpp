@@ -20,6 +20,12 @@ inline auto ThrowsMlflow(ErrorCode code) {
       ::testing::ResultOf([](const MlflowException& e) { return e.error_code(); }, code));
 }
 
+/// The same, and the exception is an E (NotFound, Unavailable, ...): the class callers catch.
+template <typename E>
+auto ThrowsMlflowAs(ErrorCode code) {
+  return ::testing::Throws<E>(::testing::ResultOf([](const E& e) { return e.error_code(); }, code));
+}
+
 /// The same, with a matcher of what() as well, e.g. HasSubstr("Expected one of").
 template <typename MessageMatcher>
 auto ThrowsMlflow(ErrorCode code, MessageMatcher message) {
@@ -47,5 +53,9 @@ CaughtError expect_mlflow_error(const std::function<void()>& call, ErrorCode cod
 /// INVALID_PARAMETER_VALUE), and returns the message for checks of its wording. When it throws
 /// nothing, the test fails and "" is returned.
 std::string refusal_message(const std::function<void()>& call);
+
+/// What `call` threw, as "ERROR_CODE_NAME: message", or "no error": for tables of refusals
+/// whose code and wording are checked together.
+std::string error_of(const std::function<void()>& call);
 
 }  // namespace mlflow::testing

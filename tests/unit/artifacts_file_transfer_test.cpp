@@ -47,13 +47,20 @@ HttpRequest request(const std::string& method, const std::string& url) {
   return r;
 }
 
+// Uploads a fresh big_blob() file as `artifact_path`/big.bin through `server`; returns its bytes.
+std::string upload_big_file(testing::FaultProxy& server, const std::string& dir_prefix,
+                            const std::string& artifact_path) {
+  const fs::path dir = testing::make_temp_dir(dir_prefix);
+  std::string blob = big_blob();
+  testing::write_file(dir / "big.bin", blob);
+  repo_for(server)->log_artifact((dir / "big.bin").string(), artifact_path);
+  return blob;
+}
+
 TEST(ArtifactsFileTransferTest, LargeUploadIsStreamedWithContentLength) {
   testing::FaultProxy server;
   server.set_default(testing::FaultAction::respond(200, "{}"));
-  const fs::path dir = testing::make_temp_dir("ft-up");
-  const std::string blob = big_blob();
-  testing::write_file(dir / "big.bin", blob);
-  repo_for(server)->log_artifact((dir / "big.bin").string(), "models");
+  const std::string blob = upload_big_file(server, "ft-up", "models");
   const auto reqs = server.requests();
   ASSERT_EQ(reqs.size(), 1u);
   EXPECT_EQ(reqs[0].method, "PUT");
@@ -69,10 +76,7 @@ TEST(ArtifactsFileTransferTest, RetriedUploadSendsTheWholeFileAgain) {
   const std::string path = std::string(kRunRoot) + "/big.bin";
   server.script(path, testing::FaultAction::respond(502, "bad gateway"));
   server.script(path, testing::FaultAction::respond(200, "{}"));
-  const fs::path dir = testing::make_temp_dir("ft-up2");
-  const std::string blob = big_blob();
-  testing::write_file(dir / "big.bin", blob);
-  repo_for(server)->log_artifact((dir / "big.bin").string(), "");
+  const std::string blob = upload_big_file(server, "ft-up2", "");
   const auto reqs = server.requests();
   ASSERT_EQ(reqs.size(), 2u);
   EXPECT_TRUE(reqs[0].body == blob);
@@ -134,6 +138,22 @@ TEST(ArtifactsFileTransferTest, LocalFileProblemsAreIoErrorsNotRetries) {
   EXPECT_THAT([&] { download->send(request("GET", server.url() + "/x")); },
               testing::ThrowsMlflow(ErrorCode::kIoError));
   EXPECT_EQ(server.total_requests(), 1);  // the upload never connected; the download did
+}
+
+// The download is written through a buffer, so a full disk may only show when the buffer is
+// flushed (for a body smaller than the buffer: when the file is closed). Both must fail the
+// transfer as an I/O error, never report a short file as downloaded.
+TEST(ArtifactsFileTransferTest, FullDiskIsAnIoErrorWhenTheBufferIsFlushed) {
+  ASSERT_TRUE(fs::exists("/dev/full")) << "this test writes to Linux's /dev/full";
+  testing::FaultProxy server;
+  server.script("/small", testing::FaultAction::respond(200, "a few bytes"));
+  server.script("/big", testing::FaultAction::respond(200, big_blob()));
+  for (const char* path : {"/small", "/big"}) {
+    SCOPED_TRACE(path);
+    auto download = make_file_transfer_transport({}, FileTransfer{{}, "/dev/full", {}});
+    EXPECT_THAT([&] { download->send(request("GET", server.url() + path)); },
+                testing::ThrowsMlflow(ErrorCode::kIoError));
+  }
 }
 
 TEST(ArtifactsFileTransferTest, ConnectFailureIsReportedAsSuch) {

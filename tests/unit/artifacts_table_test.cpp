@@ -4,6 +4,7 @@
 // in json.dumps form, load_table's run filter and extra columns, and the input errors.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -60,9 +61,15 @@ TEST(ArtifactsTableTest, WritesPandasSplitLayoutAndAppends) {
 
 TEST(ArtifactsTableTest, LoadTableAcrossRunsWithExtraColumns) {
   Fixture f;
-  const std::string r1 = f.client.create_run(f.exp).info.run_id;
-  const std::string r2 = f.client.create_run(f.exp).info.run_id;
-  const std::string r3 = f.client.create_run(f.exp).info.run_id;
+  // Distinct start times: runs created within one millisecond would tie in search_runs' order.
+  const auto run_started_at = [&](std::int64_t start_time) {
+    mlflow::CreateRunOptions options;
+    options.start_time = start_time;
+    return f.client.create_run(f.exp, options).info.run_id;
+  };
+  const std::string r1 = run_started_at(1000);
+  const std::string r2 = run_started_at(2000);
+  const std::string r3 = run_started_at(3000);
   f.client.log_table(r1, R"({"q": ["a"], "run_id": ["mine"]})", "t.json");
   f.client.log_table(r2, R"({"q": ["b", "c"]})", "t.json");
   f.client.log_table(r3, R"({"q": ["z"]})", "different.json");

@@ -179,12 +179,17 @@ TEST(ArtifactsTransferTest, ThrowingProgressCallbackCancelsTheTransfer) {
   EXPECT_THROW(repo->log_artifact((src / "f.bin").string(), "", options), std::runtime_error);
 }
 
+// A run in an embedded store under `base` whose artifacts go to `base`/root.
+std::string local_run(MlflowClient& client, const fs::path& base) {
+  CreateExperimentOptions o;
+  o.artifact_location = (base / "root").string();
+  return client.create_run(client.create_experiment("t", o)).info.run_id;
+}
+
 TEST(ArtifactsTransferTest, LocalStoreProgressAndParallelUpload) {
   const fs::path base = testing::make_temp_dir("transfer-local");
   MlflowClient client("sqlite:///" + (base / "mlflow.db").string());
-  CreateExperimentOptions o;
-  o.artifact_location = (base / "root").string();
-  const std::string run = client.create_run(client.create_experiment("t", o)).info.run_id;
+  const std::string run = local_run(client, base);
   const fs::path src = base / "src";
   std::int64_t total = 0;
   for (int i = 0; i < 40; ++i) {
@@ -218,9 +223,7 @@ TEST(ArtifactsTransferTest, LocalStoreProgressAndParallelUpload) {
 TEST(ArtifactsTransferTest, MissingLocalFileAndRunWithoutArtifactUri) {
   const fs::path base = testing::make_temp_dir("transfer-bad");
   MlflowClient local("sqlite:///" + (base / "mlflow.db").string());
-  CreateExperimentOptions o;
-  o.artifact_location = (base / "root").string();
-  const std::string run = local.create_run(local.create_experiment("t", o)).info.run_id;
+  const std::string run = local_run(local, base);
   try {
     local.log_artifact(run, (base / "no-such-file.bin").string());
     ADD_FAILURE() << "missing file accepted";

@@ -13,6 +13,7 @@
 #include "mlflow/mlflow_client.hpp"
 #include "rest/rest_backend.hpp"
 #include "store/tracking_store.hpp"
+#include "support/builders.hpp"
 #include "support/fake_transport.hpp"
 #include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
@@ -152,6 +153,11 @@ TEST(BackendSeamDefaults, ACustomStoreServesWhatItOverridesAndNamesWhatItDoesNot
                             HasSubstr("get_trace_info: this MlflowClient keeps no traces")));
 }
 
+SpanData a_root_span() {
+  return testing::span_data("tr-0123456789abcdef0123456789abcdef", "0123456789abcdef", "root", 1,
+                            2);
+}
+
 // The REST backend's trace stores: spans go over OTLP (protobuf, with the experiment header)
 // through the one RestClient entry point; the exporter's store does not retry on its own.
 TEST(BackendTraces, RestBackendSendsOtlpProtobufAndItsExportStoreDoesNotRetry) {
@@ -160,12 +166,7 @@ TEST(BackendTraces, RestBackendSendsOtlpProtobufAndItsExportStoreDoesNotRetry) {
   config.tracking_uri = "http://mlflow.test";
   config.retry.max_retries = 3;
   Backend backend = make_rest_backend(config, transport, testing::no_wait_retry_hooks());
-  SpanData span;
-  span.trace_id = "tr-0123456789abcdef0123456789abcdef";
-  span.span_id = "0123456789abcdef";
-  span.name = "root";
-  span.start_time_ns = 1;
-  span.end_time_ns = 2;
+  const SpanData span = a_root_span();
   transport->reply(200, "", "application/x-protobuf");
   backend.traces->log_spans("7", {span});
   ASSERT_EQ(transport->requests.size(), 1u);
@@ -183,6 +184,26 @@ TEST(BackendTraces, RestBackendSendsOtlpProtobufAndItsExportStoreDoesNotRetry) {
   for (int i = 0; i < 4; ++i) transport->reply(503, "{}");
   EXPECT_THROW(backend.traces->log_spans("7", {span}), MlflowException);
   EXPECT_EQ(transport->requests.size(), 4u);  // the client's own calls retry as configured
+}
+
+// A 404 is "this server takes no OTLP spans" (the exporter then uploads traces.json) only
+// when it is not MLflow's own answer: an unknown experiment stays RESOURCE_DOES_NOT_EXIST.
+TEST(BackendTraces, OtlpNotFoundIsNotImplementedOnlyWithoutAnMlflowErrorCode) {
+  auto transport = std::make_shared<testing::FakeTransport>();
+  ResolvedConfig config;
+  config.tracking_uri = "http://mlflow.test";
+  Backend backend = make_rest_backend(config, transport, testing::no_wait_retry_hooks());
+  const SpanData span = a_root_span();
+  transport->reply(404, "<!doctype html><title>404 Not Found</title><h1>Not Found</h1>",
+                   "text/html");
+  EXPECT_THAT(
+      [&] { backend.traces->log_spans("7", {span}); },
+      testing::ThrowsMlflow(ErrorCode::kNotImplemented, HasSubstr("does not accept OTLP spans")));
+  transport->reply(404, R"({"error_code": "RESOURCE_DOES_NOT_EXIST",
+                            "message": "Could not find experiment with ID 7"})");
+  EXPECT_THAT([&] { backend.traces->log_spans("7", {span}); },
+              testing::ThrowsMlflow(ErrorCode::kResourceDoesNotExist,
+                                    HasSubstr("Could not find experiment")));
 }
 
 TEST(BackendSeamDefaults, ABackendNeedsATrackingStore) {

@@ -40,12 +40,9 @@ class FluentTest : public ::testing::Test {
     internal::reset_fluent_state();
   }
 
-  testing::ScopedEnv env_{{{"MLFLOW_EXPERIMENT_NAME", std::nullopt},
-                           {"MLFLOW_EXPERIMENT_ID", std::nullopt},
-                           {"MLFLOW_RUN_ID", std::nullopt},
-                           {"MLFLOW_RUN_CONTEXT", std::nullopt},
-                           {"MLFLOW_TRACKING_USERNAME", std::nullopt},
-                           {"MLFLOW_TRACKING_URI", std::nullopt}}};
+  testing::ScopedEnv env_{testing::unset_vars({"MLFLOW_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_ID",
+                                               "MLFLOW_RUN_ID", "MLFLOW_RUN_CONTEXT",
+                                               "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_URI"})};
   std::string dir_;
   std::string uri_;
 };
@@ -93,13 +90,7 @@ TEST_F(FluentTest, ExperimentFunctions) {
   EXPECT_EQ(created.name, "exp-b");
   EXPECT_EQ(created.lifecycle_stage, "active");
   EXPECT_EQ(set_experiment("exp-b").experiment_id, created.experiment_id);
-  set_experiment_tag("t1", "x");
-  set_experiment_tags({{"t2", "y"}, {"t3", "z"}});
-  delete_experiment_tag("t3");
-  auto tags = get_experiment(created.experiment_id).tags;
-  EXPECT_EQ(tags.at("t1"), "x");
-  EXPECT_EQ(tags.at("t2"), "y");
-  EXPECT_EQ(tags.count("t3"), 0u);
+  testing::expect_experiment_tags_set_and_deleted(created.experiment_id);
 
   EXPECT_EQ(set_experiment_by_id(id).name, "exp-a");
   EXPECT_THROW(set_experiment_by_id("987654"), NotFound);

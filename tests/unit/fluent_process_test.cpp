@@ -59,6 +59,33 @@ TEST_F(FluentProcessTest, ChildThatThrowsEndsRunFailed) {
   EXPECT_EQ(get_run(run_id).info.status, RunStatus::kFailed);
 }
 
+// A run left active when the program returns from main ends FINISHED at exit (Python's
+// atexit _safe_end_run), after the exiting thread's thread_locals are gone: the exit path
+// must not touch them (it crashed with SIGSEGV when it did).
+TEST_F(FluentProcessTest, RunLeftActiveAtExitEndsFinished) {
+  const testing::ForkedChild child = testing::fork_child([&](int to_parent) {
+    internal::reset_fluent_state();
+    set_tracking_uri(uri_);
+    ActiveRun run = start_run();
+    run.detach();
+    log_metric("m", 1.0);
+    const std::string line = run.run_id() + "\n";
+    if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
+    std::exit(0);  // as returning from main: thread_locals, then atexit hooks
+    return 5;
+  });
+  ASSERT_GE(child.pid, 0);
+  const pid_t pid = child.pid;
+  const std::string run_id = testing::read_line(child.from_child);
+  ::close(child.from_child);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_EQ(run_id.size(), 32u);
+  EXPECT_EQ(get_run(run_id).info.status, RunStatus::kFinished);
+}
+
 // Runs a child that installs the handlers, starts a run and a nested run, and forks a
 // grandchild that gets SIGTERM; then sends `signo` to the child.
 void expect_signal_ends_runs_killed(const std::string& uri, int signo) {
@@ -85,11 +112,8 @@ void expect_signal_ends_runs_killed(const std::string& uri, int signo) {
       ::_exit(9);
     }
     if (!run.owns_run() || !child.owns_run()) ::_exit(10);
-    const std::string line = run.run_id() + " " + child.run_id() + "\n";
-    if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
-    // Wait for the signal; the watcher thread ends the runs and re-raises it.
-    for (int i = 0; i < 600; ++i) ::pause();
-    return 6;
+    // Then the signal: the watcher thread ends the runs and re-raises it.
+    return testing::report_and_await_signal(to_parent, run.run_id() + " " + child.run_id());
   });
   ASSERT_GE(forked.pid, 0);
   const pid_t pid = forked.pid;
@@ -100,11 +124,8 @@ void expect_signal_ends_runs_killed(const std::string& uri, int signo) {
     ::waitpid(pid, &status, 0);
     FAIL() << "child failed before the signal, exit status " << WEXITSTATUS(status);
   }
-  ASSERT_EQ(::kill(pid, signo), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
-  EXPECT_EQ(WTERMSIG(status), signo);
+  testing::expect_killed_by(pid, signo);
+  if (::testing::Test::HasFatalFailure()) return;
   EXPECT_EQ(get_run(ids.substr(0, 32)).info.status, RunStatus::kKilled);
   EXPECT_EQ(get_run(ids.substr(33)).info.status, RunStatus::kKilled);
 }

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "mlflow/errors.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace mlflow::internal::sqlite_search {
 namespace {
@@ -22,15 +23,6 @@ std::vector<std::string> texts(const SqlQuery& q) {
     out.push_back(b.kind == Bind::kInt ? std::to_string(b.i) : b.text);
   }
   return out;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const MlflowException& e) {
-    return std::string(error_code_name(e.error_code())) + ": " + e.what();
-  }
-  return "no error";
 }
 
 TEST(RegistrySearchSql, UserTextOnlyInBindParameters) {
@@ -86,32 +78,38 @@ TEST(RegistrySearchSql, VersionNumbersAreIntegers) {
 }
 
 TEST(RegistrySearchSql, ErrorsAsTheServerWordsThem) {
-  EXPECT_EQ(error_of([] { build_search_registered_models_query("tags.k > 'a'", {}, 0, 5); }),
-            "INVALID_PARAMETER_VALUE: Invalid comparator for tag: >");
-  EXPECT_EQ(error_of([] { build_search_registered_models_query("name > 'a'", {}, 0, 5); }),
-            "INVALID_PARAMETER_VALUE: Invalid comparator for attribute: >");
-  EXPECT_THAT(error_of([] { build_search_registered_models_query("run_id = 'a'", {}, 0, 5); }),
-              HasSubstr("Invalid attribute key 'run_id' specified."));
-  EXPECT_THAT(error_of([] { build_search_registered_models_query("metric.x = 'a'", {}, 0, 5); }),
-              HasSubstr("Invalid entity type 'metric'. Valid entity types are ('attribute', 'tag', "
-                        "'tags')"));
   EXPECT_EQ(
-      error_of([] { build_search_model_versions_query("version_number LIKE '1'", {}, 0, 5); }),
-      "INVALID_PARAMETER_VALUE: Invalid comparator for attribute version_number: LIKE");
-  EXPECT_EQ(error_of([] { build_search_model_versions_query("version_number = 'x'", {}, 0, 5); }),
+      testing::error_of([] { build_search_registered_models_query("tags.k > 'a'", {}, 0, 5); }),
+      "INVALID_PARAMETER_VALUE: Invalid comparator for tag: >");
+  EXPECT_EQ(testing::error_of([] { build_search_registered_models_query("name > 'a'", {}, 0, 5); }),
+            "INVALID_PARAMETER_VALUE: Invalid comparator for attribute: >");
+  EXPECT_THAT(
+      testing::error_of([] { build_search_registered_models_query("run_id = 'a'", {}, 0, 5); }),
+      HasSubstr("Invalid attribute key 'run_id' specified."));
+  EXPECT_THAT(
+      testing::error_of([] { build_search_registered_models_query("metric.x = 'a'", {}, 0, 5); }),
+      HasSubstr("Invalid entity type 'metric'. Valid entity types are ('attribute', 'tag', "
+                "'tags')"));
+  EXPECT_EQ(testing::error_of(
+                [] { build_search_model_versions_query("version_number LIKE '1'", {}, 0, 5); }),
+            "INVALID_PARAMETER_VALUE: Invalid comparator for attribute version_number: LIKE");
+  EXPECT_EQ(testing::error_of(
+                [] { build_search_model_versions_query("version_number = 'x'", {}, 0, 5); }),
             "INVALID_PARAMETER_VALUE: Invalid value for numeric attribute 'version_number': 'x'");
-  EXPECT_EQ(error_of([] { build_search_model_versions_query("source_path IN ('a')", {}, 0, 5); }),
+  EXPECT_EQ(testing::error_of(
+                [] { build_search_model_versions_query("source_path IN ('a')", {}, 0, 5); }),
             "INVALID_PARAMETER_VALUE: Only ['name', 'run_id'] attributes support comparison "
             "with a list of quoted string values.");
-  EXPECT_THAT(error_of([] { build_search_model_versions_query("name IS NULL", {}, 0, 5); }),
-              HasSubstr("IS NULL / IS NOT NULL is not supported"));
-  EXPECT_THAT(error_of([] {
+  EXPECT_THAT(
+      testing::error_of([] { build_search_model_versions_query("name IS NULL", {}, 0, 5); }),
+      HasSubstr("IS NULL / IS NOT NULL is not supported"));
+  EXPECT_THAT(testing::error_of([] {
                 build_search_model_versions_query("", {"name", "name"}, 0, 5);
               }),
               HasSubstr("INTERNAL_ERROR: `order_by` contains duplicate fields"));
-  EXPECT_THAT(
-      error_of([] { build_search_registered_models_query("", {"creation_timestamp"}, 0, 5); }),
-      HasSubstr("INVALID_PARAMETER_VALUE: Invalid order by key 'creation_timestamp'"));
+  EXPECT_THAT(testing::error_of(
+                  [] { build_search_registered_models_query("", {"creation_timestamp"}, 0, 5); }),
+              HasSubstr("INVALID_PARAMETER_VALUE: Invalid order by key 'creation_timestamp'"));
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "support/fake_transport.hpp"
 #include "support/files.hpp"
 #include "support/no_wait_hooks.hpp"
+#include "support/throws_mlflow.hpp"
 #include "transport/transport_config.hpp"
 
 namespace mlflow::internal {
@@ -244,12 +245,8 @@ TEST_F(RestStoreTest, GetExperimentByNameStillThrowsForAnUnknownEndpoint) {
   auto store = make();
   transport_->reply(404, "<!doctype html><title>404 Not Found</title><h1>Not Found</h1>",
                     "text/html; charset=utf-8");
-  try {
-    store.get_experiment_by_name("x");
-    FAIL() << "expected NotFound";
-  } catch (const NotFound& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kEndpointNotFound);
-  }
+  EXPECT_THAT([&] { store.get_experiment_by_name("x"); },
+              testing::ThrowsMlflowAs<NotFound>(ErrorCode::kEndpointNotFound));
 }
 
 TEST_F(RestStoreTest, SearchExperimentsAlwaysSendsMaxResults) {
@@ -577,14 +574,10 @@ TEST_F(RestStoreTest, PlainText503IsUnavailable) {
 TEST_F(RestStoreTest, Empty500IsInternalError) {
   auto store = make();
   transport_->reply(500, "", "text/plain");
-  try {
-    store.get_run("r1");
-    FAIL();
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kInternalError);
-    EXPECT_EQ(e.http_status(), 500);
-    EXPECT_NE(std::string(e.what()).find("empty body"), std::string::npos) << e.what();
-  }
+  const auto error =
+      testing::expect_mlflow_error([&] { store.get_run("r1"); }, ErrorCode::kInternalError);
+  EXPECT_EQ(error.http_status, 500);
+  EXPECT_THAT(error.message, ::testing::HasSubstr("empty body"));
 }
 
 TEST_F(RestStoreTest, StatusClassificationOfNonJsonBodies) {

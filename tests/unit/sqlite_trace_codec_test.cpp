@@ -8,6 +8,7 @@
 #include "mlflow/errors.hpp"
 #include "sqlite/span_content.hpp"
 #include "sqlite/trace_rows.hpp"
+#include "support/builders.hpp"
 
 namespace mlflow::internal::sqlite {
 namespace {
@@ -47,12 +48,9 @@ TEST(SpanContent, ReadsPythonRowsAndWritesTheSameBytes) {
 }
 
 TEST(SpanContent, RootsErrorsAndTheRequestIdAsTheServerStoresThem) {
-  SpanData s;
-  s.trace_id = "tr-0123456789ABCDEF0123456789abcdef";
-  s.span_id = "00000000000000FF";
-  s.name = "root \"q\"\n";
-  s.start_time_ns = 5;
-  s.status = {SpanStatusCode::kError, "boom"};
+  SpanData s =
+      testing::span_data("tr-0123456789ABCDEF0123456789abcdef", "00000000000000FF", "root \"q\"\n",
+                         5, std::nullopt, {SpanStatusCode::kError, "boom"});
   s.attributes = JsonValue::object({{"x", JsonValue::array({1.5, nullptr, true})}});
   const SpanData stored = span_for_storage(s);
   EXPECT_EQ(stored.trace_id, "tr-0123456789abcdef0123456789abcdef");

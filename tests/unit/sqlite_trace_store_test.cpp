@@ -290,7 +290,9 @@ TEST(SqliteTraceStore, TagsDeletesAndLinks) {
             "INVALID_PARAMETER_VALUE");
   EXPECT_EQ(code_of([&] { f.store.set_trace_tag(trace_id(1), "bad/../key", "x"); }),
             "INVALID_PARAMETER_VALUE");
-  EXPECT_EQ(code_of([&] { f.store.set_trace_tag("tr-missing", "k", "v"); }),
+  // As the server answers: the foreign key refuses a tag, the trace name is looked up.
+  EXPECT_EQ(code_of([&] { f.store.set_trace_tag("tr-missing", "k", "v"); }), "BAD_REQUEST");
+  EXPECT_EQ(code_of([&] { f.store.set_trace_tag("tr-missing", "mlflow.traceName", "v"); }),
             "RESOURCE_DOES_NOT_EXIST");
 
   f.store.link_traces_to_run({trace_id(2), trace_id(3)}, "run1");

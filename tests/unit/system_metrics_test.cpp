@@ -428,14 +428,10 @@ class SystemMetricsFluentTest : public SystemMetricsMonitorTest {
     internal::reset_system_metrics_settings();
   }
 
-  testing::ScopedEnv env_{{{"MLFLOW_EXPERIMENT_NAME", std::nullopt},
-                           {"MLFLOW_EXPERIMENT_ID", std::nullopt},
-                           {"MLFLOW_RUN_ID", std::nullopt},
-                           {"MLFLOW_TRACKING_URI", std::nullopt},
-                           {"MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING", std::nullopt},
-                           {"MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL", std::nullopt},
-                           {"MLFLOW_SYSTEM_METRICS_SAMPLES_BEFORE_LOGGING", std::nullopt},
-                           {"MLFLOW_SYSTEM_METRICS_NODE_ID", std::nullopt}}};
+  testing::ScopedEnv env_{testing::unset_vars(
+      {"MLFLOW_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_ID", "MLFLOW_RUN_ID", "MLFLOW_TRACKING_URI",
+       "MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING", "MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL",
+       "MLFLOW_SYSTEM_METRICS_SAMPLES_BEFORE_LOGGING", "MLFLOW_SYSTEM_METRICS_NODE_ID"})};
 };
 
 bool has_system_metric(const Run& run) {

@@ -10,6 +10,8 @@
 
 #include "mlflow/errors.hpp"
 #include "sqlite/sqlite_backend.hpp"
+#include "support/builders.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace mlflow::internal::sqlite_search {
 namespace {
@@ -99,15 +101,6 @@ TEST(TraceSearchGrammar, RefusalsAsPython) {
   }
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const MlflowException& e) {
-    return std::string(error_code_name(e.error_code())) + ": " + e.what();
-  }
-  return "no error";
-}
-
 SqlQuery query(const std::string& filter, const std::vector<std::string>& order_by = {},
                const std::string& token = "") {
   return build_search_traces_query({1, 2}, filter, order_by, token, 11);
@@ -143,13 +136,9 @@ TEST(TraceSearchSql, UserTextOnlyInBindParameters) {
 TEST(TraceSearchSql, InjectionAttemptsAreMatchedLiterally) {
   SqliteStores stores = make_sqlite_stores("sqlite:///:memory:");
   const std::string exp = stores.tracking->create_experiment("inj", std::nullopt, {});
-  SpanData root;
-  root.trace_id = "tr-000000000000000000000000000000aa";
-  root.span_id = "00000000000000aa";
-  root.name = "root";
-  root.start_time_ns = 1000000;
-  root.end_time_ns = 2000000;
-  root.status.status_code = SpanStatusCode::kOk;
+  const SpanData root =
+      testing::span_data("tr-000000000000000000000000000000aa", "00000000000000aa", "root", 1000000,
+                         2000000, {SpanStatusCode::kOk, ""});
   stores.traces->log_spans(exp, {root});
   const std::string evil = "' OR '1'='1";
   stores.traces->set_trace_tag(root.trace_id, "t", evil);
@@ -181,36 +170,37 @@ TEST(TraceSearchSql, OrderingsDefaultsAndErrors) {
   EXPECT_THAT(query("", {"tags.env DESC"}).sql,
               HasSubstr("LEFT OUTER JOIN trace_tags AS o0 ON o0.request_id = "
                         "trace_info.request_id AND o0.key = ?"));
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(testing::error_of([] {
               query("", {"name", "tags.mlflow.traceName"});
             }),
             "INTERNAL_ERROR: `order_by` contains duplicate fields: ['name', "
             "'tags.mlflow.traceName']");
-  EXPECT_EQ(error_of([] { query("", {"metadata.`mlflow.trace.cost`"}); }),
+  EXPECT_EQ(testing::error_of([] { query("", {"metadata.`mlflow.trace.cost`"}); }),
             "INVALID_PARAMETER_VALUE: Ordering by reserved metadata 'mlflow.trace.cost' is not "
             "supported because it is represented by multiple columns.");
-  EXPECT_EQ(error_of([] { query("", {"span.name"}); }),
+  EXPECT_EQ(testing::error_of([] { query("", {"span.name"}); }),
             "INVALID_PARAMETER_VALUE: Invalid identifier type 'span'");
-  EXPECT_THAT(error_of([] { query("tags.x > 'a'"); }),
+  EXPECT_THAT(testing::error_of([] { query("tags.x > 'a'"); }),
               HasSubstr("INVALID_PARAMETER_VALUE: Invalid comparator '>' not one of"));
-  EXPECT_THAT(error_of([] { query("prompt LIKE 'a%'"); }),
+  EXPECT_THAT(testing::error_of([] { query("prompt LIKE 'a%'"); }),
               HasSubstr("Invalid comparator 'LIKE' for prompts filter."));
-  EXPECT_EQ(error_of([] { query("prompt = 'a'"); }),
+  EXPECT_EQ(testing::error_of([] { query("prompt = 'a'"); }),
             "INVALID_PARAMETER_VALUE: Invalid prompts filter value 'a'. Expected format: prompt "
             "= \"name/version\"");
-  EXPECT_EQ(error_of([] { query("metadata.`mlflow.trace.tokenUsage` LIKE 'a'"); }),
+  EXPECT_EQ(testing::error_of([] { query("metadata.`mlflow.trace.tokenUsage` LIKE 'a'"); }),
             "INVALID_PARAMETER_VALUE: Comparator 'LIKE' is not supported for reserved metadata "
             "'mlflow.trace.tokenUsage'. Only '=', '!=', 'IS NULL', and 'IS NOT NULL' are "
             "supported.");
-  EXPECT_EQ(error_of([] { query("issue.name2 = 'a'"); }),
+  EXPECT_EQ(testing::error_of([] { query("issue.name2 = 'a'"); }),
             "INVALID_PARAMETER_VALUE: Invalid issue attribute 'name2'. Supported attributes: id");
-  EXPECT_EQ(error_of([] { query("feedback. = 'a'"); }),
+  EXPECT_EQ(testing::error_of([] { query("feedback. = 'a'"); }),
             "INVALID_PARAMETER_VALUE: Assessment field name cannot be empty");
-  EXPECT_EQ(error_of([] { query("", {}, "not a token!"); }),
+  EXPECT_EQ(testing::error_of([] { query("", {}, "not a token!"); }),
             "INVALID_PARAMETER_VALUE: Invalid page token, could not base64-decode");
   // The filter is parsed before the page token, the order_by before the filter.
-  EXPECT_THAT(error_of([] { query("x", {"bad key"}, "!"); }), HasSubstr("order_by"));
-  EXPECT_THAT(error_of([] { query("x = 'y'", {}, "!"); }), HasSubstr("Invalid attribute key 'x'"));
+  EXPECT_THAT(testing::error_of([] { query("x", {"bad key"}, "!"); }), HasSubstr("order_by"));
+  EXPECT_THAT(testing::error_of([] { query("x = 'y'", {}, "!"); }),
+              HasSubstr("Invalid attribute key 'x'"));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -263,6 +264,46 @@ TEST(TracingSampling, RatioBoundsTheLowerBitsOfTheTraceId) {
   EXPECT_FALSE(tr::sampled(0x8000000000000000ULL, 0.5));
 }
 
+mlflow::internal::EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(TracingConfiguration, SamplingRatioFromTheEnvironmentAsPython) {
+  EXPECT_EQ(tr::sampling_ratio_from(env_of({})), 1.0);
+  EXPECT_EQ(tr::sampling_ratio_from(env_of({{"MLFLOW_TRACE_SAMPLING_RATIO", "0.25"}})), 0.25);
+  EXPECT_EQ(tr::sampling_ratio_from(env_of({{"MLFLOW_TRACE_SAMPLING_RATIO", "0"}})), 0.0);
+  // Out of [0, 1] or not a number: Python's warning and the default.
+  EXPECT_EQ(tr::sampling_ratio_from(env_of({{"MLFLOW_TRACE_SAMPLING_RATIO", "1.5"}})), 1.0);
+  EXPECT_EQ(tr::sampling_ratio_from(env_of({{"MLFLOW_TRACE_SAMPLING_RATIO", "-0.1"}})), 1.0);
+  EXPECT_EQ(tr::sampling_ratio_from(env_of({{"MLFLOW_TRACE_SAMPLING_RATIO", "half"}})), 1.0);
+}
+
+TEST(TracingConfiguration, ExportOptionsFromPythonsEnvironmentVariables) {
+  const mlflow::TraceExportOptions defaults;
+  const mlflow::TraceExportOptions unset = tr::export_options_from(env_of({}));
+  EXPECT_TRUE(unset.asynchronous);
+  EXPECT_EQ(unset.max_workers, defaults.max_workers);
+  const mlflow::TraceExportOptions set =
+      tr::export_options_from(env_of({{"MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "False"},
+                                      {"MLFLOW_ASYNC_TRACE_LOGGING_MAX_WORKERS", "2"},
+                                      {"MLFLOW_ASYNC_TRACE_LOGGING_MAX_QUEUE_SIZE", "50"},
+                                      {"MLFLOW_ASYNC_TRACE_LOGGING_RETRY_TIMEOUT", "7"}}));
+  EXPECT_FALSE(set.asynchronous);
+  EXPECT_EQ(set.max_workers, 2);
+  EXPECT_EQ(set.max_queue_traces, 50u);
+  EXPECT_EQ(set.retry_timeout, std::chrono::seconds(7));
+  // A malformed value: every option keeps its default (the warning says so).
+  const mlflow::TraceExportOptions bad =
+      tr::export_options_from(env_of({{"MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "false"},
+                                      {"MLFLOW_ASYNC_TRACE_LOGGING_MAX_WORKERS", "many"}}));
+  EXPECT_TRUE(bad.asynchronous);
+  EXPECT_EQ(bad.max_workers, defaults.max_workers);
+}
+
 TEST_F(TracingSpans, NoContextSpansTakeAnExplicitParentFromAnotherThread) {
   auto root = mlflow::start_span_no_context("root", {});
   ASSERT_TRUE(root.is_recording());
@@ -358,6 +399,13 @@ TEST_F(TracingSpans, TraceparentRoundTripContinuesTheCallersTrace) {
   EXPECT_TRUE(store->infos.empty());  // the caller's process records the trace itself
   EXPECT_THROW(mlflow::set_tracing_context_from_http_request_headers({{"x", "y"}}),
                mlflow::InvalidArgument);
+  // Python looks for "traceparent" and "Traceparent" only (what HTTP frameworks hand over).
+  for (const char* name : {"TRACEPARENT", "TraceParent"}) {
+    EXPECT_THROW(mlflow::set_tracing_context_from_http_request_headers(
+                     {{name, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}),
+                 mlflow::InvalidArgument)
+        << name;
+  }
   EXPECT_THROW(mlflow::set_tracing_context_from_http_request_headers({{"traceparent", "00-zz"}}),
                mlflow::InvalidArgument);
 }

@@ -17,6 +17,7 @@
 #include "support/fake_transport.hpp"
 #include "support/no_wait_hooks.hpp"
 #include "support/test_env.hpp"
+#include "support/throws_mlflow.hpp"
 
 namespace mlflow::internal {
 namespace {
@@ -98,27 +99,20 @@ TEST(WorkspaceHeaderRule, AdminEndpointsArePythonsRule) {
 TEST_F(WorkspaceRestTest, WorkspaceOnADisabledServerFailsBeforeTheCallAndSaysWhatToDo) {
   auto c = client();
   transport_->reply(200, kDisabled);
-  try {
-    c.get_experiment("1");
-    FAIL() << "expected FEATURE_DISABLED";
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kFeatureDisabled);
-    EXPECT_NE(std::string(e.what()).find("team-a"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("--enable-workspaces"), std::string::npos) << e.what();
-  }
+  const auto error =
+      testing::expect_mlflow_error([&] { c.get_experiment("1"); }, ErrorCode::kFeatureDisabled);
+  EXPECT_THAT(error.message, ::testing::HasSubstr("team-a"));
+  EXPECT_THAT(error.message, ::testing::HasSubstr("--enable-workspaces"));
   EXPECT_EQ(requests().size(), 1u);  // only the probe went out
 }
 
 TEST_F(WorkspaceRestTest, AdminCallsOnADisabledServerSayHowToEnableWorkspaces) {
   auto c = client("");
   transport_->reply(200, kDisabled);
-  try {
-    c.list_workspaces();
-    FAIL() << "expected FEATURE_DISABLED";
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kFeatureDisabled);
-    EXPECT_NE(std::string(e.what()).find("--enable-workspaces"), std::string::npos) << e.what();
-  }
+  EXPECT_THAT(
+      testing::expect_mlflow_error([&] { c.list_workspaces(); }, ErrorCode::kFeatureDisabled)
+          .message,
+      ::testing::HasSubstr("--enable-workspaces"));
   // The answer is remembered: no second probe, no request to the 503-answering endpoint.
   EXPECT_THROW(c.create_workspace("team-a"), MlflowException);
   EXPECT_EQ(requests().size(), 1u);
@@ -127,13 +121,10 @@ TEST_F(WorkspaceRestTest, AdminCallsOnADisabledServerSayHowToEnableWorkspaces) {
 TEST_F(WorkspaceRestTest, ServerWithoutServerInfoIsReported) {
   auto c = client();
   transport_->reply(404, "<html>Not Found</html>");
-  try {
-    c.get_experiment("1");
-    FAIL() << "expected an error";
-  } catch (const MlflowException& e) {
-    EXPECT_EQ(e.error_code(), ErrorCode::kInvalidParameterValue);
-    EXPECT_NE(std::string(e.what()).find("server-info"), std::string::npos) << e.what();
-  }
+  EXPECT_THAT(testing::expect_mlflow_error([&] { c.get_experiment("1"); },
+                                           ErrorCode::kInvalidParameterValue)
+                  .message,
+              ::testing::HasSubstr("server-info"));
 }
 
 // ---- admin request shapes ----

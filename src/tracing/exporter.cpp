@@ -19,9 +19,6 @@ constexpr const char* kDeadlinePurpose =
     "the trace export deadline (flush_trace_async_logging's timeout with terminate=true, or at "
     "exit TraceExportOptions::exit_timeout)";
 
-// The longest time the senders keep back from their caller's deadline to give up and report.
-constexpr std::chrono::milliseconds kReportMargin{200};
-
 std::size_t json_bytes(const JsonValue& v) {
   switch (v.type()) {
     case JsonValue::Type::kString:
@@ -337,11 +334,7 @@ void TraceExporter::begin_shutdown(Clock::time_point deadline) noexcept {
   }
   work_cv_.notify_all();
   // The senders stop holding a little before the caller gives up on them, to report in time.
-  const Clock::time_point now = Clock::now();
-  const Clock::duration margin =
-      deadline > now ? std::min<Clock::duration>((deadline - now) / 10, kReportMargin)
-                     : Clock::duration::zero();
-  deadline_.expire_at(deadline - margin);
+  deadline_.expire_at(worker_stop_time(deadline));
 }
 
 std::vector<TraceExportError> TraceExporter::finish_shutdown(Clock::time_point deadline) noexcept {

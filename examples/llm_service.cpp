@@ -142,7 +142,10 @@ int main() {
       std::cout << "Q: " << requests[i].question << "\nA: " << replies.back().answer << "\n";
     }
     // Traces are exported in the background; wait for them before annotating them.
-    mlflow::flush_trace_async_logging(std::chrono::seconds(30));
+    if (!mlflow::flush_trace_async_logging(std::chrono::seconds(30))) {
+      std::cerr << "llm_service: the traces were not stored within 30 s (see the errors above)\n";
+      return 1;
+    }
 
     // A user liked the first answer (a thumbs-up in the app).
     mlflow::LogFeedbackOptions feedback;

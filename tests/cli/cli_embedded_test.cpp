@@ -396,7 +396,7 @@ TEST_F(CliEmbedded, TracesSearchAndGet) {
     { ActiveSpan llm = start_span("generate", SpanType::kLlm); }
     trace_id = root.trace_id();
   }
-  flush_trace_async_logging(std::chrono::seconds(30));
+  ASSERT_TRUE(flush_trace_async_logging(std::chrono::seconds(30)));
   set_tracking_uri("");
   const JsonValue found = ok_json({"traces", "search", "-x", "0"});
   ASSERT_EQ(found.size(), 1u);

@@ -175,7 +175,7 @@ TEST_F(CliServer, ModelsPromptsTracesDoctor) {
     ActiveSpan root = start_span("root");
     trace_id = root.trace_id();
   }
-  flush_trace_async_logging(std::chrono::seconds(30));
+  ASSERT_TRUE(flush_trace_async_logging(std::chrono::seconds(30)));
   tracing::set_destination(std::nullopt);
   set_tracking_uri("");
   const JsonValue traces = ok_json({"traces", "search", "-x", exp});

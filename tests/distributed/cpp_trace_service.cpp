@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "mlflow/mlflow.hpp"
@@ -123,7 +124,9 @@ int main() {
       try {
         const std::string reply = handle(request);
         // Stored before the caller hears back, so that its trace is complete when it ends.
-        mlflow::flush_trace_async_logging(std::chrono::seconds(60));
+        if (!mlflow::flush_trace_async_logging(std::chrono::seconds(60))) {
+          throw std::runtime_error("the service's spans were not stored within 60 s");
+        }
         respond(connection, 200, reply);
       } catch (const std::exception& e) {
         respond(connection, 400, mlflow::JsonValue{{"error", e.what()}}.dump());

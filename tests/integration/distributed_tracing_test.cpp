@@ -99,7 +99,7 @@ class DistributedTracingTest : public ::testing::Test {
     experiment_ = set_experiment(unique_name("distributed")).experiment_id;
   }
   void TearDown() override {
-    flush_trace_async_logging(std::chrono::seconds(60));
+    EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
     set_tracking_uri("");
     internal::reset_fluent_state();
     internal::tracing::reset_for_tests();
@@ -124,7 +124,7 @@ class DistributedTracingTest : public ::testing::Test {
 
   // Each span's name -> its parent's name ("" for the root), read back from the server.
   std::map<std::string, std::string> parents_on_server(const std::string& trace_id) {
-    flush_trace_async_logging(std::chrono::seconds(60));
+    EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
     const Trace trace = MlflowClient(testing::server_uri()).get_trace(trace_id);
     EXPECT_EQ(trace.info.experiment_id(), experiment_);
     EXPECT_EQ(trace.info.state, TraceState::kOk);

@@ -336,7 +336,7 @@ std::string record_cpp_trace_fluently() {
     update.client_request_id = "req-7";
     update_current_trace(update);
   }
-  flush_trace_async_logging(std::chrono::seconds(60));
+  EXPECT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
   LogFeedbackOptions correct;
   correct.name = "correct";
   correct.value = true;

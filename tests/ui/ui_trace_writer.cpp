@@ -50,7 +50,10 @@ int main(int argc, char** argv) {
       }
       root.set_outputs({{"answer", "Paris."}});
     }
-    mlflow::flush_trace_async_logging(std::chrono::seconds(60));
+    if (!mlflow::flush_trace_async_logging(std::chrono::seconds(60))) {
+      std::fprintf(stderr, "ui_trace_writer: the trace was not stored within 60 s\n");
+      return 1;
+    }
     std::printf("{\"experiment_id\": \"%s\", \"trace_id\": \"%s\"}\n", experiment_id.c_str(),
                 trace_id.c_str());
     return 0;

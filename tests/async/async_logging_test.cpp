@@ -451,21 +451,15 @@ TEST(AsyncLogging, FluentLoggingFromEightThreadsAndRunsEndedElsewhere) {
   internal::reset_fluent_state();
 }
 
-std::string self_path() {
-  char self[4096] = {};
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (n <= 0) ADD_FAILURE() << "cannot read /proc/self/exe";
-  return self;
-}
-
 // Process exit drains: a child (this program, see main) logs asynchronously and returns from
 // main without flushing.
 TEST(AsyncLogging, ProcessExitDrainsTheQueue) {
   const std::string db = make_temp_dir("async-exit") + "/mlflow.db";
   MlflowClient client("sqlite:///" + db);
   const std::string run_id = new_run(client);
-  const testing::CommandResult result = testing::run_command(
-      self_path() + " --child-log-and-exit sqlite:///" + db + " " + run_id + " 2>&1");
+  const testing::CommandResult result =
+      testing::run_command(testing::self_executable() + " --child-log-and-exit sqlite:///" + db +
+                           " " + run_id + " 2>&1");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(client.get_metric_history(run_id, "exit").size(), 20000u);
 }
@@ -529,7 +523,8 @@ TEST(AsyncLoggingExit, ServerStoppedTheProgramExitsWithinTheExitTimeoutAndReport
     const auto start = std::chrono::steady_clock::now();
     const testing::CommandResult result = testing::run_command(
         "MLFLOW_CPP_ASYNC_LOGGING_EXIT_TIMEOUT=" + std::to_string(kExitTimeoutS) + " " +
-        self_path() + " --child-log-to-dead-server " + uri + " " + run_id + " " + how + " 2>&1");
+        testing::self_executable() + " --child-log-to-dead-server " + uri + " " + run_id + " " +
+        how + " 2>&1");
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf(
@@ -615,8 +610,8 @@ struct TerminateOutcome {
 TerminateOutcome run_throwing_child(const std::string& uri, int points,
                                     const std::string& env = "") {
   const testing::CommandResult result =
-      testing::run_command(env + " " + self_path() + " --child-throw-uncaught " + uri + " " +
-                           std::to_string(points) + " 2>&1; echo \"EXIT=$?\"");
+      testing::run_command(env + " " + testing::self_executable() + " --child-throw-uncaught " +
+                           uri + " " + std::to_string(points) + " 2>&1; echo \"EXIT=$?\"");
   TerminateOutcome outcome;
   outcome.output = result.output;
   const std::size_t pos = result.output.find("RUN ");

@@ -137,13 +137,6 @@ TEST(TraceExportNoLoss, TracesThroughAThreeSecondOutageAllArriveOnce) {
   internal::tracing::reset_for_tests();
 }
 
-std::string self_path() {
-  char self[4096] = {};
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (n <= 0) ADD_FAILURE() << "cannot read /proc/self/exe";
-  return self;
-}
-
 TEST(TraceExportExit, ServerGoneTheProgramEndsWithinTheExitDeadlineAndReportsTheLostTraces) {
   constexpr int kTraces = 50;
   constexpr int kExitTimeoutMs = 2000;
@@ -153,8 +146,8 @@ TEST(TraceExportExit, ServerGoneTheProgramEndsWithinTheExitDeadlineAndReportsThe
   proxy.go_down();  // the server is gone for the child: every connection is refused
   const auto start = Clock::now();
   const testing::CommandResult result = testing::run_command(
-      self_path() + " --child-trace-to-dead-server " + proxy.url() + " " + experiment + " " +
-      std::to_string(kTraces) + " " + std::to_string(kExitTimeoutMs) + " 2>&1");
+      testing::self_executable() + " --child-trace-to-dead-server " + proxy.url() + " " +
+      experiment + " " + std::to_string(kTraces) + " " + std::to_string(kExitTimeoutMs) + " 2>&1");
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   std::printf("[ measured ] child with the server gone exited after %.2f s (exit timeout %d ms)\n",
               seconds, kExitTimeoutMs);

@@ -62,6 +62,13 @@ std::string make_temp_dir(const std::string& prefix) {
   return tmpl;
 }
 
+std::string self_executable() {
+  char self[4096] = {};
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (n <= 0) ADD_FAILURE() << "cannot read /proc/self/exe";
+  return self;
+}
+
 CommandResult run_command(const std::string& command) {
   CommandResult result;
   FILE* pipe = ::popen(command.c_str(), "r");

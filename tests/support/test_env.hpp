@@ -21,6 +21,8 @@ std::string source_dir();
 std::string unique_name(const std::string& prefix);
 /// A fresh empty temporary directory (removed by the OS, not by us).
 std::string make_temp_dir(const std::string& prefix);
+/// This test program's own path (/proc/self/exe), for tests that run it again as a child.
+std::string self_executable();
 
 /// Runs a command through /bin/sh; returns exit status and captured stdout.
 struct CommandResult {

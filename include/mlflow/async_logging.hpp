@@ -62,6 +62,14 @@ struct AsyncLoggingOptions {
   /// arrives before it sends, so that more entries are merged into each request. Env:
   /// MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS (whole seconds, as Python reads it). Default: none.
   std::optional<std::chrono::milliseconds> buffering{};
+  /// Durable asynchronous logging (ADR 0026): a journal file to which every accepted entry is
+  /// written before the logging call returns, and marked delivered once stored. A process
+  /// killed before its entries reached the store loses none of them: the next logger on the
+  /// same journal (for the same tracking URI) sends them when it starts, or
+  /// mlflow::replay_async_journal / `mlflow-cpp journal replay PATH` does. Env:
+  /// MLFLOW_CPP_ASYNC_JOURNAL (a path). Default: none (an empty string also means none). Read
+  /// when the client's logger is made (its first asynchronous call).
+  std::optional<std::string> journal{};
   /// Called for every batch given up (in addition to the error thrown by the next flush and a
   /// line to the SDK's log handler, mlflow/logging.hpp). Runs on the worker thread, or, for
   /// what is left at a deadline, on the thread that waited for it. Must not call

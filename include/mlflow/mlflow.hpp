@@ -8,6 +8,7 @@
 #include "mlflow/active_run.hpp"
 #include "mlflow/artifact_options.hpp"
 #include "mlflow/assessment.hpp"
+#include "mlflow/async_journal.hpp"
 #include "mlflow/async_logging.hpp"
 #include "mlflow/client_options.hpp"
 #include "mlflow/dataset.hpp"

@@ -15,6 +15,7 @@
 #include "core/log.hpp"
 #include "core/metric_point.hpp"
 #include "core/terminate_handler.hpp"
+#include "core/url.hpp"
 #include "mlflow/errors.hpp"
 #include "store/tracking_store.hpp"
 
@@ -101,10 +102,11 @@ AsyncEntry metric_entry(const std::string& key, double value, std::int64_t times
 
 std::shared_ptr<AsyncLogger> AsyncLogger::start(std::shared_ptr<TrackingStore> store,
                                                 const AsyncLoggingOptions& options,
-                                                MetricCheck check, RetryHooks hooks) {
+                                                MetricCheck check, RetryHooks hooks,
+                                                const std::string& tracking_uri) {
   auto logger = std::make_shared<AsyncLogger>(Private{}, std::move(store),
                                               resolve_async_logging_options(options, process_env()),
-                                              check, std::move(hooks));
+                                              check, std::move(hooks), tracking_uri);
   // The worker holds the logger: a worker abandoned at a deadline outlives its clients safely.
   logger->worker_ = std::thread([self = logger] { self->worker_loop(); });
   {
@@ -123,15 +125,20 @@ std::shared_ptr<AsyncLogger> AsyncLogger::start(std::shared_ptr<TrackingStore> s
 }
 
 AsyncLogger::AsyncLogger(Private, std::shared_ptr<TrackingStore> store, AsyncLoggingOptions options,
-                         MetricCheck check, RetryHooks hooks)
+                         MetricCheck check, RetryHooks hooks, const std::string& tracking_uri)
     : pid_(::getpid()),
       deadline_(kDeadlinePurpose),
       check_(check),
       options_(std::move(options)),
+      tracking_uri_(tracking_uri),
+      hooks_(hooks),
+      journal_(options_.journal->empty() ? nullptr
+                                         : AsyncJournal::open(*options_.journal, &tracking_uri_)),
       queue_([this] { wake_worker(); }),
       sender_(std::move(store), std::move(hooks), deadline_,
               [this](AsyncLoggingError error) { report(std::move(error)); }) {
   queue_.set_capacity(options_.queue_capacity, options_.when_full == AsyncQueueFullPolicy::kDrop);
+  queue_.set_journal(journal_.get());
 }
 
 AsyncLogger::~AsyncLogger() {
@@ -145,6 +152,12 @@ bool AsyncLogger::owned_by_this_process() const noexcept { return ::getpid() == 
 
 void AsyncLogger::set_options(AsyncLoggingOptions options) {
   options = resolve_async_logging_options(std::move(options), process_env());
+  if (*options.journal != (journal_ ? journal_->path() : std::string())) {
+    throw_error(ErrorCode::kInvalidState,
+                "AsyncLoggingOptions::journal cannot change once the client's asynchronous "
+                "logger is made (its first asynchronous call): set it before, or use another "
+                "client.");
+  }
   queue_.set_capacity(options.queue_capacity, options.when_full == AsyncQueueFullPolicy::kDrop);
   std::lock_guard<std::mutex> lock(options_mutex_);
   options_ = std::move(options);
@@ -226,6 +239,7 @@ void AsyncLogger::worker_loop() {
     std::lock_guard<std::mutex> lock(worker_mutex_);
     worker_id_ = std::this_thread::get_id();
   }
+  if (journal_) replay_journal();
   std::vector<AsyncBuffer> buffers;
   for (;;) {
     std::uint64_t ticket = 0;
@@ -247,7 +261,11 @@ void AsyncLogger::worker_loop() {
     // (producers then log synchronously), so nothing can be left behind in it.
     queue_.collect(buffers, stopping);
     if (!buffers.empty()) {
+      // Journaled entries reach the disk once per round (ADR 0026's fsync policy).
+      if (journal_) journal_->sync();
+      const std::uint64_t failed_before = sender_.failed().total();
       sender_.send_round(buffers, max_outage);
+      if (journal_) mark_round(buffers, failed_before);
       queue_.recycle(buffers);
     }
     // What a shutdown deadline left unsent is reported once, per run, on the way out.
@@ -278,6 +296,49 @@ void AsyncLogger::worker_loop() {
     if (buffering.count() > 0 && has_work_.load() && !more()) {
       worker_cv_.wait_for(lock, buffering, more);
     }
+  }
+}
+
+void AsyncLogger::mark_round(const std::vector<AsyncBuffer>& buffers,
+                             std::uint64_t failed_before) noexcept {
+  // A round with any loss stays unmarked as a whole: what of it was stored is only sent again
+  // by a replay, and MLflow stores it once.
+  if (sender_.failed().total() != failed_before || deadline_.expired()) return;
+  for (const AsyncBuffer& b : buffers) {
+    if (b.last_seq != 0) journal_->mark_delivered(b.lane, b.first_seq, b.last_seq);
+  }
+}
+
+void AsyncLogger::replay_journal() noexcept {
+  try {
+    const std::string uri = strip_credentials(tracking_uri_);
+    const std::string own = journal_->session();
+    std::shared_ptr<TrackingStore> store = sender_.store();
+    std::chrono::milliseconds max_outage;
+    {
+      std::lock_guard<std::mutex> lock(options_mutex_);
+      max_outage = options_.max_outage;
+    }
+    const JournalReplayTotals totals = replay_async_journal_file(
+        journal_->path(),
+        [&](const JournalSession& s) {
+          // A live process still sends its own; another URI's entries are not ours to send.
+          return s.id == own || s.live || s.tracking_uri != uri ? nullptr : store;
+        },
+        max_outage, deadline_, hooks_);
+    if (totals.delivered.total() != 0) {
+      log(LogLevel::kInfo,
+          "mlflow: asynchronous logging delivered " + std::to_string(totals.delivered.total()) +
+              " entries that an earlier process had journaled in '" + journal_->path() + "'");
+    }
+    for (const AsyncLoggingError& e : totals.errors) {
+      log(LogLevel::kWarning, "mlflow: replaying the asynchronous logging journal '" +
+                                  journal_->path() + "' failed for " + describe(e));
+    }
+  } catch (const std::exception& e) {
+    log(LogLevel::kWarning, std::string("mlflow: the asynchronous logging journal was not "
+                                        "replayed: ") +
+                                e.what());
   }
 }
 
@@ -536,7 +597,7 @@ AsyncLogger& AsyncLogHolder::get(const std::shared_ptr<TrackingStore>& store) {
   if (AsyncLogger* l = logger_ptr.load(std::memory_order_acquire)) return *l;
   std::lock_guard<std::mutex> lock(mutex);
   if (!logger) {
-    logger = AsyncLogger::start(store, options, check);
+    logger = AsyncLogger::start(store, options, check, {}, tracking_uri);
     logger_ptr.store(logger.get(), std::memory_order_release);
   }
   return *logger;

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "async/async_journal.hpp"
 #include "async/async_queue.hpp"
 #include "async/async_sender.hpp"
 #include "core/clock.hpp"
@@ -50,12 +51,16 @@ class AsyncLogger : public std::enable_shared_from_this<AsyncLogger> {
   using Clock = std::chrono::steady_clock;
 
   /// Makes a logger and starts its worker. `options` are completed from the environment
-  /// (core/config.hpp). `hooks` (tests): the hold's sleep and jitter.
+  /// (core/config.hpp). `hooks` (tests): the hold's sleep and jitter. `tracking_uri` names the
+  /// store in the journal (AsyncLoggingOptions::journal), whose undelivered entries of earlier
+  /// processes for the same URI the worker sends first. Throws when the journal cannot be
+  /// opened.
   static std::shared_ptr<AsyncLogger> start(std::shared_ptr<TrackingStore> store,
                                             const AsyncLoggingOptions& options, MetricCheck check,
-                                            RetryHooks hooks = {});
+                                            RetryHooks hooks = {},
+                                            const std::string& tracking_uri = {});
   AsyncLogger(Private, std::shared_ptr<TrackingStore> store, AsyncLoggingOptions options,
-              MetricCheck check, RetryHooks hooks);
+              MetricCheck check, RetryHooks hooks, const std::string& tracking_uri);
   ~AsyncLogger();
   AsyncLogger(const AsyncLogger&) = delete;
   AsyncLogger& operator=(const AsyncLogger&) = delete;
@@ -102,6 +107,10 @@ class AsyncLogger : public std::enable_shared_from_this<AsyncLogger> {
 
  private:
   void worker_loop();
+  /// Sends what earlier, finished processes journaled for this tracking URI and never stored.
+  void replay_journal() noexcept;
+  /// Marks a round's buffers delivered in the journal when nothing of the round was lost.
+  void mark_round(const std::vector<AsyncBuffer>& buffers, std::uint64_t failed_before) noexcept;
   void wake_worker();
   /// Waits for the worker to finish a round requested now; until `at` when given.
   bool wait_for_round(const Clock::time_point* at);
@@ -115,6 +124,10 @@ class AsyncLogger : public std::enable_shared_from_this<AsyncLogger> {
 
   mutable std::mutex options_mutex_;
   AsyncLoggingOptions options_;  // complete (every optional set)
+
+  std::string tracking_uri_;
+  RetryHooks hooks_;
+  std::unique_ptr<AsyncJournal> journal_;  // AsyncLoggingOptions::journal, when set
 
   AsyncQueue queue_;
   AsyncSender sender_;
@@ -158,7 +171,9 @@ AsyncLogger::Clock::time_point shutdown_all_async_loggers_for_exit(
 /// What MlflowClient and its copies share: the logger, made on the first asynchronous call,
 /// and shut down (within its exit_timeout) when the last copy goes.
 struct AsyncLogHolder {
-  explicit AsyncLogHolder(MetricCheck check) : check(check) {}
+  /// `tracking_uri`: the client's, recorded in the journal (AsyncLoggingOptions::journal).
+  explicit AsyncLogHolder(MetricCheck check, std::string tracking_uri = {})
+      : check(check), tracking_uri(std::move(tracking_uri)) {}
   ~AsyncLogHolder();
   AsyncLogHolder(const AsyncLogHolder&) = delete;
   AsyncLogHolder& operator=(const AsyncLogHolder&) = delete;
@@ -173,6 +188,7 @@ struct AsyncLogHolder {
   std::shared_ptr<AsyncLogger> logger;  // guarded by mutex
   AsyncLoggingOptions options;          // guarded by mutex; used when the logger is made
   const MetricCheck check;
+  const std::string tracking_uri;
 };
 
 }  // namespace mlflow::internal

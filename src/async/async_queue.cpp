@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "async/async_journal.hpp"
+
 namespace mlflow::internal {
 namespace {
 
@@ -70,6 +72,7 @@ AsyncSlot& AsyncQueue::slot_for_this_thread() {
                               [](const auto& p) { return p.second.use_count() == 1; }),
                ts.all.end());
   auto slot = std::make_shared<AsyncSlot>();
+  slot->lane = next_lane_.fetch_add(1);
   {
     std::lock_guard<std::mutex> lock(slots_mutex_);
     slots_.push_back(slot);
@@ -98,6 +101,13 @@ bool AsyncQueue::push(AsyncSlot& slot, const std::string& run_id, AsyncEntry&& e
                closed_.load();
       });
       if (closed_.load()) return false;
+    }
+    if (journal_ != nullptr) {
+      // Journaled before it is acknowledged; consecutive seqs within a buffer.
+      journal_->append(slot.lane, slot.journal_seq + 1, run_id, entry);
+      ++slot.journal_seq;
+      if (buf.entries.empty()) buf.first_seq = slot.journal_seq;
+      buf.last_seq = slot.journal_seq;
     }
     if (buf.runs.empty() || buf.runs.back() != run_id) buf.runs.push_back(run_id);
     entry.run = static_cast<std::uint32_t>(buf.runs.size() - 1);
@@ -145,6 +155,7 @@ void AsyncQueue::collect(std::vector<AsyncBuffer>& out, bool close) {
         out.push_back(std::move(spares_.back()));
         spares_.pop_back();
         std::swap(out.back(), slot->buffer);
+        out.back().lane = slot->lane;
       }
     }
     slot->space.notify_all();
@@ -155,6 +166,7 @@ void AsyncQueue::recycle(std::vector<AsyncBuffer>& used) {
   for (AsyncBuffer& b : used) {
     b.entries.clear();
     b.runs.clear();
+    b.first_seq = b.last_seq = 0;
     spares_.push_back(std::move(b));
   }
   used.clear();

@@ -19,6 +19,8 @@
 
 namespace mlflow::internal {
 
+class AsyncJournal;
+
 /// The metric fields that are rarely set, kept out of line so that a plain point stays small.
 struct MetricExtras {
   std::optional<std::string> model_id;
@@ -43,6 +45,11 @@ struct AsyncEntry {
 struct AsyncBuffer {
   std::vector<AsyncEntry> entries;
   std::vector<std::string> runs;
+  // With a journal (async_journal.hpp): the producing thread's lane and the seqs its entries
+  // were journaled under (consecutive, first..last), for the delivered mark.
+  std::uint32_t lane = 0;
+  std::uint64_t first_seq = 0;
+  std::uint64_t last_seq = 0;
 };
 
 /// Entries by kind (what AsyncLoggingError and the counters report).
@@ -69,6 +76,9 @@ struct AsyncSlot {
   // Touched only by the owning thread: what was already validated.
   std::unordered_set<std::string> valid_metric_keys;
   std::string valid_run_id;
+  // The journal lane of this thread and the last seq journaled in it (guarded by mutex).
+  std::uint32_t lane = 0;
+  std::uint64_t journal_seq = 0;
 };
 
 struct QueueStats {
@@ -85,11 +95,14 @@ class AsyncQueue {
   AsyncQueue& operator=(const AsyncQueue&) = delete;
 
   void set_capacity(std::size_t capacity, bool drop_when_full);
+  /// Every accepted entry is written to `journal` before push returns (set before any push).
+  void set_journal(AsyncJournal* journal) noexcept { journal_ = journal; }
 
   /// The calling thread's slot, made on its first use.
   AsyncSlot& slot_for_this_thread();
   /// Appends under the slot's lock, applying the full-queue policy. False once the queue is
-  /// closed (the caller then logs synchronously).
+  /// closed (the caller then logs synchronously). With a journal, the entry is written to it
+  /// first; a journal that cannot take it throws and nothing is queued.
   bool push(AsyncSlot& slot, const std::string& run_id, AsyncEntry&& entry);
 
   /// Worker: moves every non-empty buffer into `out`, leaving an emptied spare in its place.
@@ -111,6 +124,8 @@ class AsyncQueue {
   std::atomic<std::size_t> capacity_{100000};
   std::atomic<bool> drop_when_full_{false};
   std::atomic<bool> closed_{false};
+  AsyncJournal* journal_ = nullptr;
+  std::atomic<std::uint32_t> next_lane_{0};
 
   mutable std::mutex slots_mutex_;
   std::vector<std::shared_ptr<AsyncSlot>> slots_;

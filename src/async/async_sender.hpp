@@ -47,6 +47,7 @@ class AsyncSender {
   /// Everything `enqueued` that is neither sent nor failed yet becomes failed; returns it.
   EntryCounts abandon(const EntryCounts& enqueued);
 
+  const std::shared_ptr<TrackingStore>& store() const noexcept { return store_; }
   EntryCounts sent() const;
   EntryCounts failed() const;
   std::uint64_t requests() const noexcept { return requests_.load(); }

@@ -74,7 +74,7 @@ MlflowClient::Impl::Impl(internal::Backend backend, std::string tracking_uri,
     : backend_(internal::with_seam_defaults(std::move(backend))),
       tracking_uri_(std::move(tracking_uri)),
       hooks_(std::move(hooks), tracking_uri_),
-      async_(kMetricCheck),
+      async_(kMetricCheck, tracking_uri_),
       async_by_default_(async_by_default) {}
 
 namespace internal {

@@ -307,6 +307,10 @@ AsyncLoggingOptions resolve_async_logging_options(AsyncLoggingOptions options,
     options.buffering = seconds_from_env("MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS", true)
                             .value_or(std::chrono::milliseconds(0));
   }
+  if (!options.journal) {
+    const auto path = env("MLFLOW_CPP_ASYNC_JOURNAL");
+    options.journal = path ? *path : std::string();
+  }
   return options;
 }
 

@@ -660,7 +660,22 @@ int child_trace_to_dead_server(const std::string& uri, const std::string& experi
                                int exit_timeout_ms);
 }  // namespace mlflow
 
+namespace mlflow {
+// tests/async/async_journal_test.cpp's children.
+int child_journal_log(const std::string& uri, const std::string& run_id, const std::string& journal,
+                      const std::string& side, int points, int pause_at);
+int child_journal_start(const std::string& uri, const std::string& run_id,
+                        const std::string& journal);
+}  // namespace mlflow
+
 int main(int argc, char** argv) {
+  if (argc == 8 && std::string(argv[1]) == "--child-journal-log") {
+    return mlflow::child_journal_log(argv[2], argv[3], argv[4], argv[5], std::atoi(argv[6]),
+                                     std::atoi(argv[7]));
+  }
+  if (argc == 5 && std::string(argv[1]) == "--child-journal-start") {
+    return mlflow::child_journal_start(argv[2], argv[3], argv[4]);
+  }
   if (argc == 6 && std::string(argv[1]) == "--child-trace-to-dead-server") {
     return mlflow::child_trace_to_dead_server(argv[2], argv[3], std::atoi(argv[4]),
                                               std::atoi(argv[5]));

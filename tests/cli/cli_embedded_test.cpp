@@ -508,5 +508,48 @@ TEST(CliHelp, EveryCommandHasHelpWithAnExample) {
   EXPECT_THAT(version.out, HasSubstr("3.18.0"));
 }
 
+// ---- journal status / replay (durable asynchronous logging, ADR 0026) ----------------------
+
+// A journal as a process killed before it stored anything leaves it (its pid is gone).
+std::string killed_process_journal(const std::string& uri, const std::string& run_id) {
+  const std::string entry = "{\"s\":\"s1\",\"r\":\"" + run_id + "\",\"k\":\"m\",\"key\":\"loss\",";
+  return "{\"format\":\"mlflow-cpp-async-journal\",\"version\":1}\n"
+         "{\"session\":\"s1\",\"uri\":\"" +
+         uri + "\",\"host\":\"elsewhere\",\"pid\":1}\n" + entry +
+         "\"l\":0,\"n\":1,\"v\":0.5,\"ts\":1000,\"step\":0}\n" + entry +
+         "\"l\":0,\"n\":2,\"v\":0.25,\"ts\":1001,\"step\":1}\n";
+}
+
+TEST_F(CliEmbedded, JournalStatusAndReplayDeliverWhatAKilledProcessLeft) {
+  const std::string run_id = new_run();
+  const std::string journal = dir + "/async.journal";
+  write_file(journal, killed_process_journal(uri, run_id));
+  const JsonValue before = ok_json({"journal", "status", journal});
+  EXPECT_EQ(before.at("pending").at("metrics").as_int(), 2);
+  EXPECT_EQ(before.at("live_sessions").as_int(), 0);
+
+  const JsonValue replayed = ok_json({"journal", "replay", journal});
+  EXPECT_EQ(replayed.at("delivered").at("total").as_int(), 2);
+  EXPECT_EQ(client().get_metric_history(run_id, "loss").size(), 2u);
+  EXPECT_EQ(ok_json({"journal", "status", journal}).at("pending").at("total").as_int(), 0);
+  EXPECT_THAT(ok({"journal", "status", journal}), HasSubstr("delivered"));
+
+  // A run the store does not have: refused for good (exit 4), not sent again.
+  const std::string other = dir + "/other.journal";
+  write_file(other, killed_process_journal(uri, "0123456789abcdef0123456789abcdef"));
+  EXPECT_EQ(cli({"journal", "replay", other}).exit_code, 4);
+  EXPECT_EQ(ok_json({"journal", "status", other}).at("refused").at("total").as_int(), 2);
+  EXPECT_EQ(ok_json({"journal", "replay", other}).at("delivered").at("total").as_int(), 0);
+
+  // Not a journal: exit 4, the file unchanged.
+  const std::string csv = dir + "/points.csv";
+  write_file(csv, "step,loss\n");
+  const CliResult foreign = cli({"journal", "replay", csv});
+  EXPECT_EQ(foreign.exit_code, 4);
+  EXPECT_THAT(foreign.err, HasSubstr("not a usable mlflow-cpp asynchronous logging journal"));
+  EXPECT_EQ(file_bytes(csv), "step,loss\n");
+  EXPECT_EQ(cli({"journal", "status"}).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace mlflow::testing

@@ -1,7 +1,10 @@
 # Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 """Dumps experiments canonically with Python's MlflowClient, for the sync tests.
 
-Usage: sync_dump.py TRACKING_URI [--copy] [--db SQLITE_FILE] EXPERIMENT_NAME...
+Usage: sync_dump.py EXPERIMENT_NAME [--db SQLITE_FILE] SIDE...
+
+Each SIDE is a tracking URI, or copy:URI for the destination of a sync; the output is
+{"sides": [dump of each SIDE]} (one Python start for all of them).
 
 Runs are keyed by their id, or with --copy (the destination of a sync) by the
 mlflow.cpp.sync.source_run_id tag, and a parent link is written the same way, so the dump of a
@@ -97,16 +100,7 @@ def row_counts(db, experiment_ids):
     return counts
 
 
-def main():
-    args = sys.argv[1:]
-    uri = args.pop(0)
-    copy = "--copy" in args
-    db = None
-    if "--db" in args:
-        i = args.index("--db")
-        db = args[i + 1]
-        del args[i : i + 2]
-    names = [a for a in args if a != "--copy"]
+def dump(uri, copy, names, db):
     client = MlflowClient(uri)
     out = {"experiments": {}, "untagged": [], "duplicates": []}
     ids = []
@@ -131,9 +125,21 @@ def main():
             "runs": {key_of[r.info.run_id]: dump_run(client, r, copy, key_of) for r in runs
                      if key_of.get(r.info.run_id)},
         }
-    if db:
+    if db and copy:
         out["row_counts"] = row_counts(db, ids)
-    print(json.dumps(out, sort_keys=True))
+    return out
+
+
+def main():
+    args = sys.argv[1:]
+    names = [args.pop(0)]
+    db = None
+    if args and args[0] == "--db":
+        db = args[1]
+        args = args[2:]
+    sides = [dump(a[5:], True, names, db) if a.startswith("copy:") else dump(a, False, names, db)
+             for a in args]
+    print(json.dumps({"sides": sides}, sort_keys=True))
 
 
 if __name__ == "__main__":

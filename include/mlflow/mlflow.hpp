@@ -38,6 +38,7 @@
 #include "mlflow/run.hpp"
 #include "mlflow/run_status.hpp"
 #include "mlflow/span_data.hpp"
+#include "mlflow/sync.hpp"
 #include "mlflow/system_metrics.hpp"
 #include "mlflow/tag.hpp"
 #include "mlflow/trace.hpp"

@@ -317,6 +317,31 @@ bool check_embedded(const ValidateSetupOptions& options, const std::string& uri,
   }
 }
 
+// The missing directories of a local artifact location (deepest first), removed on scope exit
+// when they are empty again.
+class CreatedDirectories {
+ public:
+  explicit CreatedDirectories(const std::string& location) {
+    const bool local = location.rfind("file:", 0) == 0 || location.find(":/") == std::string::npos;
+    if (!local) return;
+    std::error_code ec;
+    for (auto path = std::filesystem::absolute(internal::local_path_from_uri(location), ec);
+         !ec && !path.empty() && !std::filesystem::exists(path, ec); path = path.parent_path()) {
+      missing_.push_back(path);
+      if (path == path.parent_path()) break;
+    }
+  }
+  ~CreatedDirectories() {
+    std::error_code ec;
+    for (const auto& path : missing_) std::filesystem::remove(path, ec);  // only if empty
+  }
+  CreatedDirectories(const CreatedDirectories&) = delete;
+  CreatedDirectories& operator=(const CreatedDirectories&) = delete;
+
+ private:
+  std::vector<std::filesystem::path> missing_;
+};
+
 void check_artifacts(const ValidateSetupOptions& options, const std::string& uri, Checks& checks) {
   ClientOptions client_options = options.client;
   client_options.tracking_uri = uri;
@@ -334,8 +359,11 @@ void check_artifacts(const ValidateSetupOptions& options, const std::string& uri
                                            internal::strip_credentials(location) + ".");
       return;
     }
-    // A directory of its own, removed again: nothing of the user's is touched.
+    // A directory of its own, removed again: nothing of the user's is touched. On a local
+    // store the experiment's directory may not exist yet (./mlruns/0): what the probe creates
+    // around it is removed too.
     const std::string dir = ".mlflow-cpp-validate-setup-" + internal::uuid4_hex();
+    const CreatedDirectories created(location);
     internal::ScopedTempDir scratch("mlflow-cpp-validate-setup");
     const std::string content = "mlflow-cpp validate_setup " + dir + "\n";
     const auto file = scratch.path() / "probe.txt";

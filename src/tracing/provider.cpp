@@ -27,6 +27,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The key of a collector's exporter among the per-URI exporters.
+constexpr const char* kCollectorKeyPrefix = "otlp-collector:";
+
 // ---- process-wide state (never destroyed: senders and exit hooks may use it to the end) ----
 
 struct Runtime {
@@ -527,7 +530,7 @@ std::shared_ptr<TraceExporter> collector_exporter() {
   }
   std::shared_ptr<TraceExporter> exporter;
   if (config) {
-    const std::string key = "otlp-collector:" + config->endpoint;
+    const std::string key = std::string(kCollectorKeyPrefix) + config->endpoint;
     std::lock_guard<std::mutex> lock(r.mutex);
     const auto it = r.exporters.find(key);
     if (it != r.exporters.end()) exporter = it->second;
@@ -543,7 +546,7 @@ std::shared_ptr<TraceExporter> collector_exporter() {
     r.dual_export = config && config->dual_export;
     if (exporter) {
       r.collector =
-          r.exporters.emplace("otlp-collector:" + config->endpoint, exporter).first->second;
+          r.exporters.emplace(kCollectorKeyPrefix + config->endpoint, exporter).first->second;
     }
   }
   return r.collector;
@@ -580,8 +583,20 @@ void set_exporter_for_tests(std::shared_ptr<TraceExporter> exporter) {
 
 void reset_for_tests() {
   auto& r = runtime();
+  // A collector's exporter holds the configuration it was made with (headers, resource): the
+  // next one is made afresh from the environment. Released outside the lock (its destructor
+  // drains it).
+  std::vector<std::shared_ptr<TraceExporter>> collectors;
   {
     std::lock_guard<std::mutex> lock(r.mutex);
+    for (auto it = r.exporters.begin(); it != r.exporters.end();) {
+      if (it->first.rfind(kCollectorKeyPrefix, 0) == 0) {
+        collectors.push_back(std::move(it->second));
+        it = r.exporters.erase(it);
+      } else {
+        ++it;
+      }
+    }
     r.live.clear();
     r.destination.reset();
     r.last_trace_id.reset();

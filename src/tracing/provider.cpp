@@ -20,11 +20,15 @@
 #include "mlflow/fluent.hpp"
 #include "mlflow/trace_export.hpp"
 #include "tracing/finalize.hpp"
+#include "tracing/otlp_collector.hpp"
 
 namespace mlflow::internal::tracing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The key of a collector's exporter among the per-URI exporters.
+constexpr const char* kCollectorKeyPrefix = "otlp-collector:";
 
 // ---- process-wide state (never destroyed: senders and exit hooks may use it to the end) ----
 
@@ -38,6 +42,11 @@ struct Runtime {
   std::optional<TraceExportOptions> options;                             // guarded by mutex
   std::optional<std::pair<std::string, std::string>> cached_experiment;  // (key, id)
   std::shared_ptr<TraceExporter> test_exporter;                          // guarded by mutex
+  /// The OpenTelemetry collector's exporter (ADR 0028), resolved from the environment once
+  /// (again after reset_for_tests); null when none is configured.
+  bool collector_resolved = false;           // guarded by mutex
+  std::shared_ptr<TraceExporter> collector;  // guarded by mutex
+  bool dual_export = false;                  // guarded by mutex
 };
 
 Runtime& runtime() {
@@ -131,6 +140,14 @@ void flush_at_exit() noexcept {
   }
 }
 
+void register_exit_flush() {
+  static std::once_flag at_exit_once;
+  std::call_once(at_exit_once, [] {
+    std::atexit(flush_at_exit);
+    add_terminate_hook(flush_at_exit);
+  });
+}
+
 std::optional<std::string> latest_active_run_id() {
   const auto runs = all_active_runs();
   if (runs.empty()) return std::nullopt;
@@ -155,7 +172,17 @@ std::shared_ptr<TraceRecord> new_trace_record(const std::string& trace_id, const
   if (auto model = active_model_id_global())
     info.trace_metadata[TraceMetadataKey::kModelId] = *model;
   info.tags[TraceTagKey::kTraceName] = name;
-  record->exporter = exporter_for_new_trace();
+  // Python's processor choice: a collector replaces the MLflow server unless dual export is
+  // on; a destination set in code wins over the collector, again unless dual export is on.
+  auto collector = collector_exporter();
+  const bool dual = collector_dual_export();
+  const bool has_destination = [] {
+    auto& r = runtime();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    return r.destination.has_value() || r.test_exporter != nullptr;
+  }();
+  if (!collector || dual || has_destination) record->exporter = exporter_for_new_trace();
+  if (collector && (dual || !has_destination)) record->collector = std::move(collector);
   return record;
 }
 
@@ -375,6 +402,12 @@ void end(const std::shared_ptr<LiveSpanState>& span, const EndSpanOptions* optio
     }
     if (item) {
       if (!record->is_remote) unregister_live(item->trace_id);
+      if (record->collector) {
+        ExportItem spans_only = record->exporter ? *item : std::move(*item);
+        spans_only.info.reset();  // a collector keeps spans, not MLflow trace records
+        spans_only.prompts.clear();
+        record->collector->submit(std::move(spans_only));
+      }
       if (record->exporter) record->exporter->submit(std::move(*item));
     }
   } catch (const std::exception& e) {
@@ -475,14 +508,54 @@ std::shared_ptr<TraceExporter> exporter_for(const MlflowClient& client) {
   auto store = ClientAccess::impl(client)->trace_export();
   const TraceExportOptions options = trace_export_options();
   auto exporter = std::make_shared<TraceExporter>(std::move(store), options, key);
-  static std::once_flag at_exit_once;
-  std::call_once(at_exit_once, [] {
-    std::atexit(flush_at_exit);
-    add_terminate_hook(flush_at_exit);
-  });
+  register_exit_flush();
   std::lock_guard<std::mutex> lock(r.mutex);
   auto [it, inserted] = r.exporters.emplace(key, exporter);
   return it->second;  // another thread may have won; its exporter serves both
+}
+
+std::shared_ptr<TraceExporter> collector_exporter() {
+  auto& r = runtime();
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    if (r.collector_resolved) return r.collector;
+  }
+  std::optional<CollectorConfig> config;
+  try {
+    config = collector_config_from(process_env());
+  } catch (const std::exception& e) {
+    log(LogLevel::kError, std::string("mlflow tracing: not exporting to the OpenTelemetry "
+                                      "collector: ") +
+                              e.what());
+  }
+  std::shared_ptr<TraceExporter> exporter;
+  if (config) {
+    const std::string key = std::string(kCollectorKeyPrefix) + config->endpoint;
+    std::lock_guard<std::mutex> lock(r.mutex);
+    const auto it = r.exporters.find(key);
+    if (it != r.exporters.end()) exporter = it->second;
+  }
+  if (config && !exporter) {
+    exporter = std::make_shared<TraceExporter>(make_collector_store(*config),
+                                               trace_export_options(), config->endpoint);
+    register_exit_flush();
+  }
+  std::lock_guard<std::mutex> lock(r.mutex);
+  if (!r.collector_resolved) {
+    r.collector_resolved = true;
+    r.dual_export = config && config->dual_export;
+    if (exporter) {
+      r.collector =
+          r.exporters.emplace(kCollectorKeyPrefix + config->endpoint, exporter).first->second;
+    }
+  }
+  return r.collector;
+}
+
+bool collector_dual_export() {
+  auto& r = runtime();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  return r.dual_export;
 }
 
 std::shared_ptr<TraceExporter> exporter_for_new_trace() {
@@ -510,12 +583,27 @@ void set_exporter_for_tests(std::shared_ptr<TraceExporter> exporter) {
 
 void reset_for_tests() {
   auto& r = runtime();
+  // A collector's exporter holds the configuration it was made with (headers, resource): the
+  // next one is made afresh from the environment. Released outside the lock (its destructor
+  // drains it).
+  std::vector<std::shared_ptr<TraceExporter>> collectors;
   {
     std::lock_guard<std::mutex> lock(r.mutex);
+    for (auto it = r.exporters.begin(); it != r.exporters.end();) {
+      if (it->first.rfind(kCollectorKeyPrefix, 0) == 0) {
+        collectors.push_back(std::move(it->second));
+        it = r.exporters.erase(it);
+      } else {
+        ++it;
+      }
+    }
     r.live.clear();
     r.destination.reset();
     r.last_trace_id.reset();
     r.cached_experiment.reset();
+    r.collector_resolved = false;
+    r.collector.reset();
+    r.dual_export = false;
   }
   r.enabled.store(true);
   t_context = ThreadContext{};

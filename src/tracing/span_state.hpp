@@ -31,6 +31,8 @@ struct TraceRecord {
   TraceInfo info;
   /// Where the finished trace goes (resolved when the trace starts, on the starting thread).
   std::shared_ptr<TraceExporter> exporter;
+  /// The OpenTelemetry collector's exporter (spans only), when OTLP export is configured.
+  std::shared_ptr<TraceExporter> collector;
   /// Finished spans, in the order they ended.
   std::vector<SpanData> finished;
   std::vector<PromptVersionRef> prompts;

@@ -147,9 +147,14 @@ void TraceExporter::sender_loop() {
       work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
       // Stopping and drained; or out of time, what is queued being shutdown's to report.
       if (queue_.empty() || deadline_.expired()) return;
+      // A fair share of what is queued, so that the other senders send their traces'
+      // StartTraceV3 at the same time instead of one sender sending every trace's in turn.
+      const std::size_t workers = static_cast<std::size_t>(std::max(1, options_.max_workers));
+      const std::size_t share = (queue_.size() + workers - 1) / workers;
       std::size_t spans = 0;
-      while (!queue_.empty() && (batch.empty() || spans + queue_.front().span_count() <=
-                                                      options_.max_spans_per_request)) {
+      while (!queue_.empty() &&
+             (batch.empty() || (batch.size() < share && spans + queue_.front().span_count() <=
+                                                            options_.max_spans_per_request))) {
         spans += queue_.front().span_count();
         queued_bytes_ -= queue_.front().bytes;
         batch.push_back(std::move(queue_.front()));

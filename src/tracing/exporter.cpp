@@ -42,14 +42,10 @@ std::size_t json_bytes(const JsonValue& v) {
 // The traced thread's hand-over made ready to send, here on the sending thread: the spans
 // taken over, and what Python computes when a trace's root ends.
 void prepare(ExportItem& item) {
-  for (auto& span : item.handed_over) {
-    // Only this item holds the span once no handle shows it any more: take it whole.
-    if (span.use_count() == 1) {
-      item.spans.push_back(std::move(*span));
-    } else {
-      item.spans.push_back(*span);
-    }
-  }
+  // Copied, not moved: a span handle may still read it (an ended span never changes, so no
+  // lock is needed; the queue's mutex orders the hand-over before this).
+  item.spans.reserve(item.spans.size() + item.handed_over.size());
+  for (const auto& span : item.handed_over) item.spans.push_back(*span);
   item.handed_over.clear();
   if (!item.needs_finalize || !item.info) return;
   item.needs_finalize = false;

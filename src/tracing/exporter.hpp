@@ -39,8 +39,8 @@ struct ExportItem {
   std::string experiment_id;
   std::string trace_id;
   std::vector<SpanData> spans;
-  /// Spans as the traced thread handed them over (a span handle may still read them): moved,
-  /// or copied while a handle holds them, into `spans` by the sender before it sends.
+  /// Spans as the traced thread handed them over (a span handle may still read them): copied
+  /// into `spans` by the sender before it sends, so the traced thread copies nothing.
   std::vector<std::shared_ptr<SpanData>> handed_over;
   /// Set for traces whose root is in this process (StartTraceV3 after the spans); unset for
   /// the spans of a trace continued from another process.

@@ -54,6 +54,7 @@ int run_cli(int argc, char** argv) {
   add_traces_commands(app, context);
   add_doctor_commands(app, context);
   add_journal_commands(app, context);
+  add_sync_command(app, context);
 
   try {
     app.parse(argc, argv);

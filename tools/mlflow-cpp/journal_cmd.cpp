@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -20,10 +21,10 @@ namespace {
 using mlflow::JsonValue;
 
 JsonValue counts_json(const mlflow::AsyncJournalCounts& c) {
-  return JsonValue::object({{"metrics", static_cast<double>(c.metrics)},
-                            {"params", static_cast<double>(c.params)},
-                            {"tags", static_cast<double>(c.tags)},
-                            {"total", static_cast<double>(c.total())}});
+  return JsonValue::object({{"metrics", static_cast<std::int64_t>(c.metrics)},
+                            {"params", static_cast<std::int64_t>(c.params)},
+                            {"tags", static_cast<std::int64_t>(c.tags)},
+                            {"total", static_cast<std::int64_t>(c.total())}});
 }
 
 std::string counts_text(const mlflow::AsyncJournalCounts& c) {
@@ -35,14 +36,15 @@ void status(Context& context, const std::string& path) {
   const mlflow::AsyncJournalStatus s = mlflow::async_journal_status(path);
   JsonValue uris = JsonValue::array();
   for (const std::string& uri : s.pending_tracking_uris) uris.push_back(uri);
-  const JsonValue json = JsonValue::object({{"path", path},
-                                            {"accepted", counts_json(s.accepted)},
-                                            {"delivered", counts_json(s.delivered)},
-                                            {"refused", counts_json(s.refused)},
-                                            {"pending", counts_json(s.pending)},
-                                            {"sessions", static_cast<double>(s.sessions)},
-                                            {"live_sessions", static_cast<double>(s.live_sessions)},
-                                            {"pending_tracking_uris", uris}});
+  const JsonValue json =
+      JsonValue::object({{"path", path},
+                         {"accepted", counts_json(s.accepted)},
+                         {"delivered", counts_json(s.delivered)},
+                         {"refused", counts_json(s.refused)},
+                         {"pending", counts_json(s.pending)},
+                         {"sessions", static_cast<std::int64_t>(s.sessions)},
+                         {"live_sessions", static_cast<std::int64_t>(s.live_sessions)},
+                         {"pending_tracking_uris", uris}});
   Table table({"Entries", "Count"});
   table.add({"accepted", counts_text(s.accepted)});
   table.add({"delivered", counts_text(s.delivered)});

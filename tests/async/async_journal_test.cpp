@@ -189,13 +189,22 @@ void expect_stored_exactly_once(MlflowClient& client, const std::string& run_id,
 
 constexpr int kPoints = 3000;
 
+// A journal and side file in a temporary directory, and a run on the real server.
+struct Scene {
+  std::string dir = testing::make_temp_dir("async-journal");
+  std::string journal = dir + "/async.journal";
+  std::string side = dir + "/accepted.txt";
+  MlflowClient direct{testing::server_uri()};
+  std::string run_id =
+      direct.create_run(direct.create_experiment(testing::unique_name("journal"))).info.run_id;
+};
+
 TEST(AsyncJournal, KilledWhileTheServerIsDownANewProcessDeliversEveryAcceptedEntryOnce) {
-  const std::string dir = testing::make_temp_dir("async-journal");
-  const std::string journal = dir + "/async.journal";
-  const std::string side = dir + "/accepted.txt";
-  MlflowClient direct(testing::server_uri());
-  const std::string experiment = direct.create_experiment(testing::unique_name("journal"));
-  const std::string run_id = direct.create_run(experiment).info.run_id;
+  const Scene scene;
+  const std::string& journal = scene.journal;
+  const std::string& side = scene.side;
+  MlflowClient direct = scene.direct;
+  const std::string& run_id = scene.run_id;
 
   FaultProxy proxy(testing::server_uri());
   proxy.go_down();
@@ -227,12 +236,11 @@ TEST(AsyncJournal, KilledWhileTheServerIsDownANewProcessDeliversEveryAcceptedEnt
 }
 
 TEST(AsyncJournal, KilledAfterPartialDeliveryTheNextLoggerDeliversTheRestWithoutDuplicates) {
-  const std::string dir = testing::make_temp_dir("async-journal");
-  const std::string journal = dir + "/async.journal";
-  const std::string side = dir + "/accepted.txt";
-  MlflowClient direct(testing::server_uri());
-  const std::string experiment = direct.create_experiment(testing::unique_name("journal"));
-  const std::string run_id = direct.create_run(experiment).info.run_id;
+  const Scene scene;
+  const std::string& journal = scene.journal;
+  const std::string& side = scene.side;
+  MlflowClient direct = scene.direct;
+  const std::string& run_id = scene.run_id;
 
   FaultProxy proxy(testing::server_uri());
   {

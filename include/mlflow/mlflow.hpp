@@ -37,6 +37,7 @@
 #include "mlflow/registry_options.hpp"
 #include "mlflow/run.hpp"
 #include "mlflow/run_status.hpp"
+#include "mlflow/setup_validation.hpp"
 #include "mlflow/span_data.hpp"
 #include "mlflow/sync.hpp"
 #include "mlflow/system_metrics.hpp"

@@ -81,8 +81,7 @@ int sync(const std::string& uri, const std::string& db) {
       source.search_runs_all({source.get_experiment_by_name(kExperiment)->experiment_id})
           .to_vector();
   const auto dst_runs =
-      destination
-          .search_runs_all({destination.get_experiment_by_name(kExperiment)->experiment_id})
+      destination.search_runs_all({destination.get_experiment_by_name(kExperiment)->experiment_id})
           .to_vector();
   bool verified = src_runs.size() == dst_runs.size() && !dst_runs.empty();
   for (const auto& copy : {dst_runs.front(), dst_runs.back()}) {

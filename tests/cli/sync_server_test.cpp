@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -75,11 +76,16 @@ class SyncServer : public ::testing::Test {
 // A parent run (420 params: five log_batch requests; a 1,500-point curve, artifacts, FINISHED),
 // a child (a dataset input, NaN points, an artifact, FAILED) and a child still RUNNING.
 void log_job(MlflowClient& client, const std::string& experiment_id, const std::string& files) {
-  CreateRunOptions create;
-  create.run_name = "parent";
-  create.start_time = 1700000000000;
-  create.tags = {{"mlflow.user", "hpc-user"}, {"stage", "train"}};
-  const std::string parent = client.create_run(experiment_id, create).info.run_id;
+  auto start = [&](const std::string& name, std::int64_t start_time,
+                   std::map<std::string, std::string> tags) {
+    CreateRunOptions create;
+    create.run_name = name;
+    create.start_time = start_time;
+    create.tags = std::move(tags);
+    return client.create_run(experiment_id, create).info.run_id;
+  };
+  const std::string parent =
+      start("parent", 1700000000000, {{"mlflow.user", "hpc-user"}, {"stage", "train"}});
   std::vector<Param> params;
   for (int i = 0; i < 420; ++i) params.push_back({"p" + std::to_string(i), std::to_string(i * 3)});
   std::vector<Metric> curve;
@@ -90,10 +96,7 @@ void log_job(MlflowClient& client, const std::string& experiment_id, const std::
   client.log_artifacts(parent, files + "/parent", "outputs");
   client.set_terminated(parent, {RunStatus::kFinished, 1700000900000});
 
-  create.run_name = "child";
-  create.start_time = 1700000000500;
-  create.tags = {{"mlflow.parentRunId", parent}};
-  const std::string child = client.create_run(experiment_id, create).info.run_id;
+  const std::string child = start("child", 1700000000500, {{"mlflow.parentRunId", parent}});
   std::vector<Metric> acc;
   for (int i = 0; i < 600; ++i) {
     acc.push_back({"acc", i % 100 == 0 ? std::nan("") : i * 1e-3, 1700000002000 + i / 2, i});
@@ -107,10 +110,7 @@ void log_job(MlflowClient& client, const std::string& experiment_id, const std::
   client.log_artifacts(child, files + "/child");
   client.set_terminated(child, {RunStatus::kFailed, 1700000800000});
 
-  create.run_name = "live";
-  create.start_time = 1700000001000;
-  create.tags = {{"mlflow.parentRunId", parent}};
-  const std::string live = client.create_run(experiment_id, create).info.run_id;
+  const std::string live = start("live", 1700000001000, {{"mlflow.parentRunId", parent}});
   std::vector<Metric> gpu;
   for (int i = 0; i < 500; ++i) gpu.push_back({"gpu", i * 0.5, 1700000003000 + i, i});
   client.log_batch(live, gpu);

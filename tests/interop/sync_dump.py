@@ -15,24 +15,15 @@ rows of those experiments' runs in each table of that MLflow database are counte
 """
 
 import json
-import math
 import sqlite3
 import sys
 
+from crosscheck_read_runs import encode_value
 from mlflow import MlflowClient
 from mlflow.entities import ViewType
 
 SYNC_TAG = "mlflow.cpp.sync.source_run_id"
 PARENT_TAG = "mlflow.parentRunId"
-
-
-def value(v):
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    return v
 
 
 def files(client, run_id, path=None):
@@ -53,7 +44,7 @@ def dump_run(client, run, copy, key_of):
     metrics = {}
     for key in run.data.metrics:
         points = client.get_metric_history(run.info.run_id, key)
-        metrics[key] = sorted([p.step, p.timestamp, value(p.value)] for p in points)
+        metrics[key] = sorted([p.step, p.timestamp, encode_value(p.value)] for p in points)
     inputs = sorted(
         json.dumps(
             {

@@ -23,28 +23,26 @@ namespace mlflow {
 namespace {
 
 namespace fs = std::filesystem;
-using internal::sync::KeyMark;
-using internal::sync::mark_of;
-using internal::sync::points_after;
-using internal::sync::points_missing;
-using internal::sync::SyncState;
+namespace delta = internal::sync;
+using delta::KeyMark;
+using delta::SyncState;
 
 Metric point(std::int64_t ts, std::int64_t step, double v) { return Metric{"m", v, ts, step}; }
 
 TEST(SyncMetricDelta, PointsAfterTheMarkWhileNothingAppearedBelowIt) {
   const std::vector<Metric> sent{point(10, 0, 1), point(20, 1, 2), point(20, 2, 3)};
-  const KeyMark mark = mark_of(sent);
+  const KeyMark mark = delta::mark_of(sent);
   EXPECT_EQ(mark.high_water, 20);
   EXPECT_EQ(mark.count, 3);
   auto grown = sent;
   grown.push_back(point(30, 3, 4));
-  const auto after = points_after(grown, mark);
+  const auto after = delta::points_after(grown, mark);
   ASSERT_TRUE(after);
   ASSERT_EQ(after->size(), 1u);
   EXPECT_EQ(after->front().step, 3);
   // A point logged late at the mark's own millisecond: the mark no longer describes the source.
   grown.push_back(point(20, 9, 5));
-  EXPECT_FALSE(points_after(grown, mark));
+  EXPECT_FALSE(delta::points_after(grown, mark));
 }
 
 TEST(SyncMetricDelta, MissingPointsFollowMlflowIdentityNanIncluded) {
@@ -52,11 +50,11 @@ TEST(SyncMetricDelta, MissingPointsFollowMlflowIdentityNanIncluded) {
   const std::vector<Metric> source{point(1, 0, 1), point(1, 0, 2), point(2, 1, nan),
                                    point(3, 1, nan)};
   const std::vector<Metric> destination{point(1, 0, 1), point(2, 1, nan)};
-  const auto missing = points_missing(source, destination);
+  const auto missing = delta::points_missing(source, destination);
   ASSERT_EQ(missing.size(), 2u);
   EXPECT_EQ(missing[0].value, 2);
   EXPECT_EQ(missing[1].timestamp, 3);
-  EXPECT_TRUE(points_missing(destination, source).empty());
+  EXPECT_TRUE(delta::points_missing(destination, source).empty());
 }
 
 TEST(SyncStateFile, MarksSurviveAReloadAndBelongToOneDestinationRun) {

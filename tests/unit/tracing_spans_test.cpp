@@ -472,6 +472,27 @@ TEST_F(TracingSpans, AHandleReadsItsEndedSpanAndTheSenderFinalisesTheTrace) {
   }
 }
 
+// A trace of one span, with its record.
+tr::ExportItem one_span_trace(int i) {
+  tr::ExportItem item;
+  item.trace_id = "tr-" + std::to_string(i);
+  item.spans.resize(1);
+  item.spans[0].trace_id = item.trace_id;
+  item.spans[0].span_id = "0123456789abcdef";
+  item.info.emplace();
+  item.info->trace_id = item.trace_id;
+  return item;
+}
+
+// Whether the senders took every queued trace (within 30 s).
+bool wait_until_nothing_queued(const tr::TraceExporter& exporter) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (exporter.stats().queued_traces > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return exporter.stats().queued_traces == 0;
+}
+
 // A backlog is shared among the senders (each takes its share of what is queued), so that
 // their StartTraceV3 requests go out side by side rather than all from one sender.
 TEST(TracingExporter, SendersShareABacklog) {
@@ -480,24 +501,11 @@ TEST(TracingExporter, SendersShareABacklog) {
   mlflow::TraceExportOptions options;
   options.max_workers = 2;
   tr::TraceExporter exporter(store, options, "shared");
-  const auto submit = [&](int i) {
-    tr::ExportItem item;
-    item.trace_id = "tr-" + std::to_string(i);
-    item.spans.resize(1);
-    item.spans[0].trace_id = item.trace_id;
-    item.spans[0].span_id = "0123456789abcdef";
-    item.info.emplace();
-    item.info->trace_id = item.trace_id;
-    exporter.submit(std::move(item));
-  };
+  const auto submit = [&](int i) { exporter.submit(one_span_trace(i)); };
   submit(0);
   submit(1);
   // Both senders hold a trace (blocked in the store) before the backlog of 8 arrives.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (exporter.stats().queued_traces > 0 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_EQ(exporter.stats().queued_traces, 0u);
+  ASSERT_TRUE(wait_until_nothing_queued(exporter));
   for (int i = 2; i < 10; ++i) submit(i);
   {
     std::lock_guard<std::mutex> lock(store->mutex);
@@ -523,23 +531,10 @@ TEST(TracingExporter, ABatchsTraceRecordsAreSentByWhicheverSenderIsFree) {
   mlflow::TraceExportOptions options;
   options.max_workers = 2;
   tr::TraceExporter exporter(store, options, "shared records");
-  const auto submit = [&](int i) {
-    tr::ExportItem item;
-    item.trace_id = "tr-" + std::to_string(i);
-    item.spans.resize(1);
-    item.spans[0].trace_id = item.trace_id;
-    item.spans[0].span_id = "0123456789abcdef";
-    item.info.emplace();
-    item.info->trace_id = item.trace_id;
-    exporter.submit(std::move(item));
-  };
+  const auto submit = [&](int i) { exporter.submit(one_span_trace(i)); };
   submit(0);
   submit(1);
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (exporter.stats().queued_traces > 0 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_EQ(exporter.stats().queued_traces, 0u);
+  ASSERT_TRUE(wait_until_nothing_queued(exporter));
   // Queued while both senders are busy: the first free one takes [tr-2, tr-3] (its share).
   for (int i = 2; i < 6; ++i) submit(i);
   {

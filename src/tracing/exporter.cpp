@@ -101,7 +101,7 @@ void TraceExporter::submit(ExportItem item) noexcept {
       std::vector<ExportItem> batch;
       batch.push_back(std::move(item));
       const Deadline* caller = current_deadline();
-      send_batch(batch, caller != nullptr ? *caller : unbounded_);
+      send_batch(batch, caller != nullptr ? *caller : unbounded_, /*share_records=*/false);
       return;
     }
     if (queue_.size() >= options_.max_queue_traces ||
@@ -138,26 +138,36 @@ void TraceExporter::sender_loop() {
   ScopedDeadline scope(deadline_);
   while (true) {
     std::vector<ExportItem> batch;
+    std::optional<ExportItem> record;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      work_cv_.wait(lock, [&] { return !queue_.empty() || !records_.empty() || stopping_; });
       // Stopping and drained; or out of time, what is queued being shutdown's to report.
-      if (queue_.empty() || deadline_.expired()) return;
-      // A fair share of what is queued, so that the other senders send their traces'
-      // StartTraceV3 at the same time instead of one sender sending every trace's in turn.
-      const std::size_t workers = static_cast<std::size_t>(std::max(1, options_.max_workers));
-      const std::size_t share = (queue_.size() + workers - 1) / workers;
-      std::size_t spans = 0;
-      while (!queue_.empty() &&
-             (batch.empty() || (batch.size() < share && spans + queue_.front().span_count() <=
-                                                            options_.max_spans_per_request))) {
-        spans += queue_.front().span_count();
-        queued_bytes_ -= queue_.front().bytes;
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if ((queue_.empty() && records_.empty()) || deadline_.expired()) return;
+      if (!records_.empty()) {
+        // Traces whose spans are stored first: any sender sends their StartTraceV3.
+        record = std::move(records_.front());
+        records_.pop_front();
+      } else {
+        // A fair share of what is queued, so that one sender does not take every trace.
+        const std::size_t workers = static_cast<std::size_t>(std::max(1, options_.max_workers));
+        const std::size_t share = (queue_.size() + workers - 1) / workers;
+        std::size_t spans = 0;
+        while (!queue_.empty() &&
+               (batch.empty() || (batch.size() < share && spans + queue_.front().span_count() <=
+                                                              options_.max_spans_per_request))) {
+          spans += queue_.front().span_count();
+          queued_bytes_ -= queue_.front().bytes;
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
       }
     }
-    send_batch(batch, deadline_);
+    if (record) {
+      send_trace_record(*record, deadline_);
+    } else {
+      send_batch(batch, deadline_, /*share_records=*/true);
+    }
   }
 }
 
@@ -188,7 +198,8 @@ std::optional<MlflowException> TraceExporter::with_hold(const std::function<void
   return MlflowException(ErrorCode::kDeadlineExceeded, reason);
 }
 
-void TraceExporter::send_batch(std::vector<ExportItem>& batch, const Deadline& deadline) {
+void TraceExporter::send_batch(std::vector<ExportItem>& batch, const Deadline& deadline,
+                               bool share_records) {
   std::vector<bool> failed(batch.size(), false);
   for (auto& item : batch) prepare(item);
 
@@ -236,7 +247,9 @@ void TraceExporter::send_batch(std::vector<ExportItem>& batch, const Deadline& d
     }
   }
 
-  // 2. Trace records (StartTraceV3), the artifact fallback, linked prompts.
+  // 2. Trace records (StartTraceV3), the artifact fallback, linked prompts: one request per
+  // trace, so the senders share them (the spans they follow are stored).
+  std::size_t shared = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (failed[i]) continue;
     ExportItem& item = batch[i];
@@ -251,42 +264,54 @@ void TraceExporter::send_batch(std::vector<ExportItem>& batch, const Deadline& d
       }
       continue;
     }
-    // Assessments logged while the trace was live get their ids here, once, so that a
-    // re-sent request updates the same assessments (Python's _start_trace_v3).
-    for (auto& a : item.info->assessments) {
-      if (!a.assessment_id) a.assessment_id = "a-" + uuid4_hex();
-    }
-    TraceInfo stored;
-    auto error = with_hold(
-        [&] {
-          start_trace_requests_.fetch_add(1, std::memory_order_relaxed);
-          stored = store_->start_trace(*item.info);
-        },
-        "logging the trace", deadline);
-    if (error) {
-      give_up(item, *error);
+    if (share_records && !deadline.expired()) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      records_.push_back(std::move(item));
+      ++shared;
       continue;
     }
-    const auto location = stored.tags.find(TraceTagKey::kSpansLocation);
-    if (location == stored.tags.end() || location->second != "TRACKING_STORE") {
-      error = with_hold([&] { store_->upload_trace_data(stored, item.spans); },
-                        "uploading traces.json", deadline);
-      if (error) {
-        give_up(item, *error);
-        continue;
-      }
-    }
-    if (!item.prompts.empty()) {
-      // Not critical for the trace (Python links prompts asynchronously, best effort).
-      try {
-        store_->link_prompts_to_trace(item.trace_id, item.prompts);
-      } catch (const std::exception& e) {
-        log(LogLevel::kWarning,
-            "mlflow tracing: failed to link prompts to trace '" + item.trace_id + "': " + e.what());
-      }
-    }
-    finish(item, std::nullopt);
+    send_trace_record(item, deadline);
   }
+  if (shared > 1) work_cv_.notify_all();
+  if (shared == 1) work_cv_.notify_one();
+}
+
+void TraceExporter::send_trace_record(ExportItem& item, const Deadline& deadline) {
+  // Assessments logged while the trace was live get their ids here, once, so that a
+  // re-sent request updates the same assessments (Python's _start_trace_v3).
+  for (auto& a : item.info->assessments) {
+    if (!a.assessment_id) a.assessment_id = "a-" + uuid4_hex();
+  }
+  TraceInfo stored;
+  auto error = with_hold(
+      [&] {
+        start_trace_requests_.fetch_add(1, std::memory_order_relaxed);
+        stored = store_->start_trace(*item.info);
+      },
+      "logging the trace", deadline);
+  if (error) {
+    give_up(item, *error);
+    return;
+  }
+  const auto location = stored.tags.find(TraceTagKey::kSpansLocation);
+  if (location == stored.tags.end() || location->second != "TRACKING_STORE") {
+    error = with_hold([&] { store_->upload_trace_data(stored, item.spans); },
+                      "uploading traces.json", deadline);
+    if (error) {
+      give_up(item, *error);
+      return;
+    }
+  }
+  if (!item.prompts.empty()) {
+    // Not critical for the trace (Python links prompts asynchronously, best effort).
+    try {
+      store_->link_prompts_to_trace(item.trace_id, item.prompts);
+    } catch (const std::exception& e) {
+      log(LogLevel::kWarning,
+          "mlflow tracing: failed to link prompts to trace '" + item.trace_id + "': " + e.what());
+    }
+  }
+  finish(item, std::nullopt);
 }
 
 void TraceExporter::give_up(const ExportItem& item, const MlflowException& e) {
@@ -371,13 +396,16 @@ std::vector<TraceExportError> TraceExporter::finish_shutdown(Clock::time_point d
       const auto done = [&] { return finished_ >= submitted_; };
       done_cv_.wait_until(lock, deadline_.at(), done);
       // Time is up: what is still queued is abandoned.
-      for (const auto& item : queue_) {
-        lost.push_back({item.trace_id, item.span_count(), ErrorCode::kDeadlineExceeded,
-                        "not sent before " + deadline_.purpose() + " passed"});
-        ++finished_;
-        failed_.fetch_add(1, std::memory_order_relaxed);
+      for (const auto* waiting : {&queue_, &records_}) {
+        for (const auto& item : *waiting) {
+          lost.push_back({item.trace_id, item.span_count(), ErrorCode::kDeadlineExceeded,
+                          "not sent before " + deadline_.purpose() + " passed"});
+          ++finished_;
+          failed_.fetch_add(1, std::memory_order_relaxed);
+        }
       }
       queue_.clear();
+      records_.clear();
       queued_bytes_ = 0;
       work_cv_.notify_all();
       done_cv_.notify_all();

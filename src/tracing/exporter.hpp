@@ -93,9 +93,13 @@ class TraceExporter {
 
  private:
   void sender_loop();
-  /// Sends a batch; returns nothing, records outcomes. `deadline`: the senders' (moved by
-  /// shutdown), or the unbounded one of synchronous sends.
-  void send_batch(std::vector<ExportItem>& batch, const Deadline& deadline);
+  /// Sends a batch's spans; records outcomes. `deadline`: the senders' (moved by shutdown), or
+  /// the unbounded one of synchronous sends. `share_records`: the traces' StartTraceV3 are
+  /// queued for any sender (records_) instead of sent here one after the other.
+  void send_batch(std::vector<ExportItem>& batch, const Deadline& deadline, bool share_records);
+  /// StartTraceV3 (then traces.json when the server keeps spans as artifacts, and linked
+  /// prompts) for a trace whose spans are stored; records the outcome.
+  void send_trace_record(ExportItem& item, const Deadline& deadline);
   /// Runs `op` through the async layer's hold. Returns the error that ended it (a deadline
   /// that passed as DEADLINE_EXCEEDED), or std::nullopt on success.
   std::optional<MlflowException> with_hold(const std::function<void()>& op, const char* what,
@@ -116,6 +120,8 @@ class TraceExporter {
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
   std::deque<ExportItem> queue_;
+  /// Traces whose spans are stored, waiting for their StartTraceV3 (not counted in the bytes).
+  std::deque<ExportItem> records_;
   std::size_t queued_bytes_ = 0;
   std::uint64_t submitted_ = 0;
   std::uint64_t finished_ = 0;

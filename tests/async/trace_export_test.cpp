@@ -9,9 +9,15 @@
 // 1,000 because the server, not the client, sets the duration: it stores about 12-30 traces a
 // second on the shared 2-core CI machine (one StartTraceV3 per trace, as Python sends): 2,000
 // took 212 s there at load 10, and 10,000 would cost many minutes of `make test`'s budget.
+// Measured 2026-12-08 (load 18-23, commit 7233413's exporter): 10,000 traces recorded in
+// 1.38 s, all delivered once after 1,811 s (90 OTLP requests, 10,000 StartTraceV3, 20 resends
+// through the outage); passed. A first run the same evening ran out of the then fixed 900 s
+// flush bound with 7,384 delivered (none twice, none partial), hence the bound now grows with
+// the count.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -92,7 +98,9 @@ TEST(TraceExportNoLoss, TracesThroughAThreeSecondOutageAllArriveOnce) {
     record_trace(i);
   }
   const double recorded_s = std::chrono::duration<double>(Clock::now() - start).count();
-  ASSERT_TRUE(flush_trace_async_logging(std::chrono::seconds(900)));
+  // A bound, not a measurement: the server stores as few as 8 traces a second on the loaded
+  // CI machine, so a larger run gets longer.
+  ASSERT_TRUE(flush_trace_async_logging(std::chrono::seconds(std::max(900, kTraces / 4))));
   const double delivered_s = std::chrono::duration<double>(Clock::now() - start).count();
   const TraceExportStats stats = trace_export_stats();
   std::printf(

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -40,10 +41,12 @@ class RecordingStore : public mlflow::internal::TraceStore {
   std::vector<std::string> calls;
   int failures = 0;
   bool block = false;
+  /// Traces whose StartTraceV3 waits until they are taken out of here.
+  std::set<std::string> held_start_traces;
 
   TraceInfo start_trace(const TraceInfo& info) override {
     std::unique_lock<std::mutex> lock(mutex);
-    changed.wait(lock, [&] { return !block; });
+    changed.wait(lock, [&] { return !block && held_start_traces.count(info.trace_id) == 0; });
     calls.push_back("start_trace");
     infos.push_back(info);
     TraceInfo stored = info;
@@ -469,6 +472,27 @@ TEST_F(TracingSpans, AHandleReadsItsEndedSpanAndTheSenderFinalisesTheTrace) {
   }
 }
 
+// A trace of one span, with its record.
+tr::ExportItem one_span_trace(int i) {
+  tr::ExportItem item;
+  item.trace_id = "tr-" + std::to_string(i);
+  item.spans.resize(1);
+  item.spans[0].trace_id = item.trace_id;
+  item.spans[0].span_id = "0123456789abcdef";
+  item.info.emplace();
+  item.info->trace_id = item.trace_id;
+  return item;
+}
+
+// Whether the senders took every queued trace (within 30 s).
+bool wait_until_nothing_queued(const tr::TraceExporter& exporter) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (exporter.stats().queued_traces > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return exporter.stats().queued_traces == 0;
+}
+
 // A backlog is shared among the senders (each takes its share of what is queued), so that
 // their StartTraceV3 requests go out side by side rather than all from one sender.
 TEST(TracingExporter, SendersShareABacklog) {
@@ -477,24 +501,11 @@ TEST(TracingExporter, SendersShareABacklog) {
   mlflow::TraceExportOptions options;
   options.max_workers = 2;
   tr::TraceExporter exporter(store, options, "shared");
-  const auto submit = [&](int i) {
-    tr::ExportItem item;
-    item.trace_id = "tr-" + std::to_string(i);
-    item.spans.resize(1);
-    item.spans[0].trace_id = item.trace_id;
-    item.spans[0].span_id = "0123456789abcdef";
-    item.info.emplace();
-    item.info->trace_id = item.trace_id;
-    exporter.submit(std::move(item));
-  };
+  const auto submit = [&](int i) { exporter.submit(one_span_trace(i)); };
   submit(0);
   submit(1);
   // Both senders hold a trace (blocked in the store) before the backlog of 8 arrives.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (exporter.stats().queued_traces > 0 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_EQ(exporter.stats().queued_traces, 0u);
+  ASSERT_TRUE(wait_until_nothing_queued(exporter));
   for (int i = 2; i < 10; ++i) submit(i);
   {
     std::lock_guard<std::mutex> lock(store->mutex);
@@ -510,6 +521,40 @@ TEST(TracingExporter, SendersShareABacklog) {
   }
   EXPECT_EQ(traces, 10u);
   EXPECT_EQ(store->infos.size(), 10u);
+}
+
+// The StartTraceV3 of the traces of one batch are shared among the senders: one held by
+// the server does not hold the others of its batch.
+TEST(TracingExporter, ABatchsTraceRecordsAreSentByWhicheverSenderIsFree) {
+  auto store = std::make_shared<RecordingStore>();
+  store->block = true;
+  mlflow::TraceExportOptions options;
+  options.max_workers = 2;
+  tr::TraceExporter exporter(store, options, "shared records");
+  const auto submit = [&](int i) { exporter.submit(one_span_trace(i)); };
+  submit(0);
+  submit(1);
+  ASSERT_TRUE(wait_until_nothing_queued(exporter));
+  // Queued while both senders are busy: the first free one takes [tr-2, tr-3] (its share).
+  for (int i = 2; i < 6; ++i) submit(i);
+  {
+    std::lock_guard<std::mutex> lock(store->mutex);
+    store->held_start_traces.insert("tr-2");
+    store->block = false;
+  }
+  store->changed.notify_all();
+  {
+    std::unique_lock<std::mutex> lock(store->mutex);
+    const bool others_done =
+        store->changed.wait_until(lock, std::chrono::steady_clock::now() + std::chrono::seconds(30),
+                                  [&] { return store->infos.size() == 5; });
+    EXPECT_TRUE(others_done) << "tr-3 waited behind tr-2's StartTraceV3";
+    for (const auto& info : store->infos) EXPECT_NE(info.trace_id, "tr-2");
+    store->held_start_traces.clear();
+  }
+  store->changed.notify_all();
+  ASSERT_EQ(exporter.wait_until_drained(std::nullopt), 0u);
+  EXPECT_EQ(store->infos.size(), 6u);
 }
 
 TEST(TracingExporter, AFullQueueDropsAndReportsInsteadOfBlocking) {

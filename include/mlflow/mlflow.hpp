@@ -39,6 +39,7 @@
 #include "mlflow/run_status.hpp"
 #include "mlflow/setup_validation.hpp"
 #include "mlflow/span_data.hpp"
+#include "mlflow/sync.hpp"
 #include "mlflow/system_metrics.hpp"
 #include "mlflow/tag.hpp"
 #include "mlflow/trace.hpp"

@@ -47,6 +47,8 @@ struct Runtime {
   bool collector_resolved = false;           // guarded by mutex
   std::shared_ptr<TraceExporter> collector;  // guarded by mutex
   bool dual_export = false;                  // guarded by mutex
+  std::string fluent_exporter_uri;                                       // guarded by mutex
+  std::shared_ptr<TraceExporter> fluent_exporter;  // exporters[...] of fluent_exporter_uri
 };
 
 Runtime& runtime() {
@@ -78,7 +80,9 @@ std::mt19937_64& rng() {
 
 void append_hex64(std::string& out, std::uint64_t v) {
   static const char kHex[] = "0123456789abcdef";
-  for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(v >> shift) & 0xF]);
+  char digits[16];
+  for (int i = 15; i >= 0; --i, v >>= 4) digits[i] = kHex[v & 0xF];
+  out.append(digits, sizeof digits);
 }
 
 std::uint64_t nonzero_random() {
@@ -162,8 +166,8 @@ std::shared_ptr<TraceRecord> new_trace_record(const std::string& trace_id, const
   info.trace_location.experiment_id = experiment_for_new_trace(request.experiment_id);
   info.request_time = start_ns / 1000000;
   info.state = TraceState::kInProgress;
-  info.trace_metadata = env_metadata();
-  info.trace_metadata[TraceMetadataKey::kSchemaVersion] = "3";
+  // The environment metadata and the schema version are added by finalize_trace_info, on
+  // the exporter's thread.
   if (request.run_id) {
     info.trace_metadata[TraceMetadataKey::kSourceRun] = *request.run_id;
   } else if (auto run = latest_active_run_id()) {
@@ -203,18 +207,18 @@ ExportItem take_export_item(TraceRecord& record) {
   ExportItem item;
   item.trace_id = record.info.trace_id;
   item.experiment_id = record.info.experiment_id();
-  item.spans = std::move(record.finished);
+  item.handed_over = std::move(record.finished);
   record.finished.clear();
   record.top_ended = false;
   if (!record.is_remote) {
-    const auto root = std::find_if(item.spans.begin(), item.spans.end(),
-                                   [](const SpanData& s) { return !s.parent_id; });
-    if (root != item.spans.end()) finalize_trace_info(record.info, *root, item.spans);
-    item.info = record.info;
-    item.prompts = record.prompts;
+    // Finalised by the exporter before it sends (off the traced thread). Nothing reads or
+    // changes the record's info once it is exported.
+    item.info = std::move(record.info);
+    item.needs_finalize = true;
+    item.prompts = std::move(record.prompts);
     record.exported = true;
   }
-  for (const auto& s : item.spans) item.bytes += approximate_bytes(s);
+  for (const auto& s : item.handed_over) item.bytes += approximate_bytes(*s);
   return item;
 }
 
@@ -329,6 +333,8 @@ std::shared_ptr<LiveSpanState> start(const StartRequest& request, bool* sampled_
       register_live(span->trace);
     }
     JsonValue& attributes = data.attributes;
+    // Room for what a span usually gets (ids, type, inputs, outputs, level, a few more).
+    attributes.as_object().reserve(8);
     attributes.set(SpanAttributeKey::kRequestId, data.trace_id);
     attributes.set(SpanAttributeKey::kSpanType,
                    request.span_type.empty() ? std::string(SpanType::kUnknown) : request.span_type);
@@ -354,7 +360,7 @@ std::shared_ptr<LiveSpanState> start(const StartRequest& request, bool* sampled_
 void end(const std::shared_ptr<LiveSpanState>& span, const EndSpanOptions* options) noexcept {
   if (!span) return;
   try {
-    SpanData finished;
+    std::shared_ptr<SpanData> finished = std::make_shared<SpanData>();
     {
       std::lock_guard<std::mutex> lock(span->mutex);
       if (span->ended || span->is_remote_placeholder) return;
@@ -376,8 +382,19 @@ void end(const std::shared_ptr<LiveSpanState>& span, const EndSpanOptions* optio
       }
       data.end_time_ns =
           options != nullptr && options->end_time_ns ? *options->end_time_ns : now_ns();
+      // Ids and name stay readable through the span's handles without its lock; the rest
+      // moves (nothing changes an ended span).
+      finished->trace_id = data.trace_id;
+      finished->span_id = data.span_id;
+      finished->parent_id = data.parent_id;
+      finished->name = data.name;
+      finished->start_time_ns = data.start_time_ns;
+      finished->end_time_ns = data.end_time_ns;
+      finished->status = std::move(data.status);
+      finished->attributes = std::move(data.attributes);
+      finished->events = std::move(data.events);
+      span->finished = finished;
       span->ended = true;
-      finished = data;
     }
     const std::shared_ptr<TraceRecord>& record = span->trace;
     std::optional<ExportItem> item;
@@ -559,12 +576,19 @@ bool collector_dual_export() {
 }
 
 std::shared_ptr<TraceExporter> exporter_for_new_trace() {
+  auto& r = runtime();
+  const std::string uri = get_tracking_uri();
   {
-    auto& r = runtime();
     std::lock_guard<std::mutex> lock(r.mutex);
     if (r.test_exporter) return r.test_exporter;
+    // The fluent URI's exporter, without making the default client each time.
+    if (r.fluent_exporter && r.fluent_exporter_uri == uri) return r.fluent_exporter;
   }
-  return exporter_for(default_client());
+  auto exporter = exporter_for(default_client());
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.fluent_exporter_uri = uri;
+  r.fluent_exporter = exporter;
+  return exporter;
 }
 
 std::vector<std::shared_ptr<TraceExporter>> all_exporters() {

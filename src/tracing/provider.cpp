@@ -422,6 +422,7 @@ void end(const std::shared_ptr<LiveSpanState>& span, const EndSpanOptions* optio
       if (record->collector) {
         ExportItem spans_only = record->exporter ? *item : std::move(*item);
         spans_only.info.reset();  // a collector keeps spans, not MLflow trace records
+        spans_only.needs_finalize = false;
         spans_only.prompts.clear();
         record->collector->submit(std::move(spans_only));
       }

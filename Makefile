@@ -3,7 +3,8 @@
 #   make test   bootstrap, build, unit tests (plain and under ASan+UBSan) and integration tests
 #               against a real MLflow 3.18 server started by the test harness
 # Benchmarks: make bench-rest, make bench-embedded, make bench-artifacts, make bench-async,
-# make bench-prompts, make bench-tracing, make bench-sync (see bench/README.md).
+# make bench-prompts, make bench-tracing, make bench-sync, make bench-governance
+# (see bench/README.md).
 
 JOBS ?= $(shell nproc)
 CTEST_JOBS ?= 2
@@ -13,7 +14,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/mlflow-cpp/ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: demo test bootstrap build build-asan unit-asan build-tsan async-tsan tests format bench-rest bench-embedded bench-artifacts bench-async bench-prompts bench-tracing bench-sync clean
+.PHONY: demo test bootstrap build build-asan unit-asan build-tsan async-tsan tests format bench-rest bench-embedded bench-artifacts bench-async bench-prompts bench-tracing bench-sync bench-governance clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -77,6 +78,9 @@ bench-tracing: build
 
 bench-sync: build
 	@scripts/bench-sync.sh build/dev
+
+bench-governance: build
+	@scripts/bench-governance.sh build/dev
 
 format:
 	@find include src tests examples bench cli -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i

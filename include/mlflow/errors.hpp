@@ -111,6 +111,21 @@ class DeadlineExceeded : public MlflowException {
   using MlflowException::MlflowException;
 };
 
+/// Governance (mlflow/governance.hpp): a budget's limit would be passed and the budget blocks.
+/// RESOURCE_EXHAUSTED (HTTP 429, as MLflow's gateway answers a budget). Raised before the
+/// operation runs: nothing of it was sent. Never made from a server's answer.
+class BudgetExceeded : public MlflowException {
+ public:
+  using MlflowException::MlflowException;
+};
+/// Governance: a policy refused the operation (a missing required attribute, an environment
+/// not allowed, an artifact over the size limit, a custom policy). PERMISSION_DENIED. Raised
+/// before the operation runs: nothing of it was sent.
+class PolicyViolation : public PermissionDenied {
+ public:
+  using PermissionDenied::PermissionDenied;
+};
+
 /// Throws the subclass that fits `code` (used by the SDK; handy in tests and mocks).
 [[noreturn]] void throw_error(ErrorCode code, const std::string& message, int http_status = 0,
                               const std::string& server_error_code = {});
@@ -123,5 +138,7 @@ bool is_permission_denied(const std::exception& e) noexcept;
 bool is_unauthenticated(const std::exception& e) noexcept;
 bool is_unavailable(const std::exception& e) noexcept;
 bool is_deadline_exceeded(const std::exception& e) noexcept;
+bool is_budget_exceeded(const std::exception& e) noexcept;
+bool is_policy_violation(const std::exception& e) noexcept;
 
 }  // namespace mlflow

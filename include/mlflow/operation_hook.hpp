@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "mlflow/errors.hpp"
 
@@ -54,6 +56,8 @@ struct OperationTarget {
   /// The artifact root the files go to or come from (e.g. "s3://bucket/1/<run>/artifacts",
   /// "mlflow-artifacts:/..."); known only after the run or model was read, so set for after().
   std::string artifact_uri;
+  /// The parent of a run being created (create_run's `mlflow.parentRunId` tag).
+  std::string parent_run_id;
 };
 
 /// One call of an MlflowClient method.
@@ -85,6 +89,11 @@ struct Operation {
   int depth = 0;
   /// The client's tracking URI, credentials removed.
   std::string tracking_uri;
+  /// Tags a hook's before() adds to the object an operation creates, sent in the same
+  /// request: create_experiment, create_run, create_registered_model and create_model_version
+  /// read them (tags the caller gave explicitly win over a hook's tag of the same key).
+  /// Mutable so that before(const Operation&) may append; other operations ignore it.
+  mutable std::vector<std::pair<std::string, std::string>> added_tags;
 };
 
 /// How an operation ended.

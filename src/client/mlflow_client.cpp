@@ -119,6 +119,12 @@ std::string MlflowClient::create_experiment(const std::string& name,
       internal::validate_experiment_tag(tag);
       tags.push_back(std::move(tag));
     }
+    internal::for_added_tags(op, options.tags,
+                             [&](const std::string& key, const std::string& value) {
+                               ExperimentTag tag{key, value};
+                               internal::validate_experiment_tag(tag);
+                               tags.push_back(std::move(tag));
+                             });
     std::string id = impl_->tracking().create_experiment(name, options.artifact_location, tags);
     if (op) op->target.experiment_id = id;
     return id;
@@ -203,7 +209,13 @@ void MlflowClient::delete_experiment_tag(const std::string& experiment_id, const
 
 Run MlflowClient::create_run(const std::string& experiment_id, const CreateRunOptions& options) {
   return impl_->hooks().run(
-      "create_run", kTracking, on_experiment(experiment_id), [&](Operation* op) {
+      "create_run", kTracking,
+      [&](Operation& op) {
+        op.target.experiment_id = experiment_id;
+        const auto parent = options.tags.find(kParentRunIdTag);
+        if (parent != options.tags.end()) op.target.parent_run_id = parent->second;
+      },
+      [&](Operation* op) {
         require_non_empty(experiment_id, "experiment_id");
         internal::CreateRunRequest request;
         request.experiment_id = experiment_id;
@@ -220,6 +232,12 @@ Run MlflowClient::create_run(const std::string& experiment_id, const CreateRunOp
           internal::utf8::require_valid(value, "tag value");
           request.tags.push_back(RunTag{key, value});
         }
+        internal::for_added_tags(op, options.tags,
+                                 [&](const std::string& key, const std::string& value) {
+                                   internal::utf8::require_valid(key, "tag key");
+                                   internal::utf8::require_valid(value, "tag value");
+                                   request.tags.push_back(RunTag{key, value});
+                                 });
         Run run = impl_->tracking().create_run(request);
         if (op) {
           op->target.run_id = run.info.run_id;

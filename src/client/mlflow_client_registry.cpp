@@ -235,17 +235,20 @@ std::string logged_model_of_run(MlflowClient& client, const Run& run, const std:
 
 RegisteredModel MlflowClient::create_registered_model(const std::string& name,
                                                       const CreateRegisteredModelOptions& options) {
-  return impl_->hooks().run("create_registered_model", kRegistry, on_registered_model(name), [&] {
-    refuse_prompt_tag(options.tags);
-    internal::validate_model_name(name);
-    if (options.description) internal::utf8::require_valid(*options.description, "description");
-    std::vector<RegisteredModelTag> tags;
-    for (const auto& [key, value] : options.tags) {
-      internal::validate_registry_tag(key, value);
-      tags.push_back({key, value});
-    }
-    return impl_->registry()->create_registered_model(name, tags, options.description);
-  });
+  return impl_->hooks().run(
+      "create_registered_model", kRegistry, on_registered_model(name), [&](Operation* op) {
+        refuse_prompt_tag(options.tags);
+        internal::validate_model_name(name);
+        if (options.description) internal::utf8::require_valid(*options.description, "description");
+        std::vector<RegisteredModelTag> tags;
+        const auto add = [&](const std::string& key, const std::string& value) {
+          internal::validate_registry_tag(key, value);
+          tags.push_back({key, value});
+        };
+        for (const auto& [key, value] : options.tags) add(key, value);
+        internal::for_added_tags(op, options.tags, add);
+        return impl_->registry()->create_registered_model(name, tags, options.description);
+      });
 }
 
 RegisteredModel MlflowClient::get_registered_model(const std::string& name) {
@@ -374,10 +377,12 @@ ModelVersion MlflowClient::create_model_version(const std::string& name, const s
     request.run_link = options.run_link;
     request.description = options.description;
     request.model_id = options.model_id;
-    for (const auto& [key, value] : options.tags) {
+    const auto add = [&](const std::string& key, const std::string& value) {
       internal::validate_registry_tag(key, value);
       request.tags.push_back({key, value});
-    }
+    };
+    for (const auto& [key, value] : options.tags) add(key, value);
+    internal::for_added_tags(op, options.tags, add);
     ModelVersion version = impl_->registry()->create_model_version(request);
     note_version(op, version);
     return version;

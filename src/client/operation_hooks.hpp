@@ -161,6 +161,16 @@ inline auto on_trace(const std::string& trace_id) {
   return [&trace_id](Operation& op) { op.target.trace_id = trace_id; };
 }
 
+/// Calls `add(key, value)` for each tag the hooks' before() added to a creating operation
+/// (Operation::added_tags) that the caller's `explicit_tags` do not set: the caller's win.
+template <typename Tags, typename Add>
+void for_added_tags(const Operation* op, const Tags& explicit_tags, Add&& add) {
+  if (op == nullptr) return;
+  for (const auto& [key, value] : op->added_tags) {
+    if (explicit_tags.find(key) == explicit_tags.end()) add(key, value);
+  }
+}
+
 /// Bytes of a local file, or of the regular files below a directory (file links followed,
 /// directory links not); 0 for what cannot be read. The upload size a hook sees beforehand.
 std::uint64_t local_bytes(const std::string& path) noexcept;

@@ -127,5 +127,7 @@ bool is_permission_denied(const std::exception& e) noexcept { return is_a<Permis
 bool is_unauthenticated(const std::exception& e) noexcept { return is_a<Unauthenticated>(e); }
 bool is_unavailable(const std::exception& e) noexcept { return is_a<Unavailable>(e); }
 bool is_deadline_exceeded(const std::exception& e) noexcept { return is_a<DeadlineExceeded>(e); }
+bool is_budget_exceeded(const std::exception& e) noexcept { return is_a<BudgetExceeded>(e); }
+bool is_policy_violation(const std::exception& e) noexcept { return is_a<PolicyViolation>(e); }
 
 }  // namespace mlflow

@@ -17,6 +17,7 @@
 
 #include "core/trace_preview.hpp"
 #include "mlflow/errors.hpp"
+#include "mlflow/governance_llm_pricing.hpp"
 #include "mlflow/trace_export.hpp"
 #include "mlflow/tracing.hpp"
 #include "tracing/exporter.hpp"
@@ -666,6 +667,45 @@ TEST(TracingFinalize, PreviewsTakeTheLastChatMessageAndCutAt1000Characters) {
   const std::string preview = mlflow::internal::truncated_preview(long_text, "user");
   EXPECT_EQ(preview.size(), 1000u);
   EXPECT_EQ(preview.substr(997), "...");
+}
+
+// Governance's token pricing (ADR 0027) writes MLflow's own mlflow.llm.cost on the span, from
+// its model and token usage, and never replaces a cost set by the program.
+TEST_F(TracingSpans, GovernancePricesLlmSpansFromDatedTokenPrices) {
+  mlflow::governance::LlmPriceTable prices;
+  prices.add({"gpt-test", "2025-01-01", 2.0, 8.0, std::nullopt});
+  {
+    auto root = mlflow::start_span("root");
+    auto priced = mlflow::start_span("priced", mlflow::SpanType::kLlm);
+    priced.set_model("gpt-test", "openai");
+    priced.set_token_usage({1000, 500});
+    EXPECT_TRUE(mlflow::governance::price_llm_span(priced, prices, "2025-06-01"));
+    priced.end();
+    auto preset = mlflow::start_span("preset", mlflow::SpanType::kLlm);
+    preset.set_model("gpt-test", "openai");
+    preset.set_token_usage({1000, 500});
+    preset.set_cost({1.0, 2.0});
+    EXPECT_FALSE(mlflow::governance::price_llm_span(preset, prices, "2025-06-01"));
+    preset.end();
+    auto unpriced = mlflow::start_span("before the price", mlflow::SpanType::kLlm);
+    unpriced.set_model("gpt-test", "openai");
+    unpriced.set_token_usage({1000, 500});
+    EXPECT_FALSE(mlflow::governance::price_llm_span(unpriced, prices, "2024-12-31"));
+  }
+  drain();
+  const auto spans = store->all_spans();
+  const JsonValue* cost = span_named(spans, "priced").get_attribute(SpanAttributeKey::kLlmCost);
+  ASSERT_NE(cost, nullptr);
+  EXPECT_DOUBLE_EQ(cost->find("input_cost")->as_double(), 1000 * 2.0 / 1e6);
+  EXPECT_DOUBLE_EQ(cost->find("output_cost")->as_double(), 500 * 8.0 / 1e6);
+  EXPECT_DOUBLE_EQ(cost->find("total_cost")->as_double(), (2000.0 + 4000.0) / 1e6);
+  EXPECT_DOUBLE_EQ(span_named(spans, "preset")
+                       .get_attribute(SpanAttributeKey::kLlmCost)
+                       ->find("total_cost")
+                       ->as_double(),
+                   3.0);
+  EXPECT_EQ(span_named(spans, "before the price").get_attribute(SpanAttributeKey::kLlmCost),
+            nullptr);
 }
 
 }  // namespace

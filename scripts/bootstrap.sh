@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need: Debian packages (apt-get when root, otherwise a
-# clear message naming them) and the pinned MLflow test server in a virtual environment
-# outside the clone (scripts/mlflow-venv.sh). Idempotent and quiet when all is present.
+# clear message naming them), the pinned MLflow test server in a virtual environment outside
+# the clone (scripts/mlflow-venv.sh) and Jaeger for the OTLP tests (scripts/jaeger.sh).
+# Idempotent and quiet when all is present.
 # --build-only: only what building needs (`make demo`: no Python, no MLflow venv, no browser).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -60,3 +61,6 @@ fi
 
 $build_only && exit 0
 "$here/mlflow-venv.sh" >/dev/null
+# The OTLP export tests' receiver (tests/otlp): Jaeger, built once with the Go toolchain and
+# cached in ~/.cache/mlflow-cpp (several minutes the first time). Fails loudly without Go.
+"$here/jaeger.sh" install >/dev/null

@@ -65,4 +65,9 @@ fi
 if ! "$VENV/bin/python" -c 'import psutil' >/dev/null 2>&1; then
   "$VENV/bin/pip" install -q "psutil==${PSUTIL_VERSION:-7.2.2}" >&2
 fi
+# Flask-WTF: mlflow[auth]'s one requirement, for the basic-auth server of
+# tests/integration/setup_validation_test.cpp (`mlflow server --app-name basic-auth`).
+if ! "$VENV/bin/python" -c 'import flask_wtf' >/dev/null 2>&1; then
+  "$VENV/bin/pip" install -q "Flask-WTF==${FLASK_WTF_VERSION:-1.3.0}" >&2
+fi
 echo "$VENV/bin/python"

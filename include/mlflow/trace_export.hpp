@@ -48,7 +48,8 @@ struct TraceExportOptions {
   /// long; every trace still unsent is reported to on_error (DEADLINE_EXCEEDED), counted in
   /// an ERROR line through the SDK's log handler, and the process ends.
   std::chrono::milliseconds exit_timeout{std::chrono::seconds(10)};
-  /// Spans per OTLP request at most (a trace's spans always go together).
+  /// Spans per OTLP request at most (a trace's spans always go together). A sender takes at
+  /// most its share (1 / max_workers) of the traces queued, so the senders work in parallel.
   std::size_t max_spans_per_request = 1000;
   /// Called on a sender thread for every trace given up (besides the next flush's error).
   std::function<void(const TraceExportError&)> on_error{};

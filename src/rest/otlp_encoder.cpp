@@ -182,18 +182,24 @@ Json json_attributes(const JsonValue& attributes) {
 
 }  // namespace
 
-std::string encode_protobuf(const std::vector<SpanData>& spans) {
+std::string encode_protobuf(const std::vector<SpanData>& spans, const JsonValue& resource) {
   std::string scope_spans;  // no InstrumentationScope, as Python sends it
   for (const auto& span : spans) put_span(scope_spans, span);
+  std::string resource_message;  // Resource { attributes = 1 }
+  if (resource.is_object()) {
+    for (const auto& [key, value] : resource.as_object()) {
+      put_bytes(resource_message, 1, key_value(key, value));
+    }
+  }
   std::string resource_spans;
-  put_bytes(resource_spans, 1, std::string());  // Resource resource = 1 (empty)
+  put_bytes(resource_spans, 1, resource_message);  // ResourceSpans.resource = 1
   put_bytes(resource_spans, 2, scope_spans);
   std::string request;
   put_bytes(request, 1, resource_spans);  // ExportTraceServiceRequest.resource_spans = 1
   return request;
 }
 
-std::string encode_json(const std::vector<SpanData>& spans) {
+std::string encode_json(const std::vector<SpanData>& spans, const JsonValue& resource) {
   Json list = Json::array();
   for (const auto& span : spans) {
     Json s = Json::object();
@@ -223,7 +229,7 @@ std::string encode_json(const std::vector<SpanData>& spans) {
     list.push_back(std::move(s));
   }
   Json request = {{"resourceSpans",
-                   Json::array({{{"resource", Json::object()},
+                   Json::array({{{"resource", {{"attributes", json_attributes(resource)}}},
                                  {"scopeSpans",
                                   Json::array({{{"scope", Json::object()}, {"spans", list}}})}}})}};
   return request.dump();

@@ -16,10 +16,12 @@
 
 namespace mlflow::internal::otlp {
 
-/// Binary protobuf (Content-Type application/x-protobuf).
-std::string encode_protobuf(const std::vector<SpanData>& spans);
+/// Binary protobuf (Content-Type application/x-protobuf). `resource`: the Resource's
+/// attributes (an object; null or empty for the empty Resource the MLflow server gets, as
+/// Python sends it; an OpenTelemetry collector gets service.name and telemetry.sdk.*).
+std::string encode_protobuf(const std::vector<SpanData>& spans, const JsonValue& resource = {});
 /// OTLP JSON (Content-Type application/json): lowerCamelCase fields, hex ids, int64 as
 /// strings, as the OTLP spec writes it.
-std::string encode_json(const std::vector<SpanData>& spans);
+std::string encode_json(const std::vector<SpanData>& spans, const JsonValue& resource = {});
 
 }  // namespace mlflow::internal::otlp

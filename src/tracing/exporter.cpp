@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/logging.hpp"
+#include "tracing/finalize.hpp"
 
 namespace mlflow::internal::tracing {
 namespace {
@@ -38,8 +39,23 @@ std::size_t json_bytes(const JsonValue& v) {
   }
 }
 
+// The traced thread's hand-over made ready to send, here on the sending thread: the spans
+// taken over, and what Python computes when a trace's root ends.
+void prepare(ExportItem& item) {
+  // Copied, not moved: a span handle may still read it (an ended span never changes, so no
+  // lock is needed; the queue's mutex orders the hand-over before this).
+  item.spans.reserve(item.spans.size() + item.handed_over.size());
+  for (const auto& span : item.handed_over) item.spans.push_back(*span);
+  item.handed_over.clear();
+  if (!item.needs_finalize || !item.info) return;
+  item.needs_finalize = false;
+  const auto root = std::find_if(item.spans.begin(), item.spans.end(),
+                                 [](const SpanData& s) { return !s.parent_id; });
+  if (root != item.spans.end()) finalize_trace_info(*item.info, *root, item.spans);
+}
+
 std::string describe(const ExportItem& item) {
-  return "trace '" + item.trace_id + "' (" + std::to_string(item.spans.size()) + " spans)";
+  return "trace '" + item.trace_id + "' (" + std::to_string(item.span_count()) + " spans)";
 }
 
 }  // namespace
@@ -97,13 +113,13 @@ void TraceExporter::submit(ExportItem item) noexcept {
                                  std::to_string(queued_bytes_) +
                                  " bytes); raise TraceExportOptions::max_queue_traces / "
                                  "max_queue_bytes or MLFLOW_ASYNC_TRACE_LOGGING_MAX_QUEUE_SIZE";
-      errors_.push_back({item.trace_id, item.spans.size(), ErrorCode::kResourceExhausted, reason});
+      errors_.push_back({item.trace_id, item.span_count(), ErrorCode::kResourceExhausted, reason});
       const bool first = dropped_.load() == 1;
       lock.unlock();
       done_cv_.notify_all();
       if (first)
         log(LogLevel::kWarning, "mlflow tracing: dropped " + describe(item) + ": " + reason);
-      report(TraceExportError{item.trace_id, item.spans.size(), ErrorCode::kResourceExhausted,
+      report(TraceExportError{item.trace_id, item.span_count(), ErrorCode::kResourceExhausted,
                               reason});
       return;
     }
@@ -127,10 +143,15 @@ void TraceExporter::sender_loop() {
       work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
       // Stopping and drained; or out of time, what is queued being shutdown's to report.
       if (queue_.empty() || deadline_.expired()) return;
+      // A fair share of what is queued, so that the other senders send their traces'
+      // StartTraceV3 at the same time instead of one sender sending every trace's in turn.
+      const std::size_t workers = static_cast<std::size_t>(std::max(1, options_.max_workers));
+      const std::size_t share = (queue_.size() + workers - 1) / workers;
       std::size_t spans = 0;
-      while (!queue_.empty() && (batch.empty() || spans + queue_.front().spans.size() <=
-                                                      options_.max_spans_per_request)) {
-        spans += queue_.front().spans.size();
+      while (!queue_.empty() &&
+             (batch.empty() || (batch.size() < share && spans + queue_.front().span_count() <=
+                                                            options_.max_spans_per_request))) {
+        spans += queue_.front().span_count();
         queued_bytes_ -= queue_.front().bytes;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -169,6 +190,7 @@ std::optional<MlflowException> TraceExporter::with_hold(const std::function<void
 
 void TraceExporter::send_batch(std::vector<ExportItem>& batch, const Deadline& deadline) {
   std::vector<bool> failed(batch.size(), false);
+  for (auto& item : batch) prepare(item);
 
   // 1. Spans: one OTLP request per experiment (the server takes a batch all or nothing).
   if (store_takes_spans_.load()) {
@@ -275,7 +297,7 @@ void TraceExporter::give_up(const ExportItem& item, const MlflowException& e) {
     log(LogLevel::kWarning,
         "mlflow tracing: failed to send " + describe(item) + " to " + name_ + ": " + e.what());
   }
-  finish(item, TraceExportError{item.trace_id, item.spans.size(), e.error_code(), e.what()});
+  finish(item, TraceExportError{item.trace_id, item.span_count(), e.error_code(), e.what()});
 }
 
 void TraceExporter::report(const TraceExportError& error) noexcept {
@@ -350,7 +372,7 @@ std::vector<TraceExportError> TraceExporter::finish_shutdown(Clock::time_point d
       done_cv_.wait_until(lock, deadline_.at(), done);
       // Time is up: what is still queued is abandoned.
       for (const auto& item : queue_) {
-        lost.push_back({item.trace_id, item.spans.size(), ErrorCode::kDeadlineExceeded,
+        lost.push_back({item.trace_id, item.span_count(), ErrorCode::kDeadlineExceeded,
                         "not sent before " + deadline_.purpose() + " passed"});
         ++finished_;
         failed_.fetch_add(1, std::memory_order_relaxed);

@@ -39,12 +39,20 @@ struct ExportItem {
   std::string experiment_id;
   std::string trace_id;
   std::vector<SpanData> spans;
+  /// Spans as the traced thread handed them over (a span handle may still read them): copied
+  /// into `spans` by the sender before it sends, so the traced thread copies nothing.
+  std::vector<std::shared_ptr<SpanData>> handed_over;
   /// Set for traces whose root is in this process (StartTraceV3 after the spans); unset for
   /// the spans of a trace continued from another process.
   std::optional<TraceInfo> info;
   std::vector<PromptVersionRef> prompts;
+  /// `info` still needs what Python computes when the root ends (finalize_trace_info: previews,
+  /// token usage, size statistics): done by the sender, so the traced thread only hands over.
+  bool needs_finalize = false;
   /// Approximate memory held by the item (for the queue's byte bound).
   std::size_t bytes = 0;
+
+  std::size_t span_count() const noexcept { return spans.size() + handed_over.size(); }
 };
 
 /// Rough size of a span's data in memory.

@@ -184,6 +184,9 @@ JsonValue aggregate_token_usage(const std::vector<SpanData>& spans) {
 
 void finalize_trace_info(TraceInfo& info, const SpanData& root,
                          const std::vector<SpanData>& spans) {
+  // What every trace starts with; a value set while the trace was live wins.
+  for (const auto& [key, value] : env_metadata()) info.trace_metadata.emplace(key, value);
+  info.trace_metadata.emplace(TraceMetadataKey::kSchemaVersion, "3");
   info.request_time = root.start_time_ns / 1000000;
   if (root.end_time_ns)
     info.execution_duration = (*root.end_time_ns - root.start_time_ns) / 1000000;

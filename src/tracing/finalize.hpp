@@ -18,7 +18,9 @@ namespace mlflow::internal::tracing {
 /// json.dumps(value, ensure_ascii=False): how Python serialises span attribute values.
 std::string attribute_text(const JsonValue& value);
 
-/// Fills request_time, execution_duration, state (when still IN_PROGRESS), the
+/// Runs on the exporter's thread, before the trace is sent. Adds the environment metadata and
+/// the schema version (unless set while the trace was live), fills request_time,
+/// execution_duration, state (when still IN_PROGRESS), the
 /// mlflow.traceInputs / traceOutputs metadata (250 characters), mlflow.trace.tokenUsage (the
 /// tree-aware sum of mlflow.chat.tokenUsage), the request/response previews (1000
 /// characters, the last user/assistant message for chat payloads) and the size statistics.
@@ -29,7 +31,8 @@ void finalize_trace_info(TraceInfo& info, const SpanData& root, const std::vecto
 JsonValue aggregate_token_usage(const std::vector<SpanData>& spans);
 
 /// The environment metadata of every trace (Python's resolve_env_metadata): mlflow.user,
-/// mlflow.source.name, mlflow.source.type and the git keys. Resolved once.
+/// mlflow.source.name, mlflow.source.type and the git keys. Resolved once. A live trace does
+/// not hold them yet (finalize_trace_info adds them).
 const std::map<std::string, std::string>& env_metadata();
 
 }  // namespace mlflow::internal::tracing

@@ -13,6 +13,7 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/fluent.hpp"
 #include "mlflow/trace_export.hpp"
+#include "tracing/finalize.hpp"
 #include "tracing/provider.hpp"
 
 namespace mlflow {
@@ -221,7 +222,14 @@ void add_trace(const Trace& trace, const std::optional<LiveSpan>& target) {
     std::lock_guard<std::mutex> lock(parent_state->trace->mutex);
     auto& info = parent_state->trace->info;
     for (const auto& [k, v] : trace.info.tags) info.tags.emplace(k, v);
-    for (const auto& [k, v] : trace.info.trace_metadata) info.trace_metadata.emplace(k, v);
+    for (const auto& [k, v] : trace.info.trace_metadata) {
+      // The parent's environment metadata and schema version, added when it is exported, win.
+      if (internal::tracing::env_metadata().count(k) != 0 ||
+          k == TraceMetadataKey::kSchemaVersion) {
+        continue;
+      }
+      info.trace_metadata.emplace(k, v);
+    }
   }
   if (remote_root.is_recording()) {
     EndSpanOptions end;

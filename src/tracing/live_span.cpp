@@ -199,7 +199,8 @@ JsonValue read_attribute(const std::shared_ptr<internal::tracing::LiveSpanState>
                          const char* key) {
   if (!state) return JsonValue();
   std::lock_guard<std::mutex> lock(state->mutex);
-  const JsonValue* v = state->data.get_attribute(key);
+  const SpanData& data = state->finished ? *state->finished : state->data;
+  const JsonValue* v = data.get_attribute(key);
   return v != nullptr ? *v : JsonValue();
 }
 }  // namespace

@@ -20,11 +20,15 @@
 #include "mlflow/fluent.hpp"
 #include "mlflow/trace_export.hpp"
 #include "tracing/finalize.hpp"
+#include "tracing/otlp_collector.hpp"
 
 namespace mlflow::internal::tracing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The key of a collector's exporter among the per-URI exporters.
+constexpr const char* kCollectorKeyPrefix = "otlp-collector:";
 
 // ---- process-wide state (never destroyed: senders and exit hooks may use it to the end) ----
 
@@ -38,6 +42,13 @@ struct Runtime {
   std::optional<TraceExportOptions> options;                             // guarded by mutex
   std::optional<std::pair<std::string, std::string>> cached_experiment;  // (key, id)
   std::shared_ptr<TraceExporter> test_exporter;                          // guarded by mutex
+  /// The OpenTelemetry collector's exporter (ADR 0028), resolved from the environment once
+  /// (again after reset_for_tests); null when none is configured.
+  bool collector_resolved = false;           // guarded by mutex
+  std::shared_ptr<TraceExporter> collector;  // guarded by mutex
+  bool dual_export = false;                  // guarded by mutex
+  std::string fluent_exporter_uri;                                       // guarded by mutex
+  std::shared_ptr<TraceExporter> fluent_exporter;  // exporters[...] of fluent_exporter_uri
 };
 
 Runtime& runtime() {
@@ -69,7 +80,9 @@ std::mt19937_64& rng() {
 
 void append_hex64(std::string& out, std::uint64_t v) {
   static const char kHex[] = "0123456789abcdef";
-  for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(v >> shift) & 0xF]);
+  char digits[16];
+  for (int i = 15; i >= 0; --i, v >>= 4) digits[i] = kHex[v & 0xF];
+  out.append(digits, sizeof digits);
 }
 
 std::uint64_t nonzero_random() {
@@ -131,6 +144,14 @@ void flush_at_exit() noexcept {
   }
 }
 
+void register_exit_flush() {
+  static std::once_flag at_exit_once;
+  std::call_once(at_exit_once, [] {
+    std::atexit(flush_at_exit);
+    add_terminate_hook(flush_at_exit);
+  });
+}
+
 std::optional<std::string> latest_active_run_id() {
   const auto runs = all_active_runs();
   if (runs.empty()) return std::nullopt;
@@ -145,8 +166,8 @@ std::shared_ptr<TraceRecord> new_trace_record(const std::string& trace_id, const
   info.trace_location.experiment_id = experiment_for_new_trace(request.experiment_id);
   info.request_time = start_ns / 1000000;
   info.state = TraceState::kInProgress;
-  info.trace_metadata = env_metadata();
-  info.trace_metadata[TraceMetadataKey::kSchemaVersion] = "3";
+  // The environment metadata and the schema version are added by finalize_trace_info, on
+  // the exporter's thread.
   if (request.run_id) {
     info.trace_metadata[TraceMetadataKey::kSourceRun] = *request.run_id;
   } else if (auto run = latest_active_run_id()) {
@@ -155,7 +176,17 @@ std::shared_ptr<TraceRecord> new_trace_record(const std::string& trace_id, const
   if (auto model = active_model_id_global())
     info.trace_metadata[TraceMetadataKey::kModelId] = *model;
   info.tags[TraceTagKey::kTraceName] = name;
-  record->exporter = exporter_for_new_trace();
+  // Python's processor choice: a collector replaces the MLflow server unless dual export is
+  // on; a destination set in code wins over the collector, again unless dual export is on.
+  auto collector = collector_exporter();
+  const bool dual = collector_dual_export();
+  const bool has_destination = [] {
+    auto& r = runtime();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    return r.destination.has_value() || r.test_exporter != nullptr;
+  }();
+  if (!collector || dual || has_destination) record->exporter = exporter_for_new_trace();
+  if (collector && (dual || !has_destination)) record->collector = std::move(collector);
   return record;
 }
 
@@ -176,18 +207,18 @@ ExportItem take_export_item(TraceRecord& record) {
   ExportItem item;
   item.trace_id = record.info.trace_id;
   item.experiment_id = record.info.experiment_id();
-  item.spans = std::move(record.finished);
+  item.handed_over = std::move(record.finished);
   record.finished.clear();
   record.top_ended = false;
   if (!record.is_remote) {
-    const auto root = std::find_if(item.spans.begin(), item.spans.end(),
-                                   [](const SpanData& s) { return !s.parent_id; });
-    if (root != item.spans.end()) finalize_trace_info(record.info, *root, item.spans);
-    item.info = record.info;
-    item.prompts = record.prompts;
+    // Finalised by the exporter before it sends (off the traced thread). Nothing reads or
+    // changes the record's info once it is exported.
+    item.info = std::move(record.info);
+    item.needs_finalize = true;
+    item.prompts = std::move(record.prompts);
     record.exported = true;
   }
-  for (const auto& s : item.spans) item.bytes += approximate_bytes(s);
+  for (const auto& s : item.handed_over) item.bytes += approximate_bytes(*s);
   return item;
 }
 
@@ -302,6 +333,8 @@ std::shared_ptr<LiveSpanState> start(const StartRequest& request, bool* sampled_
       register_live(span->trace);
     }
     JsonValue& attributes = data.attributes;
+    // Room for what a span usually gets (ids, type, inputs, outputs, level, a few more).
+    attributes.as_object().reserve(8);
     attributes.set(SpanAttributeKey::kRequestId, data.trace_id);
     attributes.set(SpanAttributeKey::kSpanType,
                    request.span_type.empty() ? std::string(SpanType::kUnknown) : request.span_type);
@@ -327,7 +360,7 @@ std::shared_ptr<LiveSpanState> start(const StartRequest& request, bool* sampled_
 void end(const std::shared_ptr<LiveSpanState>& span, const EndSpanOptions* options) noexcept {
   if (!span) return;
   try {
-    SpanData finished;
+    std::shared_ptr<SpanData> finished = std::make_shared<SpanData>();
     {
       std::lock_guard<std::mutex> lock(span->mutex);
       if (span->ended || span->is_remote_placeholder) return;
@@ -349,8 +382,19 @@ void end(const std::shared_ptr<LiveSpanState>& span, const EndSpanOptions* optio
       }
       data.end_time_ns =
           options != nullptr && options->end_time_ns ? *options->end_time_ns : now_ns();
+      // Ids and name stay readable through the span's handles without its lock; the rest
+      // moves (nothing changes an ended span).
+      finished->trace_id = data.trace_id;
+      finished->span_id = data.span_id;
+      finished->parent_id = data.parent_id;
+      finished->name = data.name;
+      finished->start_time_ns = data.start_time_ns;
+      finished->end_time_ns = data.end_time_ns;
+      finished->status = std::move(data.status);
+      finished->attributes = std::move(data.attributes);
+      finished->events = std::move(data.events);
+      span->finished = finished;
       span->ended = true;
-      finished = data;
     }
     const std::shared_ptr<TraceRecord>& record = span->trace;
     std::optional<ExportItem> item;
@@ -375,6 +419,12 @@ void end(const std::shared_ptr<LiveSpanState>& span, const EndSpanOptions* optio
     }
     if (item) {
       if (!record->is_remote) unregister_live(item->trace_id);
+      if (record->collector) {
+        ExportItem spans_only = record->exporter ? *item : std::move(*item);
+        spans_only.info.reset();  // a collector keeps spans, not MLflow trace records
+        spans_only.prompts.clear();
+        record->collector->submit(std::move(spans_only));
+      }
       if (record->exporter) record->exporter->submit(std::move(*item));
     }
   } catch (const std::exception& e) {
@@ -475,23 +525,70 @@ std::shared_ptr<TraceExporter> exporter_for(const MlflowClient& client) {
   auto store = MlflowClient::Access::impl(client)->trace_export();
   const TraceExportOptions options = trace_export_options();
   auto exporter = std::make_shared<TraceExporter>(std::move(store), options, key);
-  static std::once_flag at_exit_once;
-  std::call_once(at_exit_once, [] {
-    std::atexit(flush_at_exit);
-    add_terminate_hook(flush_at_exit);
-  });
+  register_exit_flush();
   std::lock_guard<std::mutex> lock(r.mutex);
   auto [it, inserted] = r.exporters.emplace(key, exporter);
   return it->second;  // another thread may have won; its exporter serves both
 }
 
-std::shared_ptr<TraceExporter> exporter_for_new_trace() {
+std::shared_ptr<TraceExporter> collector_exporter() {
+  auto& r = runtime();
   {
-    auto& r = runtime();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    if (r.collector_resolved) return r.collector;
+  }
+  std::optional<CollectorConfig> config;
+  try {
+    config = collector_config_from(process_env());
+  } catch (const std::exception& e) {
+    log(LogLevel::kError, std::string("mlflow tracing: not exporting to the OpenTelemetry "
+                                      "collector: ") +
+                              e.what());
+  }
+  std::shared_ptr<TraceExporter> exporter;
+  if (config) {
+    const std::string key = std::string(kCollectorKeyPrefix) + config->endpoint;
+    std::lock_guard<std::mutex> lock(r.mutex);
+    const auto it = r.exporters.find(key);
+    if (it != r.exporters.end()) exporter = it->second;
+  }
+  if (config && !exporter) {
+    exporter = std::make_shared<TraceExporter>(make_collector_store(*config),
+                                               trace_export_options(), config->endpoint);
+    register_exit_flush();
+  }
+  std::lock_guard<std::mutex> lock(r.mutex);
+  if (!r.collector_resolved) {
+    r.collector_resolved = true;
+    r.dual_export = config && config->dual_export;
+    if (exporter) {
+      r.collector =
+          r.exporters.emplace(kCollectorKeyPrefix + config->endpoint, exporter).first->second;
+    }
+  }
+  return r.collector;
+}
+
+bool collector_dual_export() {
+  auto& r = runtime();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  return r.dual_export;
+}
+
+std::shared_ptr<TraceExporter> exporter_for_new_trace() {
+  auto& r = runtime();
+  const std::string uri = get_tracking_uri();
+  {
     std::lock_guard<std::mutex> lock(r.mutex);
     if (r.test_exporter) return r.test_exporter;
+    // The fluent URI's exporter, without making the default client each time.
+    if (r.fluent_exporter && r.fluent_exporter_uri == uri) return r.fluent_exporter;
   }
-  return exporter_for(default_client());
+  auto exporter = exporter_for(default_client());
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.fluent_exporter_uri = uri;
+  r.fluent_exporter = exporter;
+  return exporter;
 }
 
 std::vector<std::shared_ptr<TraceExporter>> all_exporters() {
@@ -510,12 +607,27 @@ void set_exporter_for_tests(std::shared_ptr<TraceExporter> exporter) {
 
 void reset_for_tests() {
   auto& r = runtime();
+  // A collector's exporter holds the configuration it was made with (headers, resource): the
+  // next one is made afresh from the environment. Released outside the lock (its destructor
+  // drains it).
+  std::vector<std::shared_ptr<TraceExporter>> collectors;
   {
     std::lock_guard<std::mutex> lock(r.mutex);
+    for (auto it = r.exporters.begin(); it != r.exporters.end();) {
+      if (it->first.rfind(kCollectorKeyPrefix, 0) == 0) {
+        collectors.push_back(std::move(it->second));
+        it = r.exporters.erase(it);
+      } else {
+        ++it;
+      }
+    }
     r.live.clear();
     r.destination.reset();
     r.last_trace_id.reset();
     r.cached_experiment.reset();
+    r.collector_resolved = false;
+    r.collector.reset();
+    r.dual_export = false;
   }
   r.enabled.store(true);
   t_context = ThreadContext{};

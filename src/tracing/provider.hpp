@@ -72,6 +72,12 @@ std::shared_ptr<TraceExporter> exporter_for(const MlflowClient& client);
 /// The exporter of a trace starting now: the fluent default client's (or the test override).
 std::shared_ptr<TraceExporter> exporter_for_new_trace();
 std::vector<std::shared_ptr<TraceExporter>> all_exporters();
+/// The OpenTelemetry collector's exporter when OTLP export is configured in the environment
+/// (tracing/otlp_collector.hpp; read once, again after reset_for_tests), else null. A
+/// misconfiguration is logged once as an ERROR naming the fix (validate_setup reports it too).
+std::shared_ptr<TraceExporter> collector_exporter();
+/// MLFLOW_TRACE_ENABLE_OTLP_DUAL_EXPORT with a collector configured.
+bool collector_dual_export();
 
 /// The environment's sampling ratio (MLFLOW_TRACE_SAMPLING_RATIO, 1.0 when unset or invalid),
 /// read once.

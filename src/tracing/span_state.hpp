@@ -30,8 +30,10 @@ struct TraceRecord {
   TraceInfo info;
   /// Where the finished trace goes (resolved when the trace starts, on the starting thread).
   std::shared_ptr<TraceExporter> exporter;
-  /// Finished spans, in the order they ended.
-  std::vector<SpanData> finished;
+  /// The OpenTelemetry collector's exporter (spans only), when OTLP export is configured.
+  std::shared_ptr<TraceExporter> collector;
+  /// Finished spans, in the order they ended (shared with their LiveSpanState).
+  std::vector<std::shared_ptr<SpanData>> finished;
   std::vector<PromptVersionRef> prompts;
   /// Spans started and not yet ended.
   int open_spans = 0;
@@ -52,7 +54,12 @@ struct LiveSpan::State {
 
   std::mutex mutex;
   std::shared_ptr<TraceRecord> trace;
+  /// The span while it is recorded; once ended only its ids, name and start time (the rest
+  /// moved to `finished`, which is what readers see then).
   SpanData data;
+  /// The span as it ended (set with `ended`, never changed after): handed to the exporter
+  /// without a copy on the traced thread.
+  std::shared_ptr<SpanData> finished;
   /// The W3C trace id (32 hex) the span belongs to.
   std::string trace_hex;
   bool ended = false;

@@ -1,6 +1,7 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
 #include "support/scoped_server.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -29,7 +30,13 @@ ScopedServer::ScopedServer(const std::string& extra_args, const std::string& bac
   output_ = r.output;
 }
 
-ScopedServer::~ScopedServer() { run_command(script() + " stop '" + dir_ + "' >/dev/null 2>&1"); }
+ScopedServer::~ScopedServer() {
+  stop();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+void ScopedServer::stop() { run_command(script() + " stop '" + dir_ + "' >/dev/null 2>&1"); }
 
 std::string ScopedServer::uri() const {
   std::string uri = read_file(dir_ + "/uri");

@@ -2,7 +2,8 @@
 #pragma once
 
 // A private `mlflow server` for tests that need one configured differently from the shared
-// fixture server (a static prefix, an existing database file). Stopped when destroyed.
+// fixture server (a static prefix, an existing database file). Stopped, and its directory
+// removed, when destroyed.
 
 #include <string>
 
@@ -18,6 +19,8 @@ class ScopedServer {
   ScopedServer& operator=(const ScopedServer&) = delete;
 
   bool started() const { return started_; }
+  /// Stops the server now (its URI stays readable: a stopped server's address).
+  void stop();
   /// What test-server.sh printed (for failure messages).
   const std::string& output() const { return output_; }
   /// The tracking URI, path prefix included.

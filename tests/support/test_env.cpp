@@ -10,8 +10,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace mlflow::testing {
 namespace {
@@ -32,6 +35,35 @@ std::string read_fixture_file(const std::string& name) {
   }
   return value;
 }
+
+// The temporary directories this process made, removed when it exits (after every at-exit
+// handler the library registers later, since this object is built before main). Children
+// forked from a test inherit the list but remove only what they made themselves (pid check),
+// so a child's exit never pulls a directory from under its parent. MLFLOW_TEST_KEEP_TMP=1
+// keeps them for a post-mortem.
+class TempDirRegistry {
+ public:
+  ~TempDirRegistry() {
+    const char* keep = std::getenv("MLFLOW_TEST_KEEP_TMP");
+    if (keep != nullptr && *keep != '\0' && std::string(keep) != "0") return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [pid, path] : dirs_) {
+      if (pid != ::getpid()) continue;
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  }
+  void add(std::string path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    dirs_.emplace_back(::getpid(), std::move(path));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<pid_t, std::string>> dirs_;
+};
+
+TempDirRegistry temp_dirs;
 
 }  // namespace
 
@@ -59,6 +91,7 @@ std::string unique_name(const std::string& prefix) {
 std::string make_temp_dir(const std::string& prefix) {
   std::string tmpl = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
   if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  temp_dirs.add(tmpl);
   return tmpl;
 }
 

@@ -19,7 +19,8 @@ std::string mlflow_python();
 std::string source_dir();
 /// A name unique across tests and runs: "<prefix>-<pid>-<counter>-<random>".
 std::string unique_name(const std::string& prefix);
-/// A fresh empty temporary directory (removed by the OS, not by us).
+/// A fresh empty temporary directory, removed with its contents when this process exits
+/// (MLFLOW_TEST_KEEP_TMP=1 keeps it).
 std::string make_temp_dir(const std::string& prefix);
 /// This test program's own path (/proc/self/exe), for tests that run it again as a child.
 std::string self_executable();

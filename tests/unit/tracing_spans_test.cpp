@@ -469,6 +469,81 @@ TEST_F(TracingSpans, FlushDeadlineReportsWhatIsPending) {
   drain();
 }
 
+// The traced thread hands an ended span over without copying it: a handle kept past the
+// end still reads it, and the sender computes the trace's finalisation (previews, the
+// mlflow.traceInputs metadata, size stats, environment metadata and schema version).
+TEST_F(TracingSpans, AHandleReadsItsEndedSpanAndTheSenderFinalisesTheTrace) {
+  mlflow::LiveSpan kept;
+  {
+    auto root = mlflow::start_span("answer", mlflow::SpanType::kChain);
+    root.set_inputs({{"question", "why?"}});
+    root.set_outputs({{"answer", "because"}});
+    kept = root;
+  }
+  drain();
+  EXPECT_EQ(kept.name(), "answer");
+  EXPECT_EQ(kept.inputs(), JsonValue({{"question", "why?"}}));
+  EXPECT_EQ(kept.outputs(), JsonValue({{"answer", "because"}}));
+  EXPECT_EQ(kept.get_attribute(SpanAttributeKey::kSpanType), JsonValue("CHAIN"));
+  const auto spans = store->all_spans();
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0].inputs(), JsonValue({{"question", "why?"}}));
+  EXPECT_EQ(spans[0].status.status_code, mlflow::SpanStatusCode::kOk);
+  ASSERT_EQ(store->infos.size(), 1u);
+  const TraceInfo& info = store->infos[0];
+  EXPECT_EQ(info.request_preview, "{\"question\": \"why?\"}");
+  EXPECT_EQ(info.response_preview, "{\"answer\": \"because\"}");
+  EXPECT_EQ(info.trace_metadata.at(mlflow::TraceMetadataKey::kInputs), "{\"question\": \"why?\"}");
+  EXPECT_EQ(info.trace_metadata.at(mlflow::TraceMetadataKey::kSchemaVersion), "3");
+  EXPECT_EQ(info.trace_metadata.count(mlflow::TraceMetadataKey::kSizeBytes), 1u);
+  for (const auto& [key, value] : tr::env_metadata()) {
+    EXPECT_EQ(info.trace_metadata.at(key), value) << key;
+  }
+}
+
+// A backlog is shared among the senders (each takes its share of what is queued), so that
+// their StartTraceV3 requests go out side by side rather than all from one sender.
+TEST(TracingExporter, SendersShareABacklog) {
+  auto store = std::make_shared<RecordingStore>();
+  store->block = true;
+  mlflow::TraceExportOptions options;
+  options.max_workers = 2;
+  tr::TraceExporter exporter(store, options, "shared");
+  const auto submit = [&](int i) {
+    tr::ExportItem item;
+    item.trace_id = "tr-" + std::to_string(i);
+    item.spans.resize(1);
+    item.spans[0].trace_id = item.trace_id;
+    item.spans[0].span_id = "0123456789abcdef";
+    item.info.emplace();
+    item.info->trace_id = item.trace_id;
+    exporter.submit(std::move(item));
+  };
+  submit(0);
+  submit(1);
+  // Both senders hold a trace (blocked in the store) before the backlog of 8 arrives.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (exporter.stats().queued_traces > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(exporter.stats().queued_traces, 0u);
+  for (int i = 2; i < 10; ++i) submit(i);
+  {
+    std::lock_guard<std::mutex> lock(store->mutex);
+    store->block = false;
+  }
+  store->changed.notify_all();
+  ASSERT_EQ(exporter.wait_until_drained(std::nullopt), 0u);
+  std::lock_guard<std::mutex> lock(store->mutex);
+  std::size_t traces = 0;
+  for (const auto& [experiment, spans] : store->span_batches) {
+    EXPECT_LE(spans.size(), 4u) << "one sender took more than its share of 8 queued traces";
+    traces += spans.size();
+  }
+  EXPECT_EQ(traces, 10u);
+  EXPECT_EQ(store->infos.size(), 10u);
+}
+
 TEST(TracingExporter, AFullQueueDropsAndReportsInsteadOfBlocking) {
   auto store = std::make_shared<RecordingStore>();
   store->block = true;

@@ -20,6 +20,7 @@ void add_models_commands(CLI::App& app, Context& context);
 void add_prompts_commands(CLI::App& app, Context& context);
 void add_traces_commands(CLI::App& app, Context& context);
 void add_doctor_commands(CLI::App& app, Context& context);
+void add_sync_command(CLI::App& app, Context& context);
 
 /// The exit status a command asks for beyond success (`run -- CMD` returns CMD's).
 int& command_exit_status();

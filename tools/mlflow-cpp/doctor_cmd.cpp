@@ -1,5 +1,5 @@
 // Copyright mlflow-cpp authors. Licensed under the Apache License 2.0.
-// `mlflow-cpp doctor` (is the setup usable: URI, environment, store reachable) and
+// `mlflow-cpp doctor` (mlflow::validate_setup(): is the setup usable, and what to fix) and
 // `mlflow-cpp server-info` (what the store offers). Both probe once, without retries, so that
 // an unreachable server answers at once (exit 7).
 
@@ -12,10 +12,9 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "mlflow/setup_validation.hpp"
 #include "mlflow/version.hpp"
 #include "output.hpp"
-
-extern char** environ;
 
 namespace mlflow_cli {
 namespace {
@@ -28,26 +27,6 @@ mlflow::MlflowClient probe_client(const Context& context) {
   options.max_retries = 0;
   options.timeout = std::chrono::seconds(10);
   return mlflow::MlflowClient(options);
-}
-
-bool is_secret(const std::string& name) {
-  for (const char* word : {"TOKEN", "PASSWORD", "SECRET", "KEY"}) {
-    if (name.find(word) != std::string::npos) return true;
-  }
-  return false;
-}
-
-// MLflow's variables as set, secrets masked: they never reach the output.
-JsonValue mlflow_environment() {
-  JsonValue env = JsonValue::object();
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string text = *entry;
-    const auto eq = text.find('=');
-    const std::string name = text.substr(0, eq);
-    if (name.rfind("MLFLOW_", 0) != 0) continue;
-    env.set(name, is_secret(name) ? std::string("***") : text.substr(eq + 1));
-  }
-  return env;
 }
 
 std::string store_kind(const std::string& uri) {
@@ -78,28 +57,55 @@ Probe probe(mlflow::MlflowClient& client) {
   return result;
 }
 
+// The library's validate_setup() (versions, configuration, connectivity, server version,
+// authentication, workspace, artifact access, OTLP export, governance attributes), with the
+// first failed check's class as the exit status.
 void doctor(Context& context) {
-  mlflow::MlflowClient client = probe_client(context);
-  const Probe p = probe(client);
-  const JsonValue env = mlflow_environment();
-  JsonValue json = JsonValue::object({{"version", mlflow::kVersion},
-                                      {"mlflow_version", mlflow::kPinnedMlflowVersion},
-                                      {"tracking_uri", client.tracking_uri()},
-                                      {"store", store_kind(client.tracking_uri())},
-                                      {"reachable", p.reachable},
-                                      {"latency_ms", p.latency_ms},
-                                      {"error", p.error.empty() ? JsonValue() : JsonValue(p.error)},
-                                      {"environment", env}});
+  mlflow::ValidateSetupOptions options;
+  if (!context.options.tracking_uri.empty()) {
+    options.client.tracking_uri = context.options.tracking_uri;
+  }
+  const mlflow::ValidationResult result = mlflow::validate_setup(options);
+  const auto value_of = [&](const std::map<std::string, std::string>& values,
+                            const std::string& key) {
+    const auto it = values.find(key);
+    return it == values.end() ? std::string() : it->second;
+  };
+  std::string error;
+  int exit_code = kExitOk;
+  for (const auto& check : result.checks) {
+    if (check.status != mlflow::CheckStatus::kFailed || exit_code != kExitOk) continue;
+    error = check.detail;
+    exit_code = check.name == "connectivity"     ? kExitUnavailable
+                : check.name == "authentication" ? kExitPermission
+                : check.name == "workspace"      ? kExitNotImplemented
+                                                 : kExitFailure;
+  }
+  const std::string latency = value_of(result.connectivity, "latency_ms");
+  JsonValue environment = JsonValue::object();
+  for (const auto& [name, value] : result.configuration) {
+    if (name.rfind("MLFLOW_", 0) == 0) environment.set(name, value);
+  }
+  JsonValue json = result.to_json();
+  json.set("version", mlflow::kVersion);
+  json.set("mlflow_version", mlflow::kPinnedMlflowVersion);
+  json.set("tracking_uri", value_of(result.configuration, "tracking_uri"));
+  json.set("store", value_of(result.configuration, "store"));
+  json.set("reachable", value_of(result.connectivity, "reachable") == "true");
+  json.set("latency_ms", latency.empty() ? JsonValue() : JsonValue(std::stod(latency)));
+  json.set("error", error.empty() ? JsonValue() : JsonValue(error));
+  json.set("environment", std::move(environment));
+
   Table table({"Check", "Result"});
-  table.add({"mlflow-cpp", std::string(mlflow::kVersion) + " (MLflow " +
-                               mlflow::kPinnedMlflowVersion + " protocol and schema)"});
-  table.add(
-      {"tracking URI", client.tracking_uri() + " (" + store_kind(client.tracking_uri()) + ")"});
-  table.add({"store reachable",
-             p.reachable ? "yes (" + format_number(p.latency_ms) + " ms)" : "NO: " + p.error});
-  for (const auto& [name, value] : env.as_object()) table.add({name, value.as_string()});
+  for (const auto& [name, version] : result.dependencies) table.add({name, version});
+  for (const auto& [name, value] : result.configuration) table.add({name, value});
+  for (const auto& check : result.checks) {
+    std::string text = std::string(mlflow::check_status_name(check.status)) + ": " + check.detail;
+    if (!check.fix.empty()) text += " FIX: " + check.fix;
+    table.add({check.name, text});
+  }
   emit(context, json, table);
-  command_exit_status() = p.exit_code;
+  command_exit_status() = exit_code;
 }
 
 void server_info(Context& context) {
@@ -129,7 +135,10 @@ void server_info(Context& context) {
 
 void add_doctor_commands(CLI::App& app, Context& context) {
   auto* doctor_cmd =
-      add_command(app, "doctor", "Check the setup: tracking URI, MLflow variables, store reachable",
+      add_command(app, "doctor",
+                  "Check the setup: versions, configuration, connectivity, authentication, "
+                  "workspace, artifacts, OTLP export, governance attributes; each problem with "
+                  "its fix",
                   "MLFLOW_TRACKING_URI=http://localhost:5000 mlflow-cpp doctor");
   doctor_cmd->callback([&context] { doctor(context); });
 

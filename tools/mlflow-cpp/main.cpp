@@ -53,6 +53,7 @@ int run_cli(int argc, char** argv) {
   add_prompts_commands(app, context);
   add_traces_commands(app, context);
   add_doctor_commands(app, context);
+  add_sync_command(app, context);
 
   try {
     app.parse(argc, argv);

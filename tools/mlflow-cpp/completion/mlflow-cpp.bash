@@ -4,7 +4,7 @@ _mlflow_cpp() {
   COMPREPLY=()
   local cur=$2  # the word being completed (bash and zsh's bashcompinit both pass it)
   local globals="--tracking-uri --json --help --version"
-  local top="experiments runs log artifacts run models prompts traces doctor server-info"
+  local top="experiments runs log artifacts run models prompts traces doctor server-info sync"
   local group="" sub="" i word first=1 last=$((COMP_CWORD - 1))
   # zsh's bashcompinit: 1-based arrays, the command at 1, the current word at COMP_CWORD + 1.
   if [[ -n ${ZSH_VERSION:-} ]]; then first=2; last=$COMP_CWORD; fi
@@ -70,6 +70,7 @@ _mlflow_cpp() {
         "") candidates="search get" ;;
         search) candidates="-x --experiment-id --filter --order-by -r --run-id --max-results" ;;
       esac ;;
+    sync) candidates="-e --experiment --dry-run --state --parallel" ;;
   esac
   COMPREPLY+=($(compgen -W "$candidates $globals" -- "$cur"))
 }

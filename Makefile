@@ -58,23 +58,10 @@ test: build unit-asan async-tsan
 	@echo "== integration tests (real MLflow server)"
 	@cd build/dev && ctest -L integration --output-on-failure -j $(CTEST_JOBS)
 
-bench-rest: build
-	@scripts/bench-rest.sh build/dev
-
-bench-embedded: build
-	@scripts/bench-embedded.sh build/dev
-
-bench-async: build
-	@scripts/bench-async.sh build/dev
-
-bench-prompts: build
-	@scripts/bench-prompts.sh build/dev
-
-bench-artifacts: build
-	@scripts/bench-artifacts.sh build/dev
-
-bench-tracing: build
-	@scripts/bench-tracing.sh build/dev
+# Each bench-NAME runs scripts/bench-NAME.sh on the dev build.
+BENCHES := bench-rest bench-embedded bench-async bench-prompts bench-artifacts bench-tracing
+$(BENCHES): bench-%: build
+	@scripts/bench-$*.sh build/dev
 
 bench-sync: build
 	@scripts/bench-sync.sh build/dev

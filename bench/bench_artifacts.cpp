@@ -16,6 +16,7 @@
 // The workload must stay identical to the Python bench, or the printed ratios mean nothing.
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -26,32 +27,14 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "mlflow/mlflow_client.hpp"
 
 namespace {
 namespace fs = std::filesystem;
 
-double process_cpu_s() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
-}
-
-struct Timing {
-  double wall_s = 0;
-  double cpu_s = 0;
-};
-
-Timing timed(const std::function<void()>& fn) {
-  const auto w0 = std::chrono::steady_clock::now();
-  const double c0 = process_cpu_s();
-  fn();
-  Timing t;
-  t.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
-  t.cpu_s = process_cpu_s() - c0;
-  return t;
-}
+using bench::timed;
+using bench::Timing;
 
 // Files and bytes under `path` on the server (listing is not timed).
 void count_remote(mlflow::MlflowClient& client, const std::string& run_id, const std::string& path,
@@ -92,7 +75,9 @@ int main(int argc, char** argv) {
   const fs::path work = argv[4];
   try {
     mlflow::MlflowClient client(uri);
-    const std::string exp = client.create_experiment("bench-artifacts-cpp");
+    const std::string exp = client.create_experiment(
+        "bench-artifacts-cpp-" + std::to_string(getpid()) + "-" +
+        std::to_string(std::chrono::system_clock::now().time_since_epoch().count()));
     const auto large_size = static_cast<std::int64_t>(fs::file_size(large));
     const std::string name = large.filename().string();
 

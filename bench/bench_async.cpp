@@ -33,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "mlflow/fluent.hpp"
 #include "mlflow/mlflow_client.hpp"
 #include "rest/json_writer.hpp"
@@ -40,28 +41,10 @@
 namespace {
 
 constexpr std::int64_t kBaseTsMs = 1700000000000;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::int64_t percentile(std::vector<std::int64_t> v, double p) {
-  std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
-  return v[i];
-}
-
-// (a) One steady_clock pair around each call; the median cost of an empty pair is subtracted.
-std::int64_t timer_overhead() {
-  std::vector<std::int64_t> empty(10000);
-  for (auto& e : empty) {
-    const auto t0 = Clock::now();
-    const auto t1 = Clock::now();
-    e = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
-  }
-  return percentile(empty, 0.5);
-}
+using bench::Clock;
+using bench::percentile;
+using bench::seconds_since;
+using bench::timer_overhead;  // (a) subtracted from each call's steady_clock pair
 
 void bench_call(int calls, std::int64_t overhead) {
   mlflow::ActiveRun run = mlflow::start_run();
@@ -316,27 +299,13 @@ double bench_ceiling(const std::string& uri, const std::string& experiment_id, i
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: bench_async TRACKING_URI [--calls N] [--points N] [--keys N] [--rounds N] "
-                 "[--threads N]\n");
-    return 2;
-  }
-  const std::string uri = argv[1];
-  int calls = 50000;
-  int points = 25000;
-  int keys = 10;
-  int rounds = 4;
-  int threads = 8;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const int v = std::atoi(argv[i + 1]);
-    if (flag == "--calls") calls = v;
-    if (flag == "--points") points = v;
-    if (flag == "--keys") keys = v;
-    if (flag == "--rounds") rounds = std::max(1, v);
-    if (flag == "--threads") threads = std::max(1, v);
-  }
+  const auto args = bench::parse_args(
+      argc, argv, "bench_async",
+      {{"calls", 50000}, {"points", 25000}, {"keys", 10}, {"rounds", 4}, {"threads", 8}});
+  if (!args) return 2;
+  const std::string& uri = args->uri;
+  const int calls = (*args)["calls"], points = (*args)["points"], keys = (*args)["keys"],
+            rounds = (*args)["rounds"], threads = (*args)["threads"];
   try {
     mlflow::set_tracking_uri(uri);
     mlflow::set_experiment("bench-async-cpp-" + std::to_string(std::time(nullptr)));

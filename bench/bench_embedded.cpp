@@ -40,6 +40,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/mlflow_client.hpp"
@@ -52,11 +53,8 @@ namespace {
 // Fixed timestamps, so the Python bench writes the very same rows.
 constexpr std::int64_t kBaseTsMs = 1700000000000;
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+using bench::Clock;
+using bench::seconds_since;
 
 struct Args {
   std::vector<std::string> positional;

@@ -26,17 +26,11 @@
 #include <exception>
 #include <string>
 
+#include "bench_common.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
 
 namespace {
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 // The template both benches register (same bytes on the wire).
 const char* const kTemplate =
@@ -49,15 +43,10 @@ bool run_variant(mlflow::MlflowClient& client, const std::string& uri, const cha
   if (!cached) options.cache_ttl_seconds = 0;
   // One untimed call: connection set-up, and the cache filled for the cached variant.
   bool verified = client.load_prompt(uri, options)->template_text() == kTemplate;
-  const double cpu0 = cpu_seconds();
-  const auto t0 = std::chrono::steady_clock::now();
   int version_sum = 0;
-  for (int i = 0; i < calls; ++i) {
-    const auto pv = client.load_prompt(uri, options);
-    version_sum += pv->version();
-  }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double cpu = cpu_seconds() - cpu0;
+  const auto [wall, cpu] = bench::timed([&] {
+    for (int i = 0; i < calls; ++i) version_sum += client.load_prompt(uri, options)->version();
+  });
   verified = verified && version_sum == calls;  // alias "prod" points at version 1
   std::printf("cpp %-8s %d calls in %.3f s: %.0f calls/s, client CPU %.3f s%s\n", variant, calls,
               wall, calls / wall, cpu, verified ? "" : " (NOT VERIFIED)");
@@ -72,19 +61,14 @@ bool run_variant(mlflow::MlflowClient& client, const std::string& uri, const cha
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_prompts TRACKING_URI [--calls N] [--uncached-calls N]\n");
-    return 2;
-  }
-  int calls = 10000;
-  int uncached_calls = -1;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--calls") == 0) calls = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--uncached-calls") == 0) uncached_calls = std::atoi(argv[i + 1]);
-  }
-  if (uncached_calls < 0) uncached_calls = calls;
+  // --uncached-calls 0 (the default): as many as --calls.
+  const auto args =
+      bench::parse_args(argc, argv, "bench_prompts", {{"calls", 10000}, {"uncached-calls", 0}});
+  if (!args) return 2;
+  const int calls = (*args)["calls"];
+  const int uncached_calls = (*args)["uncached-calls"] > 0 ? (*args)["uncached-calls"] : calls;
   try {
-    mlflow::MlflowClient client(argv[1]);
+    mlflow::MlflowClient client(args->uri);
     const std::string name = "bench-prompt-cpp-" + std::to_string(::getpid());
     mlflow::RegisterPromptOptions options;
     options.commit_message = "bench";

@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/metric.hpp"
 #include "mlflow/mlflow_client.hpp"
@@ -72,23 +73,7 @@ std::vector<Point> single_points(int n, int keys = 20) {
   return out;
 }
 
-// User+sys CPU of the whole process (all threads, so curl's resolver thread counts too).
-double process_cpu_s() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
-}
-
-template <typename F>
-std::pair<double, double> timed(F&& fn) {
-  const auto w0 = std::chrono::steady_clock::now();
-  const double c0 = process_cpu_s();
-  fn();
-  const double cpu = process_cpu_s() - c0;
-  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - w0;
-  return {wall.count(), cpu};
-}
+using bench::timed;
 
 struct Verification {
   std::size_t found = 0;
@@ -152,39 +137,14 @@ bool report(const char* variant, std::size_t points, std::size_t requests, doubl
   return v.ok;
 }
 
-int int_arg(const char* s) {
-  char* end = nullptr;
-  const long v = std::strtol(s, &end, 10);
-  if (end == s || *end != '\0' || v <= 0 || v > 10000000) {
-    std::fprintf(stderr, "bench_rest: bad number '%s'\n", s);
-    std::exit(2);
-  }
-  return static_cast<int>(v);
-}
-
 int run(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: %s TRACKING_URI [--keys N] [--steps N] [--singles N] [--get-runs N]\n",
-                 argv[0]);
-    return 2;
-  }
-  const std::string uri = argv[1];
-  int keys = 200, steps = 1000, singles = 2000, get_runs = 1000;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--keys") == 0) {
-      keys = int_arg(argv[i + 1]);
-    } else if (std::strcmp(argv[i], "--steps") == 0) {
-      steps = int_arg(argv[i + 1]);
-    } else if (std::strcmp(argv[i], "--singles") == 0) {
-      singles = int_arg(argv[i + 1]);
-    } else if (std::strcmp(argv[i], "--get-runs") == 0) {
-      get_runs = int_arg(argv[i + 1]);
-    } else {
-      std::fprintf(stderr, "bench_rest: unknown option '%s'\n", argv[i]);
-      return 2;
-    }
-  }
+  const auto args =
+      bench::parse_args(argc, argv, "bench_rest",
+                        {{"keys", 200}, {"steps", 1000}, {"singles", 2000}, {"get-runs", 1000}});
+  if (!args) return 2;
+  const std::string& uri = args->uri;
+  const int keys = (*args)["keys"], steps = (*args)["steps"], singles = (*args)["singles"],
+            get_runs = (*args)["get-runs"];
 
   mlflow::MlflowClient client(uri);
   const std::string exp_id = client.create_experiment(

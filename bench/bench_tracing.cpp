@@ -46,6 +46,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "client/client_access.hpp"
 #include "mlflow/fluent.hpp"
 #include "mlflow/logging.hpp"
@@ -60,27 +61,11 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::percentile;
+using bench::seconds_since;
+using bench::timer_overhead;
 namespace tr = mlflow::internal::tracing;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::int64_t percentile(std::vector<std::int64_t> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
-std::int64_t timer_overhead() {
-  std::vector<std::int64_t> empty(10000);
-  for (auto& e : empty) {
-    const auto t0 = Clock::now();
-    const auto t1 = Clock::now();
-    e = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
-  }
-  return percentile(empty, 0.5);
-}
 
 // (a) A root with one nested child, each with an attribute.
 void bench_spans(int iterations, std::int64_t overhead) {
@@ -286,7 +271,7 @@ std::shared_ptr<tr::TraceExporter> real_exporter(const std::string& uri,
                                                  std::shared_ptr<ShapeRecordingStore>& shape) {
   const mlflow::MlflowClient client(uri);
   shape = std::make_shared<ShapeRecordingStore>(
-      mlflow::internal::ClientAccess::impl(client)->trace_export());
+      mlflow::MlflowClient::Access::impl(client)->trace_export());
   return std::make_shared<tr::TraceExporter>(shape, mlflow::trace_export_options(), uri);
 }
 
@@ -469,25 +454,13 @@ void bench_stalled(int traces) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: bench_tracing TRACKING_URI [--iterations N] [--traces N] "
-                 "[--cycles N] [--stall-traces N]\n");
-    return 2;
-  }
-  const std::string uri = argv[1];
-  int iterations = 20000;
-  int traces = 100;
-  int stall_traces = 150000;
-  int cycles = 3;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const int v = std::atoi(argv[i + 1]);
-    if (flag == "--iterations") iterations = std::max(1, v);
-    if (flag == "--traces") traces = std::max(1, v);
-    if (flag == "--stall-traces") stall_traces = std::max(1, v);
-    if (flag == "--cycles") cycles = std::max(1, v);
-  }
+  const auto args = bench::parse_args(
+      argc, argv, "bench_tracing",
+      {{"iterations", 20000}, {"traces", 100}, {"cycles", 3}, {"stall-traces", 150000}});
+  if (!args) return 2;
+  const std::string& uri = args->uri;
+  const int iterations = (*args)["iterations"], traces = (*args)["traces"],
+            cycles = (*args)["cycles"], stall_traces = (*args)["stall-traces"];
   try {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     mlflow::set_tracking_uri(uri);

@@ -4,11 +4,14 @@
 # `make bench-artifacts`: moves the same files through one fresh MLflow 3.18 server (default
 # --serve-artifacts, proxied artifact API) with mlflow-cpp (BUILD_DIR/bench/bench_artifacts)
 # and with Python's mlflow.MlflowClient (bench/python/bench_artifacts.py): one large file up
-# and down, and a tree of small files up. Prints both side by side and the RATIO lines
-# (python wall time / mlflow-cpp wall time). See bench/README.md.
+# and down, and a tree of small files up. Each side runs BENCH_ARTIFACTS_ROUNDS times,
+# interleaved (C++, Python, C++, ...), because the server's one busy core sets the pace and a
+# single run's figure is noise; prints the median of each side's rounds and the RATIO lines
+# (python median wall time / mlflow-cpp median wall time). See bench/README.md.
 #   bench-artifacts.sh BUILD_DIR
 # Env: BENCH_ARTIFACTS_LARGE_MB  size of the large file (default 1024)
 #      BENCH_ARTIFACTS_SMALL     number of small files (default 10000)
+#      BENCH_ARTIFACTS_ROUNDS    rounds per side (default 3)
 #      MLFLOW_TEST_SERVER_WORKERS  server workers (test-server.sh's default when unset).
 set -euo pipefail
 # shellcheck source=scripts/bench-lib.sh
@@ -16,6 +19,7 @@ set -euo pipefail
 bench_setup bench-artifacts "${1:-}"
 large_mb="${BENCH_ARTIFACTS_LARGE_MB:-1024}"
 small_n="${BENCH_ARTIFACTS_SMALL:-10000}"
+rounds="${BENCH_ARTIFACTS_ROUNDS:-3}"
 
 # The data: incompressible bytes (no transfer layer can shortcut them), and small files of
 # 100..1100 bytes in 100 directories.
@@ -35,15 +39,15 @@ mkdir -p "$dir/work"
 
 bench_start_server
 
-bench_run_cpp "$dir/large.bin" "$dir/small" "$dir/work"
-bench_run_python bench_artifacts.py "$dir/large.bin" "$dir/small" "$dir/work"
+bench_run_rounds "$rounds" bench_artifacts.py "$dir/large.bin" "$dir/small" "$dir/work"
 
-echo "== results (wall = the transfer call only; cpu = user+sys of the client process)"
+echo "== results, median of $rounds rounds per side (wall = the transfer call only; cpu =" \
+  "user+sys of the client process)"
 bench_report "$dir/cpp.out" "$dir/python.out" <<'PY'
 import sys
-from bench_report import print_header, print_rows, read_rows, stop_unless, verdict
+from bench_report import median_row, print_header, print_rows, read_row_lists, stop_unless, verdict
 
-rows = read_rows(sys.argv[1:])
+rows = {k: median_row(v, ("wall_s", "cpu_s")) for k, v in read_row_lists(sys.argv[1:]).items()}
 variants = [("large_upload", "large_file_upload"), ("large_download", "large_file_download"),
             ("small_upload", "small_files_upload")]
 
@@ -51,11 +55,12 @@ variants = [("large_upload", "large_file_upload"), ("large_download", "large_fil
 def row_line(left, r):
     mib = r["bytes"] / 1048576
     return (f"{left} {r['files']:>6} {mib:>8.1f} {r['wall_s']:>8.2f} {mib / r['wall_s']:>8.1f} "
-            f"{r['files'] / r['wall_s']:>8.1f} {r['cpu_s']:>7.2f} {verdict(r):>9}")
+            f"{r['files'] / r['wall_s']:>8.1f} {r['cpu_s']:>7.2f} {verdict(r):>9}   "
+            + " ".join(f"{w:.2f}" for w in r["wall_s_all"]))
 
 
 print_header(f"{'variant':<16} {'client':<7} {'files':>6} {'MiB':>8} {'wall s':>8} {'MiB/s':>8} "
-             f"{'files/s':>8} {'cpu s':>7} {'verified':>9}")
+             f"{'files/s':>8} {'cpu s':>7} {'verified':>9}   wall s of each round")
 ok = print_rows(rows, [(f"{v:<16} {c:<7}", (v, c)) for v, _ in variants for c in ("cpp", "python")],
                 row_line)
 print()

@@ -9,6 +9,9 @@
 #                                work is done, and sets uri
 #   bench_run_pair PY ARGS_VAR   starts the server, then runs the C++ bench and bench/python/PY
 #                                with the same arguments: the words of the variable ARGS_VAR
+#   bench_run_split PY CPP_VAR PY_VAR PY_DEFAULT
+#                                the same with each side's own arguments
+#   bench_run_rounds N PY ARGS...  both sides N times, interleaved, on the running server
 
 bench_setup() {
   bench_name="$1"
@@ -108,6 +111,39 @@ bench_run_pair() {
   local args=(${!args_var:-})
   bench_run_cpp "${args[@]}"
   bench_run_python "$script" "${args[@]}"
+}
+
+# Starts the server, then runs the C++ bench with the words of the variable CPP_VAR and
+# bench/python/PY with those of PY_VAR (PY_DEFAULT when it is unset); Python's stderr (its
+# library's warnings) goes to $dir/python.err.
+bench_run_split() {
+  local script="$1" cpp_var="$2" py_var="$3" py_default="$4"
+  bench_start_server
+  local cpp_args py_args
+  read -r -a cpp_args <<<"${!cpp_var:-}"
+  read -r -a py_args <<<"${!py_var:-$py_default}"
+  bench_run_cpp "${cpp_args[@]}"
+  bench_run_python "$script" "${py_args[@]}" 2>"$dir/python.err"
+}
+
+# Runs both sides N times on the server already started, interleaved (C++, Python, C++, ...),
+# so that the drift of a busy machine or server falls on both alike; $dir/cpp.out and
+# $dir/python.out then hold every round's lines (bench_report.read_row_lists).
+#   bench_run_rounds N PY ARGS...
+bench_run_rounds() {
+  local rounds="$1" script="$2" i
+  shift 2
+  : >"$dir/cpp-rounds.out"
+  : >"$dir/python-rounds.out"
+  for ((i = 1; i <= rounds; i++)); do
+    echo "== round $i of $rounds"
+    bench_run_cpp "$@"
+    cat "$dir/cpp.out" >>"$dir/cpp-rounds.out"
+    bench_run_python "$script" "$@"
+    cat "$dir/python.out" >>"$dir/python-rounds.out"
+  done
+  mv "$dir/cpp-rounds.out" "$dir/cpp.out"
+  mv "$dir/python-rounds.out" "$dir/python.out"
 }
 
 # Runs the Python report read from stdin with ARGS; it can `import bench_report` (the row

@@ -16,14 +16,7 @@ set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
 bench_setup bench-tracing "${1:-}"
 
-bench_start_server
-# shellcheck disable=SC2206
-cpp_args=(${BENCH_TRACING_CPP_ARGS:-})
-# shellcheck disable=SC2206
-py_args=(${BENCH_TRACING_PY_ARGS:---iterations 3000})
-
-bench_run_cpp "${cpp_args[@]}"
-bench_run_python bench_tracing.py "${py_args[@]}" 2>"$dir/python.err"
+bench_run_split bench_tracing.py BENCH_TRACING_CPP_ARGS BENCH_TRACING_PY_ARGS "--iterations 3000"
 
 echo "== results"
 bench_report "$dir/cpp.out" "$dir/python.out" <<'PY'

@@ -3,18 +3,37 @@
 print: read them, print one table row per expected result, and refuse to print ratios when a
 result is missing or did not verify (a ratio over wrong data would be a wrong figure)."""
 import json
+import statistics
 import sys
 
 
-def read_rows(paths, key=lambda r: (r["variant"], r["client"])):
-    """Every BENCH_JSON line of the files, by key(row); a later line replaces an earlier one."""
+def read_row_lists(paths, key=lambda r: (r["variant"], r["client"])):
+    """Every BENCH_JSON line of the files, by key(row): a list, one row per round, in order."""
     rows = {}
     for path in paths:
         for line in open(path):
             if line.startswith("BENCH_JSON "):
                 r = json.loads(line[len("BENCH_JSON "):])
-                rows[key(r)] = r
+                rows.setdefault(key(r), []).append(r)
     return rows
+
+
+def read_rows(paths, key=lambda r: (r["variant"], r["client"])):
+    """Every BENCH_JSON line of the files, by key(row); a later line replaces an earlier one."""
+    return {k: rounds[-1] for k, rounds in read_row_lists(paths, key).items()}
+
+
+def median_row(rounds, fields, verified="verified"):
+    """One row standing for several rounds of the same variant: the median of each of fields,
+    `verified` only when every round verified, `rounds` their number and `<field>_all` the
+    values of every round in order."""
+    r = dict(rounds[0])
+    for f in fields:
+        r[f] = statistics.median(x[f] for x in rounds)
+        r[f + "_all"] = [x[f] for x in rounds]
+    r[verified] = all(x[verified] for x in rounds)
+    r["rounds"] = len(rounds)
+    return r
 
 
 def print_header(header):

@@ -16,12 +16,7 @@ import time
 
 # Imported before any clock starts: the import of mlflow is not part of the transfers.
 from mlflow import MlflowClient
-
-
-def timed(fn):
-    w0, c0 = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - w0, time.process_time() - c0
+from bench_common import timed
 
 
 def count_remote(client, run_id, path):
@@ -46,7 +41,7 @@ def report(variant, files, size, wall, cpu, verified):
 def main():
     uri, large, small, work = sys.argv[1:5]
     client = MlflowClient(uri)
-    exp = client.create_experiment("bench-artifacts-python")
+    exp = client.create_experiment(f"bench-artifacts-python-{os.getpid()}-{time.time_ns()}")
     large_size = os.path.getsize(large)
 
     run1 = client.create_run(exp).info.run_id

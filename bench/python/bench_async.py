@@ -14,17 +14,12 @@ Prints a human line and one BENCH_JSON line (two with --threads).
 
 import argparse
 import json
-import statistics
 import sys
 import threading
 import time
 
 import mlflow  # imported before any clock starts
-
-
-def percentile(values, p):
-    s = sorted(values)
-    return s[int(p * (len(s) - 1))]
+from bench_common import CLOCK, percentile, timer_overhead_ns
 
 
 def main():
@@ -36,13 +31,8 @@ def main():
 
     mlflow.set_tracking_uri(args.uri)
     mlflow.set_experiment(f"bench-async-python-{int(time.time())}")
-    clock = time.perf_counter_ns
-    empty = []
-    for _ in range(10000):
-        t0 = clock()
-        t1 = clock()
-        empty.append(t1 - t0)
-    overhead = statistics.median(empty)
+    clock = CLOCK
+    overhead = timer_overhead_ns()
 
     with mlflow.start_run() as run:
         # Warm-up: starts the async queue, its threads and the HTTP session.

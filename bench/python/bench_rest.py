@@ -18,6 +18,7 @@ import time
 
 # Imported before any clock starts: the import of mlflow is not part of logging.
 from mlflow import MlflowClient
+from bench_common import timed
 from mlflow.entities import Metric
 
 # Fixed timestamps, so both clients send byte-for-byte comparable payloads and the server
@@ -38,13 +39,6 @@ def single_points(n, keys=20):
     for i in range(n):
         k, s = i % keys, i // keys
         yield f"s{k:02d}", k + s * 1e-3, BASE_TS_MS + s, s
-
-
-def timed(fn):
-    """Runs fn and returns (wall_s, cpu_s): process CPU time, i.e. user+sys of every thread."""
-    w0, c0 = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - w0, time.process_time() - c0
 
 
 def verify(client, run_id, expected):

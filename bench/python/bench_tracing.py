@@ -15,16 +15,11 @@ import argparse
 import json
 import logging
 import os
-import statistics
 import sys
 import time
 
 import mlflow  # imported before any clock starts
-
-
-def percentile(values, p):
-    s = sorted(values)
-    return s[int(p * (len(s) - 1))]
+from bench_common import CLOCK, percentile, timer_overhead_ns
 
 
 def report(variant, ns):
@@ -45,13 +40,8 @@ def main():
 
     mlflow.set_tracking_uri(args.uri)
     mlflow.set_experiment(f"bench-tracing-python-{int(time.time())}")
-    clock = time.perf_counter_ns
-    empty = []
-    for _ in range(10000):
-        t0 = clock()
-        t1 = clock()
-        empty.append(t1 - t0)
-    overhead = statistics.median(empty)
+    clock = CLOCK
+    overhead = timer_overhead_ns()
 
     def with_start_span(i):
         with mlflow.start_span("request", span_type="CHAIN") as root:

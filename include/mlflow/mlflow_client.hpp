@@ -38,10 +38,6 @@
 
 namespace mlflow {
 
-namespace internal {
-struct ClientAccess;
-}  // namespace internal
-
 /// A client of one tracking store: a real MLflow server (`http://`, `https://`) or the
 /// embedded SQLite store (`sqlite:///path.db`).
 ///
@@ -53,6 +49,9 @@ class MlflowClient {
  public:
   /// The state a client shares with its copies; defined inside the library.
   class Impl;
+  /// How the library's own layers (the tracing exporter) reach that state; defined inside the
+  /// library only (src/client/client_access.hpp), so not usable outside it.
+  struct Access;
 
   /// Uses MLFLOW_TRACKING_URI and the other MLflow environment variables, else the default.
   MlflowClient();
@@ -450,9 +449,6 @@ class MlflowClient {
   void delete_assessment(const std::string& trace_id, const std::string& assessment_id);
 
  private:
-  // The library's own layers (the tracing exporter) reach the shared state through
-  // src/client/client_access.hpp; it is not part of the public API.
-  friend struct internal::ClientAccess;
   std::shared_ptr<Impl> impl_;
 };
 

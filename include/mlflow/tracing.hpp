@@ -35,11 +35,6 @@
 
 namespace mlflow {
 
-namespace internal::tracing {
-struct LiveSpanState;
-struct SpanAccess;
-}  // namespace internal::tracing
-
 /// `mlflow.chat.tokenUsage` of an LLM span (Python's TokenUsageKey).
 struct TokenUsage {
   std::int64_t input_tokens = 0;
@@ -74,6 +69,10 @@ struct EndSpanOptions {
 /// tracing must not break the traced program (Python logs and carries on too).
 class LiveSpan {
  public:
+  /// How the library's tracing layer opens span handles; defined inside the library only
+  /// (src/tracing/span_state.hpp), so not usable outside it.
+  struct Access;
+
   LiveSpan() noexcept = default;
 
   bool is_recording() const noexcept { return state_ != nullptr; }
@@ -100,6 +99,9 @@ class LiveSpan {
   /// ERROR with description "<type>: <message>", as Python's record_exception.
   void record_exception(const std::exception& error);
   void record_exception(const std::string& message);
+  /// A caught exception of any type (std::current_exception() in a `catch (...)`): as above for
+  /// a std::exception, else type "unknown". A null pointer records nothing.
+  void record_exception(const std::exception_ptr& error);
   /// `mlflow.chat.tokenUsage`, summed into the trace's `mlflow.trace.tokenUsage`.
   void set_token_usage(const TokenUsage& usage);
   /// `mlflow.llm.cost`.
@@ -117,11 +119,10 @@ class LiveSpan {
   void end(const EndSpanOptions& options = {});
 
  protected:
-  explicit LiveSpan(std::shared_ptr<internal::tracing::LiveSpanState> state) noexcept
-      : state_(std::move(state)) {}
-  std::shared_ptr<internal::tracing::LiveSpanState> state_;
-
-  friend struct internal::tracing::SpanAccess;
+  /// The span's recorded state; defined inside the library only.
+  struct State;
+  explicit LiveSpan(std::shared_ptr<State> state) noexcept : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
 };
 
 /// The span of start_span: the current span of its thread until it ends, which it does when
@@ -141,14 +142,14 @@ class ActiveSpan : public LiveSpan {
   void end(const EndSpanOptions& options = {});
 
  private:
-  ActiveSpan(std::shared_ptr<internal::tracing::LiveSpanState> state, bool pushed) noexcept;
+  ActiveSpan(std::shared_ptr<State> state, bool pushed) noexcept;
   void finish(const EndSpanOptions* options) noexcept;
 
   int uncaught_at_start_ = 0;
   bool pushed_ = false;
   bool sampled_out_ = false;
 
-  friend struct internal::tracing::SpanAccess;
+  friend struct LiveSpan::Access;
 };
 
 /// Python's start_span(name, span_type, attributes, trace_destination, run_id).
@@ -194,14 +195,6 @@ struct TraceOptions {
   JsonValue attributes{};
 };
 
-namespace internal::tracing {
-/// The name of the dynamic type of `e` (demangled where the compiler allows).
-std::string exception_type_name(const std::exception& e);
-void record_unknown_exception(LiveSpan& span);
-template <typename T>
-constexpr bool kJsonable = std::is_constructible_v<JsonValue, const T&>;
-}  // namespace internal::tracing
-
 /// Runs `fn` inside a span named `name` (Python's @mlflow.trace): the inputs given in
 /// `options`, the return value as outputs (when it converts to JsonValue), an exception
 /// recorded with its type and message and then rethrown. `fn` takes no argument or the span
@@ -220,7 +213,7 @@ auto trace(const std::string& name, F&& fn, const TraceOptions& options = {}) {
         span.end();
       } else {
         R result = std::forward<F>(fn)(static_cast<LiveSpan&>(span));
-        if constexpr (internal::tracing::kJsonable<std::decay_t<R>>) {
+        if constexpr (std::is_constructible_v<JsonValue, const std::decay_t<R>&>) {
           if (span.is_recording() && span.outputs().is_null()) span.set_outputs(JsonValue(result));
         }
         span.end();
@@ -233,7 +226,7 @@ auto trace(const std::string& name, F&& fn, const TraceOptions& options = {}) {
         span.end();
       } else {
         R result = std::forward<F>(fn)();
-        if constexpr (internal::tracing::kJsonable<std::decay_t<R>>) {
+        if constexpr (std::is_constructible_v<JsonValue, const std::decay_t<R>&>) {
           if (span.is_recording() && span.outputs().is_null()) span.set_outputs(JsonValue(result));
         }
         span.end();
@@ -244,7 +237,7 @@ auto trace(const std::string& name, F&& fn, const TraceOptions& options = {}) {
     span.record_exception(e);
     throw;
   } catch (...) {
-    internal::tracing::record_unknown_exception(span);
+    span.record_exception(std::current_exception());
     throw;
   }
 }
@@ -295,8 +288,9 @@ class TracingContextScope {
   ~TracingContextScope();
 
  private:
-  explicit TracingContextScope(std::shared_ptr<internal::tracing::LiveSpanState> remote) noexcept;
-  std::shared_ptr<internal::tracing::LiveSpanState> remote_;
+  explicit TracingContextScope(LiveSpan remote) noexcept;
+  /// The placeholder span standing for the remote caller.
+  LiveSpan remote_;
   friend TracingContextScope set_tracing_context_from_http_request_headers(
       const std::map<std::string, std::string>& headers);
 };

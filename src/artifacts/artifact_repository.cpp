@@ -257,6 +257,12 @@ std::string ArtifactRepository::download_artifacts(const std::string& artifact_p
 
 // ---- URI handling and the factory ----
 
+std::vector<FileInfo> sorted_by_path(std::vector<FileInfo> infos) {
+  std::sort(infos.begin(), infos.end(),
+            [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+  return infos;
+}
+
 std::string local_path_from_uri(const std::string& uri) {
   if (scheme_of(uri) != "file") return uri;
   std::string netloc;

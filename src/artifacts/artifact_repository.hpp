@@ -87,6 +87,9 @@ class ArtifactRepository {
                              const ByteProgress& progress) = 0;
 };
 
+/// A listing in the order every repository returns it (by path, as Python's list_artifacts).
+std::vector<FileInfo> sorted_by_path(std::vector<FileInfo> infos);
+
 /// Python's MlflowClient.log_artifact: a file goes to `<artifact_path>/<file name>`, a
 /// directory to `<artifact_path>/<directory name>/...`.
 void log_file_or_directory(ArtifactRepository& repository, const std::string& local_path,

@@ -255,9 +255,7 @@ std::vector<FileInfo> HttpArtifactRepository::list_artifacts(const std::string& 
     }
     if (!is_directory) return {};
   }
-  std::sort(infos.begin(), infos.end(),
-            [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
-  return infos;
+  return sorted_by_path(std::move(infos));
 }
 
 void HttpArtifactRepository::download_file(const std::string& remote_path,

@@ -107,9 +107,7 @@ std::vector<FileInfo> LocalArtifactRepository::list_artifacts(const std::string&
     infos.push_back(std::move(info));
   }
   if (ec) io_error("Cannot list '" + dir.string() + "'", ec);
-  std::sort(infos.begin(), infos.end(),
-            [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
-  return infos;
+  return sorted_by_path(std::move(infos));
 }
 
 void LocalArtifactRepository::download_file(const std::string& remote_path,

@@ -97,13 +97,7 @@ void require_default_workspace_for_embedded_store(const ResolvedConfig& config) 
 
 // The embedded stores of a sqlite URI, all on one database (src/sqlite/sqlite_backend.hpp).
 Backend embedded_backend(const std::string& uri) {
-  SqliteStores stores = make_sqlite_stores(uri);
-  Backend backend;
-  backend.tracking = std::move(stores.tracking);
-  backend.logged_models = std::move(stores.logged_models);
-  backend.registry = std::move(stores.registry);
-  backend.workspaces = std::move(stores.workspaces);
-  backend.traces = std::move(stores.traces);
+  Backend backend = make_sqlite_stores(uri);
   // Runs of the embedded store keep local artifact URIs; the URI only names the store in the
   // message refusing an mlflow-artifacts: location.
   backend.artifacts.config.tracking_uri = redact_secrets(uri);

@@ -336,6 +336,26 @@ auto on_logging(const std::string& run_id, std::uint64_t items, bool asynchronou
   };
 }
 
+// log_param and set_tag: one item, validated by `validate`, then handed to the async logger
+// (`enqueue`) when queued and it takes it, else written by the store (`write`).
+template <typename Item>
+void log_one(MlflowClient::Impl& impl, const char* operation, const std::string& run_id,
+             const Item& item, std::optional<bool> synchronous,
+             Item (*validate)(const Item&, const std::string&),
+             bool (internal::AsyncLogger::*enqueue)(const std::string&, Item),
+             void (internal::TrackingStore::*write)(const std::string&, const Item&)) {
+  const bool queue = !synchronous.value_or(!impl.async_by_default());
+  impl.hooks().run(operation, kTracking, on_logging(run_id, 1, queue), [&] {
+    require_non_empty(run_id, "run_id");
+    Item valid = validate(item, "");
+    if (queue) {
+      internal::validate_run_id(run_id);
+      if ((impl.async().get(impl.tracking_ptr()).*enqueue)(run_id, valid)) return;
+    }
+    (impl.tracking().*write)(run_id, valid);
+  });
+}
+
 }  // namespace
 
 void MlflowClient::log_metric(const std::string& run_id, const std::string& key, double value,
@@ -357,30 +377,16 @@ void MlflowClient::log_metric(const std::string& run_id, const std::string& key,
 
 void MlflowClient::log_param(const std::string& run_id, const std::string& key,
                              const std::string& value, const LogParamOptions& options) {
-  const bool queue = !options.synchronous.value_or(!impl_->async_by_default());
-  impl_->hooks().run("log_param", kTracking, on_logging(run_id, 1, queue), [&] {
-    require_non_empty(run_id, "run_id");
-    Param param = internal::validate_param(Param{key, value});
-    if (queue) {
-      internal::validate_run_id(run_id);
-      if (impl_->async().get(impl_->tracking_ptr()).log_param(run_id, param)) return;
-    }
-    impl_->tracking().log_param(run_id, param);
-  });
+  log_one(*impl_, "log_param", run_id, Param{key, value}, options.synchronous,
+          &internal::validate_param, &internal::AsyncLogger::log_param,
+          &internal::TrackingStore::log_param);
 }
 
 void MlflowClient::set_tag(const std::string& run_id, const std::string& key,
                            const std::string& value, const SetTagOptions& options) {
-  const bool queue = !options.synchronous.value_or(!impl_->async_by_default());
-  impl_->hooks().run("set_tag", kTracking, on_logging(run_id, 1, queue), [&] {
-    require_non_empty(run_id, "run_id");
-    RunTag tag = internal::validate_tag(RunTag{key, value});
-    if (queue) {
-      internal::validate_run_id(run_id);
-      if (impl_->async().get(impl_->tracking_ptr()).set_tag(run_id, tag)) return;
-    }
-    impl_->tracking().set_tag(run_id, tag);
-  });
+  log_one(*impl_, "set_tag", run_id, RunTag{key, value}, options.synchronous,
+          &internal::validate_tag, &internal::AsyncLogger::set_tag,
+          &internal::TrackingStore::set_tag);
 }
 
 void MlflowClient::delete_tag(const std::string& run_id, const std::string& key) {

@@ -48,6 +48,19 @@ auto on_artifacts(const std::string& run_id, const std::string& artifact_path,
   return internal::on_artifact_transfer(&OperationTarget::run_id, run_id, artifact_path, bytes);
 }
 
+// log_artifact(s): the hooks see the local file or tree's bytes as the payload; `upload` moves
+// them with the run's repository.
+template <typename Upload>
+void run_upload(MlflowClient::Impl& impl, const char* operation, const std::string& run_id,
+                const std::string& local_path, const std::string& artifact_path, Upload upload) {
+  impl.hooks().run(
+      operation, kUpload,
+      [&](Operation& op) {
+        on_artifacts(run_id, artifact_path, internal::local_bytes(local_path))(op);
+      },
+      [&](Operation* op) { upload(*repository_for(impl, run_id, op)); });
+}
+
 // Splits "dir/file.txt" as Python's _log_artifact_helper does (posixpath.normpath first).
 void split_artifact_file(const std::string& artifact_file, std::string& dir, std::string& name) {
   const std::string norm = internal::posix_normpath(artifact_file);
@@ -77,15 +90,10 @@ void MlflowClient::log_artifact(const std::string& run_id, const std::string& lo
 void MlflowClient::log_artifact(const std::string& run_id, const std::string& local_path,
                                 const std::string& artifact_path,
                                 const ArtifactTransferOptions& options) {
-  impl_->hooks().run(
-      "log_artifact", kUpload,
-      [&](Operation& op) {
-        on_artifacts(run_id, artifact_path, internal::local_bytes(local_path))(op);
-      },
-      [&](Operation* op) {
-        internal::log_file_or_directory(*repository_for(*impl_, run_id, op), local_path,
-                                        artifact_path, options);
-      });
+  run_upload(*impl_, "log_artifact", run_id, local_path, artifact_path,
+             [&](internal::ArtifactRepository& repo) {
+               internal::log_file_or_directory(repo, local_path, artifact_path, options);
+             });
 }
 
 void MlflowClient::log_artifacts(const std::string& run_id, const std::string& local_dir,
@@ -96,14 +104,10 @@ void MlflowClient::log_artifacts(const std::string& run_id, const std::string& l
 void MlflowClient::log_artifacts(const std::string& run_id, const std::string& local_dir,
                                  const std::string& artifact_path,
                                  const ArtifactTransferOptions& options) {
-  impl_->hooks().run(
-      "log_artifacts", kUpload,
-      [&](Operation& op) {
-        on_artifacts(run_id, artifact_path, internal::local_bytes(local_dir))(op);
-      },
-      [&](Operation* op) {
-        repository_for(*impl_, run_id, op)->log_artifacts(local_dir, artifact_path, options);
-      });
+  run_upload(*impl_, "log_artifacts", run_id, local_dir, artifact_path,
+             [&](internal::ArtifactRepository& repo) {
+               repo.log_artifacts(local_dir, artifact_path, options);
+             });
 }
 
 std::vector<FileInfo> MlflowClient::list_artifacts(const std::string& run_id,

@@ -352,7 +352,7 @@ void check_artifacts(const ValidateSetupOptions& options, const std::string& uri
     MlflowClient client(client_options);
     location = client.get_experiment("0").artifact_location;
     auto repository = internal::make_artifact_repository(
-        location, internal::ClientAccess::impl(client)->artifact_context());
+        location, MlflowClient::Access::impl(client)->artifact_context());
     if (!options.artifact_write) {
       repository->list_artifacts("");
       checks.passed("artifact_access", "Listed the Default experiment's artifacts at " +

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "mlflow/errors.hpp"
+
 namespace mlflow::internal {
 
 // One enumerator and the name MLflow (or Python) gives it.
@@ -39,6 +41,29 @@ std::optional<Enum> value_in(const EnumName<Enum> (&table)[N], Accepts accepts) 
 template <typename Enum, std::size_t N>
 std::optional<Enum> value_in(const EnumName<Enum> (&table)[N], const std::string& name) {
   return value_in(table, [&name](const char* candidate) { return name == candidate; });
+}
+
+// Every name of `table`, in table order, joined by `separator` (the "expected one of" lists of
+// the refusals, so that no message repeats the names by hand).
+template <typename Enum, std::size_t N>
+std::string names_of(const EnumName<Enum> (&table)[N], const char* separator = ", ") {
+  std::string out;
+  for (const EnumName<Enum>& entry : table) {
+    if (!out.empty()) out += separator;
+    out += entry.name;
+  }
+  return out;
+}
+
+// The enumerator spelt exactly `name`, else InvalidArgument "Invalid <what> '<name>'. Expected
+// one of <names>." (MLflow's wording for run and model version statuses).
+template <typename Enum, std::size_t N>
+Enum value_or_invalid(const EnumName<Enum> (&table)[N], const std::string& name,
+                      const std::string& what) {
+  if (const auto value = value_in(table, name)) return *value;
+  throw InvalidArgument(
+      ErrorCode::kInvalidParameterValue,
+      "Invalid " + what + " '" + name + "'. Expected one of " + names_of(table) + ".");
 }
 
 }  // namespace mlflow::internal

@@ -34,10 +34,7 @@ const char* to_string(RunStatus status) noexcept {
 }
 
 RunStatus run_status_from_string(const std::string& name) {
-  if (const auto status = internal::value_in(kRunStatusNames, name)) return *status;
-  throw InvalidArgument(ErrorCode::kInvalidParameterValue,
-                        "Invalid run status '" + name +
-                            "'. Expected one of RUNNING, SCHEDULED, FINISHED, FAILED, KILLED.");
+  return internal::value_or_invalid(kRunStatusNames, name, "run status");
 }
 
 bool is_terminated(RunStatus status) noexcept {

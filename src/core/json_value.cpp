@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "core/json_text.hpp"
 #include "core/utf8.hpp"
@@ -341,20 +342,25 @@ class Parser {
       ++pos_;
       return JsonValue(std::move(items));
     }
-    while (true) {
+    do {
       items.push_back(parse_value(depth + 1));
-      skip_ws();
-      if (pos_ >= text_.size()) fail("expecting ',' delimiter");
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (text_[pos_] == ']') {
-        ++pos_;
-        return JsonValue(std::move(items));
-      }
-      fail("expecting ',' delimiter");
+    } while (another_item(']'));
+    return JsonValue(std::move(items));
+  }
+
+  // After an item of an array or object: true at ',' (another item follows), false at `closer`
+  // (consumed), else Python's "expecting ',' delimiter".
+  bool another_item(char closer) {
+    skip_ws();
+    if (pos_ < text_.size() && text_[pos_] == ',') {
+      ++pos_;
+      return true;
     }
+    if (pos_ < text_.size() && text_[pos_] == closer) {
+      ++pos_;
+      return false;
+    }
+    fail("expecting ',' delimiter");
   }
 
   JsonValue parse_object(int depth) {
@@ -365,7 +371,7 @@ class Parser {
       ++pos_;
       return obj;
     }
-    while (true) {
+    do {
       skip_ws();
       if (pos_ >= text_.size() || text_[pos_] != '"') {
         fail("expecting property name enclosed in double quotes");
@@ -375,18 +381,8 @@ class Parser {
       if (pos_ >= text_.size() || text_[pos_] != ':') fail("expecting ':' delimiter");
       ++pos_;
       obj.set(std::move(key), parse_value(depth + 1));
-      skip_ws();
-      if (pos_ >= text_.size()) fail("expecting ',' delimiter");
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (text_[pos_] == '}') {
-        ++pos_;
-        return obj;
-      }
-      fail("expecting ',' delimiter");
-    }
+    } while (another_item('}'));
+    return obj;
   }
 
   std::string_view text_;
@@ -447,9 +443,9 @@ const JsonValue::Array& JsonValue::as_array() const {
   return std::get<Array>(data_);
 }
 
+// The mutable accessors are the const ones (one type check each).
 JsonValue::Array& JsonValue::as_array() {
-  if (!is_array()) type_error("array", type());
-  return std::get<Array>(data_);
+  return const_cast<Array&>(std::as_const(*this).as_array());
 }
 
 const JsonValue::Object& JsonValue::as_object() const {
@@ -458,8 +454,7 @@ const JsonValue::Object& JsonValue::as_object() const {
 }
 
 JsonValue::Object& JsonValue::as_object() {
-  if (!is_object()) type_error("object", type());
-  return std::get<Object>(data_);
+  return const_cast<Object&>(std::as_const(*this).as_object());
 }
 
 const JsonValue* JsonValue::find(std::string_view key) const noexcept {

@@ -35,9 +35,9 @@ const char* internal::logged_model_status_proto_name(LoggedModelStatus status) n
 LoggedModelStatus logged_model_status_from_string(const std::string& text) {
   if (const auto status = internal::value_in(kPythonNames, text)) return *status;
   if (const auto status = internal::value_in(kProtoNames, text)) return *status;
-  throw InvalidArgument(
-      ErrorCode::kInvalidParameterValue,
-      "Unknown model status: '" + text + "'. Expected one of UNSPECIFIED, PENDING, READY, FAILED.");
+  throw InvalidArgument(ErrorCode::kInvalidParameterValue,
+                        "Unknown model status: '" + text + "'. Expected one of " +
+                            internal::names_of(kPythonNames) + ".");
 }
 
 }  // namespace mlflow

@@ -155,13 +155,15 @@ std::size_t redact_named_value(const std::string& text, std::size_t pos, std::st
   return resume;
 }
 
-// Pass 1: `name: value` / `name=value` / `"name": "value"` for secret-bearing names.
-std::string redact_named_values(const std::string& text) {
+// Copies `text`, letting `redact_at(text, i, out)` replace what starts at i: it appends up to
+// and including the redaction and returns where to go on, or returns 0 where nothing starts.
+template <typename RedactAt>
+std::string redact_each(const std::string& text, RedactAt redact_at) {
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
   while (i < text.size()) {
-    const std::size_t next = redact_named_value(text, i, out);
+    const std::size_t next = redact_at(text, i, out);
     if (next != 0) {
       i = next;
     } else {
@@ -172,39 +174,39 @@ std::string redact_named_values(const std::string& text) {
   return out;
 }
 
+// Pass 1: `name: value` / `name=value` / `"name": "value"` for secret-bearing names.
+std::string redact_named_values(const std::string& text) {
+  return redact_each(text, redact_named_value);
+}
+
 bool is_credential_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '~' ||
          c == '+' || c == '/' || c == '=' || c == '-' || c == ':';
 }
 
+// `Basic <credentials>` or `Bearer <token>` starting at `i` (a word start): appends the scheme
+// and the marker and returns the end of the credentials, else 0.
+std::size_t redact_auth_scheme_at(const std::string& text, std::size_t i, std::string& out) {
+  const char* scheme = nullptr;
+  if (i == 0 || !is_word_char(text[i - 1])) {
+    if (matches_at(text, i, "basic")) scheme = "basic";
+    if (matches_at(text, i, "bearer")) scheme = "bearer";
+  }
+  if (scheme == nullptr) return 0;
+  const std::size_t j = i + length_of(scheme);
+  std::size_t k = j;
+  while (k < text.size() && is_space(text[k])) ++k;
+  std::size_t end = k;
+  while (end < text.size() && is_credential_char(text[end])) ++end;
+  if (k == j || end == k) return 0;
+  out.append(text, i, k - i);
+  out += kRedacted;
+  return end;
+}
+
 // Pass 2: `Basic <credentials>` and `Bearer <token>` wherever they appear.
 std::string redact_auth_schemes(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const char* scheme = nullptr;
-    if (i == 0 || !is_word_char(text[i - 1])) {
-      if (matches_at(text, i, "basic")) scheme = "basic";
-      if (matches_at(text, i, "bearer")) scheme = "bearer";
-    }
-    if (scheme != nullptr) {
-      std::size_t j = i + length_of(scheme);
-      std::size_t k = j;
-      while (k < text.size() && is_space(text[k])) ++k;
-      std::size_t end = k;
-      while (end < text.size() && is_credential_char(text[end])) ++end;
-      if (k > j && end > k) {
-        out.append(text, i, k - i);
-        out += kRedacted;
-        i = end;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-    ++i;
-  }
-  return out;
+  return redact_each(text, redact_auth_scheme_at);
 }
 
 // Pass 3: the user-info part of URLs (`scheme://user:password@host`).

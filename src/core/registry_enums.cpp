@@ -35,8 +35,8 @@ ModelVersionStage model_version_stage_from_string(const std::string& name) {
   if (stage) return *stage;
   // The server's wording (get_canonical_stage).
   throw InvalidArgument(ErrorCode::kInvalidParameterValue,
-                        "Invalid Model Version stage: " + name +
-                            ". Value must be one of None, Staging, Production, Archived.");
+                        "Invalid Model Version stage: " + name + ". Value must be one of " +
+                            internal::names_of(kStageNames) + ".");
 }
 
 const char* to_string(ModelVersionStatus status) noexcept {
@@ -44,10 +44,7 @@ const char* to_string(ModelVersionStatus status) noexcept {
 }
 
 ModelVersionStatus model_version_status_from_string(const std::string& name) {
-  if (const auto status = internal::value_in(kStatusNames, name)) return *status;
-  throw InvalidArgument(ErrorCode::kInvalidParameterValue,
-                        "Invalid model version status '" + name +
-                            "'. Expected one of PENDING_REGISTRATION, FAILED_REGISTRATION, READY.");
+  return internal::value_or_invalid(kStatusNames, name, "model version status");
 }
 
 }  // namespace mlflow

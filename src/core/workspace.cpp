@@ -25,9 +25,9 @@ const char* to_string(WorkspaceDeletionMode mode) noexcept {
 
 WorkspaceDeletionMode workspace_deletion_mode_from_string(const std::string& name) {
   if (const auto mode = internal::value_in(kDeletionModeNames, name)) return *mode;
-  throw_error(
-      ErrorCode::kInvalidParameterValue,
-      "Invalid deletion mode '" + name + "'. Must be one of: SET_DEFAULT, CASCADE, RESTRICT");
+  throw_error(ErrorCode::kInvalidParameterValue,
+              "Invalid deletion mode '" + name +
+                  "'. Must be one of: " + internal::names_of(kDeletionModeNames));
 }
 
 void validate_workspace_name(const std::string& name) {

@@ -26,31 +26,7 @@ class RestTraceStore : public TraceStore {
   RestTraceStore(std::shared_ptr<RestClient> client, ArtifactClientContext artifacts,
                  OtlpEncoding encoding = OtlpEncoding::kProtobuf);
 
-  TraceInfo start_trace(const TraceInfo& info) override;
-  void log_spans(const std::string& experiment_id, const std::vector<SpanData>& spans) override;
-  void upload_trace_data(const TraceInfo& info, const std::vector<SpanData>& spans) override;
-  TraceInfo get_trace_info(const std::string& trace_id) override;
-  Trace get_trace(const std::string& trace_id, bool allow_partial) override;
-  std::vector<Trace> batch_get_traces(const std::vector<std::string>& trace_ids) override;
-  PagedList<TraceInfo> search_traces(const std::vector<std::string>& experiment_ids,
-                                     const std::string& filter_string, int max_results,
-                                     const std::vector<std::string>& order_by,
-                                     const std::string& page_token) override;
-  void set_trace_tag(const std::string& trace_id, const std::string& key,
-                     const std::string& value) override;
-  void delete_trace_tag(const std::string& trace_id, const std::string& key) override;
-  int delete_traces(const std::string& experiment_id,
-                    std::optional<std::int64_t> max_timestamp_millis, std::optional<int> max_traces,
-                    const std::vector<std::string>& trace_ids) override;
-  void link_traces_to_run(const std::vector<std::string>& trace_ids,
-                          const std::string& run_id) override;
-  void link_prompts_to_trace(const std::string& trace_id,
-                             const std::vector<PromptVersionRef>& prompt_versions) override;
-  Assessment create_assessment(const Assessment& assessment) override;
-  Assessment get_assessment(const std::string& trace_id, const std::string& assessment_id) override;
-  Assessment update_assessment(const std::string& trace_id, const std::string& assessment_id,
-                               const AssessmentUpdate& update) override;
-  void delete_assessment(const std::string& trace_id, const std::string& assessment_id) override;
+#include "store/trace_store_overrides.inc"  // IWYU pragma: keep
 
   /// The spans of `info`'s traces.json artifact.
   std::vector<SpanData> download_trace_data(const TraceInfo& info) override;

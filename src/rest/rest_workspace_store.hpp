@@ -16,11 +16,7 @@ class RestWorkspaceStore : public WorkspaceStore {
  public:
   explicit RestWorkspaceStore(std::shared_ptr<RestClient> client);
 
-  std::vector<Workspace> list_workspaces() override;
-  Workspace get_workspace(const std::string& name) override;
-  Workspace create_workspace(const Workspace& workspace) override;
-  Workspace update_workspace(const Workspace& workspace) override;
-  void delete_workspace(const std::string& name, WorkspaceDeletionMode mode) override;
+#include "store/workspace_store_overrides.inc"  // IWYU pragma: keep
 
  private:
   /// Throws FeatureDisabled when the server runs without workspaces: its workspace endpoints

@@ -11,24 +11,14 @@
 #include <optional>
 #include <string>
 
-#include "store/logged_model_store.hpp"
-#include "store/registry_store.hpp"
-#include "store/trace_store.hpp"
-#include "store/tracking_store.hpp"
-#include "store/workspace_store.hpp"
+#include "store/backend.hpp"
 
 namespace mlflow::internal {
 
-/// The stores of one database. Each is safe to use from many threads; they share the
-/// database, so a write through one is seen by the others at once.
-struct SqliteStores {
-  std::shared_ptr<TrackingStore> tracking;
-  std::shared_ptr<LoggedModelStore> logged_models;
-  std::shared_ptr<RegistryStore> registry;
-  std::shared_ptr<WorkspaceStore> workspaces;
-  /// MLflow 3.18's trace tables (ADR 0023).
-  std::shared_ptr<TraceStore> traces;
-};
+/// The stores of one database, as a Backend (store/backend.hpp) without artifact context or
+/// separate export store. Each is safe to use from many threads; they share the database, so a
+/// write through one is seen by the others at once.
+using SqliteStores = Backend;
 
 struct SqliteStoreOptions {
   /// How long one call waits, in all, for a lock another connection holds before it fails

@@ -21,16 +21,7 @@ class SqliteLoggedModelStore : public LoggedModelStore {
  public:
   explicit SqliteLoggedModelStore(std::shared_ptr<sqlite::Database> db);
 
-  LoggedModel create_logged_model(const CreateLoggedModelRequest& request) override;
-  void log_logged_model_params(const std::string& model_id, const KeyValues& params) override;
-  LoggedModel get_logged_model(const std::string& model_id, bool allow_deleted) override;
-  void delete_logged_model(const std::string& model_id) override;
-  LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status) override;
-  void set_logged_model_tags(const std::string& model_id, const KeyValues& tags) override;
-  void delete_logged_model_tag(const std::string& model_id, const std::string& key) override;
-  PagedList<LoggedModel> search_logged_models(const std::vector<std::string>& experiment_ids,
-                                              const SearchLoggedModelsOptions& options) override;
-  void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
+#include "store/logged_model_store_overrides.inc"  // IWYU pragma: keep
 
  private:
   std::shared_ptr<sqlite::Database> db_;

@@ -13,6 +13,7 @@
 #include "mlflow/errors.hpp"
 #include "sqlite/metric_value.hpp"
 #include "sqlite/search_sql.hpp"
+#include "sqlite/sqlite_logged_model_store.hpp"
 
 namespace mlflow::internal {
 
@@ -339,7 +340,7 @@ void delete_run_assessments(Connection& c, const std::string& run_id) {
 }  // namespace
 
 SqliteTrackingStore::SqliteTrackingStore(std::shared_ptr<sqlite::Database> db)
-    : db_(std::move(db)), logged_models_(db_) {}
+    : db_(std::move(db)) {}
 
 SqliteTrackingStore::SqliteTrackingStore(const std::string& db_path, std::string artifact_root)
     : SqliteTrackingStore(sqlite::Database::open(db_path, std::move(artifact_root))) {}
@@ -788,42 +789,6 @@ std::vector<Metric> SqliteTrackingStore::get_metric_history_bulk_interval(
     }
     return out;
   });
-}
-
-// ---- logged models (transitional forwarding, see the header) ----
-
-LoggedModel SqliteTrackingStore::create_logged_model(const CreateLoggedModelRequest& request) {
-  return logged_models_.create_logged_model(request);
-}
-void SqliteTrackingStore::log_logged_model_params(const std::string& model_id,
-                                                  const KeyValues& params) {
-  logged_models_.log_logged_model_params(model_id, params);
-}
-LoggedModel SqliteTrackingStore::get_logged_model(const std::string& model_id, bool allow_deleted) {
-  return logged_models_.get_logged_model(model_id, allow_deleted);
-}
-void SqliteTrackingStore::delete_logged_model(const std::string& model_id) {
-  logged_models_.delete_logged_model(model_id);
-}
-LoggedModel SqliteTrackingStore::finalize_logged_model(const std::string& model_id,
-                                                       LoggedModelStatus status) {
-  return logged_models_.finalize_logged_model(model_id, status);
-}
-void SqliteTrackingStore::set_logged_model_tags(const std::string& model_id,
-                                                const KeyValues& tags) {
-  logged_models_.set_logged_model_tags(model_id, tags);
-}
-void SqliteTrackingStore::delete_logged_model_tag(const std::string& model_id,
-                                                  const std::string& key) {
-  logged_models_.delete_logged_model_tag(model_id, key);
-}
-PagedList<LoggedModel> SqliteTrackingStore::search_logged_models(
-    const std::vector<std::string>& experiment_ids, const SearchLoggedModelsOptions& options) {
-  return logged_models_.search_logged_models(experiment_ids, options);
-}
-void SqliteTrackingStore::log_outputs(const std::string& run_id,
-                                      const std::vector<ModelOutput>& models) {
-  logged_models_.log_outputs(run_id, models);
 }
 
 }  // namespace mlflow::internal

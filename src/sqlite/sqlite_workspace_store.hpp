@@ -17,13 +17,9 @@ class SqliteWorkspaceStore : public WorkspaceStore {
  public:
   explicit SqliteWorkspaceStore(std::shared_ptr<sqlite::Database> db);
 
-  std::vector<Workspace> list_workspaces() override;
-  Workspace get_workspace(const std::string& name) override;
-  Workspace create_workspace(const Workspace& workspace) override;
-  Workspace update_workspace(const Workspace& workspace) override;
-  /// RESTRICT as MLflow; CASCADE and SET_DEFAULT only for a workspace without resources (the
-  /// same outcome), else NotImplemented pointing at the server.
-  void delete_workspace(const std::string& name, WorkspaceDeletionMode mode) override;
+// delete_workspace: RESTRICT as MLflow; CASCADE and SET_DEFAULT only for a workspace without
+// resources (the same outcome), else NotImplemented pointing at the server.
+#include "store/workspace_store_overrides.inc"  // IWYU pragma: keep
 
  private:
   std::shared_ptr<sqlite::Database> db_;

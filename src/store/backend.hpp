@@ -20,12 +20,14 @@ namespace mlflow::internal {
 
 struct Backend {
   std::shared_ptr<TrackingStore> tracking;
-  /// Logged models (MLflow 3); the tracking store's own object in both built-in backends.
+  /// Logged models (MLflow 3); the REST tracking store's own object, the embedded store's
+  /// SqliteLoggedModelStore.
   std::shared_ptr<LoggedModelStore> logged_models;
   /// The model (and prompt) registry: MLFLOW_REGISTRY_URI's backend when that differs.
   std::shared_ptr<RegistryStore> registry;
   std::shared_ptr<WorkspaceStore> workspaces;
-  /// Traces, spans and assessments (MLflow 3 GenAI tracing).
+  /// Traces, spans and assessments (MLflow 3 GenAI tracing; embedded: MLflow 3.18's trace
+  /// tables, ADR 0023).
   std::shared_ptr<TraceStore> traces;
   /// The trace store of the background exporter: the same store, but its requests are not
   /// retried by the transport (the exporter holds and re-sends whole batches itself, and never

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "core/log.hpp"
 #include "core/strings.hpp"
@@ -198,25 +199,24 @@ TracingContextScope set_tracing_context_from_http_request_headers(
     // Not sampled by the caller (or tracing off): spans in this scope record nothing.
     internal::tracing::enter_sampled_out();
     placeholder->ended = true;  // marks "entered sampled-out" for the scope's destructor
-    return TracingContextScope(std::move(placeholder));
+    return TracingContextScope(SpanAccess::make_live(std::move(placeholder)));
   }
   internal::tracing::push_context(placeholder);
-  return TracingContextScope(std::move(placeholder));
+  return TracingContextScope(SpanAccess::make_live(std::move(placeholder)));
 }
 
-TracingContextScope::TracingContextScope(
-    std::shared_ptr<internal::tracing::LiveSpanState> remote) noexcept
-    : remote_(std::move(remote)) {}
+TracingContextScope::TracingContextScope(LiveSpan remote) noexcept : remote_(std::move(remote)) {}
 
 TracingContextScope::TracingContextScope(TracingContextScope&& other) noexcept
-    : remote_(std::move(other.remote_)) {}
+    : remote_(std::exchange(other.remote_, LiveSpan())) {}
 
 TracingContextScope::~TracingContextScope() {
-  if (!remote_) return;
-  if (!remote_->trace) {
+  const auto& remote = SpanAccess::state(remote_);
+  if (!remote) return;
+  if (!remote->trace) {
     internal::tracing::leave_sampled_out();
   } else {
-    internal::tracing::pop_context(remote_.get());
+    internal::tracing::pop_context(remote.get());
   }
 }
 

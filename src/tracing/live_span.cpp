@@ -4,6 +4,7 @@
 #include <cxxabi.h>
 
 #include <cstdlib>
+#include <exception>
 #include <memory>
 
 #include "core/log.hpp"
@@ -12,26 +13,27 @@
 #include "tracing/span_state.hpp"
 
 namespace mlflow {
-namespace internal::tracing {
 
-LiveSpan SpanAccess::make_live(std::shared_ptr<LiveSpanState> state) {
+LiveSpan LiveSpan::Access::make_live(std::shared_ptr<State> state) {
   return LiveSpan(std::move(state));
 }
 
-ActiveSpan SpanAccess::make_active(std::shared_ptr<LiveSpanState> state, bool pushed) {
+ActiveSpan LiveSpan::Access::make_active(std::shared_ptr<State> state, bool pushed) {
   return ActiveSpan(std::move(state), pushed);
 }
 
-ActiveSpan SpanAccess::make_sampled_out() {
+ActiveSpan LiveSpan::Access::make_sampled_out() {
   ActiveSpan span;
   span.sampled_out_ = true;
-  enter_sampled_out();
+  internal::tracing::enter_sampled_out();
   return span;
 }
 
-const std::shared_ptr<LiveSpanState>& SpanAccess::state(const LiveSpan& span) {
+const std::shared_ptr<LiveSpan::State>& LiveSpan::Access::state(const LiveSpan& span) {
   return span.state_;
 }
+
+namespace internal::tracing {
 
 std::string exception_type_name(const std::exception& e) {
   const char* mangled = typeid(e).name();
@@ -70,12 +72,6 @@ void add_exception_event(SpanData& data, const std::string& type, const std::str
 }
 
 }  // namespace
-
-void record_unknown_exception(LiveSpan& span) {
-  mutate(SpanAccess::state(span), [](SpanData& data) {
-    add_exception_event(data, "unknown", "an exception that is not a std::exception");
-  });
-}
 
 }  // namespace internal::tracing
 
@@ -150,6 +146,20 @@ void LiveSpan::record_exception(const std::exception& error) {
          [&](SpanData& d) { internal::tracing::add_exception_event(d, type, error.what()); });
 }
 
+void LiveSpan::record_exception(const std::exception_ptr& error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    record_exception(e);
+  } catch (...) {
+    mutate(state_, [](SpanData& d) {
+      internal::tracing::add_exception_event(d, "unknown",
+                                             "an exception that is not a std::exception");
+    });
+  }
+}
+
 void LiveSpan::record_exception(const std::string& message) {
   // Python wraps a string in Exception(message).
   mutate(state_,
@@ -205,8 +215,7 @@ void LiveSpan::end(const EndSpanOptions& options) { internal::tracing::end(state
 
 // ---- ActiveSpan ----
 
-ActiveSpan::ActiveSpan(std::shared_ptr<internal::tracing::LiveSpanState> state,
-                       bool pushed) noexcept
+ActiveSpan::ActiveSpan(std::shared_ptr<State> state, bool pushed) noexcept
     : LiveSpan(std::move(state)), uncaught_at_start_(std::uncaught_exceptions()), pushed_(pushed) {}
 
 ActiveSpan::~ActiveSpan() { finish(nullptr); }

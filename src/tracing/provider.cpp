@@ -523,7 +523,7 @@ std::shared_ptr<TraceExporter> exporter_for(const MlflowClient& client) {
     const auto it = r.exporters.find(key);
     if (it != r.exporters.end()) return it->second;
   }
-  auto store = ClientAccess::impl(client)->trace_export();
+  auto store = MlflowClient::Access::impl(client)->trace_export();
   const TraceExportOptions options = trace_export_options();
   auto exporter = std::make_shared<TraceExporter>(std::move(store), options, key);
   register_exit_flush();

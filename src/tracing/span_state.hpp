@@ -3,10 +3,13 @@
 
 // The in-memory state of live traces (Python's InMemoryTraceManager._Trace and LiveSpan):
 // one TraceRecord per trace being recorded in this process, holding its TraceInfo and its
-// spans; one LiveSpanState per span, pointing at its record. Finished spans are kept as
-// SpanData in the record until the trace is handed to the exporter.
+// spans; one LiveSpan::State (alias LiveSpanState) per span, pointing at its record. Finished
+// spans are kept as SpanData in the record until the trace is handed to the exporter. The
+// public header only declares LiveSpan::State and LiveSpan::Access (nested, so no library type
+// is named there); they are defined here.
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,12 +18,8 @@
 
 #include "mlflow/span_data.hpp"
 #include "mlflow/trace.hpp"
+#include "mlflow/tracing.hpp"
 #include "store/trace_store.hpp"
-
-namespace mlflow {
-class LiveSpan;
-class ActiveSpan;
-}  // namespace mlflow
 
 namespace mlflow::internal::tracing {
 
@@ -46,7 +45,13 @@ struct TraceRecord {
   bool exported = false;
 };
 
-struct LiveSpanState {
+}  // namespace mlflow::internal::tracing
+
+namespace mlflow {
+
+struct LiveSpan::State {
+  using TraceRecord = internal::tracing::TraceRecord;
+
   std::mutex mutex;
   std::shared_ptr<TraceRecord> trace;
   /// The span while it is recorded; once ended only its ids, name and start time (the rest
@@ -65,12 +70,23 @@ struct LiveSpanState {
   bool is_local_top = false;
 };
 
-/// Opens LiveSpan / ActiveSpan (friend of both).
-struct SpanAccess {
-  static LiveSpan make_live(std::shared_ptr<LiveSpanState> state);
-  static ActiveSpan make_active(std::shared_ptr<LiveSpanState> state, bool pushed);
+/// Opens LiveSpan / ActiveSpan (a member of LiveSpan and a friend of ActiveSpan).
+struct LiveSpan::Access {
+  using State = LiveSpan::State;
+  static LiveSpan make_live(std::shared_ptr<State> state);
+  static ActiveSpan make_active(std::shared_ptr<State> state, bool pushed);
   static ActiveSpan make_sampled_out();
-  static const std::shared_ptr<LiveSpanState>& state(const LiveSpan& span);
+  static const std::shared_ptr<State>& state(const LiveSpan& span);
 };
+
+}  // namespace mlflow
+
+namespace mlflow::internal::tracing {
+
+using LiveSpanState = LiveSpan::Access::State;
+using SpanAccess = LiveSpan::Access;
+
+/// The name of the dynamic type of `e` (demangled where the compiler allows).
+std::string exception_type_name(const std::exception& e);
 
 }  // namespace mlflow::internal::tracing

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "mlflow/mlflow.hpp"
+#include "support/loopback.hpp"
 
 namespace {
 
@@ -102,19 +103,13 @@ std::string handle(const Request& request) {
 }  // namespace
 
 int main() {
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-      ::listen(listener, 16) != 0 ||
-      ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+  int port = 0;
+  const int listener = mlflow::testing::bind_loopback(port, /*backlog=*/16);
+  if (listener < 0) {
     std::perror("cpp_trace_service: cannot listen on 127.0.0.1");
     return 1;
   }
-  std::printf("port %d\n", ntohs(address.sin_port));
+  std::printf("port %d\n", port);
   std::fflush(stdout);
   while (true) {
     const int connection = ::accept(listener, nullptr, nullptr);

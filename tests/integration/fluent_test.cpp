@@ -15,6 +15,7 @@
 
 #include "fluent/state.hpp"
 #include "mlflow/errors.hpp"
+#include "support/builders.hpp"
 #include "support/fluent_runs.hpp"
 #include "support/forked_child.hpp"
 #include "support/test_env.hpp"
@@ -77,11 +78,7 @@ TEST_F(FluentServerTest, RunsEndFinishedOrFailedWithTheirScope) {
     set_tag("phase", "train");
     set_tags({{"x", "1"}, {"y", "2"}});
     delete_tag("y");
-    Dataset ds;
-    ds.name = "d";
-    ds.digest = "0123";
-    ds.source_type = "local";
-    ds.source = "{}";
+    const Dataset ds = testing::dataset("d", "0123", "local", "{}");
     log_input(ds, "training");
   }
   mlflow::Run ok = get_run(ok_id);

@@ -16,6 +16,7 @@
 
 #include "mlflow/errors.hpp"
 #include "mlflow/mlflow_client.hpp"
+#include "support/loopback.hpp"
 #include "support/test_env.hpp"
 
 namespace mlflow {
@@ -205,15 +206,9 @@ TEST(TrackingErrors, WrongHostHeaderIsPermissionDenied) {
 }
 
 int closed_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) return -1;
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const int port = ntohs(addr.sin_port);
+  int port = 0;
+  const int fd = testing::bind_loopback(port, /*backlog=*/0);
+  if (fd < 0) return -1;
   ::close(fd);  // never listened: connections are refused
   return port;
 }

@@ -41,6 +41,12 @@ inline DatasetInput dataset_input(const std::string& name, const std::string& di
   return input;
 }
 
+/// A dataset by its name, digest and source (its type and JSON); schema and profile stay empty.
+inline Dataset dataset(const std::string& name, const std::string& digest,
+                       const std::string& source_type, const std::string& source) {
+  return dataset_input(name, digest, source_type, source, "").dataset;
+}
+
 /// A finished span's identity, timing and status; attributes, events and the parent stay for
 /// the test to set.
 inline SpanData span_data(const std::string& trace_id, const std::string& span_id,

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "support/loopback.hpp"
+
 namespace mlflow::testing {
 namespace {
 
@@ -207,21 +209,10 @@ void FaultProxy::start() {
 }
 
 bool FaultProxy::open_listener() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int port = port_;  // 0 the first time: ephemeral; then the same port again
+  const int fd = bind_loopback(port, 64, /*reuse_address=*/true);
   if (fd < 0) return false;
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port_));  // 0 the first time: ephemeral
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || ::listen(fd, 64) != 0) {
-    ::close(fd);
-    return false;
-  }
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  port_ = port;
   listen_fd_ = fd;
   return true;
 }

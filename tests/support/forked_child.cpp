@@ -39,9 +39,21 @@ std::string read_line(int fd) {
   return line;
 }
 
-int report_and_await_signal(int to_parent, const std::string& line) {
+void report_line(int to_parent, const std::string& line) {
   const std::string text = line + "\n";
   if (::write(to_parent, text.data(), text.size()) < 0) ::_exit(4);
+}
+
+ChildOutcome read_line_and_wait(const ForkedChild& child) {
+  ChildOutcome outcome;
+  outcome.line = read_line(child.from_child);
+  ::close(child.from_child);
+  if (::waitpid(child.pid, &outcome.status, 0) != child.pid) outcome.status = -1;
+  return outcome;
+}
+
+int report_and_await_signal(int to_parent, const std::string& line) {
+  report_line(to_parent, line);
   for (int i = 0; i < 600; ++i) ::pause();
   return 6;
 }

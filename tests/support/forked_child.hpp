@@ -24,6 +24,17 @@ ForkedChild fork_child(const std::function<int(int to_parent)>& body);
 /// What the child wrote up to a newline or the end of the pipe, without the newline.
 std::string read_line(int fd);
 
+/// In the child: writes `line` and a newline to the parent; _exits with 4 when the write fails.
+void report_line(int to_parent, const std::string& line);
+
+/// In the parent: the line the child reported (read_line), then, the pipe closed, the child's
+/// wait status once it has exited.
+struct ChildOutcome {
+  std::string line;
+  int status = -1;
+};
+ChildOutcome read_line_and_wait(const ForkedChild& child);
+
 /// In the child: writes `line` and a newline to the parent, then waits for the signal the test
 /// sends. Returns 6 (the body's exit code) when none comes; _exits with 4 when the write fails.
 int report_and_await_signal(int to_parent, const std::string& line);

@@ -12,6 +12,7 @@
 #include "mlflow/errors.hpp"
 #include "mlflow/version.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/loopback.hpp"
 #include "support/no_wait_hooks.hpp"
 #include "transport/curl_common.hpp"
 #include "transport/http_transport.hpp"
@@ -190,17 +191,10 @@ TEST(CurlTransportTest, StallBeyondTimeoutIsTimeout) {
 // A listener that never accepts: TCP connects (the kernel queues it) but the TLS handshake
 // never completes, so the request itself was never sent.
 TEST(CurlTransportTest, TimeoutBeforeRequestWasSentIsConnectFailed) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int port = 0;
+  const int fd = mlflow::testing::bind_loopback(port, /*backlog=*/8);
   ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(::listen(fd, 8), 0);
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  HttpRequest req =
-      request("POST", "https://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/x", "{}");
+  HttpRequest req = request("POST", "https://127.0.0.1:" + std::to_string(port) + "/x", "{}");
   req.timeout = milliseconds(300);
   const TransportResult result = transport()->send(req);
   ::close(fd);

@@ -13,6 +13,7 @@
 #include "fluent/state.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/fluent.hpp"
+#include "support/builders.hpp"
 #include "support/fluent_runs.hpp"
 #include "support/test_env.hpp"
 
@@ -441,11 +442,7 @@ TEST_F(FluentTest, LoggingFunctions) {
   set_tag("stage", "dev");
   set_tags({{"a", "1"}, {"b", "2"}});
   delete_tag("b");
-  Dataset ds;
-  ds.name = "train";
-  ds.digest = "abc123";
-  ds.source_type = "local";
-  ds.source = R"({"uri": "/data"})";
+  const Dataset ds = testing::dataset("train", "abc123", "local", R"({"uri": "/data"})");
   log_input(ds, "training", {{"extra", "x"}});
 
   mlflow::Run r = get_run(id);

@@ -40,23 +40,18 @@ TEST_F(FluentProcessTest, ChildThatThrowsEndsRunFailed) {
       internal::reset_fluent_state();
       set_tracking_uri(uri_);
       ActiveRun run = start_run();
-      const std::string line = run.run_id() + "\n";
-      if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
+      testing::report_line(to_parent, run.run_id());
       throw std::runtime_error("boom");
     } catch (const std::runtime_error&) {
       return 7;
     }
   });
   ASSERT_GE(child.pid, 0);
-  const pid_t pid = child.pid;
-  const std::string run_id = testing::read_line(child.from_child);
-  ::close(child.from_child);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 7);
-  ASSERT_EQ(run_id.size(), 32u);
-  EXPECT_EQ(get_run(run_id).info.status, RunStatus::kFailed);
+  const auto outcome = testing::read_line_and_wait(child);
+  ASSERT_TRUE(WIFEXITED(outcome.status));
+  EXPECT_EQ(WEXITSTATUS(outcome.status), 7);
+  ASSERT_EQ(outcome.line.size(), 32u);
+  EXPECT_EQ(get_run(outcome.line).info.status, RunStatus::kFailed);
 }
 
 // A run left active when the program returns from main ends FINISHED at exit (Python's
@@ -69,21 +64,16 @@ TEST_F(FluentProcessTest, RunLeftActiveAtExitEndsFinished) {
     ActiveRun run = start_run();
     run.detach();
     log_metric("m", 1.0);
-    const std::string line = run.run_id() + "\n";
-    if (::write(to_parent, line.data(), line.size()) < 0) ::_exit(4);
+    testing::report_line(to_parent, run.run_id());
     std::exit(0);  // as returning from main: thread_locals, then atexit hooks
     return 5;
   });
   ASSERT_GE(child.pid, 0);
-  const pid_t pid = child.pid;
-  const std::string run_id = testing::read_line(child.from_child);
-  ::close(child.from_child);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << WTERMSIG(status);
-  EXPECT_EQ(WEXITSTATUS(status), 0);
-  ASSERT_EQ(run_id.size(), 32u);
-  EXPECT_EQ(get_run(run_id).info.status, RunStatus::kFinished);
+  const auto outcome = testing::read_line_and_wait(child);
+  ASSERT_TRUE(WIFEXITED(outcome.status)) << "the child died of signal " << WTERMSIG(outcome.status);
+  EXPECT_EQ(WEXITSTATUS(outcome.status), 0);
+  ASSERT_EQ(outcome.line.size(), 32u);
+  EXPECT_EQ(get_run(outcome.line).info.status, RunStatus::kFinished);
 }
 
 // Runs a child that installs the handlers, starts a run and a nested run, and forks a

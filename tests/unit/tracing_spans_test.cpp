@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -227,6 +228,37 @@ TEST_F(TracingSpans, ExceptionsRecordAnEventAndErrorStatus) {
   EXPECT_EQ(scope.events[0].name, "exception");
   ASSERT_EQ(store->infos.size(), 2u);
   for (const auto& info : store->infos) EXPECT_EQ(info.state, mlflow::TraceState::kError);
+}
+
+// record_exception(std::exception_ptr): what a `catch (...)` has (mlflow::trace uses it for
+// exceptions that are not std::exception).
+TEST_F(TracingSpans, RecordExceptionTakesACaughtExceptionOfAnyType) {
+  {
+    auto span = mlflow::start_span("standard");
+    span.record_exception(std::make_exception_ptr(std::invalid_argument("bad")));
+  }
+  {
+    auto span = mlflow::start_span("other");
+    span.record_exception(std::make_exception_ptr(42));
+  }
+  {
+    auto span = mlflow::start_span("none");
+    span.record_exception(std::exception_ptr());
+  }
+  EXPECT_THROW(mlflow::trace("thrown", [] { throw 7; }), int);
+  drain();
+  const auto spans = store->all_spans();
+  EXPECT_EQ(span_named(spans, "standard").status.description, "std::invalid_argument: bad");
+  const std::string unknown = "unknown: an exception that is not a std::exception";
+  for (const char* name : {"other", "thrown"}) {
+    const SpanData& span = span_named(spans, name);
+    EXPECT_EQ(span.status.status_code, mlflow::SpanStatusCode::kError) << name;
+    EXPECT_EQ(span.status.description, unknown) << name;
+    ASSERT_EQ(span.events.size(), 1u) << name;
+    EXPECT_EQ(span.events[0].attributes.at("exception.type").as_string(), "unknown") << name;
+  }
+  EXPECT_TRUE(span_named(spans, "none").events.empty());
+  EXPECT_NE(span_named(spans, "none").status.status_code, mlflow::SpanStatusCode::kError);
 }
 
 TEST_F(TracingSpans, TraceReturnsTheValueAndRecordsItAsOutputs) {

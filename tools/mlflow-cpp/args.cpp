@@ -66,6 +66,25 @@ CLI::App* add_group(CLI::App& app, const std::string& name, const std::string& d
   return group;
 }
 
+CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,
+                      const std::string& example) {
+  CLI::App* command = parent.add_subcommand(name, description);
+  command->footer("Example:\n  " + example);
+  return command;
+}
+
+void add_delete_restore(CLI::App& group, const std::string& delete_description,
+                        const std::string& restore_description, const std::string& example_prefix,
+                        const std::string& example_suffix,
+                        const std::function<void(CLI::App& command, bool deleted)>& setup) {
+  for (const bool deleted : {true, false}) {
+    const std::string verb = deleted ? "delete" : "restore";
+    setup(*add_command(group, verb, deleted ? delete_description : restore_description,
+                       example_prefix + verb + example_suffix),
+          deleted);
+  }
+}
+
 void add_tag_option(CLI::App& command, std::vector<std::string>& tags) {
   command.add_option("-t,--tag", tags, "Tag key=value (repeatable)");
 }

@@ -3,6 +3,7 @@
 
 // Command-line values shared by several commands.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +30,19 @@ std::string resolve_experiment(Context& context, const std::string& id, const st
 
 /// A command group (`experiments`, `runs`, ...): one of its subcommands is required.
 CLI::App* add_group(CLI::App& app, const std::string& name, const std::string& description);
+
+/// A subcommand of `parent` (a group, or the app) with its one-line description and a usage
+/// example, shown under "Example:" in its --help.
+CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,
+                      const std::string& example);
+
+/// Adds `delete` and `restore` to the group of a soft-deleted entity (experiments, runs), with
+/// the examples `example_prefix + "delete" + example_suffix` and likewise; `setup(command,
+/// deleted)` adds each one's options and callback (deleted: true for `delete`).
+void add_delete_restore(CLI::App& group, const std::string& delete_description,
+                        const std::string& restore_description, const std::string& example_prefix,
+                        const std::string& example_suffix,
+                        const std::function<void(CLI::App& command, bool deleted)>& setup);
 
 /// Adds the repeatable `-t/--tag key=value` option (see parse_key_values).
 void add_tag_option(CLI::App& command, std::vector<std::string>& tags);

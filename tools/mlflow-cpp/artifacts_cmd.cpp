@@ -44,14 +44,14 @@ void add_artifacts_commands(CLI::App& app, Context& context) {
   auto* group = add_group(app, "artifacts", "Upload, list and download a run's artifacts");
   auto args = std::make_shared<ArtifactArgs>();
 
-  auto* log = group->add_subcommand(
-      "log", "Upload a file, or the files below a directory, to the run's artifacts");
+  auto* log = add_command(*group, "log",
+                          "Upload a file, or the files below a directory, to the run's artifacts",
+                          "mlflow-cpp artifacts log -r $RUN results/ -p outputs");
   add_run_id_option(*log, args->run_id);
   log->add_option("local_path", args->local_path, "File or directory")
       ->required()
       ->check(CLI::ExistingPath);
   log->add_option("-p,--artifact-path", args->artifact_path, "Directory inside the artifacts");
-  log->footer("Example:\n  mlflow-cpp artifacts log -r $RUN results/ -p outputs");
   log->callback([&context, args] {
     const std::string run_id = run_id_or_env(args->run_id);
     if (std::filesystem::is_directory(args->local_path)) {
@@ -68,10 +68,10 @@ void add_artifacts_commands(CLI::App& app, Context& context) {
          "Uploaded " + args->local_path + " to run " + run_id + ".");
   });
 
-  auto* list = group->add_subcommand("list", "List the artifacts directly under a path");
+  auto* list = add_command(*group, "list", "List the artifacts directly under a path",
+                           "mlflow-cpp artifacts list -r $RUN -p outputs --json");
   add_run_id_option(*list, args->run_id);
   list->add_option("-p,--artifact-path", args->artifact_path, "Directory (default: the root)");
-  list->footer("Example:\n  mlflow-cpp artifacts list -r $RUN -p outputs --json");
   list->callback([&context, args] {
     const auto files =
         context.client().list_artifacts(run_id_or_env(args->run_id), args->artifact_path);
@@ -83,13 +83,13 @@ void add_artifacts_commands(CLI::App& app, Context& context) {
     emit(context, json_array(files, file_info_json), table);
   });
 
-  auto* download = group->add_subcommand("download", "Download a file or directory; prints where");
+  auto* download = add_command(*group, "download", "Download a file or directory; prints where",
+                               "mlflow-cpp artifacts download -r $RUN -p model -d ./out");
   add_run_id_option(*download, args->run_id);
   download->add_option("-p,--artifact-path", args->artifact_path,
                        "File or directory (default: all)");
   download->add_option("-d,--dst-path", args->dst,
                        "Local directory (default: a new temporary one)");
-  download->footer("Example:\n  mlflow-cpp artifacts download -r $RUN -p model -d ./out");
   download->callback([&context, args] {
     const std::string local = context.client().download_artifacts(
         run_id_or_env(args->run_id), args->artifact_path, args->dst, transfer_options());

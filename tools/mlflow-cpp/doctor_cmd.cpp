@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "args.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "mlflow/mlflow_client.hpp"
@@ -133,15 +134,16 @@ void server_info(Context& context) {
 }  // namespace
 
 void add_doctor_commands(CLI::App& app, Context& context) {
-  auto* doctor_cmd = app.add_subcommand(
-      "doctor",
-      "Check the setup: versions, configuration, connectivity, authentication, workspace, "
-      "artifacts, OTLP export, governance attributes; each problem with its fix");
-  doctor_cmd->footer("Example:\n  MLFLOW_TRACKING_URI=http://localhost:5000 mlflow-cpp doctor");
+  auto* doctor_cmd =
+      add_command(app, "doctor",
+                  "Check the setup: versions, configuration, connectivity, authentication, "
+                  "workspace, artifacts, OTLP export, governance attributes; each problem with "
+                  "its fix",
+                  "MLFLOW_TRACKING_URI=http://localhost:5000 mlflow-cpp doctor");
   doctor_cmd->callback([&context] { doctor(context); });
 
-  auto* info = app.add_subcommand("server-info", "What the tracking store offers");
-  info->footer("Example:\n  mlflow-cpp --tracking-uri http://localhost:5000 server-info --json");
+  auto* info = add_command(app, "server-info", "What the tracking store offers",
+                           "mlflow-cpp --tracking-uri http://localhost:5000 server-info --json");
   info->callback([&context] { server_info(context); });
 }
 

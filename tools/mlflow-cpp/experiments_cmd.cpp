@@ -74,12 +74,12 @@ void add_experiments_commands(CLI::App& app, Context& context) {
   auto* group = add_group(app, "experiments", "Create, search and manage experiments");
   auto args = std::make_shared<ExperimentArgs>();
 
-  auto* create = group->add_subcommand("create", "Create an experiment; prints its id");
+  auto* create = add_command(*group, "create", "Create an experiment; prints its id",
+                             "EXP=$(mlflow-cpp experiments create -n my-experiment -t team=hpc)");
   create->add_option("-n,--experiment-name", args->name, "Name (unique)")->required();
   create->add_option("-l,--artifact-location", args->artifact_location,
                      "Where its runs store artifacts (default: the store decides)");
   add_tag_option(*create, args->tags);
-  create->footer("Example:\n  EXP=$(mlflow-cpp experiments create -n my-experiment -t team=hpc)");
   create->callback([&context, args] {
     mlflow::CreateExperimentOptions options;
     if (!args->artifact_location.empty()) options.artifact_location = args->artifact_location;
@@ -88,48 +88,44 @@ void add_experiments_commands(CLI::App& app, Context& context) {
     emit(context, JsonValue::object({{"experiment_id", id}, {"name", args->name}}), id);
   });
 
-  auto* search_cmd = group->add_subcommand("search", "List experiments (alias: list)");
+  auto* search_cmd = add_command(*group, "search", "List experiments (alias: list)",
+                                 "mlflow-cpp experiments search --view all --json");
   search_cmd->alias("list");
   search_cmd->add_option("-v,--view", args->view, "active_only (default), deleted_only or all");
   search_cmd->add_option("--max-results", args->max_results, "At most this many (default: all)");
   add_filter_options(*search_cmd, args->filter, args->order_by, "\"name LIKE 'exp%'\"");
-  search_cmd->footer("Example:\n  mlflow-cpp experiments search --view all --json");
   search_cmd->callback([&context, args] { search(context, *args); });
 
-  auto* get_cmd = group->add_subcommand("get", "Show one experiment by id or name");
+  auto* get_cmd = add_command(*group, "get", "Show one experiment by id or name",
+                              "mlflow-cpp experiments get -n my-experiment --json");
   get_cmd->add_option("-x,--experiment-id", args->id, "Experiment id");
   get_cmd->add_option("-n,--experiment-name", args->name, "Experiment name");
-  get_cmd->footer("Example:\n  mlflow-cpp experiments get -n my-experiment --json");
   get_cmd->callback([&context, args] { get(context, *args); });
 
-  auto* rename = group->add_subcommand("rename", "Rename an experiment");
+  auto* rename = add_command(*group, "rename", "Rename an experiment",
+                             "mlflow-cpp experiments rename -x 1 --new-name better-name");
   add_id_option(*rename, args->id);
   rename->add_option("--new-name", args->new_name, "New name")->required();
-  rename->footer("Example:\n  mlflow-cpp experiments rename -x 1 --new-name better-name");
   rename->callback([&context, args] {
     context.client().rename_experiment(args->id, args->new_name);
     emit(context, JsonValue::object({{"experiment_id", args->id}, {"name", args->new_name}}),
          "Experiment " + args->id + " renamed to '" + args->new_name + "'.");
   });
 
-  auto* remove =
-      group->add_subcommand("delete", "Delete an experiment (and mark its runs deleted)");
-  add_id_option(*remove, args->id);
-  remove->footer("Example:\n  mlflow-cpp experiments delete -x 1");
-  remove->callback([&context, args] {
-    context.client().delete_experiment(args->id);
-    emit(context, JsonValue::object({{"experiment_id", args->id}, {"lifecycle_stage", "deleted"}}),
-         "Experiment with id " + args->id + " has been deleted.");
-  });
-
-  auto* restore = group->add_subcommand("restore", "Restore a deleted experiment");
-  add_id_option(*restore, args->id);
-  restore->footer("Example:\n  mlflow-cpp experiments restore -x 1");
-  restore->callback([&context, args] {
-    context.client().restore_experiment(args->id);
-    emit(context, JsonValue::object({{"experiment_id", args->id}, {"lifecycle_stage", "active"}}),
-         "Experiment with id " + args->id + " has been restored.");
-  });
+  add_delete_restore(*group, "Delete an experiment (and mark its runs deleted)",
+                     "Restore a deleted experiment", "mlflow-cpp experiments ", " -x 1",
+                     [&context, args](CLI::App& command, bool deleted) {
+                       add_id_option(command, args->id);
+                       command.callback([&context, args, deleted] {
+                         if (deleted) {
+                           context.client().delete_experiment(args->id);
+                         } else {
+                           context.client().restore_experiment(args->id);
+                         }
+                         emit_lifecycle(context, "experiment_id", args->id, deleted,
+                                        "Experiment with id " + args->id);
+                       });
+                     });
 }
 
 }  // namespace mlflow_cli

@@ -69,11 +69,11 @@ void add_log_commands(CLI::App& app, Context& context) {
   auto* group = add_group(app, "log", "Log metrics, params and tags to a run");
   auto args = std::make_shared<LogArgs>();
 
-  auto* metric = group->add_subcommand("metric", "Log one metric point");
+  auto* metric = add_command(*group, "metric", "Log one metric point",
+                             "mlflow-cpp log metric -r $RUN loss 0.25 --step 10");
   add_key_value(*metric, *args);
   metric->add_option("-s,--step", args->step, "Step (default 0)");
   metric->add_option("--timestamp", args->timestamp, "Milliseconds since the epoch (default now)");
-  metric->footer("Example:\n  mlflow-cpp log metric -r $RUN loss 0.25 --step 10");
   metric->callback([&context, args] {
     const std::string run_id = run_id_or_env(args->run_id);
     const double value = metric_value(args->key, args->value);
@@ -88,27 +88,26 @@ void add_log_commands(CLI::App& app, Context& context) {
              std::to_string(args->step) + ".");
   });
 
-  auto* param = group->add_subcommand("param", "Log one param (params never change)");
-  add_key_value(*param, *args);
-  param->footer("Example:\n  mlflow-cpp log param -r $RUN learning_rate 0.01");
-  param->callback([&context, args] {
-    const std::string run_id = run_id_or_env(args->run_id);
-    context.client().log_param(run_id, args->key, args->value);
-    emit(context,
-         JsonValue::object({{"run_id", run_id}, {"key", args->key}, {"value", args->value}}),
-         "Logged param " + args->key + "=" + args->value + ".");
-  });
-
-  auto* tag = group->add_subcommand("tag", "Set one tag");
-  add_key_value(*tag, *args);
-  tag->footer("Example:\n  mlflow-cpp log tag -r $RUN stage tuning");
-  tag->callback([&context, args] {
-    const std::string run_id = run_id_or_env(args->run_id);
-    context.client().set_tag(run_id, args->key, args->value);
-    emit(context,
-         JsonValue::object({{"run_id", run_id}, {"key", args->key}, {"value", args->value}}),
-         "Set tag " + args->key + "=" + args->value + ".");
-  });
+  // param and tag: one key and text value each, told apart only by the call and the words.
+  for (const bool is_param : {true, false}) {
+    auto* command = is_param ? add_command(*group, "param", "Log one param (params never change)",
+                                           "mlflow-cpp log param -r $RUN learning_rate 0.01")
+                             : add_command(*group, "tag", "Set one tag",
+                                           "mlflow-cpp log tag -r $RUN stage tuning");
+    add_key_value(*command, *args);
+    command->callback([&context, args, is_param] {
+      const std::string run_id = run_id_or_env(args->run_id);
+      if (is_param) {
+        context.client().log_param(run_id, args->key, args->value);
+      } else {
+        context.client().set_tag(run_id, args->key, args->value);
+      }
+      emit(context,
+           JsonValue::object({{"run_id", run_id}, {"key", args->key}, {"value", args->value}}),
+           std::string(is_param ? "Logged param " : "Set tag ") + args->key + "=" + args->value +
+               ".");
+    });
+  }
 
   auto* batch = group->add_subcommand(
       "batch", "Log many metrics/params/tags from JSON Lines or CSV (a file, or - for stdin)");

@@ -43,15 +43,14 @@ void add_versions_commands(CLI::App& models, Context& context,
                            const std::shared_ptr<ModelArgs>& args) {
   auto* group = add_group(models, "versions", "Create, get and search model versions");
 
-  auto* create = group->add_subcommand("create", "Create a version of a registered model");
+  auto* create = add_command(*group, "create", "Create a version of a registered model",
+                             "mlflow-cpp models versions create my-model "
+                             "mlflow-artifacts:/1/$RUN/artifacts/model -r $RUN");
   create->add_option("name", args->name, "Registered model name")->required();
   create->add_option("source", args->source, "Where the model files are (URI or path)")->required();
   create->add_option("-r,--run-id", args->run_id, "The run that produced it");
   create->add_option("--description", args->description, "Description");
   add_tag_option(*create, args->tags);
-  create->footer(
-      "Example:\n  mlflow-cpp models versions create my-model "
-      "mlflow-artifacts:/1/$RUN/artifacts/model -r $RUN");
   create->callback([&context, args] {
     mlflow::CreateModelVersionOptions options;
     if (!args->run_id.empty()) options.run_id = args->run_id;
@@ -61,12 +60,12 @@ void add_versions_commands(CLI::App& models, Context& context,
     emit(context, model_version_json(version), version.version);
   });
 
-  auto* get = group->add_subcommand("get", "Show a version by number or alias");
+  auto* get = add_command(*group, "get", "Show a version by number or alias",
+                          "mlflow-cpp models versions get my-model --alias champion --json");
   get->add_option("name", args->name, "Registered model name")->required();
   auto* number = get->add_option("version", args->version, "Version number");
   auto* alias = get->add_option("-a,--alias", args->alias, "Alias instead of a number");
   number->excludes(alias);
-  get->footer("Example:\n  mlflow-cpp models versions get my-model --alias champion --json");
   get->callback([&context, args] {
     if (args->version.empty() == args->alias.empty()) {
       throw UsageError("Give exactly one of a version number or --alias.");
@@ -77,10 +76,10 @@ void add_versions_commands(CLI::App& models, Context& context,
     emit(context, model_version_json(version), fields_table(model_version_json(version)));
   });
 
-  auto* search = group->add_subcommand("search", "Search model versions");
+  auto* search = add_command(*group, "search", "Search model versions",
+                             "mlflow-cpp models versions search --filter \"name = 'my-model'\"");
   search->add_option("--filter", args->filter, "e.g. \"name = 'my-model'\"");
   search->add_option("--max-results", args->max_results, "At most this many per page");
-  search->footer("Example:\n  mlflow-cpp models versions search --filter \"name = 'my-model'\"");
   search->callback([&context, args] {
     mlflow::SearchModelVersionsOptions options;
     options.filter_string = args->filter;
@@ -95,11 +94,11 @@ void add_models_commands(CLI::App& app, Context& context) {
   auto* group = add_group(app, "models", "The model registry: models, versions, aliases");
   auto args = std::make_shared<ModelArgs>();
 
-  auto* create = group->add_subcommand("create", "Create a registered model");
+  auto* create = add_command(*group, "create", "Create a registered model",
+                             "mlflow-cpp models create my-model --description \"ResNet on HPC\"");
   create->add_option("name", args->name, "Name (unique)")->required();
   create->add_option("--description", args->description, "Description");
   add_tag_option(*create, args->tags);
-  create->footer("Example:\n  mlflow-cpp models create my-model --description \"ResNet on HPC\"");
   create->callback([&context, args] {
     mlflow::CreateRegisteredModelOptions options;
     if (!args->description.empty()) options.description = args->description;
@@ -108,18 +107,18 @@ void add_models_commands(CLI::App& app, Context& context) {
     emit(context, registered_model_json(model), "Created registered model '" + model.name + "'.");
   });
 
-  auto* get = group->add_subcommand("get", "Show a registered model");
+  auto* get = add_command(*group, "get", "Show a registered model",
+                          "mlflow-cpp models get my-model --json");
   get->add_option("name", args->name, "Name")->required();
-  get->footer("Example:\n  mlflow-cpp models get my-model --json");
   get->callback([&context, args] {
     const auto model = context.client().get_registered_model(args->name);
     emit(context, registered_model_json(model), fields_table(registered_model_json(model)));
   });
 
-  auto* search = group->add_subcommand("search", "Search registered models (alias: list)");
+  auto* search = add_command(*group, "search", "Search registered models (alias: list)",
+                             "mlflow-cpp models search --filter \"name LIKE 'res%'\"");
   search->alias("list");
   search->add_option("--filter", args->filter, "e.g. \"name LIKE 'res%'\"");
-  search->footer("Example:\n  mlflow-cpp models search --filter \"name LIKE 'res%'\"");
   search->callback([&context, args] {
     mlflow::SearchRegisteredModelsOptions options;
     options.filter_string = args->filter;
@@ -133,11 +132,11 @@ void add_models_commands(CLI::App& app, Context& context) {
     emit(context, json_array(models, registered_model_json), table);
   });
 
-  auto* set_alias = group->add_subcommand("set-alias", "Point an alias at a version");
+  auto* set_alias = add_command(*group, "set-alias", "Point an alias at a version",
+                                "mlflow-cpp models set-alias my-model champion 3");
   set_alias->add_option("name", args->name, "Registered model name")->required();
   set_alias->add_option("alias", args->alias, "Alias, e.g. champion")->required();
   set_alias->add_option("version", args->version, "Version number")->required();
-  set_alias->footer("Example:\n  mlflow-cpp models set-alias my-model champion 3");
   set_alias->callback([&context, args] {
     context.client().set_registered_model_alias(args->name, args->alias, args->version);
     emit(context,

@@ -66,6 +66,14 @@ void emit(const Context& context, const mlflow::JsonValue& json, const std::stri
   std::cout << (context.options.json ? pretty(json) : text) << '\n' << std::flush;
 }
 
+void emit_lifecycle(const Context& context, const std::string& id_key, const std::string& id,
+                    bool deleted, const std::string& subject) {
+  emit(context,
+       mlflow::JsonValue::object(
+           {{id_key, id}, {"lifecycle_stage", deleted ? "deleted" : "active"}}),
+       subject + " has been " + (deleted ? "deleted." : "restored."));
+}
+
 Table fields_table(const mlflow::JsonValue& object) {
   Table table({"Field", "Value"});
   for (const auto& [key, value] : object.as_object()) table.add({key, cell(value)});

@@ -30,6 +30,10 @@ class Table {
 void emit(const Context& context, const mlflow::JsonValue& json, const Table& table);
 /// `json` with --json, else the line `text`.
 void emit(const Context& context, const mlflow::JsonValue& json, const std::string& text);
+/// What `delete` and `restore` print: {"<id_key>": id, "lifecycle_stage": "deleted" or
+/// "active"} with --json, else "<subject> has been deleted." (or "restored.").
+void emit_lifecycle(const Context& context, const std::string& id_key, const std::string& id,
+                    bool deleted, const std::string& subject);
 /// A key/value table of an object's scalar members (nested values as compact JSON).
 Table fields_table(const mlflow::JsonValue& object);
 

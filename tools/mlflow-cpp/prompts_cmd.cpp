@@ -99,7 +99,9 @@ void add_prompts_commands(CLI::App& app, Context& context) {
   auto* group = add_group(app, "prompts", "The prompt registry: register, load, format");
   auto args = std::make_shared<PromptArgs>();
 
-  auto* reg = group->add_subcommand("register", "Register a new version of a prompt");
+  auto* reg = add_command(*group, "register", "Register a new version of a prompt",
+                          "mlflow-cpp prompts register summarize --template "
+                          "'Summarize {{text}} in {{n}} words' -m first");
   reg->add_option("name", args->name, "Prompt name")->required();
   reg->add_option("--template", args->template_text, "Text template, {{variable}} placeholders");
   reg->add_option("--template-file", args->template_file, "Text template from a file (- = stdin)");
@@ -107,36 +109,33 @@ void add_prompts_commands(CLI::App& app, Context& context) {
                   "Chat template: a JSON list of {\"role\",\"content\"} (- = stdin)");
   reg->add_option("-m,--commit-message", args->commit_message, "Commit message");
   add_tag_option(*reg, args->tags);
-  reg->footer(
-      "Example:\n  mlflow-cpp prompts register summarize --template "
-      "'Summarize {{text}} in {{n}} words' -m first");
   reg->callback([&context, args] { register_prompt(context, *args); });
 
-  auto* load_cmd = group->add_subcommand("load", "Show a prompt version");
+  auto* load_cmd = add_command(*group, "load", "Show a prompt version",
+                               "mlflow-cpp prompts load prompts:/summarize@production --json");
   load_cmd->add_option("name", args->name, "Name, prompts:/name/3 or prompts:/name@alias")
       ->required();
   load_cmd->add_option("--version", args->version, "Version (default: the latest)");
-  load_cmd->footer("Example:\n  mlflow-cpp prompts load prompts:/summarize@production --json");
   load_cmd->callback([&context, args] {
     const auto version = load(context, *args);
     emit(context, prompt_version_json(version), fields_table(prompt_version_json(version)));
   });
 
-  auto* format_cmd = group->add_subcommand("format", "Fill a prompt's variables; prints the text");
+  auto* format_cmd =
+      add_command(*group, "format", "Fill a prompt's variables; prints the text",
+                  "mlflow-cpp prompts format summarize -v text=\"$(cat a.txt)\" -v n=50");
   format_cmd->add_option("name", args->name, "Name, prompts:/name/3 or prompts:/name@alias")
       ->required();
   format_cmd->add_option("--version", args->version, "Version (default: the latest)");
   format_cmd->add_option("-v,--var", args->variables, "Variable key=value (repeatable)");
   format_cmd->add_flag("--allow-partial", args->allow_partial,
                        "Leave missing variables as they are");
-  format_cmd->footer(
-      "Example:\n  mlflow-cpp prompts format summarize -v text=\"$(cat a.txt)\" -v n=50");
   format_cmd->callback([&context, args] { format(context, *args); });
 
-  auto* search = group->add_subcommand("search", "Search prompts (alias: list)");
+  auto* search = add_command(*group, "search", "Search prompts (alias: list)",
+                             "mlflow-cpp prompts search --json");
   search->alias("list");
   search->add_option("--filter", args->filter, "e.g. \"name LIKE 'sum%'\"");
-  search->footer("Example:\n  mlflow-cpp prompts search --json");
   search->callback([&context, args] {
     mlflow::SearchPromptsOptions options;
     options.filter_string = args->filter;

@@ -103,18 +103,15 @@ void get(Context& context, const RunArgs& args) {
   emit(context, run_json(run), table);
 }
 
-std::string lifecycle_message(const std::string& run_id, const char* done) {
-  return "Run with ID " + run_id + " has been " + done + ".";
-}
-
 }  // namespace
 
 void add_runs_commands(CLI::App& app, Context& context) {
   auto* group = add_group(app, "runs", "Create, search and manage runs");
   auto args = std::make_shared<RunArgs>();
 
-  auto* create_cmd = group->add_subcommand(
-      "create", "Start a run (left RUNNING unless --status ends it); prints its id");
+  auto* create_cmd = add_command(
+      *group, "create", "Start a run (left RUNNING unless --status ends it); prints its id",
+      "RUN=$(mlflow-cpp runs create -n my-experiment --run-name baseline -t lr=0.1)");
   add_experiment_options(*create_cmd, args->experiment_id, args->experiment_name);
   create_cmd->add_option("--run-name", args->run_name, "Run name (default: a generated one)");
   create_cmd->add_option("--description", args->description, "Stored as mlflow.note.content");
@@ -122,25 +119,25 @@ void add_runs_commands(CLI::App& app, Context& context) {
   create_cmd->add_option("--parent-run-id", args->parent_run_id, "Create it as a child run");
   create_cmd->add_option("--status", args->status, "End it at once: FINISHED, FAILED or KILLED")
       ->check(CLI::IsMember({"FINISHED", "FAILED", "KILLED"}, CLI::ignore_case));
-  create_cmd->footer(
-      "Example:\n  RUN=$(mlflow-cpp runs create -n my-experiment --run-name baseline -t lr=0.1)");
   create_cmd->callback([&context, args] { create(context, *args); });
 
-  auto* get_cmd = group->add_subcommand("get", "Show a run: info, params, metrics, tags");
+  auto* get_cmd = add_command(*group, "get", "Show a run: info, params, metrics, tags",
+                              "mlflow-cpp runs get -r $RUN --json");
   add_run_id_option(*get_cmd, args->run_id);
-  get_cmd->footer("Example:\n  mlflow-cpp runs get -r $RUN --json");
   get_cmd->callback([&context, args] { get(context, *args); });
 
   auto* describe =
-      group->add_subcommand("describe", "Print a run as JSON (Python's `mlflow runs describe`)");
+      add_command(*group, "describe", "Print a run as JSON (Python's `mlflow runs describe`)",
+                  "mlflow-cpp runs describe -r $RUN | jq .data.metrics");
   add_run_id_option(*describe, args->run_id);
-  describe->footer("Example:\n  mlflow-cpp runs describe -r $RUN | jq .data.metrics");
   describe->callback([&context, args] {
     context.options.json = true;
     get(context, *args);
   });
 
-  auto* search_cmd = group->add_subcommand("search", "List the runs of experiments (alias: list)");
+  auto* search_cmd =
+      add_command(*group, "search", "List the runs of experiments (alias: list)",
+                  "mlflow-cpp runs search -x 1 --filter \"params.lr = '0.1'\" --json");
   search_cmd->alias("list");
   search_cmd->add_option("-x,--experiment-id", args->experiment_ids,
                          "Experiment id (repeatable; default: $MLFLOW_EXPERIMENT_ID)");
@@ -148,14 +145,12 @@ void add_runs_commands(CLI::App& app, Context& context) {
   add_filter_options(*search_cmd, args->filter, args->order_by, "\"metrics.loss < 0.1\"");
   search_cmd->add_option("-v,--view", args->view, "active_only (default), deleted_only or all");
   search_cmd->add_option("--max-results", args->max_results, "At most this many (default: all)");
-  search_cmd->footer(
-      "Example:\n  mlflow-cpp runs search -x 1 --filter \"params.lr = '0.1'\" --json");
   search_cmd->callback([&context, args] { search(context, *args); });
 
-  auto* history = group->add_subcommand("history", "Every point of one metric of a run");
+  auto* history = add_command(*group, "history", "Every point of one metric of a run",
+                              "mlflow-cpp runs history -r $RUN loss --json");
   add_run_id_option(*history, args->run_id);
   history->add_option("key", args->metric_key, "Metric key")->required();
-  history->footer("Example:\n  mlflow-cpp runs history -r $RUN loss --json");
   history->callback([&context, args] {
     const auto points =
         context.client().get_metric_history(run_id_or_env(args->run_id), args->metric_key);
@@ -166,11 +161,11 @@ void add_runs_commands(CLI::App& app, Context& context) {
     emit(context, json_array(points, metric_json), table);
   });
 
-  auto* end = group->add_subcommand("end", "End a run: status (FINISHED) and end time");
+  auto* end = add_command(*group, "end", "End a run: status (FINISHED) and end time",
+                          "mlflow-cpp runs end -r $RUN --status FAILED");
   add_run_id_option(*end, args->run_id);
   end->add_option("--status", args->status, "FINISHED (default), FAILED or KILLED")
       ->check(CLI::IsMember({"FINISHED", "FAILED", "KILLED"}, CLI::ignore_case));
-  end->footer("Example:\n  mlflow-cpp runs end -r $RUN --status FAILED");
   end->callback([&context, args] {
     const std::string run_id = run_id_or_env(args->run_id);
     mlflow::SetTerminatedOptions options;
@@ -180,13 +175,13 @@ void add_runs_commands(CLI::App& app, Context& context) {
          "Run " + run_id + " ended " + mlflow::to_string(options.status) + ".");
   });
 
-  auto* set_status = group->add_subcommand("set-status", "Change a run's status only");
+  auto* set_status = add_command(*group, "set-status", "Change a run's status only",
+                                 "mlflow-cpp runs set-status -r $RUN KILLED");
   add_run_id_option(*set_status, args->run_id);
   set_status->add_option("status", args->status, "RUNNING, SCHEDULED, FINISHED, FAILED or KILLED")
       ->required()
       ->check(CLI::IsMember({"RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"},
                             CLI::ignore_case));
-  set_status->footer("Example:\n  mlflow-cpp runs set-status -r $RUN KILLED");
   set_status->callback([&context, args] {
     const std::string run_id = run_id_or_env(args->run_id);
     mlflow::UpdateRunOptions options;
@@ -196,25 +191,20 @@ void add_runs_commands(CLI::App& app, Context& context) {
          "Run " + run_id + " is " + mlflow::to_string(*options.status) + ".");
   });
 
-  auto* remove = group->add_subcommand("delete", "Mark a run deleted");
-  add_run_id_option(*remove, args->run_id);
-  remove->footer("Example:\n  mlflow-cpp runs delete -r $RUN");
-  remove->callback([&context, args] {
-    const std::string run_id = run_id_or_env(args->run_id);
-    context.client().delete_run(run_id);
-    emit(context, JsonValue::object({{"run_id", run_id}, {"lifecycle_stage", "deleted"}}),
-         lifecycle_message(run_id, "deleted"));
-  });
-
-  auto* restore = group->add_subcommand("restore", "Restore a deleted run");
-  add_run_id_option(*restore, args->run_id);
-  restore->footer("Example:\n  mlflow-cpp runs restore -r $RUN");
-  restore->callback([&context, args] {
-    const std::string run_id = run_id_or_env(args->run_id);
-    context.client().restore_run(run_id);
-    emit(context, JsonValue::object({{"run_id", run_id}, {"lifecycle_stage", "active"}}),
-         lifecycle_message(run_id, "restored"));
-  });
+  add_delete_restore(*group, "Mark a run deleted", "Restore a deleted run", "mlflow-cpp runs ",
+                     " -r $RUN", [&context, args](CLI::App& command, bool deleted) {
+                       add_run_id_option(command, args->run_id);
+                       command.callback([&context, args, deleted] {
+                         const std::string run_id = run_id_or_env(args->run_id);
+                         if (deleted) {
+                           context.client().delete_run(run_id);
+                         } else {
+                           context.client().restore_run(run_id);
+                         }
+                         emit_lifecycle(context, "run_id", run_id, deleted,
+                                        "Run with ID " + run_id);
+                       });
+                     });
 }
 
 }  // namespace mlflow_cli

@@ -32,13 +32,13 @@ void add_traces_commands(CLI::App& app, Context& context) {
   auto* group = add_group(app, "traces", "Search and show GenAI traces");
   auto args = std::make_shared<TraceArgs>();
 
-  auto* search = group->add_subcommand("search", "Search the traces of experiments");
+  auto* search = add_command(*group, "search", "Search the traces of experiments",
+                             "mlflow-cpp traces search -x 1 --filter \"trace.status = 'ERROR'\"");
   search->add_option("-x,--experiment-id", args->experiment_ids,
                      "Experiment id (repeatable; default: $MLFLOW_EXPERIMENT_ID)");
   add_filter_options(*search, args->filter, args->order_by, "\"trace.status = 'OK'\"");
   search->add_option("-r,--run-id", args->run_id, "Only the traces of this run");
   search->add_option("--max-results", args->max_results, "At most this many (default 100)");
-  search->footer("Example:\n  mlflow-cpp traces search -x 1 --filter \"trace.status = 'ERROR'\"");
   search->callback([&context, args] {
     mlflow::SearchTracesOptions options;
     options.experiment_ids = args->experiment_ids;
@@ -62,9 +62,9 @@ void add_traces_commands(CLI::App& app, Context& context) {
     emit(context, json_array(infos, trace_info_json), table);
   });
 
-  auto* get = group->add_subcommand("get", "Show a trace with its spans");
+  auto* get = add_command(*group, "get", "Show a trace with its spans",
+                          "mlflow-cpp traces get tr-0123abcd --json");
   get->add_option("trace_id", args->trace_id, "Trace id (tr-...)")->required();
-  get->footer("Example:\n  mlflow-cpp traces get tr-0123abcd --json");
   get->callback([&context, args] {
     const auto trace = context.client().get_trace(args->trace_id);
     Table table({"Span", "Parent", "Name", "Status", "Duration (ms)"});

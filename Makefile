@@ -59,15 +59,10 @@ test: build unit-asan async-tsan
 	@cd build/dev && ctest -L integration --output-on-failure -j $(CTEST_JOBS)
 
 # Each bench-NAME runs scripts/bench-NAME.sh on the dev build.
-BENCHES := bench-rest bench-embedded bench-async bench-prompts bench-artifacts bench-tracing
+BENCHES := bench-rest bench-embedded bench-async bench-prompts bench-artifacts bench-tracing \
+           bench-sync bench-governance
 $(BENCHES): bench-%: build
 	@scripts/bench-$*.sh build/dev
-
-bench-sync: build
-	@scripts/bench-sync.sh build/dev
-
-bench-governance: build
-	@scripts/bench-governance.sh build/dev
 
 format:
 	@find include src tests examples bench cli -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i

@@ -53,7 +53,7 @@ AsyncJournalReplayResult replay_async_journal(const std::string& path,
       client_options.tracking_uri = uri;
       it = clients.emplace(uri, MlflowClient(client_options)).first;
     }
-    return internal::ClientAccess::impl(it->second)->tracking_ptr();
+    return MlflowClient::Access::impl(it->second)->tracking_ptr();
   };
   const internal::Deadline no_deadline("the journal replay");
   const internal::JournalReplayTotals totals =

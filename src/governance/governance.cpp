@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "core/strings.hpp"
 #include "governance/calendar.hpp"
 #include "mlflow/errors.hpp"
+#include "mlflow/governance_export.hpp"
 
 namespace mlflow::governance {
 namespace {
@@ -115,12 +117,27 @@ struct Governance::State {
   std::uint64_t run_count = 0;
 };
 
+namespace {
+
+// The collector's address from the environment (ADR 0028): governance spans follow the
+// process's OpenTelemetry export when the user has not chosen a destination for them.
+bool otlp_endpoint_configured() {
+  for (const char* name : {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Governance::Governance(GovernanceOptions options)
     : options_(std::move(options)),
       attributes_(Attributes::from_env().merged_with(options_.attributes)),
       model_(options_.pricing),
       state_(std::make_unique<State>()) {
   validate(options_);
+  if (!options_.on_span && otlp_endpoint_configured()) options_.on_span = otlp_span_exporter();
   state_->base = std::make_shared<const Attributes>(attributes_);
   state_->reserved.assign(options_.budgets.size(), 0.0);
   for (const std::string& name : options_.policies.required_attributes) {

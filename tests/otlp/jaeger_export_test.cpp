@@ -19,6 +19,8 @@
 #include <thread>
 
 #include "fluent/state.hpp"
+#include "mlflow/governance.hpp"
+#include "mlflow/governance_export.hpp"
 #include "mlflow/mlflow.hpp"
 #include "support/test_env.hpp"
 #include "tracing/otlp_collector.hpp"
@@ -213,4 +215,42 @@ TEST_F(JaegerExport, ValidateSetupReachesTheCollector) {
 }
 
 }  // namespace
+// Governance (issue 12): with OTEL_EXPORTER_OTLP_ENDPOINT set, a Governance made without an
+// on_span callback sends one span per governed operation to the collector, carrying the
+// attribution, the operation and its cost; Jaeger's query API returns them.
+TEST_F(JaegerExport, GovernanceSpansReachJaegerWithAttributionAndCost) {
+  export_env(false);
+  governance::GovernanceOptions options;
+  options.attributes.team = "ml-team";
+  options.attributes.project = "otlp-governance";
+  auto governed = std::make_shared<governance::Governance>(options);
+  add_operation_hook(governed);
+  MlflowClient client(testing::server_uri());
+  RunInfo run;
+  try {
+    run = client.create_run(experiment_).info;
+    client.log_metric(run.run_id, "loss", 0.5);
+  } catch (...) {
+    remove_operation_hook(governed);
+    throw;
+  }
+  remove_operation_hook(governed);
+  ASSERT_TRUE(flush_trace_async_logging(std::chrono::seconds(60)));
+  const JsonValue traces = jaeger_traces(service_, 2);
+  std::map<std::string, const JsonValue*> by_name;
+  for (const JsonValue& trace : traces.at("data").as_array()) {
+    for (const JsonValue& span : trace.at("spans").as_array()) {
+      by_name[span.at("operationName").as_string()] = &span;
+    }
+  }
+  ASSERT_EQ(by_name.count("mlflow.log_metric"), 1u) << traces.dump();
+  ASSERT_EQ(by_name.count("mlflow.create_run"), 1u) << traces.dump();
+  const JsonValue& metric = *by_name.at("mlflow.log_metric");
+  EXPECT_EQ(tag(metric, "genops.team")->as_string(), "ml-team");
+  EXPECT_EQ(tag(metric, "genops.project")->as_string(), "otlp-governance");
+  EXPECT_EQ(tag(metric, "genops.operation.name")->as_string(), "log_metric");
+  EXPECT_EQ(tag(metric, "mlflow.run_id")->as_string(), run.run_id);
+  EXPECT_GT(std::stod(tag(metric, "genops.cost.usd")->as_string()), 0.0);
+}
+
 }  // namespace mlflow

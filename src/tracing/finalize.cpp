@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
+#include <memory>
 #include <unordered_map>
 
 #include "core/base64.hpp"
@@ -210,22 +212,26 @@ void finalize_trace_info(TraceInfo& info, const SpanData& root,
 }
 
 const std::map<std::string, std::string>& env_metadata() {
-  static const std::map<std::string, std::string> metadata = [] {
-    static const char* const kAllowed[] = {
-        "mlflow.source.name",       "mlflow.source.type",        "mlflow.user",
-        "mlflow.source.git.commit", "mlflow.source.git.repoURL", "mlflow.source.git.branch"};
-    std::map<std::string, std::string> out;
-    try {
-      for (const auto& [key, value] : context_tags()) {
-        if (std::find(std::begin(kAllowed), std::end(kAllowed), key) != std::end(kAllowed)) {
-          out[key] = value;
-        }
-      }
-    } catch (const std::exception&) {
-      // Environment metadata is best effort.
-    }
-    return out;
-  }();
+  // Read by the exporter's senders, which can outlive static destruction at exit (a sender
+  // abandoned at the exit deadline): the map is built once and deliberately never destroyed.
+  static const std::map<std::string, std::string>& metadata =
+      *std::make_unique<const std::map<std::string, std::string>>([] {
+         static const char* const kAllowed[] = {
+             "mlflow.source.name",       "mlflow.source.type",        "mlflow.user",
+             "mlflow.source.git.commit", "mlflow.source.git.repoURL", "mlflow.source.git.branch"};
+         std::map<std::string, std::string> out;
+         try {
+           for (const auto& [key, value] : context_tags()) {
+             if (std::find(std::begin(kAllowed), std::end(kAllowed), key) != std::end(kAllowed)) {
+               out[key] = value;
+             }
+           }
+         } catch (const std::exception&) {
+           // Environment metadata is best effort.
+         }
+         return out;
+       }())
+           .release();
   return metadata;
 }
 

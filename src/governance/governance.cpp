@@ -5,15 +5,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <optional>
 #include <sstream>
 
+#include "core/config.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "governance/calendar.hpp"
 #include "mlflow/errors.hpp"
 #include "mlflow/governance_export.hpp"
+#include "tracing/otlp_collector.hpp"
 
 namespace mlflow::governance {
 namespace {
@@ -119,14 +120,17 @@ struct Governance::State {
 
 namespace {
 
-// The collector's address from the environment (ADR 0028): governance spans follow the
-// process's OpenTelemetry export when the user has not chosen a destination for them.
-bool otlp_endpoint_configured() {
-  for (const char* name : {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"}) {
-    const char* value = std::getenv(name);
-    if (value != nullptr && *value != '\0') return true;
+// Whether the process exports to an OpenTelemetry collector (ADR 0028), decided by the tracing
+// layer's own reading of OTEL_EXPORTER_OTLP_* and MLFLOW_ENABLE_OTLP_EXPORTER: governance spans
+// follow it when the user has not chosen a destination for them. A misconfigured collector
+// still counts: the tracing layer reports that once, when the first span goes out.
+bool otlp_export_configured() {
+  try {
+    return mlflow::internal::tracing::collector_config_from(mlflow::internal::process_env())
+        .has_value();
+  } catch (const MlflowException&) {
+    return true;
   }
-  return false;
 }
 
 }  // namespace
@@ -137,7 +141,7 @@ Governance::Governance(GovernanceOptions options)
       model_(options_.pricing),
       state_(std::make_unique<State>()) {
   validate(options_);
-  if (!options_.on_span && otlp_endpoint_configured()) options_.on_span = otlp_span_exporter();
+  if (!options_.on_span && otlp_export_configured()) options_.on_span = otlp_span_exporter();
   state_->base = std::make_shared<const Attributes>(attributes_);
   state_->reserved.assign(options_.budgets.size(), 0.0);
   for (const std::string& name : options_.policies.required_attributes) {
